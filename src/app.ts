@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Database } from './data/db';
+import type { Clock } from './domain/clock';
+import { createViewEngine } from './routes/render';
+import { sessionCookieName, sessionMiddleware } from './routes/middleware/session';
+import { languageMiddleware } from './routes/middleware/language';
+import { csrfLocals, csrfProtection } from './routes/middleware/csrf';
+import { errorHandler, notFoundHandler } from './routes/middleware/errors';
+import { viewLocals } from './routes/middleware/locals';
+import { homeRoutes } from './routes/home';
+import { healthRoutes } from './routes/health';
+import { languageRoutes } from './routes/language';
+import { legalRoutes } from './routes/legal';
+import { authRoutes } from './routes/auth';
+import { registerRoutes } from './routes/register';
+import { activationRoutes } from './routes/activation';
+import { recoverRoutes } from './routes/recover';
+import { accountRoutes } from './routes/account';
+import { dashboardRoutes } from './routes/dashboard';
+import { devMailboxRoutes } from './routes/dev-mailbox';
+import { loadUser } from './routes/middleware/auth';
+import { retailer } from './services/retailer';
+
+export interface AppDeps {
+  db: Database;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  sessionSecret: string;
+  /** Wakes the mail worker after a commit; absent in tests, which read the outbox. */
+  mailer?: { kick(): void };
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const htmxFile = path.join(root, 'node_modules/htmx.org/dist/htmx.min.js');
+
+/** Builds the application without listening, so tests and the server share one wiring. */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, db } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.locals.eta = createViewEngine(config.production);
+  app.locals.deps = deps;
+  app.locals.retailer = retailer;
+  app.locals.sessionCookieName = sessionCookieName(config);
+
+  app.use(pinoHttp({
+    logger: deps.logger,
+    // personal data lives in bodies and query strings; log only the path
+    serializers: {
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
+  }));
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        ...(config.production ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.production,
+    referrerPolicy: { policy: 'same-origin' },
+  }));
+
+  const staticOpts = { maxAge: config.production ? '7d' : 0, index: false as const };
+  app.get('/static/vendor/htmx.min.js', (_req, res) => {
+    res.sendFile(htmxFile, { maxAge: staticOpts.maxAge });
+  });
+  app.use('/static', express.static(path.join(root, 'public'), staticOpts));
+
+  app.use(healthRoutes(db));
+
+  app.use(cookieParser());
+  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
+  app.use(languageMiddleware);
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
+  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(csrfLocals);
+  app.use(csrfProtection);
+  app.use(loadUser);
+  app.use(viewLocals);
+
+  app.use(homeRoutes());
+  app.use(languageRoutes());
+  app.use(legalRoutes());
+  app.use(authRoutes());
+  app.use(registerRoutes());
+  app.use(activationRoutes());
+  app.use(recoverRoutes());
+  app.use(accountRoutes());
+  app.use(dashboardRoutes());
+  if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

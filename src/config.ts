@@ -1,0 +1,82 @@
+import path from 'node:path';
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** Folder for the embedded database, the development signing certificate and the session secret. */
+  dataDir: string;
+  /** A real PostgreSQL; when absent an embedded PGlite is served on loopback. */
+  databaseUrl?: string;
+  /** Keep the embedded database in memory (tests). */
+  embeddedInMemory: boolean;
+  dbPoolMax: number;
+  demo: boolean;
+  sessionSecret?: string;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  trustProxy: boolean | number | string;
+  smtpUrl?: string;
+  mailFrom: string;
+  devMailbox: boolean;
+  /** Base of the links in emails. */
+  publicUrl: string;
+  signingP12?: string;
+  signingP12Passphrase?: string;
+  logLevel: string;
+  bodyLimit: string;
+  /** argon2 cost; lowered only by the test harness. */
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer (got "${value}")`);
+  return n;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+// Express accepts a hop count, true, or a list of trusted addresses/subnets.
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
+  const production = env.NODE_ENV === 'production';
+  const smtpUrl = env.SMTP_URL || undefined;
+  const noDemoFlag = argv.includes('--no-demo');
+  const trust = env.TRUST_PROXY;
+  return {
+    production,
+    port: int(env.PORT, 3000, 'PORT'),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedInMemory: bool(env.EMBEDDED_DB_MEMORY, false),
+    dbPoolMax: int(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
+    demo: !noDemoFlag && bool(env.DEMO_DATA, true),
+    sessionSecret: env.SESSION_SECRET || undefined,
+    sessionIdleMinutes: int(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
+    sessionAbsoluteHours: int(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
+    trustProxy: parseTrustProxy(trust),
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Área Clientes <no-reply@area-clientes.local>',
+    devMailbox: !production && bool(env.DEV_MAILBOX, !smtpUrl),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${int(env.PORT, 3000, 'PORT')}`).replace(/\/+$/, ''),
+    signingP12: env.SIGNING_P12 || undefined,
+    signingP12Passphrase: env.SIGNING_P12_PASSPHRASE || undefined,
+    logLevel: env.LOG_LEVEL || (production ? 'info' : 'info'),
+    bodyLimit: env.BODY_LIMIT || '100kb',
+    argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+  };
+}

@@ -1,0 +1,7 @@
+/** The demo logins printed at start-up and listed in the README (DESIGN.md §8). */
+export const DEMO_ACCOUNTS = [
+  { login: '12345678Z', password: 'Cliente-Demo-2026', who: 'Hogar: dos direcciones de suministro, factura electrónica en una' },
+  { login: '71234567W', password: 'Empresa-Demo-2026', who: 'Representante de Panadería Ruiz S.L. (B81234569)' },
+  { login: '45678123P', password: 'Gestoria-Demo-2026', who: 'Representante de Gestoría Fincas Levante S.L. (B65432106), gestor externo de 42 clientes' },
+  { login: 'X1234567L', password: 'Colabora-Demo-2026', who: 'Colaborador de la gestoría, solo lectura' },
+] as const;

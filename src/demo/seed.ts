@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
+import { billingPeriod } from '../domain/invoicing';
+import { hashPassword } from '../services/passwords';
+import { issueInvoicesForMonth } from '../services/invoicing';
+import { DEMO_ACCOUNTS } from './accounts';
+import { buildDemoPlan, type DemoCustomer } from './plan';
+
+export interface DemoSummary {
+  created: boolean;
+  customers: number;
+  contracts: number;
+  invoices: number;
+}
+
+function monthsBack(now: Date, count: number): string[] {
+  const months: string[] = [];
+  for (let i = count; i >= 1; i--) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  return months;
+}
+
+async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { next: () => string }): Promise<{ contracts: number }> {
+  const [customer] = await trx('customers').insert({
+    tax_id: c.taxId, kind: c.kind, name: c.name, representative_nif: c.representativeNif ?? null, email: c.email, phone: c.phone,
+  }).returning('id');
+  let contracts = 0;
+  for (const acc of c.accounts) {
+    const [account] = await trx('contract_accounts').insert({
+      number: acc.number, customer_id: customer.id, billing_name: c.name,
+      billing_street: acc.address.street, billing_number: acc.address.number, billing_floor_door: acc.address.floorDoor,
+      billing_postal_code: acc.address.postalCode, billing_municipality: acc.address.municipality, billing_province: acc.address.province,
+      iban: acc.iban, iban_holder: acc.iban ? c.name : null, direct_debit: !!acc.iban,
+      mandate_ref: acc.iban ? `MND${acc.number}` : null, mandate_signed_at: acc.iban ? '2021-03-01T10:00:00Z' : null,
+      payment_day: acc.paymentDay ?? null,
+      alt_recipient_name: acc.altRecipient ?? null,
+    }).returning('id');
+    for (const s of acc.supplies) {
+      const [sp] = await trx('supply_points').insert({
+        cups: s.cups, energy: s.energy, tariff: s.tariff,
+        street: s.address.street, number: s.address.number, floor_door: s.address.floorDoor,
+        postal_code: s.address.postalCode, municipality: s.address.municipality, province: s.address.province,
+        power_p1_kw: s.powerKw?.P1 ?? null, power_p2_kw: s.powerKw?.P2 ?? null, distributor: s.distributor,
+      }).returning('id');
+      const [contract] = await trx('contracts').insert({
+        number: ids.next(), contract_account_id: account.id, supply_point_id: sp.id, customer_id: customer.id,
+        product_code: s.productCode, status: 'active', start_date: s.startDate, e_billing: s.eBilling,
+      }).returning('id');
+      contracts++;
+      await trx('consumption').insert(s.monthly.map((m) => ({ contract_id: contract.id, month: m.month, p1_kwh: m.P1, p2_kwh: m.P2, p3_kwh: m.P3 })));
+      let register = { P1: s.meterStart, P2: s.meterStart / 2, P3: s.meterStart / 3 };
+      const readings = s.monthly.map((m) => {
+        register = { P1: register.P1 + m.P1, P2: register.P2 + m.P2, P3: register.P3 + m.P3 };
+        return {
+          supply_point_id: sp.id, reading_date: billingPeriod(m.month.slice(0, 7)).end, source: 'distributor',
+          p1_kwh: Math.round(register.P1),
+          p2_kwh: s.energy === 'electricity' ? Math.round(register.P2) : null,
+          p3_kwh: s.energy === 'electricity' ? Math.round(register.P3) : null,
+        };
+      });
+      await trx('meter_readings').insert(readings);
+    }
+  }
+  return { contracts };
+}
+
+/** Creates the demo accounts of DESIGN.md §8 when the database holds no customer yet. */
+export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger): Promise<DemoSummary> {
+  const existing = await knex('customers').count<{ count: number }[]>('* as count').first();
+  if (existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
+  const now = clock.now();
+  const months = monthsBack(now, 24);
+  const plan = buildDemoPlan(months);
+  const passwords = new Map<string, string>(DEMO_ACCOUNTS.map((a) => [a.login, a.password]));
+
+  let contracts = 0;
+  await knex.transaction(async (trx) => {
+    let seq = 300000000000;
+    const ids = { next: () => String(++seq) };
+    for (const c of plan.customers) contracts += (await insertCustomer(trx, c, ids)).contracts;
+    const customerIds = new Map<string, number>((await trx('customers').select('id', 'tax_id')).map((r) => [r.tax_id, r.id]));
+    for (const u of plan.users) {
+      const password = passwords.get(u.loginId);
+      if (!password) throw new Error(`No demo password for ${u.loginId}`);
+      const [user] = await trx('users').insert({
+        login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email,
+        email_verified_at: now, password_hash: await hashPassword(password, config.argon2), status: 'active', language: u.language,
+      }).returning('id');
+      for (const link of u.links) {
+        await trx('customer_links').insert({ user_id: user.id, customer_id: customerIds.get(link.taxId), role: link.role, status: 'active', granted_at: now });
+      }
+    }
+    for (const em of plan.externalManagers) {
+      await trx('external_managers').insert({
+        customer_id: customerIds.get(em.clientTaxId), manager_customer_id: customerIds.get(em.managerTaxId),
+        status: 'active', created_at: '2025-02-10T09:00:00Z', decided_at: '2025-02-11T12:00:00Z',
+      });
+    }
+  });
+
+  let invoices = 0;
+  for (const month of months) invoices += (await issueInvoicesForMonth(knex, month)).issued;
+
+  // History: what customers paid, and one direct debit the bank returned.
+  const today = now.toISOString().slice(0, 10);
+  await knex('invoices').where('payment_method', 'direct_debit').where('due_date', '<', today)
+    .update({ status: 'paid', paid_at: knex.raw('due_date + time \'09:00\'') });
+  await knex('invoices').where('payment_method', 'transfer')
+    .where('due_date', '<', knex.raw("?::date - interval '45 days'", [today]))
+    .update({ status: 'paid', paid_at: knex.raw('due_date - 2 + time \'11:30\'') });
+  for (const number of plan.returnedInvoiceContracts) {
+    const inv = await knex('invoices as i').join('contracts as c', 'c.id', 'i.contract_id')
+      .join('supply_points as sp', 'sp.id', 'c.supply_point_id').where('sp.cups', number)
+      .orderBy('i.issue_date', 'desc').offset(1).first('i.id');
+    if (inv) await knex('invoices').where('id', inv.id).update({ status: 'returned', paid_at: null });
+  }
+  logger.info({ customers: plan.customers.length, contracts, invoices }, 'demo data created');
+  return { created: true, customers: plan.customers.length, contracts, invoices };
+}

@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { findUserById, updateUser } from '../data/users-repo';
+import { audit } from '../data/audit-repo';
+import { consumeToken, peekToken } from '../services/token-use';
+import { deps } from './middleware/auth';
+import { render } from './render';
+import { clientIp } from './forms';
+
+export function activationRoutes(): Router {
+  const router = Router();
+
+  // The emailed link opens a page with a button: mail scanners that prefetch links change nothing.
+  router.get('/activar', async (req, res) => {
+    const { db, clock } = deps(req);
+    const { check } = await peekToken(db.knex, req.query.token, 'activation', clock.now());
+    render(req, res, 'register/activate', { title: res.locals.t('activation.title'), token: check === 'valid' ? req.query.token : null, check }, { status: check === 'valid' ? 200 : 410 });
+  });
+
+  router.post('/activar', async (req, res) => {
+    const { db, clock } = deps(req);
+    const now = clock.now();
+    const token = (req.body as Record<string, unknown>)?.token;
+    const result = await db.knex.transaction(async (trx) => {
+      const { check, row } = await consumeToken(trx, token, 'activation', now);
+      if (check !== 'valid' || !row?.user_id) return check;
+      const user = await findUserById(trx, row.user_id);
+      if (!user || user.status !== 'pending') return 'used' as const;
+      await updateUser(trx, user.id, { status: 'active', email_verified_at: now, failed_logins: 0 }, now);
+      await audit(trx, { actorType: 'user', actorId: user.id, action: 'registration.activated', targetType: 'user', targetId: user.id, ip: clientIp(req), at: now });
+      return 'activated' as const;
+    });
+    if (result === 'activated') {
+      req.session.flash = { kind: 'success', key: 'activation.done' };
+      return res.redirect(303, '/acceso');
+    }
+    render(req, res, 'register/activate', { title: res.locals.t('activation.title'), token: null, check: result }, { status: 410 });
+  });
+
+  return router;
+}

@@ -1,0 +1,14 @@
+import { Router } from 'express';
+import { render } from './render';
+
+const PAGES = ['aviso-legal', 'privacidad', 'cookies', 'accesibilidad'] as const;
+
+export function legalRoutes(): Router {
+  const router = Router();
+  for (const page of PAGES) {
+    router.get(`/legal/${page}`, (req, res) => {
+      render(req, res, 'legal/page', { page, title: res.locals.t(`legal.${page}.title`) });
+    });
+  }
+  return router;
+}

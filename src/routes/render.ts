@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { Request, Response } from 'express';
+
+const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
+
+export function createViewEngine(cache: boolean): Eta {
+  return new Eta({ views: viewsDir, cache, autoTrim: [false, 'nl'] });
+}
+
+export interface RenderOptions {
+  status?: number;
+  /** Render only this partial when htmx asks for a fragment (HX-Request without HX-Boosted). */
+  fragment?: string;
+}
+
+function isFragmentRequest(req: Request): boolean {
+  return req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true';
+}
+
+/**
+ * Renders a page inside the layout, or only its fragment for htmx partial swaps;
+ * both come from the same partial, so the page works identically without JavaScript.
+ */
+export function render(req: Request, res: Response, view: string, data: Record<string, unknown> = {}, opts: RenderOptions = {}): void {
+  const eta = req.app.locals.eta as Eta;
+  const it = { ...res.locals, ...data };
+  res.vary('HX-Request');
+  const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
+  const html = eta.render(template, it);
+  res.status(opts.status ?? 200).type('html').send(html);
+}

@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import { accessTo, type Access, type ManagerRelation, type UserLink } from '../domain/access';
+import { linksForUser, relationsManagedBy } from '../data/links-repo';
+
+export interface UserAccess {
+  links: UserLink[];
+  managers: ManagerRelation[];
+  to(customerId: number): Access;
+  /** Every customer the user can at least read, directly or through a gestoría. */
+  customerIds(): number[];
+}
+
+/** Two queries whatever the number of clients; loaded per request so revocations apply at once. */
+export async function loadUserAccess(db: Knex, userId: number): Promise<UserAccess> {
+  const links = await linksForUser(db, userId);
+  const active = links.filter((l) => l.status === 'active');
+  const managers = await relationsManagedBy(db, active.map((l) => l.customerId));
+  return {
+    links,
+    managers,
+    to: (customerId) => accessTo(customerId, links, managers),
+    customerIds: () => [...new Set([...active.map((l) => l.customerId), ...managers.map((m) => m.customerId)])],
+  };
+}

@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import type { LinkRole } from '../domain/access';
+import { findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
+import { insertLink } from '../data/links-repo';
+import { audit } from '../data/audit-repo';
+import { hashPassword } from './passwords';
+import { issueLink } from './account-links';
+import { queueMail } from './mail/outbox';
+import { normalizeAnswer } from '../domain/secret-answer';
+
+export interface NewAccount {
+  loginId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+  password: string;
+  secretQuestion: string | null;
+  secretAnswer: string | null;
+  language: 'es' | 'ca';
+  customerId: number;
+  role: LinkRole;
+  ip: string;
+}
+
+export type RegistrationResult = 'activation_sent' | 'already_registered' | 'linked_existing';
+
+/**
+ * Creates (or refreshes) a pending user linked to the proven customer and queues the
+ * activation email. An existing active user is never changed by someone else's form: the
+ * owner gets an email instead, and the page says the same thing in every case.
+ */
+export async function registerAccount(trx: Knex.Transaction, a: NewAccount, now: Date, config: Config): Promise<RegistrationResult> {
+  const existing = await findUserByLoginId(trx, a.loginId);
+  if (existing && existing.status !== 'pending') {
+    const linked = await trx('customer_links').where({ user_id: existing.id, customer_id: a.customerId }).whereNot('status', 'revoked').first();
+    if (!linked && a.role === 'representative') {
+      // The person proved the company's data and is its representative on file.
+      await insertLink(trx, { userId: existing.id, customerId: a.customerId, role: a.role, grantedBy: null, now });
+      await audit(trx, { actorType: 'anonymous', action: 'registration.linked_existing', customerId: a.customerId, targetType: 'user', targetId: existing.id, ip: a.ip, at: now });
+      await queueMail(trx, { to: existing.email, lang: existing.language, template: 'company_linked', params: { name: existing.first_name }, actionUrl: `${config.publicUrl}/`, userId: existing.id, customerId: a.customerId });
+      return 'linked_existing';
+    }
+    const link = await issueLink(trx, 'password_reset', existing.id, now, config);
+    await queueMail(trx, { to: existing.email, lang: existing.language, template: 'already_registered', params: { name: existing.first_name }, actionUrl: link, userId: existing.id });
+    await audit(trx, { actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip: a.ip, at: now });
+    return 'already_registered';
+  }
+  const fields = {
+    first_name: a.firstName, last_name: a.lastName, email: a.email, phone: a.phone,
+    password_hash: await hashPassword(a.password, config.argon2), language: a.language,
+    secret_question: a.secretQuestion, secret_answer_hash: a.secretAnswer ? await hashPassword(normalizeAnswer(a.secretAnswer), config.argon2) : null,
+  };
+  let userId: number;
+  if (existing) {
+    userId = existing.id;
+    await updateUser(trx, userId, fields, now);
+  } else {
+    userId = await insertUser(trx, {
+      loginId: a.loginId, firstName: a.firstName, lastName: a.lastName, email: a.email, phone: a.phone,
+      passwordHash: fields.password_hash, status: 'pending', language: a.language,
+      secretQuestion: a.secretQuestion, secretAnswerHash: fields.secret_answer_hash, now,
+    });
+  }
+  const linked = await trx('customer_links').where({ user_id: userId, customer_id: a.customerId }).whereNot('status', 'revoked').first();
+  if (!linked) await insertLink(trx, { userId, customerId: a.customerId, role: a.role, grantedBy: null, now });
+  const url = await issueLink(trx, 'activation', userId, now, config);
+  await queueMail(trx, { to: a.email, lang: a.language, template: 'activation', params: { name: a.firstName, loginId: a.loginId }, actionUrl: url, userId, customerId: a.customerId });
+  await audit(trx, { actorType: 'anonymous', action: 'registration.created', customerId: a.customerId, targetType: 'user', targetId: userId, ip: a.ip, at: now, details: { role: a.role } });
+  return 'activation_sent';
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface Harness {
+  baseUrl: string;
+  javaScript: boolean;
+  page: Page;
+  /** Runs axe-core on what the page shows now; any violation fails the scenario. */
+  audit(label?: string): Promise<void>;
+  /** Navigates and audits. */
+  visit(path: string): Promise<void>;
+  /** Submits the form a button belongs to, waits for the next page and audits it. */
+  submit(buttonSelector: string): Promise<void>;
+  newContext(): Promise<{ context: BrowserContext; page: Page }>;
+  expect: typeof expect;
+}
+
+export interface Scenario {
+  name: string;
+  run(h: Harness): Promise<void>;
+}
+
+export interface AxeReport { pages: number; violations: string[] }
+
+/**
+ * Audits in a separate JavaScript-enabled page fed with the HTML the user sees, so pages
+ * visited with JavaScript disabled are checked exactly as rendered, with their stylesheet.
+ */
+export async function createHarness(browser: Browser, baseUrl: string, javaScript: boolean, report: AxeReport): Promise<{ h: Harness; close(): Promise<void> }> {
+  const contexts: BrowserContext[] = [];
+  const newContext = async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL: baseUrl, locale: 'es-ES' });
+    contexts.push(context);
+    return { context, page: await context.newPage() };
+  };
+  const { page } = await newContext();
+  const auditContext = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, baseURL: baseUrl });
+  const auditPage = await auditContext.newPage();
+  await auditPage.goto('/healthz');
+
+  const audit = async (label?: string) => {
+    const html = await page.content();
+    await auditPage.setContent(html, { waitUntil: 'load' });
+    await auditPage.addScriptTag({ content: axeSource });
+    // A string, evaluated in the browser, where axe and document exist.
+    const result = (await auditPage.evaluate(`(async () => {
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+      return r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' → ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+    })()`)) as string[];
+    report.pages++;
+    if (result.length) {
+      const where = `${label ?? ''} ${new URL(page.url()).pathname}`.trim();
+      report.violations.push(...result.map((v) => `${where}: ${v}`));
+      throw new Error(`axe-core found ${result.length} violation(s) on ${where}:\n  ${result.join('\n  ')}`);
+    }
+  };
+
+  const h: Harness = {
+    baseUrl,
+    javaScript,
+    page,
+    audit,
+    async visit(path: string) {
+      const res = await page.goto(path);
+      if (!res) throw new Error(`No response for ${path}`);
+      await audit();
+    },
+    async submit(buttonSelector: string) {
+      await Promise.all([
+        page.waitForLoadState('load'),
+        javaScript ? page.waitForResponse((r) => r.request().method() !== 'GET' || r.request().isNavigationRequest()) : page.waitForNavigation(),
+        page.click(buttonSelector),
+      ]);
+      await page.waitForLoadState('load');
+      if (javaScript) await page.waitForTimeout(50);
+      await audit();
+    },
+    newContext,
+    expect,
+  };
+  return {
+    h,
+    async close() {
+      for (const c of contexts) await c.close();
+      await auditContext.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Browser tests: starts the portal on a free port with a fresh in-memory database and the
+ * demo data, then runs every scenario in Debian's Chromium twice, with JavaScript enabled
+ * and disabled, auditing every page with axe-core.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createHarness, type AxeReport, type Scenario } from './harness';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function startApp(port: number): Promise<ChildProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`));
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`  [app] ${d}`));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return child;
+    } catch { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  child.kill('SIGTERM');
+  throw new Error('The app did not become healthy within 120 s');
+}
+
+async function loadScenarios(): Promise<Scenario[]> {
+  const dir = path.join(root, 'test/e2e/scenarios');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  const all: Scenario[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { scenarios: Scenario[] };
+    all.push(...mod.scenarios);
+  }
+  return only ? all.filter((s) => s.name.includes(only)) : all;
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(chromiumPath)) {
+    const msg = `Chromium not found at ${chromiumPath}: install Debian's "chromium" package (or set CHROMIUM_PATH). Browser tests skipped.`;
+    if (process.env.REQUIRE_BROWSER === '1') {
+      console.error(msg);
+      return 1;
+    }
+    console.warn(msg);
+    return 0;
+  }
+  const scenarios = await loadScenarios();
+  const port = await freePort();
+  const app = await startApp(port);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const report: AxeReport = { pages: 0, violations: [] };
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const javaScript of [true, false]) {
+      console.log(`\nJavaScript ${javaScript ? 'enabled' : 'disabled'}`);
+      for (const s of scenarios) {
+        const { h, close } = await createHarness(browser, baseUrl, javaScript, report);
+        const t0 = Date.now();
+        try {
+          await s.run(h);
+          passed++;
+          console.log(`  ✓ ${s.name} (${Date.now() - t0} ms)`);
+        } catch (err) {
+          failed++;
+          console.log(`  ✗ ${s.name}\n    ${String((err as Error).stack ?? err).split('\n').slice(0, 8).join('\n    ')}`);
+          const shot = path.join(os.tmpdir(), `e2e-${javaScript ? 'js' : 'nojs'}-${s.name.replace(/\W+/g, '-')}.png`);
+          await h.page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+          console.log(`    screenshot: ${shot}`);
+        } finally {
+          await close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    app.kill('SIGINT');
+    await new Promise((r) => app.once('exit', r));
+  }
+  console.log(`\naxe-core: ${report.pages} page audits, ${report.violations.length} violations`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
