@@ -27,6 +27,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { devMailboxRoutes } from './routes/dev-mailbox';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
+import type { PdfSigner } from './services/pdf/signing';
 
 export interface AppDeps {
   db: Database;
@@ -34,6 +35,7 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   sessionSecret: string;
+  signer: PdfSigner;
   /** Wakes the mail worker after a commit; absent in tests, which read the outbox. */
   mailer?: { kick(): void };
 }

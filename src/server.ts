@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const booted = await boot(config, systemClock, logger);
+  const booted = await boot(config, systemClock, logger, { mailWorker: true });
   const server: Server = booted.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     for (const s of sockets) s.end();
-    await booted.db.close();
+    await booted.close();
     console.log('  Cerrado correctamente.');
     process.exit(0);
   };

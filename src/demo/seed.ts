@@ -6,6 +6,7 @@ import { billingPeriod } from '../domain/invoicing';
 import { hashPassword } from '../services/passwords';
 import { issueInvoicesForMonth } from '../services/invoicing';
 import { DEMO_ACCOUNTS } from './accounts';
+import type { PdfSigner } from '../services/pdf/signing';
 import { buildDemoPlan, type DemoCustomer } from './plan';
 
 export interface DemoSummary {
@@ -69,7 +70,7 @@ async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { nex
 }
 
 /** Creates the demo accounts of DESIGN.md §8 when the database holds no customer yet. */
-export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger): Promise<DemoSummary> {
+export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner): Promise<DemoSummary> {
   const existing = await knex('customers').count<{ count: number }[]>('* as count').first();
   if (existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
   const now = clock.now();
@@ -103,7 +104,10 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
   });
 
   let invoices = 0;
-  for (const month of months) invoices += (await issueInvoicesForMonth(knex, month)).issued;
+  // History is issued through the same billing run; only the latest month tells customers by email.
+  for (const month of months) {
+    invoices += (await issueInvoicesForMonth(knex, month, { signer, now: clock.now(), config, notify: month === months[months.length - 1] })).issued;
+  }
 
   // History: what customers paid, and one direct debit the bank returned.
   const today = now.toISOString().slice(0, 10);

@@ -55,8 +55,9 @@ export function cifControl(body: string): { digit: string; letter: string } {
 export function isValidCif(v: string): boolean {
   const m = CIF_SHAPE.exec(normalizeId(v));
   if (!m) return false;
-  const [, entity, digits, given] = m as unknown as [string, string, string, string];
-  const { digit, letter } = cifControl(entity + digits);
+  const entity = m[1]!;
+  const given = m[3]!;
+  const { digit, letter } = cifControl(entity + m[2]!);
   // Non-profit and public bodies (and non-resident entities) use a letter, companies a digit.
   if ('PQRSNW'.includes(entity)) return given === letter;
   if ('ABEH'.includes(entity)) return given === digit;

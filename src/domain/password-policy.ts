@@ -174,7 +174,7 @@ const isDictionaryFrom = (m: MatchExtended, name: (dictionaryName: string) => bo
   m.pattern === 'dictionary' && typeof m.dictionaryName === 'string' && name(m.dictionaryName);
 
 /**
- * zxcvbn also finds context words in l33t or reversed ("f4ctur4", "aicrag"); the same length /
+ * zxcvbn also finds context words written in l33t or reversed ("f4ctur4"); the same length /
  * whole-word rule applies so its chance finds ("ve" + "gas") are not refused either.
  */
 function zxcvbnFoundContext(result: ZxcvbnResult): boolean {
@@ -182,7 +182,7 @@ function zxcvbnFoundContext(result: ZxcvbnResult): boolean {
   return result.sequence.some(
     (m) =>
       isDictionaryFrom(m, (n) => n === 'userInputs') &&
-      true,
+      (codePoints(m.token) >= MIN_SUBSTRING_LENGTH || (starts.has(m.i) && ends.has(m.j + 1))),
   );
 }
 

@@ -22,7 +22,7 @@ export interface HolderRecord {
 
 /** Ids are typed as printed ("12.345.678-Z", "b 81234569"): compare them without the decoration. */
 function normaliseId(id: string): string {
-  return id.toUpperCase().replace(/[\s.\-]/g, '');
+  return id.toUpperCase().replace(/[\s.-]/g, '');
 }
 
 /** Exactly four digits once spaces are removed; anything else can never match. */
@@ -101,7 +101,7 @@ export function businessProofMatches(claim: BusinessClaim, holder: HolderRecord 
 export function parseEuroAmountToCents(input: string): number | null {
   const s = input.replace(/€|EUR/gi, '').replace(/\s/g, '');
   let integer: string;
-  let decimals = '';
+  let decimals: string;
   let m: RegExpMatchArray | null;
   if ((m = s.match(/^(\d+)(?:[.,](\d{1,2}))?$/))) {
     integer = m[1] ?? '';

@@ -9,12 +9,23 @@ export const DEFAULT_LANGUAGE: Language = 'es';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k];
+    if (t && v && typeof t === 'object' && typeof v === 'object' && !Array.isArray(t) && !Array.isArray(v)) {
+      deepMerge(t as Record<string, unknown>, v as Record<string, unknown>);
+    } else {
+      target[k] = v;
+    }
+  }
+}
+
 /** Each area keeps its own file (es/auth.json, ca/auth.json…); all are merged into one namespace. */
 function loadResources(lang: Language): Record<string, unknown> {
   const folder = path.join(dir, lang);
   const merged: Record<string, unknown> = {};
   for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-    Object.assign(merged, JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8')));
+    deepMerge(merged, JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8')) as Record<string, unknown>);
   }
   return merged;
 }

@@ -47,11 +47,11 @@ export function authRoutes(): Router {
     // Unknown users cost the same argon2 work as known ones, so timing does not tell them apart.
     dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'), config.argon2);
     const passwordOk = await verifyPassword(user ? user.password_hash : await dummyHash, form.password);
-    const attemptsHere = (req.session.failedAttempts ?? 0) + 1;
+    const failedBefore = req.session.failedAttempts ?? 0;
 
     const outcome = await db.knex.transaction(async (trx) => {
       const locked = user ? await lockUserForUpdate(trx, user.id) : undefined;
-      const decision = evaluateLogin(locked ? { status: locked.status, failedLogins: locked.failed_logins } : null, passwordOk, now, DEFAULT_LOCKOUT, attemptsHere);
+      const decision = evaluateLogin(locked ? { status: locked.status, failedLogins: locked.failed_logins } : null, passwordOk, now, DEFAULT_LOCKOUT, failedBefore);
       if (locked && decision.changes) {
         const c = decision.changes;
         await updateUser(trx, locked.id, {
@@ -87,9 +87,12 @@ export function authRoutes(): Router {
       res.cookie('lang', user.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
       return res.redirect(303, returnTo);
     }
-    req.session.failedAttempts = attemptsHere;
+    req.session.failedAttempts = failedBefore + 1;
+    // Only this browser's own count decides the hint: the account's state would tell an
+    // attacker that an id exists (locked or under attack) on the first try.
+    const lockHint = failedBefore + 1 >= DEFAULT_LOCKOUT.hintAfterFailures;
     const generalError = outcome.mayRevealPending ? t('auth.login.pending') : t('auth.login.errors.credentials');
-    return loginPage(req, res, { loginId: form.loginId }, {}, { generalError, lockHint: outcome.showLockHint }, 401);
+    return loginPage(req, res, { loginId: form.loginId }, {}, { generalError, lockHint }, 401);
   });
 
   router.post('/salir', async (req, res) => {

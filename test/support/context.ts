@@ -68,7 +68,7 @@ export async function stopTestContext(): Promise<void> {
   if (!current) return;
   const ctx = await current;
   current = null;
-  await ctx.db.close();
+  await ctx.close();
   if (dropDatabase) await dropDatabase();
 }
 

@@ -3,10 +3,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import forge from 'node-forge';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { retailer } from '../retailer';
+import { NativeKeySigner } from './cms-signer';
 
 export interface PdfSigner {
   sign(pdf: Buffer, opts: { reason: string; signedAt: Date }): Promise<Buffer>;
@@ -58,16 +58,14 @@ export async function loadSigner(opts: LoadSignerOptions): Promise<PdfSigner> {
 }
 
 async function createSigner(p12: Buffer, passphrase: string, source: string): Promise<PdfSigner> {
-  const { subject, commonName } = inspectP12(p12, passphrase, source);
-  // A P12Signer works once only: sign() parses its P12 from a forge buffer that parsing
-  // consumes, so every signature gets a fresh instance.
-  const p12Signer = (): P12Signer => new P12Signer(p12, { passphrase });
+  const { subject, commonName, key, certificate, chain } = inspectP12(p12, passphrase, source);
+  const cms = new NativeKeySigner(key, certificate, chain);
   const signpdf = new SignPdf();
   // A detached signature has the same size whatever the document, so one probe tells how big
   // the placeholder must be, and proves the key matches a certificate before the first invoice.
   let probe: Buffer;
   try {
-    probe = await p12Signer().sign(Buffer.from('probe'), new Date(0));
+    probe = await cms.sign(Buffer.from('probe'), new Date(0));
   } catch (err) {
     throw new Error(`The signing certificate ${source} cannot sign: ${(err as Error).message}`, { cause: err });
   }
@@ -84,20 +82,20 @@ async function createSigner(p12: Buffer, passphrase: string, source: string): Pr
         location: 'Valencia',
         signingTime: signedAt,
         signatureLength,
-        // PAdES's SubFilter, which placeholder-plain lets us choose. P12Signer's CMS has no
+        // PAdES's SubFilter, which placeholder-plain lets us choose. The CMS (as @signpdf/signer-p12's) has no
         // signing-certificate-v2 attribute, so this is not a full PAdES-B-B signature for strict
         // EU validators (DSS), though Acrobat and poppler verify it.
         subFilter: SUBFILTER_ETSI_CADES_DETACHED,
         // A PDF name, not a string: placeholder-plain writes it unescaped, so no spaces or accents.
         appName: 'Enerlia-AreaClientes',
       });
-      return signpdf.sign(withPlaceholder, p12Signer(), signedAt);
+      return signpdf.sign(withPlaceholder, cms, signedAt);
     },
   };
 }
 
 /** Decrypts the P12 up front so a wrong passphrase fails at startup with the file's name. */
-function inspectP12(p12: Buffer, passphrase: string, source: string): { subject: string; commonName: string } {
+function inspectP12(p12: Buffer, passphrase: string, source: string): { subject: string; commonName: string; key: forge.pki.rsa.PrivateKey; certificate: forge.pki.Certificate; chain: forge.pki.Certificate[] } {
   let parsed: forge.pkcs12.Pkcs12Pfx;
   try {
     parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
@@ -119,7 +117,7 @@ function inspectP12(p12: Buffer, passphrase: string, source: string): { subject:
   const attrs = cert.subject.attributes;
   const subject = [...attrs].reverse().map((a) => `${a.shortName ?? a.name ?? a.type}=${escapeDnValue(String(a.value))}`).join(', ');
   const commonName = String(cert.subject.getField('CN')?.value ?? subject);
-  return { subject, commonName };
+  return { subject, commonName, key, certificate: cert, chain: certs };
 }
 
 /** RFC 4514 escaping, so "O=Enerlia Comercializadora\\, S.L." stays one attribute. */

@@ -1,0 +1,35 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
+import { renderInvoicePdf } from './pdf/invoice-pdf';
+import type { PdfSigner } from './pdf/signing';
+
+const CHUNK = 100;
+
+/** Renders, signs and stores the original of each invoice; called by the billing run. */
+export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], signer: PdfSigner, now: Date): Promise<void> {
+  for (let i = 0; i < invoiceIds.length; i += CHUNK) {
+    const ids = invoiceIds.slice(i, i + CHUNK);
+    const data = await loadInvoicePdfData(trx, ids);
+    const rows = [];
+    for (const id of ids) {
+      const d = data.get(id);
+      if (!d) throw new Error(`Invoice ${id} vanished while issuing`);
+      const pdf = await signer.sign(await renderInvoicePdf(d, { duplicate: false, generatedAt: now }), { reason: `Factura ${d.number}`, signedAt: now });
+      rows.push({ invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'), size_bytes: pdf.length, generated_at: now });
+    }
+    await trx('invoice_documents').insert(rows);
+  }
+}
+
+export async function readOriginal(db: Knex, invoiceId: number): Promise<Buffer | null> {
+  const row = await db('invoice_documents').where({ invoice_id: invoiceId }).first('original_pdf');
+  return row ? (row.original_pdf as Buffer) : null;
+}
+
+/** A new, signed copy marked "DUPLICADO", from the same stored data as the original. */
+export async function makeSignedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<Buffer> {
+  const d = (await loadInvoicePdfData(db, [invoiceId])).get(invoiceId);
+  if (!d) throw new Error(`Invoice ${invoiceId} not found`);
+  return signer.sign(await renderInvoicePdf(d, { duplicate: true, generatedAt: now }), { reason: `Duplicado de la factura ${d.number}`, signedAt: now });
+}
