@@ -25,6 +25,8 @@ import { recoverRoutes } from './routes/recover';
 import { accountRoutes } from './routes/account';
 import { dashboardRoutes } from './routes/dashboard';
 import { devMailboxRoutes } from './routes/dev-mailbox';
+import { contractRoutes } from './routes/contracts';
+import { invoiceRoutes } from './routes/invoices';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
 import type { PdfSigner } from './services/pdf/signing';
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(recoverRoutes());
   app.use(accountRoutes());
   app.use(dashboardRoutes());
+  app.use(contractRoutes());
+  app.use(invoiceRoutes());
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 
   app.use(notFoundHandler);

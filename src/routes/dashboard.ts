@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { suppliesOfCustomers } from '../data/supplies-repo';
 import { deps, requireUser, userAccess } from './middleware/auth';
 import { render } from './render';
+import { eBillingEligibility } from '../domain/e-billing';
 
 export function dashboardRoutes(): Router {
   const router = Router();
@@ -17,7 +18,10 @@ export function dashboardRoutes(): Router {
       }
       customers.get(r.customer_id)!.supplies.push(r);
     }
-    render(req, res, 'dashboard/supplies', { title: res.locals.t('supplies.title'), customers: [...customers.values()] });
+    // The seed's e-billing banner: contracts the user may switch and that qualify.
+    const eBillingOffers = rows.filter((r) => !r.e_billing && access.to(r.customer_id).act
+      && eBillingEligibility({ status: 'active', altPayerName: r.alt_payer_name, altRecipientName: r.alt_recipient_name }).eligible).slice(0, 3);
+    render(req, res, 'dashboard/supplies', { title: res.locals.t('supplies.title'), customers: [...customers.values()], eBillingOffers });
   });
 
   return router;
