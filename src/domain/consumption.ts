@@ -194,8 +194,9 @@ export interface ChartOptions {
   formatNumber: (n: number) => string;
 }
 
-// Left: y tick labels up to 5–6 digits; top: the "kWh" unit; bottom: month labels rotated −45°.
-const MARGIN = { left: 56, top: 20, right: 8, bottom: 52 } as const;
+// Left: y tick labels up to 5–6 digits; top: the legend and the "kWh" unit; bottom: month labels
+// rotated −45°.
+const MARGIN = { left: 56, top: 28, right: 8, bottom: 52 } as const;
 // Gaps between bars keep adjacent months apart without relying on colour.
 const BAR_FILL = 0.6;
 const TICK_FRACTIONS = [0, 0.25, 0.5, 0.75, 1] as const;

@@ -133,11 +133,16 @@ describe('consumption: summary for the text alternative', () => {
   });
 
   it('does not compare when a month of either year is missing', () => {
-    const data = months('2022-12', 36, flat(100)).filter((m) => m.month !== '2023-03');
-    const s = consumptionSummary(consumptionHistory(data, '2025-11'));
-    expect(s).to.include({ total: 2400, missingMonths: 0, last12Total: null, previous12Total: null, changePct: null });
-    const gap = consumptionSummary(consumptionHistory(data.filter((m) => m.month !== '2025-02'), '2025-11'));
-    expect(gap).to.include({ total: 2300, missingMonths: 1, changePct: null });
+    const data = months('2022-12', 36, flat(100));
+    for (const gap of ['2024-03', '2025-02']) {
+      const s = consumptionSummary(consumptionHistory(data.filter((m) => m.month !== gap), '2025-11'));
+      expect(s, gap).to.include({ total: 2300, missingMonths: 1, last12Total: null, previous12Total: null, changePct: null });
+    }
+  });
+
+  it('still compares when only data outside both years is missing', () => {
+    const data = months('2021-12', 48, flat(100)).filter((m) => m.month !== '2022-06');
+    expect(consumptionSummary(consumptionHistory(data, '2025-11'))).to.include({ missingMonths: 0, changePct: 0 });
   });
 
   it('has no peak when there is no data', () => {
@@ -160,14 +165,14 @@ describe('consumption: niceMax', () => {
 });
 
 describe('consumption: chart geometry', () => {
-  // Default 720×300 viewBox: plot 56…712 × 20…248, so 228 units of height.
+  // Default 720×300 viewBox: plot 56…712 × 28…248, so 220 units of height.
   const electricity = months('2023-12', 24, (i) => (i === 5 ? { P1: 100, P2: 50, P3: 100 } : { P1: 50, P2: 25, P3: 50 }));
   const rows = consumptionHistory(electricity, '2025-11');
   const chart = chartGeometry(rows, { energy: 'electricity', monthNames: ES_MONTHS, formatNumber: plain });
 
   it('has one bar per month, left to right, inside the plot', () => {
     expect(chart.bars).to.have.length(24);
-    expect(chart.plot).to.deep.equal({ left: 56, top: 20, right: 712, bottom: 248 });
+    expect(chart.plot).to.deep.equal({ left: 56, top: 28, right: 712, bottom: 248 });
     for (const [i, bar] of chart.bars.entries()) {
       expect(bar.x).to.be.at.least(chart.plot.left);
       expect(bar.x + bar.width).to.be.at.most(chart.plot.right);
@@ -184,10 +189,10 @@ describe('consumption: chart geometry', () => {
     expect(chart.maxValue).to.equal(250);
     expect(chart.yTicks).to.deep.equal([
       { value: 0, y: 248, label: '0' },
-      { value: 62.5, y: 191, label: '62.5' },
-      { value: 125, y: 134, label: '125' },
-      { value: 187.5, y: 77, label: '187.5' },
-      { value: 250, y: 20, label: '250' },
+      { value: 62.5, y: 193, label: '62.5' },
+      { value: 125, y: 138, label: '125' },
+      { value: 187.5, y: 83, label: '187.5' },
+      { value: 250, y: 28, label: '250' },
     ]);
   });
 
@@ -195,11 +200,11 @@ describe('consumption: chart geometry', () => {
     const tallest = chart.bars[5]!;
     expect(tallest.total).to.equal(250);
     expect(tallest.segments.at(-1)?.y).to.equal(chart.plot.top);
-    expect(tallest.segments.map((s) => s.height)).to.deep.equal([91.2, 45.6, 91.2]);
+    expect(tallest.segments.map((s) => s.height)).to.deep.equal([88, 44, 88]);
   });
 
   it('keeps heights proportional to kWh', () => {
-    expect(chart.bars[0]!.segments.map((s) => s.height)).to.deep.equal([45.6, 22.8, 45.6]);
+    expect(chart.bars[0]!.segments.map((s) => s.height)).to.deep.equal([44, 22, 44]);
   });
 
   it('stacks P1 at the bottom, then P2, then P3, without gaps', () => {
@@ -222,7 +227,7 @@ describe('consumption: chart geometry', () => {
   });
 
   it('draws gas as a single segment with the whole month', () => {
-    const gas = consumptionHistory(months('2024-12', 12, (i) => ({ P1: 300 + 100 * i, P2: 0, P3: 0 })), '2025-11');
+    const gas = consumptionHistory(months('2024-12', 12, (i) => ({ P1: 300 + 100 * i, P2: 0, P3: 0 })), '2025-11', 12);
     const g = chartGeometry(gas, { energy: 'gas', monthNames: ES_MONTHS, formatNumber: plain });
     expect(g.maxValue).to.equal(1500);
     expect(g.bars).to.have.length(12);
@@ -230,7 +235,7 @@ describe('consumption: chart geometry', () => {
       expect(bar.segments).to.have.length(1);
       expect(bar.segments[0]).to.include({ period: 'P1', value: bar.total });
     }
-    expect(g.bars.at(-1)?.segments[0]).to.deep.equal({ period: 'P1', value: 1400, y: 35.2, height: 212.8 });
+    expect(g.bars.at(-1)?.segments[0]).to.deep.equal({ period: 'P1', value: 1400, y: 42.7, height: 205.3 });
   });
 
   it('keeps missing months as empty bars', () => {
@@ -368,14 +373,14 @@ describe('consumption: chart partial', () => {
     expect(html).to.include('<title>jul 2025 · P2 llano: 60 kWh</title>');
     expect(count(html, /transform="rotate\(-45 /)).to.equal(24);
     expect(html).to.include('>dic 23</text>');
-    expect(html).to.match(/<ul class="legend">[\s\S]*P1 punta[\s\S]*P2 llano[\s\S]*P3 valle[\s\S]*<\/ul>/);
+    expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#0b5394"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);
     expect(html).to.include('<figcaption>');
   });
 
   it('has a data table with 24 rows, scoped headers and signed changes', () => {
     expect(html).to.include('<table class="consumption-table">').and.include('<caption>');
-    expect(count(html, /<th scope="col">/)).to.equal(7);
-    expect(html).to.include('<th scope="col">Mismo mes del año anterior</th>').and.include('<th scope="col">Variación</th>');
+    expect(count(html, /<th scope="col"/)).to.equal(7);
+    expect(html).to.include('>Mismo mes del año anterior</th>').and.include('>Variación</th>');
     const body = tbody(html);
     expect(count(body, /<tr[ >]/)).to.equal(24);
     expect(count(body, /<th scope="row">/)).to.equal(24);
@@ -399,7 +404,7 @@ describe('consumption: chart partial', () => {
     const out = render(gappy, 'electricity');
     expect(out).to.include('<title>mar 2025: sin datos</title>');
     expect(out).to.include('<span aria-hidden="true">—</span><span class="visually-hidden">sin datos</span>');
-    expect(out).to.include('\u22122,9\u00a0%<span class="visually-hidden"> (descenso)</span>');
+    expect(out).to.include('\u221230,0\u00a0%<span class="visually-hidden"> (descenso)</span>');
     expect(out).to.include('no hay datos suficientes para comparar');
     expect(count(tbody(out), /<tr[ >]/)).to.equal(24);
   });
@@ -407,10 +412,10 @@ describe('consumption: chart partial', () => {
   it('renders gas as one "Consumo" series without period columns', () => {
     const out = render(full, 'gas');
     expect(count(out, /<rect class="segment /)).to.equal(24);
-    expect(out).to.include('<th scope="col">Consumo (kWh)</th>');
+    expect(out).to.include('<th scope="col" class="num">Consumo (kWh)</th>');
     expect(out).not.to.include('P2 llano');
-    expect(count(out, /<th scope="col">/)).to.equal(4);
-    expect(out).to.match(/<ul class="legend">\s*<li>[^]*?Consumo<\/li>\s*<\/ul>/);
+    expect(count(out, /<th scope="col"/)).to.equal(4);
+    expect(out).to.match(/<g class="legend">\s*<rect[^>]*\/>\s*<text[^>]*>Consumo<\/text>\s*<\/g>/);
   });
 
   it('renders in Catalan with every key translated', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { testContext, type TestContext } from '../support/context';
-import { createUser, csrfFrom, lastMailTo, linkIn, loginAs, mailsTo, pageText, resetThrottles, uniqueNif, type Agent } from '../support/factories';
+import { createUser, csrfFrom, linkIn, mailsTo, pageText, resetThrottles, uniqueNif, type Agent } from '../support/factories';
 
 const WRONG = 'Clave-Equivocada-Total-9';
 const CREDENTIALS = 'El usuario o contraseña no son correctos.';
@@ -218,13 +218,5 @@ describe('accounts: login, lockout and throttling', () => {
     } finally {
       ctx.clock.set(start);
     }
-  });
-
-  it('loginAs helper: logs in through the form', async () => {
-    const user = await createUser(ctx.db.knex);
-    const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
-    await agent.get('/ajustes').expect(200);
-    const mail = await lastMailTo(ctx.db.knex, user.email);
-    expect(mail).to.equal(undefined);
   });
 });

@@ -196,8 +196,9 @@ export async function issueInvoices(db: Knex, contractId: number, months: string
 }
 
 /** The whole billing run for a month (every billable contract in the database), as the CLI does. */
-export function billMonth(db: Knex, month: string) {
-  return issueInvoicesForMonth(db, month);
+export async function billMonth(db: Knex, month: string) {
+  const { config, clock, app } = await testContext();
+  return issueInvoicesForMonth(db, month, { signer: app.locals.deps.signer, now: clock.now(), config, notify: true });
 }
 
 // ---------------------------------------------------------------------------------------------
