@@ -102,7 +102,9 @@ export function contractRoutes(): Router {
     const c = await loadContract(req);
     const rows = await history(req, c);
     const t = res.locals.t;
-    const csv = consumptionCsv(rows, { energy: c.energy, headers: t('consumption.csv', { returnObjects: true }) as never });
+    const headers = t('consumption.csv', { returnObjects: true }) as unknown as Record<string, string>;
+    // gas has a single kWh column, headed as consumption rather than a total of periods
+    const csv = consumptionCsv(rows, { energy: c.energy, headers: { ...headers, total: c.energy === 'gas' ? headers.gasTotal! : headers.total! } as never });
     res.set('Content-Disposition', `attachment; filename="consumo-${c.cups}.csv"`).type('text/csv; charset=utf-8').send(csv);
   });
 

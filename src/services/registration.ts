@@ -39,7 +39,8 @@ export async function registerAccount(trx: Knex.Transaction, a: NewAccount, now:
       // The person proved the company's data and is its representative on file.
       await insertLink(trx, { userId: existing.id, customerId: a.customerId, role: a.role, grantedBy: null, now });
       await audit(trx, { actorType: 'anonymous', action: 'registration.linked_existing', customerId: a.customerId, targetType: 'user', targetId: existing.id, ip: a.ip, at: now });
-      await queueMail(trx, { to: existing.email, lang: existing.language, template: 'company_linked', params: { name: existing.first_name }, actionUrl: `${config.publicUrl}/`, userId: existing.id, customerId: a.customerId });
+      const company = await trx('customers').where({ id: a.customerId }).first('name');
+      await queueMail(trx, { to: existing.email, lang: existing.language, template: 'company_linked', params: { name: existing.first_name, company: company?.name ?? '' }, actionUrl: `${config.publicUrl}/`, userId: existing.id, customerId: a.customerId });
       return 'linked_existing';
     }
     const link = await issueLink(trx, 'password_reset', existing.id, now, config);
