@@ -27,6 +27,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { devMailboxRoutes } from './routes/dev-mailbox';
 import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
+import { requestRoutes } from './routes/requests';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
 import type { PdfSigner } from './services/pdf/signing';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(invoiceRoutes());
+  app.use(requestRoutes());
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 
   app.use(notFoundHandler);

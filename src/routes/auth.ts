@@ -108,7 +108,8 @@ export function authRoutes(): Router {
   });
 
   router.get('/sesion-caducada', (req, res) => {
-    loginPage(req, res, {}, {}, { expired: true, title: res.locals.t('auth.expired.title') });
+    const absolute = req.query.motivo === 'limite';
+    loginPage(req, res, {}, {}, { expired: absolute ? 'absolute' : 'idle', expiredHours: deps(req).config.sessionAbsoluteHours, title: res.locals.t('auth.expired.title') });
   });
 
   router.get('/empresas', (req, res) => {

@@ -5,7 +5,7 @@ import { classifyLoginId, ibanLast4 } from '../domain/ids';
 import { checkPassword, passwordProblemMessage } from '../domain/password-policy';
 import { unlockChanges } from '../domain/accounts';
 import { normalizeAnswer } from '../domain/secret-answer';
-import { findUserById, findUserByLoginId, updateUser, destroyUserSessions } from '../data/users-repo';
+import { findUserById, findUserByLoginId, lockUserForUpdate, updateUser, destroyUserSessions } from '../data/users-repo';
 import { customerByContractAccount } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
 import { hashPassword, verifyPassword } from '../services/passwords';
@@ -119,7 +119,8 @@ export function recoverRoutes(): Router {
       return render(req, res, 'recover/reset', { title: res.locals.t('recover.reset.title'), token: null, check, errors: {} }, { status: 410 });
     }
     const user = await findUserById(db.knex, row.user_id);
-    if (!user) return render(req, res, 'recover/reset', { title: res.locals.t('recover.reset.title'), token: null, check: 'unknown', errors: {} }, { status: 410 });
+    // A disabled account stays disabled: an older link (lockout, "already registered") must not revive it.
+    if (!user || user.status === 'disabled') return render(req, res, 'recover/reset', { title: res.locals.t('recover.reset.title'), token: null, check: 'unknown', errors: {} }, { status: 410 });
     const e = new FieldErrors(res.locals.t);
     if (e.requireValue('password', form.password)) {
       const pc = checkPassword(form.password, { lang, userInputs: [user.login_id, user.first_name, user.last_name, user.email.split('@')[0] ?? ''], confirmation: form.passwordConfirm });
@@ -133,12 +134,15 @@ export function recoverRoutes(): Router {
     const done = await db.knex.transaction(async (trx) => {
       const consumed = await consumeToken(trx, form.token, 'password_reset', now);
       if (consumed.check !== 'valid') return false;
+      const current = await lockUserForUpdate(trx, user.id);
+      if (!current || current.status === 'disabled') return false;
+      const unlock = unlockChanges();
       await updateUser(trx, user.id, {
-        password_hash: hash, ...unlockChanges(), locked_at: null,
-        ...(user.status === 'pending' ? { email_verified_at: now } : {}),
+        password_hash: hash, status: unlock.status, failed_logins: unlock.failedLogins, locked_at: unlock.lockedAt,
+        ...(current.status === 'pending' ? { email_verified_at: now } : {}),
       }, now);
       await destroyUserSessions(trx, user.id);
-      await audit(trx, { actorType: 'user', actorId: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip: clientIp(req), at: now, details: { unlocked: user.status === 'locked' } });
+      await audit(trx, { actorType: 'user', actorId: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip: clientIp(req), at: now, details: { unlocked: current.status === 'locked' } });
       await queueMail(trx, { to: user.email, lang: user.language, template: 'password_changed', params: { name: user.first_name, when: now.toLocaleString(user.language === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid' }) }, userId: user.id });
       return true;
     });

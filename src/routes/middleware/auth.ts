@@ -43,6 +43,23 @@ export function deps(req: Request): AppDeps {
 }
 
 /**
+ * The page the user was on, to come back to after logging in again: the URL of a normal or
+ * htmx-boosted GET, or the page an htmx fragment was requested from (HX-Current-URL).
+ */
+function pageToReturnTo(req: Request): string | undefined {
+  if (req.method !== 'GET') return undefined;
+  if (!req.get('HX-Request') || req.get('HX-Boosted') === 'true') return req.originalUrl;
+  const current = req.get('HX-Current-URL');
+  if (!current) return undefined;
+  try {
+    const url = new URL(current);
+    return url.host === req.get('host') ? url.pathname + url.search : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Loads the logged-in user and enforces the idle and absolute limits server-side. An
  * expired session is emptied and the user is sent to the page that explains it.
  */
@@ -53,15 +70,17 @@ export const loadUser: RequestHandler = async (req, res, next) => {
   const now = clock.now();
   const state = evaluateSession({ createdAt: s.createdAt ?? 0, lastSeenAt: s.lastSeenAt ?? 0 }, now, sessionPolicyFrom(config.sessionIdleMinutes, config.sessionAbsoluteHours));
   if (state !== 'valid') {
-    const returnTo = req.method === 'GET' && !req.get('HX-Request') ? req.originalUrl : undefined;
+    const returnTo = pageToReturnTo(req);
     await new Promise<void>((resolve, reject) => s.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.returnTo = returnTo;
     req.session.lang = res.locals.lang;
+    // the page says which limit ended the session
+    const target = state === 'absolute_expired' ? '/sesion-caducada?motivo=limite' : '/sesion-caducada';
     if (req.get('HX-Request')) {
-      res.set('HX-Redirect', '/sesion-caducada').status(204).end();
+      res.set('HX-Redirect', target).status(204).end();
       return;
     }
-    res.redirect(303, '/sesion-caducada');
+    res.redirect(303, target);
     return;
   }
   const user = await findUserById(db.knex, s.userId);
@@ -79,7 +98,8 @@ export const loadUser: RequestHandler = async (req, res, next) => {
 /** Pages for logged-in users; others go to the login form and come back afterwards. */
 export const requireUser: RequestHandler = (req, res, next) => {
   if (req.user) return next();
-  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+  const returnTo = pageToReturnTo(req);
+  if (returnTo) req.session.returnTo = returnTo;
   if (req.get('HX-Request')) {
     res.set('HX-Redirect', '/').status(204).end();
     return;

@@ -22,7 +22,7 @@ export function renderMail(lang: Language, content: MailContent): RenderedMail {
   const vars = { ...content.params, brand: retailer.brand, phone: retailer.phone };
   const key = `mail.${content.template}`;
   const subject = t(`${key}.subject`, vars);
-  const paragraphs = t(`${key}.paragraphs`, { ...vars, returnObjects: true }) as unknown as string[];
+  const paragraphs = (t(`${key}.paragraphs`, { ...vars, returnObjects: true }) as unknown as string[]).filter((p) => p.trim() !== '');
   const action = content.actionUrl ? t(`${key}.action`, vars) : null;
   const greeting = t('mail.greeting', vars);
   const signature = t('mail.signature', vars);

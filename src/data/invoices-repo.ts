@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+
+export interface InvoiceListRow {
+  id: number; number: string; period_start: string; period_end: string; issue_date: string; due_date: string;
+  total_cents: number; status: 'pending' | 'paid' | 'returned'; delivery: 'paper' | 'electronic';
+}
+
+export interface InvoicePage { rows: InvoiceListRow[]; total: number; years: number[] }
+
+/** One contract's invoices, newest first, within retention; with the years present for the filter. */
+export async function listContractInvoices(db: Knex, contractId: number, opts: { cutoff: string; year?: number; limit: number; offset: number }): Promise<InvoicePage> {
+  const base = db('invoices').where('contract_id', contractId).where('issue_date', '>=', opts.cutoff);
+  const filtered = base.clone();
+  if (opts.year) filtered.whereBetween('issue_date', [`${opts.year}-01-01`, `${opts.year}-12-31`]);
+  const [rows, count, years] = await Promise.all([
+    filtered.clone().orderBy('issue_date', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset)
+      .select('id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'delivery'),
+    filtered.clone().count<{ count: number }[]>('* as count').first(),
+    base.clone().distinct(db.raw('extract(year from issue_date)::int as year')).orderBy('year', 'desc'),
+  ]);
+  return { rows, total: Number(count?.count ?? 0), years: years.map((y: { year: number }) => y.year) };
+}
+
+export interface InvoiceDetail extends InvoiceListRow {
+  contract_id: number; customer_id: number; payment_method: 'direct_debit' | 'transfer';
+  taxable_base_cents: number; vat_cents: number; original_downloaded_at: Date | null;
+  consumption_p1_kwh: number; consumption_p2_kwh: number; consumption_p3_kwh: number;
+  cups: string; energy: 'electricity' | 'gas'; street: string; sp_number: string; municipality: string;
+}
+
+export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail | undefined> {
+  return db('invoices as i').join('contracts as c', 'c.id', 'i.contract_id').join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+    .where('i.id', id)
+    .first('i.id', 'i.number', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.total_cents', 'i.status', 'i.delivery',
+      'i.contract_id', 'i.customer_id', 'i.payment_method', 'i.taxable_base_cents', 'i.vat_cents', 'i.original_downloaded_at',
+      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'sp.cups', 'sp.energy', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
+}
+
+export async function invoiceLines(db: Knex, id: number): Promise<{ kind: string; period: string | null; detail: string; amount_cents: number }[]> {
+  return db('invoice_lines').where('invoice_id', id).orderBy('position').select('kind', 'period', 'detail', 'amount_cents');
+}
+
+/**
+ * Claims the original for this download: one UPDATE with a guard, so among any number of
+ * concurrent first downloads exactly one gets the original.
+ */
+export async function claimOriginal(db: Knex, invoiceId: number, userId: number, now: Date): Promise<boolean> {
+  const n = await db('invoices').where({ id: invoiceId, delivery: 'electronic' }).whereNull('original_downloaded_at')
+    .update({ original_downloaded_at: now, original_downloaded_by: userId });
+  return n === 1;
+}

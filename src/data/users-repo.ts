@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import type { AccountStatus } from '../domain/accounts';
+
+export interface UserRow {
+  id: number;
+  login_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  email_verified_at: Date | null;
+  phone: string | null;
+  password_hash: string;
+  status: AccountStatus;
+  failed_logins: number;
+  locked_at: Date | null;
+  secret_question: string | null;
+  secret_answer_hash: string | null;
+  language: 'es' | 'ca';
+  last_login_at: Date | null;
+  created_at: Date;
+}
+
+export async function findUserByLoginId(db: Knex, loginId: string): Promise<UserRow | undefined> {
+  return db('users').where({ login_id: loginId }).first();
+}
+
+export async function findUserById(db: Knex, id: number): Promise<UserRow | undefined> {
+  return db('users').where({ id }).first();
+}
+
+/** Row lock so that concurrent attempts on one account count every failure. */
+export async function lockUserForUpdate(trx: Knex.Transaction, id: number): Promise<UserRow | undefined> {
+  return trx('users').where({ id }).forUpdate().first();
+}
+
+export interface NewUser {
+  loginId: string; firstName: string; lastName: string; email: string; phone?: string | null;
+  passwordHash: string; status: AccountStatus; language: 'es' | 'ca';
+  secretQuestion?: string | null; secretAnswerHash?: string | null; now: Date;
+}
+
+export async function insertUser(db: Knex, u: NewUser): Promise<number> {
+  const [row] = await db('users').insert({
+    login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email, phone: u.phone ?? null,
+    password_hash: u.passwordHash, status: u.status, language: u.language,
+    secret_question: u.secretQuestion ?? null, secret_answer_hash: u.secretAnswerHash ?? null,
+    created_at: u.now, updated_at: u.now,
+  }).returning('id');
+  return row.id;
+}
+
+export async function updateUser(db: Knex, id: number, fields: Record<string, unknown>, now: Date): Promise<void> {
+  await db('users').where({ id }).update({ ...fields, updated_at: now });
+}
+
+export async function recordLogin(db: Knex, e: { userId: number; at: Date; success: boolean; ip: string | null; userAgent: string | null }): Promise<void> {
+  await db('login_history').insert({ user_id: e.userId, at: e.at, success: e.success, ip: e.ip, user_agent: e.userAgent?.slice(0, 300) ?? null });
+}
+
+export async function loginHistory(db: Knex, userId: number, limit: number): Promise<{ at: Date; success: boolean; ip: string | null; user_agent: string | null }[]> {
+  return db('login_history').where({ user_id: userId }).orderBy('at', 'desc').limit(limit).select('at', 'success', 'ip', 'user_agent');
+}
+
+/** Ends every stored session of a user (sessions hold `userId`), except one to keep. */
+export async function destroyUserSessions(db: Knex, userId: number, exceptSid?: string): Promise<number> {
+  const q = db('sessions').whereRaw("(sess->>'userId')::bigint = ?", [userId]);
+  if (exceptSid) q.whereNot('sid', exceptSid);
+  return q.delete();
+}
