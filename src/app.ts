@@ -28,6 +28,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox';
 import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
 import { requestRoutes } from './routes/requests';
+import { gestionesRoutes } from './routes/gestiones';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
 import type { PdfSigner } from './services/pdf/signing';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contractRoutes());
   app.use(invoiceRoutes());
   app.use(requestRoutes());
+  app.use(gestionesRoutes());
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 
   app.use(notFoundHandler);

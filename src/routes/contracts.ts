@@ -26,8 +26,22 @@ async function loadContract(req: Request): Promise<ContractView> {
   return c;
 }
 
+/** The gestiones offered on a contract page (paths under /contratos/:id/). */
+function gestionesFor(c: ContractView): { path: string; label: string }[] {
+  return [
+    { path: 'lectura', label: 'requests.types.meter_reading' },
+    ...(c.energy === 'electricity' ? [{ path: 'potencia', label: 'requests.types.power_change' }] : []),
+    { path: 'domiciliacion', label: 'requests.types.direct_debit' },
+    { path: 'pagar', label: 'payments.title' },
+    ...(c.customer_kind !== 'individual' ? [{ path: 'dia-pago', label: 'requests.types.payment_day' }] : []),
+    { path: 'correspondencia', label: 'requests.types.correspondence_address' },
+    { path: 'reclamacion', label: 'requests.types.complaint' },
+  ];
+}
+
 function contractLocals(res: Response, c: ContractView) {
   return {
+    gestiones: gestionesFor(c),
     contract: c,
     product: findProduct(c.product_code),
     maskedIban: c.iban ? maskIban(c.iban) : null,

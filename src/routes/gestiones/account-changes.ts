@@ -1,0 +1,6 @@
+import { Router } from 'express';
+
+// Being written now; replaced by the real routes of this gestión.
+export function accountChangeRoutes(): Router {
+  return Router();
+}
