@@ -19,8 +19,12 @@ function isMultipart(req: Request): boolean {
  * Every state-changing request carries the session's token. Multipart bodies are only
  * parsed by the upload route itself, so those routes call `verifyCsrf` after multer.
  */
+// Server-to-server callbacks carry their own signature instead of a session token.
+const SIGNED_CALLBACKS = new Set(['/pagos/redsys/notificacion']);
+
 export const csrfProtection: RequestHandler = (req, res, next) => {
   if (isMultipart(req) && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+  if (req.method === 'POST' && SIGNED_CALLBACKS.has(req.path)) return next();
   sync.csrfSynchronisedProtection(req, res, next);
 };
 
