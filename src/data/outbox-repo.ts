@@ -62,9 +62,11 @@ export async function retryFailed(db: Knex, id: number, now: Date): Promise<bool
   return n > 0;
 }
 
-export async function listOutbox(db: Knex, opts: { status?: string; limit: number; offset: number }): Promise<OutboxRow[]> {
+export async function listOutbox(db: Knex, opts: { status?: string; to?: string; limit: number; offset: number }): Promise<OutboxRow[]> {
   const q = db('outbox').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
   if (opts.status) q.where('status', opts.status);
+  // the filter belongs in the query: filtering a page of the newest would miss older mail
+  if (opts.to) q.whereRaw('lower(to_address) = lower(?)', [opts.to]);
   return q;
 }
 

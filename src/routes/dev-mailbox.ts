@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { findOutbox, listOutbox } from '../data/outbox-repo';
+import { DomainError } from '../domain/errors';
 import { deps } from './middleware/auth';
 import { render } from './render';
 
@@ -27,20 +28,19 @@ export function devMailboxRoutes(): Router {
   const router = Router();
   router.get('/dev/buzon', async (req, res) => {
     const to = typeof req.query.para === 'string' ? req.query.para.trim().toLowerCase() : '';
-    const rows = await listOutbox(deps(req).db.knex, { limit: 100, offset: 0 });
-    const messages = to ? rows.filter((m) => m.to_address.toLowerCase() === to) : rows;
+    const messages = await listOutbox(deps(req).db.knex, { limit: 100, offset: 0, ...(to ? { to } : {}) });
     render(req, res, 'dev/mailbox', { title: res.locals.t('devMailbox.title'), messages, to });
   });
   router.get('/dev/buzon/:id', async (req, res) => {
     const id = Number(req.params.id);
     const m = Number.isSafeInteger(id) ? await findOutbox(deps(req).db.knex, id) : undefined;
-    if (!m) return res.status(404).end();
+    if (!m) throw new DomainError('not_found');
     render(req, res, 'dev/message', { title: m.subject, m, parts: linkify(m.text_body) });
   });
   router.get('/dev/buzon/:id/html', async (req, res) => {
     const id = Number(req.params.id);
     const m = Number.isSafeInteger(id) ? await findOutbox(deps(req).db.knex, id) : undefined;
-    if (!m) return res.status(404).end();
+    if (!m) throw new DomainError('not_found');
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'").type('html').send(m.html_body);
   });
   return router;

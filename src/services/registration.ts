@@ -34,13 +34,22 @@ export type RegistrationResult = 'activation_sent' | 'already_registered' | 'lin
 export async function registerAccount(trx: Knex.Transaction, a: NewAccount, now: Date, config: Config): Promise<RegistrationResult> {
   const existing = await findUserByLoginId(trx, a.loginId);
   if (existing && existing.status !== 'pending') {
+    if (existing.status === 'disabled') {
+      // A disabled account stays as it is: no link, no reset link (it would not work anyway).
+      await audit(trx, { actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip: a.ip, at: now, details: { disabled: true } });
+      return 'already_registered';
+    }
     const linked = await trx('customer_links').where({ user_id: existing.id, customer_id: a.customerId }).whereNot('status', 'revoked').first();
-    if (!linked && a.role === 'representative') {
-      // The person proved the company's data and is its representative on file.
+    if (!linked) {
+      // The person proved this customer's data and the login id is the holder's (household) or
+      // the representative's on file (business): the proven customer joins their account.
       await insertLink(trx, { userId: existing.id, customerId: a.customerId, role: a.role, grantedBy: null, now });
-      await audit(trx, { actorType: 'anonymous', action: 'registration.linked_existing', customerId: a.customerId, targetType: 'user', targetId: existing.id, ip: a.ip, at: now });
-      const company = await trx('customers').where({ id: a.customerId }).first('name');
-      await queueMail(trx, { to: existing.email, lang: existing.language, template: 'company_linked', params: { name: existing.first_name, company: company?.name ?? '' }, actionUrl: `${config.publicUrl}/`, userId: existing.id, customerId: a.customerId });
+      await audit(trx, { actorType: 'anonymous', action: 'registration.linked_existing', customerId: a.customerId, targetType: 'user', targetId: existing.id, ip: a.ip, at: now, details: { role: a.role } });
+      const customer = await trx('customers').where({ id: a.customerId }).first('name');
+      await queueMail(trx, {
+        to: existing.email, lang: existing.language, template: a.role === 'representative' ? 'company_linked' : 'holder_linked',
+        params: { name: existing.first_name, company: customer?.name ?? '' }, actionUrl: `${config.publicUrl}/`, userId: existing.id, customerId: a.customerId,
+      });
       return 'linked_existing';
     }
     const link = await issueLink(trx, 'password_reset', existing.id, now, config);

@@ -198,6 +198,40 @@ describe('accounts: registration and activation', () => {
     expect(await ctx.db.knex('audit_log').where({ action: 'registration.duplicate', target_id: String(owner.id) })).to.have.length(1);
   });
 
+  it('links the home of someone already registered (e.g. a company representative) and tells them', async () => {
+    const company = await createCustomer(ctx.db.knex, { kind: 'company' });
+    const rep = await createUser(ctx.db.knex, { loginId: company.representativeNif! });
+    await linkUser(ctx.db.knex, rep, company, 'representative');
+    const home = await createCustomer(ctx.db.knex, { kind: 'individual', taxId: rep.loginId, name: 'Vicente Soler Bou' });
+    const account = await createContractAccount(ctx.db.knex, home);
+    const supply = await createSupply(ctx.db.knex, account);
+
+    const res = await post(request.agent(ctx.app), '/registro/hogar', { taxId: rep.loginId, contractAccount: account.number, ibanLast4: account.ibanLast4, ...person({ email: uniqueEmail('casa') }) });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/registro/enviado');
+    const links = await ctx.db.knex('customer_links').where({ user_id: rep.id }).orderBy('id');
+    expect(links.map((l) => [l.customer_id, l.role])).to.deep.equal([[company.id, 'representative'], [home.id, 'holder']]);
+    const mail = (await lastMailTo(ctx.db.knex, rep.email))!;
+    expect(mail.template).to.equal('holder_linked');
+    expect(mail.subject).to.equal('Nuevos suministros en tu Área Clientes');
+    expect(mail.text_body).to.include('Hemos vinculado a tu usuario del Área Clientes los contratos de los que eres titular (Vicente Soler Bou).');
+    expect(await ctx.db.knex('audit_log').where({ action: 'registration.linked_existing', target_id: String(rep.id) })).to.have.length(1);
+    const { agent } = await login(ctx, rep.loginId, rep.password);
+    const supplies = await agent.get('/suministros').expect(200);
+    expect(supplies.text).to.include(supply.cups);
+  });
+
+  it('changes nothing for a disabled account and answers as usual', async () => {
+    const { customer, account } = await household(ctx);
+    const user = await createUser(ctx.db.knex, { loginId: customer.taxId, status: 'disabled' });
+    const res = await post(request.agent(ctx.app), '/registro/hogar', { taxId: customer.taxId, contractAccount: account.number, ibanLast4: account.ibanLast4, ...person() });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/registro/enviado');
+    expect(await mailsTo(ctx.db.knex, user.email)).to.have.length(0);
+    expect(await ctx.db.knex('customer_links').where({ user_id: user.id })).to.have.length(0);
+    expect((await ctx.db.knex('users').where({ id: user.id }).first()).status).to.equal('disabled');
+  });
+
   it('gives one answer for data that match no contract, whoever the NIF belongs to', async () => {
     const { customer, account } = await household(ctx);
     const wrongIban = await post(request.agent(ctx.app), '/registro/hogar', { taxId: customer.taxId, contractAccount: account.number, ibanLast4: otherLast4(account.ibanLast4), ...person() });
@@ -218,7 +252,7 @@ describe('accounts: registration and activation', () => {
   });
 
   it('validates the form field by field, keeps what was typed and never echoes the password', async () => {
-    const { customer, account } = await household(ctx);
+    const { customer } = await household(ctx);
     const res = await post(request.agent(ctx.app), '/registro/hogar', {
       taxId: customer.taxId, contractAccount: '123', ibanLast4: '12a4', ...person({ email: 'no-es-un-email', password: 'corta', passwordConfirm: 'otra', secretQuestion: '¿Mi calle?', terms: undefined }),
     });

@@ -83,7 +83,7 @@ describe('accounts: session expiry and logout', () => {
     ctx.clock.advance(1000);
     const res = await agent.get('/ajustes').expect(303);
     expect(res.headers.location).to.equal('/sesion-caducada?motivo=limite');
-    const page = await agent.get(res.headers.location).expect(200);
+    const page = await agent.get('/sesion-caducada?motivo=limite').expect(200);
     expect(pageText(page.text)).to.include(ABSOLUTE_TEXT);
     expect(pageText(page.text)).not.to.include('Tras un tiempo de inactividad');
     const back = await loginAgain(agent, page, user.loginId, user.password);
@@ -100,6 +100,20 @@ describe('accounts: session expiry and logout', () => {
     // a boosted navigation is a page like any other: come back to it
     const back = await loginAgain(agent, page, user.loginId, user.password);
     expect(back.headers.location).to.equal('/suministros');
+  });
+
+  it('returns to the page an expired htmx fragment was asked from, never to another site', async () => {
+    for (const [current, expected] of [['http://portal.example/ajustes/accesos', '/ajustes/accesos'], ['http://evil.example/robar', '/suministros']] as const) {
+      await resetThrottles(ctx.db.knex);
+      const user = await createUser(ctx.db.knex);
+      const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
+      ctx.clock.advance(16 * MIN);
+      const res = await agent.get('/suministros?fragmento=1').set('Host', 'portal.example').set('HX-Request', 'true').set('HX-Current-URL', current).expect(204);
+      expect(res.headers['hx-redirect']).to.equal('/sesion-caducada');
+      const page = await agent.get('/sesion-caducada').expect(200);
+      const back = await loginAgain(agent, page, user.loginId, user.password);
+      expect(back.headers.location, current).to.equal(expected);
+    }
   });
 
   it('explains the expiry in Catalan too', async () => {
