@@ -31,6 +31,7 @@ import { requestRoutes } from './routes/requests';
 import { gestionesRoutes } from './routes/gestiones';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
+import { gatewayFormOrigin } from './services/redsys';
 import type { PdfSigner } from './services/pdf/signing';
 
 export interface AppDeps {
@@ -78,7 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
-        'form-action': ["'self'"],
+        'form-action': ["'self'", ...(gatewayFormOrigin() ? [gatewayFormOrigin() as string] : [])],
         'frame-ancestors': ["'none'"],
         'object-src': ["'none'"],
         'base-uri': ["'none'"],
