@@ -165,7 +165,7 @@ export function buildDemoPlan(months: string[]): DemoPlan {
         iban: iban('2100', '0811', 2001234567), supplies: [electricity({ street: 'Calle de Ruzafa', number: '40', floorDoor: '2º 4ª', postalCode: '46006', municipality: 'València', province: 'Valencia' }, 3.45, 'tarifa-luz-estable', false, 200, [0.3, 0.3, 0.4])] }] },
     { taxId: cif('B', 4612345), kind: 'company', name: 'Cerámicas Alcora S.L.', representativeNif: nif(34567891), email: 'admin@ceramicasalcora.es', phone: '964111222',
       accounts: [{ number: nextAccount(), address: { street: 'Avenida de Castellón', number: '3', floorDoor: null, postalCode: '12001', municipality: 'Castellón de la Plana', province: 'Castellón' },
-        iban: null, supplies: [electricity({ street: 'Avenida de Castellón', number: '3', floorDoor: null, postalCode: '12001', municipality: 'Castellón de la Plana', province: 'Castellón' }, 14.49, 'tarifa-luz-3-periodos', false, 1800, [0.45, 0.35, 0.2])] }] },
+        iban: iban('3058', '2100', 2710099887), paymentDay: 20, supplies: [electricity({ street: 'Avenida de Castellón', number: '3', floorDoor: null, postalCode: '12001', municipality: 'Castellón de la Plana', province: 'Castellón' }, 14.49, 'tarifa-luz-3-periodos', false, 1800, [0.45, 0.35, 0.2])] }] },
   ];
 
   return {
