@@ -173,6 +173,18 @@ describe('accounts: settings', () => {
       expect(mail.subject).to.equal('La teva contrasenya de l’Àrea Clients ha canviat');
     });
 
+    it('is saved for the user from the header switch too', async () => {
+      const user = await createUser(ctx.db.knex);
+      const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
+      const page = await agent.get('/suministros').expect(200);
+      await agent.post('/idioma').type('form').send({ _csrf: csrfFrom(page.text), lang: 'ca', next: '/suministros' }).expect(303).expect('Location', '/suministros');
+      expect((await ctx.db.knex('users').where({ id: user.id }).first()).language).to.equal('ca');
+      expect((await auditOf(ctx, 'settings.language', user.id)).map((r) => r.details)).to.deep.equal([{ language: 'ca' }]);
+      // choosing the same language again changes nothing and writes no audit row
+      await agent.post('/idioma').type('form').send({ _csrf: csrfFrom(page.text), lang: 'ca' }).expect(303);
+      expect(await auditOf(ctx, 'settings.language', user.id)).to.have.length(1);
+    });
+
     it('refuses an unknown language', async () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
