@@ -59,14 +59,15 @@ export function evaluateLogin(
   attemptsFromClient = 0,
 ): LoginDecision {
   const clientFailures = attemptsFromClient + 1;
-  const hint = (accountFailures: number) =>
-    accountFailures >= policy.hintAfterFailures || clientFailures >= policy.hintAfterFailures;
-  const failure = (outcome: LoginOutcome, changes: LoginChanges | null, accountFailures: number): LoginDecision => ({
+  // Only this browser's own count decides the hint: the account's state (locked, or under
+  // attack from elsewhere) would tell an attacker on the first try that an id exists.
+  const showLockHint = clientFailures >= policy.hintAfterFailures;
+  const failure = (outcome: LoginOutcome, changes: LoginChanges | null, _accountFailures: number): LoginDecision => ({
     outcome,
     changes,
     justLocked: false,
     publicOutcome: 'failure',
-    showLockHint: hint(accountFailures),
+    showLockHint,
     mayRevealPending: false,
   });
 
@@ -76,7 +77,7 @@ export function evaluateLogin(
     case 'locked':
       // Nothing is counted or reset: a right password must not leak through, and only an
       // administrator or a completed reset may unlock.
-      return { ...failure('locked', null, account.failedLogins), showLockHint: true };
+      return failure('locked', null, account.failedLogins);
     case 'disabled':
       return failure('disabled', null, account.failedLogins);
     case 'pending':

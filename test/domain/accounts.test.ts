@@ -46,20 +46,28 @@ describe('evaluateLogin (DESIGN.md rule 3)', () => {
         expected: { ...failureNoChanges('bad_credentials', false), changes: { failedLogins: 1 } },
       },
       {
-        name: 'active, wrong password reaching the hint threshold from the account counter',
+        name: 'active, 3rd failure on the account but 1st in this browser: no hint (the account state must not leak)',
         account: { status: 'active', failedLogins: 2 },
         passwordOk: false,
+        expected: { ...failureNoChanges('bad_credentials', false), changes: { failedLogins: 3 } },
+      },
+      {
+        name: 'active, 3rd failure in this browser: hint',
+        account: { status: 'active', failedLogins: 2 },
+        passwordOk: false,
+        client: 2,
         expected: { ...failureNoChanges('bad_credentials', true), changes: { failedLogins: 3 } },
       },
       {
         name: 'active, 5th wrong password locks',
         account: { status: 'active', failedLogins: 4 },
         passwordOk: false,
+        client: 4,
         expected: { ...failureNoChanges('bad_credentials', true), changes: { failedLogins: 5, status: 'locked', lockedAt: NOW }, justLocked: true },
       },
-      { name: 'locked, right password still fails', account: { status: 'locked', failedLogins: 5 }, passwordOk: true, expected: failureNoChanges('locked', true) },
-      { name: 'locked, wrong password', account: { status: 'locked', failedLogins: 5 }, passwordOk: false, expected: failureNoChanges('locked', true) },
-      { name: 'locked by an old counter still shows the hint', account: { status: 'locked', failedLogins: 0 }, passwordOk: false, expected: failureNoChanges('locked', true) },
+      { name: 'locked, right password still fails, first try here: same answer as a wrong password', account: { status: 'locked', failedLogins: 5 }, passwordOk: true, expected: failureNoChanges('locked', false) },
+      { name: 'locked, wrong password', account: { status: 'locked', failedLogins: 5 }, passwordOk: false, expected: failureNoChanges('locked', false) },
+      { name: 'locked, 3rd attempt in this browser shows the hint', account: { status: 'locked', failedLogins: 0 }, passwordOk: false, client: 2, expected: failureNoChanges('locked', true) },
       {
         name: 'pending, right password: not activated, may say so',
         account: { status: 'pending', failedLogins: 0 },
@@ -90,8 +98,9 @@ describe('evaluateLogin (DESIGN.md rule 3)', () => {
     ];
     // Replayed up front so every step can be run (or fail) on its own.
     let state: AccountState = { status: 'active', failedLogins: 0 };
-    const replay = steps.map(([passwordOk]) => {
-      const decision = evaluateLogin(state, passwordOk, NOW);
+    // the same browser makes every attempt, so its own counter grows with them
+    const replay = steps.map(([passwordOk], attemptsBefore) => {
+      const decision = evaluateLogin(state, passwordOk, NOW, DEFAULT_LOCKOUT, attemptsBefore);
       if (decision.changes !== null) {
         state = { status: decision.changes.status ?? state.status, failedLogins: decision.changes.failedLogins ?? state.failedLogins };
       }
