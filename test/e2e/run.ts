@@ -31,7 +31,7 @@ async function startApp(port: number): Promise<ChildProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`));
