@@ -51,6 +51,9 @@ export async function openDatabase(config: Config): Promise<Database> {
     connection: { connectionString: url, connectionTimeoutMillis: 5000 },
     pool: { min: 0, max: config.dbPoolMax },
     acquireConnectionTimeout: 10000,
+    // A failed connection is reported by the caller (one line at start-up, /healthz later);
+    // knex's own stack trace would print the URL's host and a second, noisier error.
+    log: { warn: (m: string) => { if (!String(m).startsWith('Acquire connection error')) console.warn(m); } },
   });
   const sessionPool = new pg.Pool({ connectionString: url, max: SESSION_POOL_MAX, connectionTimeoutMillis: 5000 });
   sessionPool.on('error', () => { /* a dropped idle client is replaced on next use */ });
