@@ -16,6 +16,8 @@ export interface DemoCustomer {
 export interface DemoUser {
   loginId: string; firstName: string; lastName: string; email: string; language: 'es' | 'ca';
   links: { taxId: string; role: 'holder' | 'representative' | 'authorized_full' | 'authorized_read' }[];
+  /** An old account registered with the company CIF (seed 002): it exists but can no longer log in. */
+  legacyCif?: true;
 }
 export interface DemoPlan {
   customers: DemoCustomer[];
@@ -168,13 +170,24 @@ export function buildDemoPlan(months: string[]): DemoPlan {
         iban: iban('3058', '2100', 2710099887), paymentDay: 20, supplies: [electricity({ street: 'Avenida de Castellón', number: '3', floorDoor: null, postalCode: '12001', municipality: 'Castellón de la Plana', province: 'Castellón' }, 14.49, 'tarifa-luz-3-periodos', false, 1800, [0.45, 0.35, 0.2])] }] },
   ];
 
+  // Registered long ago with its CIF (seed 002): the login explains how to move to the
+  // representative's NIF (/empresas/migrar-cif); no representative on file yet.
+  const workshopTuria: DemoAddress = { street: 'Calle de la Serradora', number: '9', floorDoor: 'Nave 2', postalCode: '46470', municipality: 'Catarroja', province: 'Valencia' };
+  const talleresTuria: DemoCustomer = {
+    taxId: cif('B', 4623456), kind: 'company', name: 'Talleres Turia S.L.', email: 'oficina@talleresturia.es', phone: '961270045',
+    accounts: [{ number: nextAccount(), address: workshopTuria, iban: iban('2100', '3360', 2200456789), supplies: [
+      electricity(workshopTuria, 13.85, 'tarifa-luz-3-periodos', false, 1600, [0.45, 0.35, 0.2], '2016-04-01'),
+    ] }],
+  };
+
   return {
-    customers: [household, panaderia, gestoria, community, ...managed, ...unregistered],
+    customers: [household, panaderia, gestoria, community, ...managed, ...unregistered, talleresTuria],
     users: [
       { loginId: '12345678Z', firstName: 'María', lastName: 'García López', email: 'maria.garcia@example.com', language: 'es', links: [{ taxId: '12345678Z', role: 'holder' }] },
       { loginId: '71234567W', firstName: 'Antonio', lastName: 'Ruiz Martínez', email: 'antonio@panaderiaruiz.es', language: 'es', links: [{ taxId: 'B81234569', role: 'representative' }] },
       { loginId: '45678123P', firstName: 'Laura', lastName: 'Sánchez Pérez', email: 'laura.sanchez@fincaslevante.es', language: 'ca', links: [{ taxId: 'B65432106', role: 'representative' }] },
       { loginId: 'X1234567L', firstName: 'Jordi', lastName: 'Puig Ferrer', email: 'jordi.puig@fincaslevante.es', language: 'ca', links: [{ taxId: 'B65432106', role: 'authorized_read' }] },
+      { loginId: talleresTuria.taxId, firstName: 'Talleres Turia', lastName: 'S.L.', email: 'oficina@talleresturia.es', language: 'es', links: [{ taxId: talleresTuria.taxId, role: 'representative' }], legacyCif: true },
     ],
     externalManagers: [panaderia, community, ...managed].map((c) => ({ clientTaxId: c.taxId, managerTaxId: 'B65432106' })),
     returnedInvoiceContracts: [household.accounts[1]!.supplies[0]!.cups],

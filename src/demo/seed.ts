@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -85,7 +86,8 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
     for (const c of plan.customers) contracts += (await insertCustomer(trx, c, ids)).contracts;
     const customerIds = new Map<string, number>((await trx('customers').select('id', 'tax_id')).map((r) => [r.tax_id, r.id]));
     for (const u of plan.users) {
-      const password = passwords.get(u.loginId);
+      // a legacy CIF account cannot log in anyway: a random password nobody knows
+      const password = u.legacyCif ? crypto.randomBytes(24).toString('base64url') : passwords.get(u.loginId);
       if (!password) throw new Error(`No demo password for ${u.loginId}`);
       const [user] = await trx('users').insert({
         login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email,

@@ -1,5 +1,3 @@
-import type { Access } from './access';
-
 /**
  * Uploaded documents (complaints, representative changes, external managers…): what is
  * accepted, under which name it is kept, and who may download it (DESIGN.md §5: allowlist by
@@ -123,24 +121,5 @@ export function attachmentDisposition(name: string): string {
   return `${header}; filename*=UTF-8''${encoded}`;
 }
 
-export interface DownloadCheck {
-  /** The logged-in customer-area user, or null for staff or nobody. */
-  userId: number | null;
-  uploaderId: number | null;
-  /** The user's access to the document's customer (from the access table). */
-  customerAccess: Pick<Access, 'read' | 'manageContacts'>;
-  isStaff: boolean;
-}
-
-/**
- * Who sees an uploaded document: staff (admin section), the person who uploaded it while they
- * can still see the customer, and whoever manages the customer's contacts (the holder or the
- * company's representative). Other contacts, gestorías acting for the customer and everybody
- * else do not — and are told "not found".
- */
-export function canDownloadDocument(c: DownloadCheck): boolean {
-  if (c.isStaff) return true;
-  if (c.userId === null) return false;
-  if (c.customerAccess.manageContacts) return true;
-  return c.uploaderId !== null && c.uploaderId === c.userId && c.customerAccess.read;
-}
+// The download rule lives with the other visibility rules; kept importable from here.
+export { canDownloadDocument, type DownloadCheck } from './document-access';

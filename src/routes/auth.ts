@@ -36,7 +36,8 @@ export function authRoutes(): Router {
       errors.loginId = t(`auth.login.errors.${id.reason}`);
     }
     if (!form.password) errors.password = t('errors.required');
-    if (Object.keys(errors).length) return loginPage(req, res, { loginId: form.loginId }, errors, {}, 400);
+    // Refused before any lookup, so the answer for a CIF is the same whether an account has it or not.
+    if (Object.keys(errors).length) return loginPage(req, res, { loginId: form.loginId }, errors, { cifRefused: !id.ok && id.reason === 'cif' }, 400);
     if (!id.ok) return;
 
     if (await overLimit(db.knex, THROTTLES.login, clientIp(req), now)) {

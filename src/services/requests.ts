@@ -26,6 +26,8 @@ export interface NewRequest {
   status?: RequestStatus;
   /** Shown in the timeline when the request completes at once (e.g. a reading recorded). */
   completionNote?: string;
+  /** False when the caller sends its own, more generic email (answers that must not tell whether a CIF is a customer). */
+  notifyCreator?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
     actorType: 'user', actorId: actor.userId, customerId: r.customerId, action: `request.${r.type}`, targetType: 'request', targetId: id, ip: actor.ip, at: now,
     details: { reference, ...(via ? { viaManager: via } : {}) },
   });
-  await queueMail(trx, {
+  if (r.notifyCreator !== false) await queueMail(trx, {
     to: actor.email, lang: actor.language, template: 'request_created', userId: actor.userId, customerId: r.customerId,
     params: { name: actor.firstName, reference, type: translator(actor.language)(`requests.types.${r.type}`), status: translator(actor.language)(`requests.status.${r.status ?? 'recibida'}`) }, actionUrl: `${config.publicUrl}/gestiones/${id}`,
   });

@@ -4,7 +4,8 @@ import { documentContent, findDocumentMeta, insertDocuments } from '../../data/d
 import { insertEvent } from '../../data/requests-repo';
 import { audit } from '../../data/audit-repo';
 import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, complaintPayload, dayInSpain, validateComplaint } from '../../domain/complaints';
-import { attachmentDisposition, canDownloadDocument, DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
+import { attachmentDisposition, DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
+import { canDownloadDocument } from '../../domain/document-access';
 import { complaintDeadline } from '../../domain/requests';
 import type { Access } from '../../domain/access';
 import { DomainError } from '../../domain/errors';

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import { validateCifMigration } from '../domain/cif-migration';
+import { MAX_DOCUMENTS, REPRESENTATIVE_DOCUMENT_TYPES } from '../domain/representative-change';
+import { submitCifMigration } from '../services/cif-migration';
+import { queueMail } from '../services/mail/outbox';
+import { parseUpload } from '../services/uploads';
+import { verifyCsrf } from './middleware/csrf';
+import { deps, requireUser } from './middleware/auth';
+import { formFields } from './forms';
+import { FieldErrors } from './validation';
+import { render } from './render';
+import { actorOf, documentsOf, REPRESENTATIVE_POLICY } from './representative';
+
+function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+  render(req, res, 'representative/cif-migration', {
+    title: res.locals.t('cifMigration.title'), form, errors, documentTypes: REPRESENTATIVE_DOCUMENT_TYPES, maxFiles: MAX_DOCUMENTS,
+  }, { status });
+}
+
+/**
+ * Seed 002: an account registered with a company CIF can no longer log in; the representative,
+ * logged in with their own NIF, asks for the old account's companies to move to them.
+ */
+export function cifMigrationRoutes(): Router {
+  const router = Router();
+
+  router.get('/empresas/migrar-cif', requireUser, (req, res) => {
+    if (req.query.enviado === '1') return render(req, res, 'representative/claim-sent', { title: res.locals.t('cifMigration.sentTitle'), migration: true });
+    page(req, res, {}, {});
+  });
+
+  router.post('/empresas/migrar-cif', requireUser, parseUpload({ field: 'documents', policy: REPRESENTATIVE_POLICY }), verifyCsrf, async (req, res) => {
+    const { db, clock, config } = deps(req);
+    const form = formFields(req, ['cif', 'documentType'] as const);
+    const e = new FieldErrors(res.locals.t);
+    const check = validateCifMigration(form);
+    if (!check.ok) for (const err of check.errors) e.add(err.field, err.field === 'cif' ? (err.code === 'required' ? 'errors.required' : 'representative.errors.cif') : 'representative.errors.required.documentType');
+    const files = await documentsOf(req, res, e);
+    if (e.any || !check.ok) return page(req, res, form, e.errors, 422);
+
+    const user = req.user!;
+    await db.knex.transaction(async (trx) => {
+      await submitCifMigration(trx, { ...check.value, files }, actorOf(req), clock.now(), config);
+      // the same email whether or not there was anything to migrate
+      await queueMail(trx, { to: user.email, lang: user.language, template: 'cif_migration_received', userId: user.id, params: { name: user.firstName, cif: check.value.cif } });
+    });
+    deps(req).mailer?.kick();
+    res.redirect(303, '/empresas/migrar-cif?enviado=1');
+  });
+
+  return router;
+}

@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import type { Access } from '../domain/access';
+import { DomainError } from '../domain/errors';
+import { canBecomeRepresentative, planRepresentativeApproval, type LinkChange, type PreviousOutcome, type ProposedRepresentative } from '../domain/representative-change';
+import { insertDocuments } from '../data/documents-repo';
+import { findRequest, lockRequest } from '../data/requests-repo';
+import { findUserByLoginId } from '../data/users-repo';
+import { audit } from '../data/audit-repo';
+import { addLink, liveLinksOfCustomer, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
+import { changeRequestStatus, createRequest, type Actor } from './requests';
+import { queueMail } from './mail/outbox';
+import type { AcceptedFile } from './uploads';
+import { isLanguage, translator } from '../i18n';
+
+export interface Staff { id: number | null }
+
+/** No entitlement on the customer: a person claiming to be its representative (seed 002). */
+export const NO_ACCESS: Access = { read: false, act: false, manageContacts: false, via: null };
+
+/** Keeps the accepted files of a request and leaves an audit row for each. */
+export async function attachDocuments(trx: Knex, customerId: number, request: { id: number; reference: string }, files: readonly AcceptedFile[], actor: Actor, now: Date): Promise<void> {
+  const ids = await insertDocuments(trx, files.map((f) => ({
+    customerId, requestId: request.id, uploadedBy: actor.userId, fileName: f.name, mimeType: f.mime, sizeBytes: f.size, sha256: f.sha256, content: f.content, createdAt: now,
+  })));
+  for (const [i, id] of ids.entries()) {
+    const f = files[i]!;
+    await audit(trx, {
+      actorType: 'user', actorId: actor.userId, customerId, action: 'document.uploaded', targetType: 'document', targetId: id, ip: actor.ip, at: now,
+      details: { requestId: request.id, reference: request.reference, mime: f.mime, size: f.size, sha256: f.sha256 },
+    });
+  }
+}
+
+export type SubmitResult = { ok: true; id: number; reference: string } | { ok: false; reason: 'open_exists'; reference: string };
+
+/**
+ * A representative change waiting for an administrator, with its documents. One open change per
+ * customer: the customer row is locked so that two submissions cannot both pass the check.
+ * `generic` requests (from someone not on file) send no request email: the caller answers the
+ * same whatever the CIF.
+ */
+export async function submitRepresentativeChange(trx: Knex.Transaction, input: {
+  customerId: number; proposal: ProposedRepresentative; files: readonly AcceptedFile[]; access: Access; generic: boolean;
+}, actor: Actor, now: Date, config: Config): Promise<SubmitResult> {
+  const customer = await lockCustomer(trx, input.customerId);
+  if (!customer) throw new DomainError('not_found');
+  const open = await openRequestOfType(trx, customer.id, 'representative_change');
+  if (open) return { ok: false, reason: 'open_exists', reference: open.reference };
+  const p = input.proposal;
+  const r = await createRequest(trx, {
+    type: 'representative_change', customerId: customer.id, access: input.access, notifyCreator: !input.generic,
+    payload: {
+      newRepresentativeNif: p.nif, newRepresentativeName: p.name, newRepresentativeEmail: p.email, documentType: p.documentType,
+      previousRepresentative: p.previous, previousRepresentativeNif: customer.representative_nif ?? '', documents: input.files.length,
+      origin: input.generic ? 'claim' : 'representative',
+    },
+  }, actor, now, config);
+  await attachDocuments(trx, customer.id, r, input.files, actor, now);
+  return { ok: true, ...r };
+}
+
+interface RepresentativePayload {
+  newRepresentativeNif: string; newRepresentativeName: string; newRepresentativeEmail: string; previousRepresentative: PreviousOutcome;
+}
+
+async function openRequestOf(trx: Knex.Transaction, requestId: number, type: 'representative_change' | 'cif_migration') {
+  const r = await lockRequest(trx, requestId);
+  if (!r || r.type !== type) throw new DomainError('not_found');
+  return r;
+}
+
+function lang(v: unknown): 'es' | 'ca' {
+  return isLanguage(v) ? v : 'es';
+}
+
+async function applyLinkChange(trx: Knex.Transaction, customerId: number, c: LinkChange, staff: Staff, reference: string, now: Date): Promise<void> {
+  if (c.kind === 'insert') await addLink(trx, { userId: c.userId, customerId, role: c.role, grantedBy: null, now });
+  else if (c.kind === 'set_role') await setLinkRole(trx, c.linkId, c.role, null, now);
+  else await revokeLink(trx, c.linkId, now);
+  await audit(trx, {
+    actorType: 'staff', actorId: staff.id, customerId, action: c.kind === 'revoke' ? 'link.revoked' : c.kind === 'insert' ? 'link.granted' : 'link.role_changed',
+    targetType: 'user', targetId: c.userId, at: now, details: { reference, ...(c.kind === 'revoke' ? {} : { role: c.role }) },
+  });
+}
+
+/**
+ * An administrator approves: the representative on file becomes the new NIF, the new person's
+ * user (if registered) gets the representative link and the previous representative becomes
+ * a total contact (roles swap) or loses access. A new person without a user registers later
+ * through the business registration, which matches the NIF on file. Both are told by email.
+ */
+export async function approveRepresentativeChange(trx: Knex.Transaction, requestId: number, staff: Staff, note: string | null, now: Date, config: Config): Promise<void> {
+  const req = await openRequestOf(trx, requestId, 'representative_change');
+  await changeRequestStatus(trx, requestId, 'completada', { type: 'staff', id: staff.id }, note, now, config);
+  const p = req.payload as unknown as RepresentativePayload;
+  const customer = await lockCustomer(trx, req.customer_id);
+  if (!customer) throw new DomainError('not_found');
+  const newUser = await findUserByLoginId(trx, p.newRepresentativeNif);
+  const usable = canBecomeRepresentative(newUser) ? newUser! : undefined;
+  const links = await liveLinksOfCustomer(trx, customer.id);
+  const changes = planRepresentativeApproval({
+    links: links.map((l) => ({ linkId: l.link_id, userId: l.user_id, role: l.role, status: l.status })), newUserId: usable?.id ?? null, previous: p.previousRepresentative,
+  });
+  const full = await findRequest(trx, requestId);
+  const reference = full?.reference ?? '';
+  for (const c of changes) await applyLinkChange(trx, customer.id, c, staff, reference, now);
+  await setRepresentativeNif(trx, customer.id, p.newRepresentativeNif);
+  await audit(trx, {
+    actorType: 'staff', actorId: staff.id, customerId: customer.id, action: 'representative.changed', targetType: 'request', targetId: requestId, at: now,
+    details: { reference, from: customer.representative_nif, to: p.newRepresentativeNif, previous: p.previousRepresentative, newUserId: usable?.id ?? null },
+  });
+
+  // the new representative
+  if (usable) {
+    await queueMail(trx, {
+      to: usable.email, lang: usable.language, template: 'representative_appointed', userId: usable.id, customerId: customer.id,
+      params: { name: usable.first_name, company: customer.name }, actionUrl: `${config.publicUrl}/clientes/${customer.id}/contactos`,
+    });
+  } else {
+    await queueMail(trx, {
+      to: p.newRepresentativeEmail, lang: 'es', template: 'representative_appointed_register', customerId: customer.id,
+      params: { name: p.newRepresentativeName, company: customer.name, nif: p.newRepresentativeNif }, actionUrl: `${config.publicUrl}/registro/empresa`,
+    });
+  }
+  // whoever held the role until now
+  for (const c of changes) {
+    const previous = links.find((l) => l.user_id === c.userId && l.role === 'representative');
+    if (!previous || c.userId === usable?.id) continue;
+    const t = translator(lang(previous.language));
+    await queueMail(trx, {
+      to: previous.email, lang: previous.language, template: c.kind === 'revoke' ? 'representative_replaced_revoked' : 'representative_replaced', userId: previous.user_id, customerId: customer.id,
+      params: { name: previous.first_name, company: customer.name, newName: p.newRepresentativeName, role: t('representative.roles.authorized_full') }, actionUrl: `${config.publicUrl}/`,
+    });
+  }
+}
+
+/** An administrator refuses, with a reason the person who asked reads (in the email and the request). */
+export async function rejectRepresentativeChange(trx: Knex.Transaction, requestId: number, staff: Staff, reason: string, now: Date, config: Config): Promise<void> {
+  const req = await openRequestOf(trx, requestId, 'representative_change');
+  await changeRequestStatus(trx, requestId, 'rechazada', { type: 'staff', id: staff.id }, reason, now, config);
+  await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'representative.change_rejected', targetType: 'request', targetId: requestId, at: now });
+}
