@@ -19,3 +19,60 @@ export async function relationsManagedBy(db: Knex, managerCustomerIds: number[])
 export async function insertLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<void> {
   await db('customer_links').insert({ user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy, granted_at: l.now });
 }
+
+export interface ContactRow {
+  link_id: number;
+  user_id: number;
+  role: LinkRole;
+  status: LinkStatus;
+  granted_at: Date;
+  revoked_at: Date | null;
+  login_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+}
+
+/**
+ * Everyone linked to a customer, one row per person: the live link, or the latest revoked one
+ * for those deactivated (re-adding someone creates a new link and keeps the old as history).
+ */
+export async function contactsOfCustomer(db: Knex, customerId: number): Promise<ContactRow[]> {
+  const rows = await db.raw(`
+    SELECT * FROM (
+      SELECT DISTINCT ON (l.user_id) l.id AS link_id, l.user_id, l.role, l.status, l.granted_at, l.revoked_at,
+             u.login_id, u.first_name, u.last_name, u.email
+        FROM customer_links l JOIN users u ON u.id = l.user_id
+       WHERE l.customer_id = ?
+       ORDER BY l.user_id, (l.status <> 'revoked') DESC, l.granted_at DESC, l.id DESC
+    ) c
+    ORDER BY (c.role IN ('holder', 'representative')) DESC, (c.status = 'revoked'), lower(c.first_name), lower(c.last_name), c.link_id`, [customerId]);
+  return (rows.rows as ContactRow[]).map((r) => ({ ...r, link_id: Number(r.link_id), user_id: Number(r.user_id) }));
+}
+
+export interface LinkRow { id: number; user_id: number; customer_id: number; role: LinkRole; status: LinkStatus }
+
+/** The link, only if it belongs to that customer; locked so two concurrent changes serialise. */
+export async function findCustomerLinkForUpdate(trx: Knex.Transaction, customerId: number, linkId: number): Promise<LinkRow | undefined> {
+  const row = await trx('customer_links').where({ id: linkId, customer_id: customerId }).forUpdate().first('id', 'user_id', 'customer_id', 'role', 'status');
+  return row ? { ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id) } : undefined;
+}
+
+export async function liveLink(db: Knex, userId: number, customerId: number): Promise<LinkRow | undefined> {
+  const row = await db('customer_links').where({ user_id: userId, customer_id: customerId }).whereNot('status', 'revoked').first('id', 'user_id', 'customer_id', 'role', 'status');
+  return row ? { ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id) } : undefined;
+}
+
+export async function insertContactLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<number> {
+  const [row] = await db('customer_links').insert({ user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy, granted_at: l.now }).returning('id');
+  return Number(row.id);
+}
+
+export async function updateLinkRole(db: Knex, linkId: number, role: LinkRole): Promise<void> {
+  await db('customer_links').where({ id: linkId }).update({ role });
+}
+
+export async function revokeLink(db: Knex, linkId: number, now: Date): Promise<void> {
+  await db('customer_links').where({ id: linkId }).update({ status: 'revoked', revoked_at: now });
+}
+

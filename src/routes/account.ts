@@ -9,13 +9,15 @@ import { issueLink } from '../services/account-links';
 import { queueMail } from '../services/mail/outbox';
 import { consumeToken, peekToken } from '../services/token-use';
 import { deps, requireUser } from './middleware/auth';
+import { customersWithContactsPage } from './contacts';
 import { render } from './render';
 import { clientIp, formFields } from './forms';
 import { cleanText, FieldErrors, validEmail } from './validation';
 
 async function settingsPage(req: Request, res: Response, errors: Record<string, string> = {}, form: Record<string, string> = {}, status = 200) {
   const user = await findUserById(deps(req).db.knex, req.user!.id);
-  render(req, res, 'account/settings', { title: res.locals.t('account.title'), account: user, errors, form }, { status });
+  const contactCustomers = await customersWithContactsPage(req);
+  render(req, res, 'account/settings', { title: res.locals.t('account.title'), account: user, errors, form, contactCustomers }, { status });
 }
 
 function words(u: UserRow): string[] {

@@ -1,0 +1,83 @@
+import { Router, type Request, type Response } from 'express';
+import type { Language } from '../i18n';
+import { sameId, type InvitationState } from '../domain/contacts';
+import { checkPassword, passwordProblemMessage } from '../domain/password-policy';
+import { acceptInvitation, openInvitation, type OpenInvitation } from '../services/contacts';
+import { deps } from './middleware/auth';
+import { checkbox, clientIp, formFields } from './forms';
+import { cleanText, FieldErrors } from './validation';
+import { render } from './render';
+
+const FIELDS = ['token', 'nif', 'firstName', 'lastName', 'password', 'passwordConfirm'] as const;
+
+function invalidPage(req: Request, res: Response, state: InvitationState) {
+  render(req, res, 'contacts/invitation-invalid', { title: res.locals.t('invited.invalid.title'), state }, { status: state === 'unknown' ? 404 : 410 });
+}
+
+function formPage(req: Request, res: Response, token: string, open: OpenInvitation, form: Record<string, string>, errors: Record<string, string>, status = 200) {
+  const inv = open.invitation!;
+  const t = res.locals.t;
+  render(req, res, open.userExists ? 'contacts/invitation-existing' : 'contacts/invited-register', {
+    title: t(open.userExists ? 'invited.existing.title' : 'invited.title'), token,
+    company: open.customerName, grantor: open.grantorName, role: t(`contacts.roles.${inv.role}`), email: inv.email,
+    form: { nif: inv.nif, firstName: inv.first_name, lastName: inv.last_name, ...form }, errors,
+  }, { status });
+}
+
+/**
+ * Registration of an invited contact (seed 001: "Nombre + apellidos, email, NIF, contraseña"),
+ * from the link in the invitation email. The token is the proof; the NIF typed must be the one
+ * invited, so a forwarded email does not let someone else register under that invitation.
+ */
+export function registerInvitedRoutes(): Router {
+  const router = Router();
+
+  router.get('/registro/invitacion', async (req, res) => {
+    const { db, clock } = deps(req);
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const open = await openInvitation(db.knex, token, clock.now());
+    if (open.state !== 'valid') return invalidPage(req, res, open.state);
+    formPage(req, res, token, open, {}, {});
+  });
+
+  router.post('/registro/invitacion', async (req, res) => {
+    const { db, clock, config } = deps(req);
+    const t = res.locals.t;
+    const lang = res.locals.lang as Language;
+    const form = formFields(req, FIELDS);
+    const now = clock.now();
+    const open = await openInvitation(db.knex, form.token, now);
+    if (open.state !== 'valid' || !open.invitation) return invalidPage(req, res, open.state);
+    const inv = open.invitation;
+
+    let account = null;
+    if (!open.userExists) {
+      const e = new FieldErrors(t);
+      if (e.requireValue('nif', form.nif) && !sameId(form.nif, inv.nif)) e.add('nif', 'invited.errors.nifMismatch');
+      const firstName = cleanText(form.firstName, 100);
+      const lastName = cleanText(form.lastName, 150);
+      if (e.requireValue('firstName', firstName) && firstName.length < 2) e.add('firstName', 'register.errors.name');
+      if (e.requireValue('lastName', lastName) && lastName.length < 2) e.add('lastName', 'register.errors.name');
+      if (e.requireValue('password', form.password)) {
+        const check = checkPassword(form.password, { lang, userInputs: [inv.nif, firstName, lastName, inv.email.split('@')[0] ?? '', open.customerName ?? ''], confirmation: form.passwordConfirm });
+        const first = check.problems.find((p) => p !== 'mismatch');
+        if (first) e.addText('password', [passwordProblemMessage(first, lang), ...check.suggestions].join(' '));
+        if (check.problems.includes('mismatch')) e.addText('passwordConfirm', passwordProblemMessage('mismatch', lang));
+      }
+      if (!checkbox(req, 'terms')) e.add('terms', 'register.errors.terms');
+      const { password: _p, passwordConfirm: _c, ...typed } = form;
+      if (e.any) return formPage(req, res, form.token, open, typed, e.errors, 422);
+      account = { nif: form.nif, firstName, lastName, password: form.password, language: lang, ip: clientIp(req) };
+    }
+
+    const result = await db.knex.transaction((trx) => acceptInvitation(trx, form.token, account, now, config));
+    if (result.kind === 'invalid') return invalidPage(req, res, result.state);
+    if (result.kind === 'nif_mismatch') {
+      return formPage(req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName }, { nif: t('invited.errors.nifMismatch') }, 422);
+    }
+    req.session.flash = { kind: 'success', key: result.kind === 'created' ? 'invited.flash.created' : 'invited.flash.linked', params: { company: result.customerName } };
+    res.redirect(303, req.user ? '/suministros' : '/acceso');
+  });
+
+  return router;
+}

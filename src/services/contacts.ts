@@ -1,0 +1,212 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import { translator, isLanguage, DEFAULT_LANGUAGE } from '../i18n';
+import {
+  addContactDecision, deactivationDecision, invitationExpiry, invitationState, roleChangeDecision, sameId,
+  type AddRefusal, type ChangeRefusal, type ContactRole, type InvitationState,
+} from '../domain/contacts';
+import { findCustomerLinkForUpdate, insertContactLink, liveLink, revokeLink, updateLinkRole } from '../data/links-repo';
+import {
+  cancelInvitation, findCustomerInvitationForUpdate, findInvitationByHash, insertInvitation, markInvitationAccepted, pendingInvitationFor, type InvitationRow,
+} from '../data/invitations-repo';
+import { findUserById, findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
+import { audit } from '../data/audit-repo';
+import { hashPassword } from './passwords';
+import { hashToken, newToken } from './tokens';
+import { queueMail } from './mail/outbox';
+
+export interface ContactActor {
+  userId: number;
+  loginId: string;
+  firstName: string;
+  lastName: string;
+  ip: string;
+}
+
+export interface ContactCustomer { id: number; name: string }
+
+export interface NewContact {
+  nif: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: ContactRole;
+}
+
+function roleText(lang: string, role: ContactRole): string {
+  return translator(isLanguage(lang) ? lang : DEFAULT_LANGUAGE)(`contacts.roles.${role}`);
+}
+
+const fullName = (a: { firstName: string; lastName: string }) => `${a.firstName} ${a.lastName}`.trim();
+
+async function mailContact(trx: Knex, to: { id: number; email: string; first_name: string; language: string }, template: string, customer: ContactCustomer, actor: ContactActor, role: ContactRole | null, config: Config): Promise<void> {
+  await queueMail(trx, {
+    to: to.email, lang: to.language, template, userId: to.id, customerId: customer.id,
+    params: { name: to.first_name, grantor: fullName(actor), company: customer.name, role: role ? roleText(to.language, role) : '' },
+    ...(template === 'contact_deactivated' ? {} : { actionUrl: `${config.publicUrl}/` }),
+  });
+}
+
+/** A fresh token replaces any pending invitation of the same person to the same customer. */
+async function issueInvitation(trx: Knex, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string, now: Date, config: Config): Promise<{ id: number; replaced: boolean }> {
+  const pending = await pendingInvitationFor(trx, customer.id, c.nif);
+  if (pending) await cancelInvitation(trx, pending.id, now);
+  const { token, hash } = newToken();
+  const id = await insertInvitation(trx, { customerId: customer.id, nif: c.nif, email: c.email, firstName: c.firstName, lastName: c.lastName, role: c.role, tokenHash: hash, expiresAt: invitationExpiry(now), invitedBy: actor.userId, now });
+  await queueMail(trx, {
+    to: c.email, lang, template: 'contact_invited', customerId: customer.id,
+    params: { name: c.firstName, grantor: fullName(actor), company: customer.name, role: roleText(lang, c.role) },
+    actionUrl: `${config.publicUrl}/registro/invitacion?token=${token}`,
+  });
+  return { id, replaced: pending !== undefined };
+}
+
+export type AddResult = { kind: 'linked'; name: string } | { kind: 'invited'; email: string } | { kind: 'refused'; reason: AddRefusal };
+
+/**
+ * Someone who already has a user gets access at once (and an email saying who granted it, sent
+ * to the address on their account, not the one typed); anyone else gets an invitation.
+ * `lang` is the language of the invitation email: the granting user's, the only one known.
+ */
+export async function addContact(trx: Knex.Transaction, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string, now: Date, config: Config): Promise<AddResult> {
+  const existing = await findUserByLoginId(trx, c.nif);
+  const link = existing ? await liveLink(trx, existing.id, customer.id) : undefined;
+  const decision = addContactDecision({ actorLoginId: actor.loginId, nif: c.nif, existingLink: link ?? null });
+  if (!decision.ok) return { kind: 'refused', reason: decision.reason };
+
+  if (existing) {
+    const linkId = await insertContactLink(trx, { userId: existing.id, customerId: customer.id, role: c.role, grantedBy: actor.userId, now });
+    const pending = await pendingInvitationFor(trx, customer.id, c.nif);
+    if (pending) await cancelInvitation(trx, pending.id, now);
+    await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.added', targetType: 'customer_link', targetId: linkId, ip: actor.ip, at: now, details: { userId: existing.id, role: c.role } });
+    await mailContact(trx, existing, 'contact_added', customer, actor, c.role, config);
+    return { kind: 'linked', name: `${existing.first_name} ${existing.last_name}` };
+  }
+  const inv = await issueInvitation(trx, customer, c, actor, lang, now, config);
+  await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.invited', targetType: 'contact_invitation', targetId: inv.id, ip: actor.ip, at: now, details: { role: c.role, replaced: inv.replaced } });
+  return { kind: 'invited', email: c.email };
+}
+
+export type ChangeResult = { ok: true; name: string } | { ok: false; reason: ChangeRefusal | 'not_found' };
+
+/** Takes effect on the contact's next request: access is loaded from the links on every request. */
+export async function changeContactRole(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, role: unknown, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
+  const link = await findCustomerLinkForUpdate(trx, customer.id, linkId);
+  if (!link) return { ok: false, reason: 'not_found' };
+  const decision = roleChangeDecision({ role: link.role, status: link.status, userId: link.user_id }, role, actor.userId);
+  if (!decision.ok) return decision;
+  const newRole = role as ContactRole;
+  await updateLinkRole(trx, link.id, newRole);
+  await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.role_changed', targetType: 'customer_link', targetId: link.id, ip: actor.ip, at: now, details: { userId: link.user_id, from: link.role, to: newRole } });
+  const user = (await findUserById(trx, link.user_id))!;
+  await mailContact(trx, user, 'contact_role_changed', customer, actor, newRole, config);
+  return { ok: true, name: `${user.first_name} ${user.last_name}` };
+}
+
+export async function deactivateContact(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
+  const link = await findCustomerLinkForUpdate(trx, customer.id, linkId);
+  if (!link) return { ok: false, reason: 'not_found' };
+  const decision = deactivationDecision({ role: link.role, status: link.status, userId: link.user_id }, actor.userId);
+  if (!decision.ok) return decision;
+  await revokeLink(trx, link.id, now);
+  await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.deactivated', targetType: 'customer_link', targetId: link.id, ip: actor.ip, at: now, details: { userId: link.user_id, role: link.role } });
+  const user = (await findUserById(trx, link.user_id))!;
+  await mailContact(trx, user, 'contact_deactivated', customer, actor, null, config);
+  return { ok: true, name: `${user.first_name} ${user.last_name}` };
+}
+
+export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' };
+
+/** Cancel, or send again with a new link and a new week (the old link stops working). */
+export async function actOnInvitation(trx: Knex.Transaction, customer: ContactCustomer, invitationId: number, action: 'cancel' | 'resend', actor: ContactActor, lang: string, now: Date, config: Config): Promise<InvitationActionResult> {
+  const inv = await findCustomerInvitationForUpdate(trx, customer.id, invitationId);
+  if (!inv) return { ok: false, reason: 'not_found' };
+  if (inv.status !== 'pending') return { ok: false, reason: 'not_pending' };
+  if (action === 'cancel') {
+    await cancelInvitation(trx, inv.id, now);
+    await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.invitation_cancelled', targetType: 'contact_invitation', targetId: inv.id, ip: actor.ip, at: now });
+  } else {
+    const next = await issueInvitation(trx, customer, { nif: inv.nif, email: inv.email, firstName: inv.first_name, lastName: inv.last_name, role: inv.role }, actor, lang, now, config);
+    await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.invited', targetType: 'contact_invitation', targetId: next.id, ip: actor.ip, at: now, details: { role: inv.role, replaced: true } });
+  }
+  return { ok: true, email: inv.email };
+}
+
+export interface OpenInvitation {
+  state: InvitationState;
+  invitation?: InvitationRow;
+  customerName?: string;
+  grantorName?: string;
+  /** A user with the invited NIF exists already: accepting only links them. */
+  userExists?: boolean;
+}
+
+/** Read-only, for the page the emailed link opens. */
+export async function openInvitation(db: Knex, token: unknown, now: Date): Promise<OpenInvitation> {
+  if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { state: 'unknown' };
+  const inv = await findInvitationByHash(db, hashToken(token));
+  const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
+  if (state !== 'valid' || !inv) return { state };
+  const customer = await db('customers').where({ id: inv.customer_id }).first('name');
+  const grantor = inv.invited_by ? await findUserById(db, inv.invited_by) : undefined;
+  const user = await findUserByLoginId(db, inv.nif);
+  return {
+    state, invitation: inv, customerName: customer?.name ?? '',
+    grantorName: grantor ? `${grantor.first_name} ${grantor.last_name}` : '', userExists: user !== undefined,
+  };
+}
+
+export interface InvitedAccount {
+  nif: string;
+  firstName: string;
+  lastName: string;
+  password: string;
+  language: 'es' | 'ca';
+  ip: string;
+}
+
+export type AcceptResult =
+  | { kind: 'created'; userId: number; customerName: string }
+  | { kind: 'linked_existing'; userId: number; customerName: string }
+  | { kind: 'nif_mismatch' }
+  | { kind: 'invalid'; state: InvitationState };
+
+/**
+ * Single use: the invitation row is locked and marked accepted in the same transaction. The
+ * account is created active because following the emailed link proved the address; a person
+ * who registered meanwhile by other means is only linked (their password is not touched).
+ */
+export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a: InvitedAccount | null, now: Date, config: Config): Promise<AcceptResult> {
+  if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { kind: 'invalid', state: 'unknown' };
+  const inv = await findInvitationByHash(trx, hashToken(token), true);
+  const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
+  if (state !== 'valid' || !inv) return { kind: 'invalid', state };
+  const customer = await trx('customers').where({ id: inv.customer_id }).first('name');
+  const customerName: string = customer?.name ?? '';
+
+  const existing = await findUserByLoginId(trx, inv.nif);
+  let userId: number;
+  let kind: 'created' | 'linked_existing';
+  if (existing) {
+    userId = existing.id;
+    kind = 'linked_existing';
+  } else {
+    if (!a) return { kind: 'invalid', state: 'unknown' };
+    if (!sameId(a.nif, inv.nif)) return { kind: 'nif_mismatch' };
+    userId = await insertUser(trx, {
+      loginId: inv.nif, firstName: a.firstName, lastName: a.lastName, email: inv.email,
+      passwordHash: await hashPassword(a.password, config.argon2), status: 'active', language: a.language, now,
+    });
+    await updateUser(trx, userId, { email_verified_at: now }, now);
+    kind = 'created';
+  }
+  // whoever registered meanwhile may already hold a live link; one live link per person
+  const live = await liveLink(trx, userId, inv.customer_id);
+  const linkId = live ? live.id : await insertContactLink(trx, { userId, customerId: inv.customer_id, role: inv.role, grantedBy: inv.invited_by, now });
+  await markInvitationAccepted(trx, inv.id, userId, now);
+  await audit(trx, {
+    actorType: 'user', actorId: userId, customerId: inv.customer_id, action: 'contact.invitation_accepted', targetType: 'contact_invitation', targetId: inv.id,
+    ip: a?.ip ?? null, at: now, details: { linkId, role: inv.role, newUser: kind === 'created', alreadyLinked: live !== undefined },
+  });
+  return { kind, userId, customerName };
+}
