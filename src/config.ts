@@ -15,6 +15,8 @@ export interface Config {
   sessionSecret?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** Idle limit of the admin section's sessions (its absolute limit is 8 hours). */
+  adminIdleMinutes: number;
   trustProxy: boolean | number | string;
   smtpUrl?: string;
   mailFrom: string;
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sessionSecret: env.SESSION_SECRET || undefined,
     sessionIdleMinutes: int(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
     sessionAbsoluteHours: int(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
+    adminIdleMinutes: int(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),
     trustProxy: parseTrustProxy(trust),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Área Clientes <no-reply@area-clientes.local>',

@@ -1,0 +1,158 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { isLanguage } from '../../i18n';
+import { audit } from '../../data/audit-repo';
+import { findStaffById } from '../../data/staff-repo';
+import { groupSecret } from '../../domain/staff';
+import { overLimit } from '../../services/throttle';
+import { ADMIN_LOGIN_THROTTLE, confirmEnrolment, enrolmentSecret, staffCodeStep, staffPasswordStep } from '../../services/staff-auth';
+import { totpQrDataUrl } from '../../services/staff-totp';
+import { generateCsrfToken } from '../middleware/csrf';
+import { deps } from '../middleware/auth';
+import { LANG_COOKIE } from '../middleware/language';
+import { clientIp, formFields } from '../forms';
+import { render } from '../render';
+import { safeLocalPath } from '../safe-redirect';
+import { regenerateSession } from './middleware';
+
+function loginPage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
+  render(req, res, 'admin/auth/login', { title: res.locals.t('admin.auth.login.title'), form: {}, errors: {}, ...data }, { status });
+}
+
+function codePage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
+  render(req, res, 'admin/auth/code', { title: res.locals.t('admin.auth.code.title'), errors: {}, ...data }, { status });
+}
+
+async function enrolPage(req: Request, res: Response, errors: Record<string, string>, status = 200): Promise<void> {
+  const { db, clock } = deps(req);
+  const staff = req.staff!;
+  const secret = await enrolmentSecret(db.knex, staff.id, clock.now());
+  render(req, res, 'admin/auth/enrol', {
+    title: res.locals.t('admin.auth.enrol.title'), errors, qr: await totpQrDataUrl(staff.staffId, secret), secretGroups: groupSecret(secret),
+  }, { status });
+}
+
+async function throttled(req: Request): Promise<boolean> {
+  const { db, clock } = deps(req);
+  return overLimit(db.knex, ADMIN_LOGIN_THROTTLE, clientIp(req), clock.now());
+}
+
+/** Starts the logged-in session: a new id and a new CSRF token, so nothing from before carries over. */
+async function startSession(req: Request, staffId: number, enrolling: boolean, createdAt?: number): Promise<void> {
+  const now = deps(req).clock.now().getTime();
+  const lang = req.session.lang;
+  await regenerateSession(req);
+  req.session.staffId = staffId;
+  req.session.staffCreatedAt = createdAt ?? now;
+  req.session.staffLastSeenAt = now;
+  if (enrolling) req.session.staffEnrolling = true;
+  if (lang) req.session.lang = lang;
+  generateCsrfToken(req, true);
+}
+
+export function adminAuthRoutes(): Router {
+  const router = Router();
+
+  router.get('/acceso', (req, res) => {
+    if (req.staff) return res.redirect(303, req.session.staffEnrolling ? '/admin/alta-2fa' : '/admin');
+    const expired = req.query.caducada === 'limite' ? 'absolute' : req.query.caducada ? 'idle' : null;
+    loginPage(req, res, { expired, loggedOut: req.query.salida === '1', idleMinutes: deps(req).config.adminIdleMinutes });
+  });
+
+  router.post('/acceso', async (req, res) => {
+    const { db, clock, config } = deps(req);
+    const t = res.locals.t;
+    const form = formFields(req, ['staffId', 'password'] as const);
+    const errors: Record<string, string> = {};
+    if (!form.staffId.trim()) errors.staffId = t('errors.required');
+    if (!form.password) errors.password = t('errors.required');
+    if (Object.keys(errors).length) return loginPage(req, res, { form: { staffId: form.staffId }, errors }, 422);
+    if (await throttled(req)) return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.throttled') }, 429);
+
+    const r = await staffPasswordStep(db.knex, config, { staffId: form.staffId, password: form.password, ip: clientIp(req), now: clock.now() });
+    if (r.kind === 'failure') return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.login.failed') }, 401);
+    if (r.kind === 'enrol') {
+      await startSession(req, r.id, true);
+      return res.redirect(303, '/admin/alta-2fa');
+    }
+    const lang = req.session.lang;
+    await regenerateSession(req);
+    req.session.pendingStaffId = r.id;
+    req.session.pendingSince = clock.now().getTime();
+    if (lang) req.session.lang = lang;
+    return res.redirect(303, '/admin/acceso/codigo');
+  });
+
+  router.get('/acceso/codigo', (req, res) => {
+    if (req.staff) return res.redirect(303, '/admin');
+    if (!req.session.pendingStaffId) return res.redirect(303, '/admin/acceso');
+    codePage(req, res, {});
+  });
+
+  router.post('/acceso/codigo', async (req, res) => {
+    const { db, clock } = deps(req);
+    const t = res.locals.t;
+    const pending = req.session.pendingStaffId;
+    if (!pending) return res.redirect(303, '/admin/acceso');
+    const { code } = formFields(req, ['code'] as const);
+    if (!code.trim()) return codePage(req, res, { errors: { code: t('errors.required') } }, 422);
+    if (await throttled(req)) return codePage(req, res, { generalError: t('admin.auth.throttled') }, 429);
+    const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now() });
+    if (!r.ok) return codePage(req, res, { generalError: t('admin.auth.code.failed') }, 401);
+    await startSession(req, pending, false);
+    if (r.method === 'recovery') {
+      const staff = await findStaffById(db.knex, pending);
+      req.session.adminFlash = { kind: 'warning', key: 'admin.auth.code.recoveryUsed', params: { count: String(staff?.recovery_code_hashes.length ?? 0) } };
+    }
+    return res.redirect(303, '/admin');
+  });
+
+  router.get('/alta-2fa', async (req, res) => {
+    if (!req.staff) return res.redirect(303, '/admin/acceso');
+    if (!req.session.staffEnrolling) return res.redirect(303, '/admin');
+    await enrolPage(req, res, {});
+  });
+
+  router.post('/alta-2fa', async (req, res) => {
+    if (!req.staff) return res.redirect(303, '/admin/acceso');
+    if (!req.session.staffEnrolling) return res.redirect(303, '/admin');
+    const { db, clock } = deps(req);
+    const t = res.locals.t;
+    const { code } = formFields(req, ['code'] as const);
+    if (!code.trim()) return enrolPage(req, res, { code: t('errors.required') }, 422);
+    if (await throttled(req)) return enrolPage(req, res, { code: t('admin.auth.throttled') }, 429);
+    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now() });
+    if (!r.ok) return enrolPage(req, res, { code: t('admin.auth.enrol.wrongCode') }, 422);
+    // the session was opened with the password only; it now holds both factors
+    await startSession(req, req.staff.id, false, req.session.staffCreatedAt);
+    res.locals.staff = req.staff;
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'admin/auth/recovery-codes', { title: res.locals.t('admin.auth.recovery.title'), codes: r.recoveryCodes });
+  });
+
+  router.post('/salir', async (req, res) => {
+    const { db, clock } = deps(req);
+    const lang = res.locals.lang as string;
+    if (req.session.staffId) {
+      await audit(db.knex, { actorType: 'staff', actorId: req.session.staffId, action: 'staff.logout', targetType: 'staff', targetId: req.session.staffId, ip: clientIp(req), at: clock.now() });
+    }
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(res.locals.adminCookieName as string, { path: '/admin' });
+    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    res.redirect(303, '/admin/acceso?salida=1');
+  });
+
+  // The admin's own language switch: the customer one posts to the customer session.
+  router.post('/idioma', (req, res) => {
+    const parsed = z.object({ lang: z.string(), next: z.string().optional() }).safeParse(req.body);
+    let next = safeLocalPath(parsed.success ? parsed.data.next : undefined, '/admin');
+    if (!next.startsWith('/admin')) next = '/admin';
+    if (parsed.success && isLanguage(parsed.data.lang)) {
+      req.session.lang = parsed.data.lang;
+      res.cookie(LANG_COOKIE, parsed.data.lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    }
+    res.redirect(303, next);
+  });
+
+  return router;
+}

@@ -1,0 +1,113 @@
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import cookieParser from 'cookie-parser';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import type { Config } from '../../config';
+import type { Database } from '../../data/db';
+import { ADMIN_ABSOLUTE_HOURS } from '../../domain/staff';
+import { languageMiddleware } from '../middleware/language';
+import { csrfLocals, csrfProtection } from '../middleware/csrf';
+import { classifyError } from '../middleware/errors';
+import { ensureLocals } from '../middleware/locals';
+import { render } from '../render';
+import { loadStaff } from './middleware';
+import { adminAuthRoutes } from './auth';
+import { adminStaffRoutes } from './staff';
+import { adminHomeRoutes } from './home';
+import { adminBillingRoutes } from './billing';
+import { adminAuditRoutes } from './audit';
+import { adminOutboxRoutes } from './outbox';
+import { adminCustomerRoutes } from './customers';
+import { adminReviewRoutes } from './reviews';
+import { adminRequestRoutes } from './requests';
+
+export function adminCookieName(config: Config): string {
+  // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
+  return config.production ? '__Secure-ac.admin' : 'ac.admin';
+}
+
+function adminSession(config: Config, db: Database, secret: string): RequestHandler {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    pool: db.sessionPool,
+    tableName: 'staff_sessions',
+    createTableIfMissing: false,
+    ttl: ADMIN_ABSOLUTE_HOURS * 3600,
+    pruneSessionInterval: config.embeddedInMemory ? false : 15 * 60,
+  });
+  return session({
+    name: adminCookieName(config),
+    secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    unset: 'destroy',
+    cookie: { httpOnly: true, sameSite: 'strict', secure: config.production, path: '/admin' },
+  });
+}
+
+const adminLocals: RequestHandler = (req, res, next) => {
+  ensureLocals(req, res);
+  res.locals.user = null;
+  res.locals.staff ??= null;
+  if (req.session?.adminFlash && req.method === 'GET') {
+    res.locals.flash = req.session.adminFlash;
+    delete req.session.adminFlash;
+  }
+  next();
+};
+
+const adminNotFound: RequestHandler = (req, res) => {
+  ensureLocals(req, res);
+  render(req, res, 'admin/error', { errorKey: 'notFound', title: res.locals.t('errors.notFound.title') }, { status: 404 });
+};
+
+const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
+  const known = classifyError(err);
+  if (!known || res.headersSent) return next(err);
+  if (known.status === 401) {
+    res.redirect(303, '/admin/acceso');
+    return;
+  }
+  ensureLocals(req, res);
+  render(req, res, 'admin/error', { errorKey: known.key, title: res.locals.t(`errors.${known.key}.title`) }, { status: known.status });
+};
+
+/**
+ * The admin section, mounted at /admin before the customer session middleware: its own
+ * cookie (path /admin), its own session table, so neither kind of session opens the other's
+ * pages. Each area's router is added below.
+ */
+export function adminRoutes(config: Config, db: Database, sessionSecret: string): Router {
+  const router = Router();
+  const cookieName = adminCookieName(config);
+  router.use((_req, res, next) => {
+    res.locals.adminCookieName = cookieName;
+    next();
+  });
+  router.use(cookieParser());
+  router.use(adminSession(config, db, sessionSecret));
+  router.use(languageMiddleware);
+  router.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
+  router.use(express.json({ limit: config.bodyLimit }));
+  router.use(csrfLocals);
+  router.use(csrfProtection);
+  router.use(loadStaff);
+  router.use(adminLocals);
+
+  router.use(adminAuthRoutes());
+  router.use(adminHomeRoutes());
+  router.use(adminStaffRoutes());
+  router.use(adminCustomerRoutes());
+  router.use(adminReviewRoutes());
+  router.use(adminRequestRoutes());
+
+  router.use(adminBillingRoutes());
+  router.use(adminAuditRoutes());
+  router.use(adminOutboxRoutes());
+
+  router.use(adminNotFound);
+  router.use(adminErrors);
+  return router;
+}
