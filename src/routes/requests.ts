@@ -3,6 +3,8 @@ import { findRequest, listRequests, requestEvents } from '../data/requests-repo'
 import { suppliesOfCustomers } from '../data/supplies-repo';
 import { complaintDeadline, isRequestStatus, isRequestType, REQUEST_STATUSES, REQUEST_TYPES } from '../domain/requests';
 import { DomainError } from '../domain/errors';
+import { visibleDocuments } from '../domain/document-access';
+import type { Access } from '../domain/access';
 import { deps, requireUser, userAccess } from './middleware/auth';
 import { guardByOwner } from './middleware/guards';
 import { render } from './render';
@@ -21,7 +23,10 @@ export function requestRoutes(): Router {
   router.get('/gestiones', requireUser, async (req, res) => {
     const db = deps(req).db.knex;
     const access = await userAccess(req);
-    const customerIds = access.customerIds();
+    // ?cliente= narrows to one client (the client page links here); an unreadable id is ignored
+    const clientParam = Number(req.query.cliente);
+    const customerId = access.customerIds().includes(clientParam) ? clientParam : undefined;
+    const customerIds = customerId ? [customerId] : access.customerIds();
     const type = isRequestType(req.query.tipo) ? req.query.tipo : undefined;
     const status = isRequestStatus(req.query.estado) ? req.query.estado : undefined;
     const supplies = await suppliesOfCustomers(db, customerIds);
@@ -31,7 +36,7 @@ export function requestRoutes(): Router {
     const page = Number.isInteger(pageParam) && pageParam > 0 && pageParam < 10_000 ? pageParam : 1;
     const list = await listRequests(db, { customerIds, type, status, contractId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     render(req, res, 'requests/list', {
-      title: res.locals.t('requests.title'), list, supplies, filter: { type, status, contractId }, types: REQUEST_TYPES, statuses: REQUEST_STATUSES,
+      title: res.locals.t('requests.title'), list, supplies, filter: { type, status, contractId, customerId }, types: REQUEST_TYPES, statuses: REQUEST_STATUSES,
       page, pages: Math.max(1, Math.ceil(list.total / PAGE_SIZE)),
     }, { fragment: 'requests/_table' });
   });
@@ -41,7 +46,9 @@ export function requestRoutes(): Router {
     const request = await findRequest(db, Number(req.params.requestId));
     if (!request) throw new DomainError('not_found');
     const events = await requestEvents(db, request.id);
-    const documents = await db('documents').where({ request_id: request.id }).select('id', 'file_name', 'size_bytes', 'mime_type', 'created_at');
+    // only the documents this user may download (uploader, holder or representative)
+    const documents = visibleDocuments(await db('documents').where({ request_id: request.id }).orderBy('id').select('id', 'file_name', 'size_bytes', 'mime_type', 'created_at', 'uploaded_by'),
+      { userId: req.user!.id, customerAccess: res.locals.customerAccess as Access, isStaff: false });
     const deadline = request.type === 'complaint' ? complaintDeadline(new Date(request.created_at)) : null;
     render(req, res, 'requests/detail', { title: res.locals.t('requests.detailTitle', { reference: request.reference }), request, events, documents, deadline });
   });

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../app';
 import { DomainError } from '../../domain/errors';
 import type { Action } from '../../domain/access';
 import { loadUserAccess, type UserAccess } from '../../services/access';
+import { setActingForBanner } from './acting-for';
 
 declare module 'express-session' {
   interface SessionData {
@@ -127,6 +128,8 @@ export function requireCustomer(action: Action): RequestHandler {
     if (action === 'act' && !access.act) throw new DomainError('forbidden');
     if (action === 'manage_contacts' && !access.manageContacts) throw new DomainError('forbidden');
     res.locals.customerAccess = access;
+    res.locals.actingFor = customerId;
+    await setActingForBanner(deps(req).db.knex, res, customerId, access);
     next();
   };
 }

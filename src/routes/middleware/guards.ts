@@ -4,6 +4,7 @@ import type { Action } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
 import { contractCustomer } from '../../data/contracts-repo';
 import { deps, requireUser, userAccess } from './auth';
+import { setActingForBanner } from './acting-for';
 
 type OwnerLookup = (db: Knex, id: number) => Promise<number | undefined>;
 
@@ -25,6 +26,7 @@ export function guardByOwner(param: string, owner: OwnerLookup, action: Action):
     if (action === 'manage_contacts' && !access.manageContacts) throw new DomainError('forbidden');
     res.locals.customerAccess = access;
     res.locals.actingFor = customerId;
+    await setActingForBanner(deps(req).db.knex, res, customerId, access);
     next();
   };
 }

@@ -1,0 +1,170 @@
+/**
+ * The supplies overview of users linked to many clients (DESIGN.md §4 rule 17): the filter
+ * read from the query string, the page window, which link a role filter keeps, when the
+ * "acting for" banner shows, and the CSV cells of the exports. Pure.
+ */
+import type { AccessPath, LinkRole } from './access';
+
+export const OVERVIEW_PAGE_SIZE = 25;
+export const MAX_QUERY_LENGTH = 100;
+// More words than this is a pasted paragraph, not a search; the rest are dropped.
+export const MAX_TERMS = 5;
+// Beyond this a page number is a typo or a probe; it is clamped to the last page anyway.
+const MAX_PAGE = 100_000;
+
+/** Role filter values as they appear in URLs (Spanish, like the other filters' labels). */
+export const ROLE_FILTERS = ['titular', 'representante', 'autorizado', 'solo-lectura', 'gestoria'] as const;
+export type RoleFilter = (typeof ROLE_FILTERS)[number];
+export const ENERGY_FILTERS = { luz: 'electricity', gas: 'gas' } as const;
+export type EnergyFilter = keyof typeof ENERGY_FILTERS;
+
+export interface OverviewFilter {
+  /** What the user typed, trimmed and with whitespace collapsed (shown back in the field). */
+  q: string;
+  /** Words that must each match the client name, tax id, CUPS or address. */
+  terms: string[];
+  role: RoleFilter | null;
+  energy: EnergyFilter | null;
+  page: number;
+}
+
+function single(v: unknown): string {
+  if (Array.isArray(v)) return single(v[0]);
+  return typeof v === 'string' ? v : '';
+}
+
+/** Reads the query string leniently: unknown values are ignored, never an error. */
+export function parseOverviewFilter(query: Record<string, unknown>): OverviewFilter {
+  const q = single(query.q).replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY_LENGTH).trim();
+  let terms = [...new Set(q.split(' ').filter(Boolean))].slice(0, MAX_TERMS);
+  // a CUPS or tax id typed in groups ("ES00 3112 …") is one identifier, not several words
+  const whole = terms.length > 1 ? compactId(q) : null;
+  if (whole && (/^ES\d{4}/.test(whole) || /^[A-Z0-9]\d{7}[A-Z0-9]$/.test(whole))) terms = [whole];
+  const role = single(query.rol);
+  const energy = single(query.energia);
+  const pageRaw = single(query.pagina).trim();
+  const page = /^\d{1,6}$/.test(pageRaw) ? Math.min(MAX_PAGE, Math.max(1, Number(pageRaw))) : 1;
+  return {
+    q, terms,
+    role: (ROLE_FILTERS as readonly string[]).includes(role) ? role as RoleFilter : null,
+    energy: Object.hasOwn(ENERGY_FILTERS, energy) ? energy as EnergyFilter : null,
+    page,
+  };
+}
+
+/** The query string of a filter (without the page unless given), for links and forms. */
+export function overviewQuery(f: Pick<OverviewFilter, 'q' | 'role' | 'energy'>, page?: number): string {
+  const p = new URLSearchParams();
+  if (f.q) p.set('q', f.q);
+  if (f.role) p.set('rol', f.role);
+  if (f.energy) p.set('energia', f.energy);
+  if (page && page > 1) p.set('pagina', String(page));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface PageWindow { page: number; pages: number; offset: number; limit: number; first: number; last: number }
+
+/** A page past the end shows the last one, so a stale link after a narrower search still shows rows. */
+export function pageWindow(total: number, requested: number, size = OVERVIEW_PAGE_SIZE): PageWindow {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const page = Math.min(Math.max(1, Math.floor(requested) || 1), pages);
+  const offset = (page - 1) * size;
+  return { page, pages, offset, limit: size, first: total === 0 ? 0 : offset + 1, last: Math.min(total, offset + size) };
+}
+
+/** Escapes LIKE wildcards so a typed % or _ matches itself (used with ESCAPE '\'). */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * CUPS and tax ids are often typed or pasted with spaces, dots or dashes: the compact,
+ * upper-case form of a term, matched against those columns; null when nothing is left.
+ */
+export function compactId(term: string): string | null {
+  const c = term.replace(/[\s.\-/]/g, '').toUpperCase();
+  return /^[A-Z0-9]+$/.test(c) ? c : null;
+}
+
+/** Whether the way a user reaches a client is the kind the role filter asks for. */
+export function matchesRole(via: AccessPath | null, role: RoleFilter | null): boolean {
+  if (!via) return false;
+  if (role === null) return true;
+  if (role === 'gestoria') return via.kind === 'manager';
+  if (via.kind !== 'direct') return false;
+  const wanted: Record<Exclude<RoleFilter, 'gestoria'>, LinkRole> = {
+    titular: 'holder', representante: 'representative', autorizado: 'authorized_full', 'solo-lectura': 'authorized_read',
+  };
+  return via.role === wanted[role];
+}
+
+/**
+ * The banner shows whenever the user is not on their own account as its holder: as
+ * representative, authorised contact, or through a gestoría.
+ */
+export function actingForBanner(via: AccessPath | null): { role: LinkRole; managerCustomerId: number | null } | null {
+  if (!via) return null;
+  if (via.kind === 'direct') return via.role === 'holder' ? null : { role: via.role, managerCustomerId: null };
+  return { role: via.role, managerCustomerId: via.managerCustomerId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV for Spanish Excel: ';' separator, CRLF, UTF-8 with BOM written once by the caller.
+
+export const CSV_BOM = '\uFEFF';
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One cell: a text that a spreadsheet would run as a formula gets a leading apostrophe
+ * (OWASP CSV injection); quotes, separators and line breaks are quoted.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
+  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
+  return `${cells.map(csvCell).join(';')}\r\n`;
+}
+
+/** Euros with a decimal comma, as Spanish Excel reads numbers. */
+export function csvEuros(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The month of the bulk invoice download
+
+export type MonthResult = { ok: true; month: string; from: string; to: string } | { ok: false; error: 'required' | 'invalid' | 'future' | 'too_old' };
+
+/** 'YYYY-MM' between the oldest month still within retention and the current month. */
+export function parseInvoiceMonth(raw: unknown, today: string, oldestMonth: string): MonthResult {
+  const s = single(raw).trim();
+  if (!s) return { ok: false, error: 'required' };
+  const m = /^(\d{4})-(\d{2})$/.exec(s);
+  if (!m) return { ok: false, error: 'invalid' };
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  if (mo < 1 || mo > 12 || y < 2000) return { ok: false, error: 'invalid' };
+  if (s > today.slice(0, 7)) return { ok: false, error: 'future' };
+  if (s < oldestMonth) return { ok: false, error: 'too_old' };
+  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return { ok: true, month: s, from: `${s}-01`, to: `${s}-${String(last).padStart(2, '0')}` };
+}
+
+/** The months offered in the select, newest first, starting with the current one. */
+export function recentMonths(today: string, count: number): string[] {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7));
+}
+
+/** A path segment for a ZIP entry: letters, digits and dashes only, never empty. */
+export function zipSegment(s: string): string {
+  const clean = s.normalize('NFKD').replace(/[^A-Za-z0-9-]/g, '');
+  return clean || 'sin-nombre';
+}
