@@ -5,7 +5,7 @@ import { evaluateLogin, DEFAULT_LOCKOUT } from '../domain/accounts';
 import { findUserByLoginId, lockUserForUpdate, recordLogin, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
 import { hashPassword, verifyPassword } from '../services/passwords';
-import { overLimit, THROTTLES } from '../services/throttle';
+import { isBlocked, overLimit, THROTTLES } from '../services/throttle';
 import { queueMail } from '../services/mail/outbox';
 import { issueResetLink } from '../services/account-links';
 import { generateCsrfToken } from './middleware/csrf';
@@ -40,7 +40,9 @@ export function authRoutes(): Router {
     if (Object.keys(errors).length) return loginPage(req, res, { loginId: form.loginId }, errors, { cifRefused: !id.ok && id.reason === 'cif' }, 400);
     if (!id.ok) return;
 
-    if (await overLimit(db.knex, THROTTLES.login, clientIp(req), now)) {
+    // Only failures count: an office of a gestoría behind one address logs in many times a
+    // day, while guessing is what fails.
+    if (await isBlocked(db.knex, THROTTLES.login, clientIp(req), now)) {
       return loginPage(req, res, { loginId: form.loginId }, {}, { generalError: t('auth.login.throttled') }, 429);
     }
 
@@ -76,6 +78,7 @@ export function authRoutes(): Router {
       return decision;
     });
     deps(req).mailer?.kick();
+    if (outcome.outcome !== 'success') await overLimit(db.knex, THROTTLES.login, clientIp(req), now);
 
     if (outcome.outcome === 'success' && user) {
       const returnTo = safeLocalPath(req.session.returnTo, '/suministros');

@@ -195,6 +195,18 @@ describe('accounts: login, lockout and throttling', () => {
     expect(after[0].details).to.deep.equal({ outcome: 'unknown_user' });
   });
 
+  it('does not count successful logins against the address (an office shares one)', async () => {
+    const start = ctx.clock.now();
+    try {
+      const user = await createUser(ctx.db.knex);
+      ctx.clock.set(new Date(Math.ceil(start.getTime() / 900_000) * 900_000 + 60_000));
+      for (let i = 1; i <= 25; i++) expect((await attempt(request.agent(ctx.app), user.loginId, user.password)).status, `login ${i}`).to.equal(303);
+      expect(await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%')).to.have.length(0);
+    } finally {
+      ctx.clock.set(start);
+    }
+  });
+
   it('throttles login attempts per IP with a 429 page, kept in Postgres, until the window ends', async () => {
     const start = ctx.clock.now();
     try {
@@ -207,7 +219,7 @@ describe('accounts: login, lockout and throttling', () => {
       expect(blocked.status).to.equal(429);
       expect(pageText(blocked.text)).to.include('Has hecho demasiados intentos desde esta conexión. Espera unos minutos antes de volver a intentarlo.');
       const buckets = await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%');
-      expect(buckets.map((b) => b.hits)).to.deep.equal([21]);
+      expect(buckets.map((b) => b.hits)).to.deep.equal([20]);
       // throttled attempts are not held against the account
       const row = await ctx.db.knex('users').where({ id: user.id }).first();
       expect(row.failed_logins).to.equal(0);
