@@ -75,8 +75,18 @@ export async function registerAccount(trx: Knex.Transaction, a: NewAccount, now:
   }
   const linked = await trx('customer_links').where({ user_id: userId, customer_id: a.customerId }).whereNot('status', 'revoked').first();
   if (!linked) await insertLink(trx, { userId, customerId: a.customerId, role: a.role, grantedBy: null, now });
-  const url = await issueLink(trx, 'activation', userId, now, config);
-  await queueMail(trx, { to: a.email, lang: a.language, template: 'activation', params: { name: a.firstName, loginId: a.loginId }, actionUrl: url, userId, customerId: a.customerId });
+  await sendActivationLink(trx, { id: userId, email: a.email, firstName: a.firstName, loginId: a.loginId, language: a.language }, now, config, a.customerId);
   await audit(trx, { actorType: 'anonymous', action: 'registration.created', customerId: a.customerId, targetType: 'user', targetId: userId, ip: a.ip, at: now, details: { role: a.role } });
   return 'activation_sent';
+}
+
+/**
+ * A fresh single-use activation link (older unused ones stop working) mailed to the user:
+ * used by registration and by support when the first email never arrived.
+ */
+export async function sendActivationLink(
+  trx: Knex, user: { id: number; email: string; firstName: string; loginId: string; language: string }, now: Date, config: Config, customerId?: number | null,
+): Promise<void> {
+  const url = await issueLink(trx, 'activation', user.id, now, config);
+  await queueMail(trx, { to: user.email, lang: user.language, template: 'activation', params: { name: user.firstName, loginId: user.loginId }, actionUrl: url, userId: user.id, customerId: customerId ?? null });
 }
