@@ -9,6 +9,7 @@ import { seedDemoIfEmpty, type DemoSummary } from './demo/seed';
 import { createTransport, startMailWorker } from './services/mail/worker';
 import { loadSigner } from './services/pdf/signing';
 import { StartupError } from './data/startup-error';
+import { stopBillingRuns } from './services/billing-runs';
 
 export interface Booted {
   db: Database;
@@ -36,6 +37,7 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: {
     const app = createApp({ db, config, clock, logger, sessionSecret, mailer: worker, signer });
     worker?.kick();
     const close = async () => {
+      await stopBillingRuns();
       await worker?.stop();
       await db.close();
     };

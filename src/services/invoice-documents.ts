@@ -7,7 +7,8 @@ import type { PdfSigner } from './pdf/signing';
 const CHUNK = 100;
 
 /** Renders, signs and stores the original of each invoice; called by the billing run. */
-export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], signer: PdfSigner, now: Date): Promise<void> {
+export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], signer: PdfSigner, now: Date, onSigned?: (done: number) => void): Promise<void> {
+  let done = 0;
   for (let i = 0; i < invoiceIds.length; i += CHUNK) {
     const ids = invoiceIds.slice(i, i + CHUNK);
     const data = await loadInvoicePdfData(trx, ids);
@@ -17,6 +18,7 @@ export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], sign
       if (!d) throw new Error(`Invoice ${id} vanished while issuing`);
       const pdf = await signer.sign(await renderInvoicePdf(d, { duplicate: false, generatedAt: now }), { reason: `Factura ${d.number}`, signedAt: now });
       rows.push({ invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'), size_bytes: pdf.length, generated_at: now });
+      onSigned?.(++done);
     }
     await trx('invoice_documents').insert(rows);
   }

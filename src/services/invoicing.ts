@@ -20,6 +20,12 @@ export interface IssueOptions {
   config: Config;
   /** Email e-billing customers that their invoice is available (off when loading history). */
   notify: boolean;
+  /**
+   * Called as invoices are signed (done of total to issue; candidates = billable contracts).
+   * Synchronous on purpose: it runs inside the run's transaction, so it must not wait on the
+   * database; throwing from it aborts the run and rolls everything back.
+   */
+  onProgress?: (p: { done: number; total: number; candidates: number }) => void;
 }
 
 /**
@@ -34,7 +40,9 @@ export async function issueInvoicesForMonth(knex: Knex, month: string, opts: Iss
     const drafts = contracts.map((c) => draftInvoice(c, month));
     const inserted = await insertInvoices(trx, drafts);
     const ids = inserted.map((i) => i.id);
-    await storeSignedOriginals(trx, ids, opts.signer, opts.now);
+    const report = opts.onProgress;
+    report?.({ done: 0, total: ids.length, candidates: contracts.length });
+    await storeSignedOriginals(trx, ids, opts.signer, opts.now, report && ((done) => report({ done, total: ids.length, candidates: contracts.length })));
     const notified = opts.notify ? await notifyElectronicInvoices(trx, ids, opts.config) : 0;
     return { month, candidates: contracts.length, issued: inserted.length, invoiceIds: ids, notified };
   });
