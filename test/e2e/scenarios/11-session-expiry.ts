@@ -14,7 +14,8 @@ export const scenarios: Scenario[] = [
       await page.fill('#f-password', 'Cliente-Demo-2026');
       await h.submit('form[action="/acceso"] button[type="submit"]');
       await page.click('a:has-text("Calle del Mar 7")');
-      await page.waitForLoadState('load');
+      // with htmx the navigation is a boosted swap: wait for the URL, not for a load event
+      await page.waitForURL(/\/contratos\/\d+$/);
       const contractPath = new URL(page.url()).pathname;
       expect(contractPath).to.match(/^\/contratos\/\d+$/);
 
