@@ -12,6 +12,8 @@ import { boot } from '../src/boot';
 import { systemClock } from '../src/services/clock';
 import { createLogger } from '../src/services/logger';
 import { issueInvoicesForMonth } from '../src/services/invoicing';
+import { cif, cups } from '../src/demo/plan';
+import { BULK_LOGIN, BULK_PASSWORD, createBulkGestoria } from './bulk-data';
 
 function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -92,9 +94,105 @@ for (let i = 0; i < 20; i++) {
 console.log(`PDF download (original once, then signed duplicates): ${stats(dupTimes)}`);
 const laura = await loginCookie('45678123P', 'Gestoria-Demo-2026');
 await page('supplies overview of the gestoría (42 clients)', '/suministros', laura, 20);
+
+// ---------------------------------------------------------------------------------------------
+// A gestoría with 2,000 supplies (1,000 clients × 2) and 24 months of invoices on each.
+const bulkStart = performance.now();
+const bulk = await createBulkGestoria(knex, config.argon2);
+console.log(`bulk data: ${bulk.clients} clients, ${bulk.contracts.length} supplies, ${bulk.invoices} invoices in ${((performance.now() - bulkStart) / 1000).toFixed(1)} s`);
+const zipMonth = bulk.zipMonth;
+
+const bench = await loginCookie(BULK_LOGIN, BULK_PASSWORD);
+await page('overview, 2,000 supplies, page 1', '/suministros', bench, 30);
+await page('overview, 2,000 supplies, page 40', '/suministros?pagina=40', bench, 30);
+await page('overview, search "sueca" (334 supplies)', '/suministros?q=sueca', bench, 30);
+await page('overview, search by CUPS', `/suministros?q=${cups('0031', 600_001_234)}`, bench, 30);
+await page('overview, search + role + energy filters (2,000 matches)', '/suministros?q=bench&rol=gestoria&energia=luz', bench, 30);
+
+async function download(label: string, url: string, n: number): Promise<void> {
+  const times: number[] = [];
+  let size = 0;
+  let q = 0;
+  let peakRss = 0;
+  for (let i = 0; i < n; i++) {
+    const before = queries;
+    const rss0 = process.memoryUsage().rss;
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss - rss0); }, 50);
+    const s = performance.now();
+    const res = await fetch(base + url, { headers: { cookie: bench } });
+    if (res.status !== 200) throw new Error(`${url} → ${res.status}`);
+    let bytes = 0;
+    let first = 0;
+    for await (const chunk of res.body!) {
+      if (!first) first = performance.now() - s;
+      bytes += (chunk as Uint8Array).length;
+    }
+    times.push(performance.now() - s);
+    clearInterval(sampler);
+    size = bytes;
+    q = queries - before;
+    if (i === 0) console.log(`  ${label}: first byte after ${first.toFixed(0)} ms`);
+  }
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  console.log(`${label}: ${stats(times)}, ${q} SQL queries, ${(size / 1024 / 1024).toFixed(2)} MB, ${(size / 1024 / 1024 / (median / 1000)).toFixed(2)} MB/s, peak RSS growth ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+}
+await download('CSV export of the 2,000-supply overview', '/suministros.csv', 10);
+await download('invoice ZIP, one client (2 invoices)', `/suministros/facturas.zip?mes=${zipMonth}&q=${cif('B', 9_200_007)}`, 10);
+await download(`invoice ZIP, whole month ${zipMonth} (2,000 signed duplicates)`, `/suministros/facturas.zip?mes=${zipMonth}`, 3);
+
 const css = zlib.gzipSync(await (await fetch(`${base}/static/app.css`)).arrayBuffer() as ArrayBuffer).length;
 const htmx = zlib.gzipSync(Buffer.from(await (await fetch(`${base}/static/vendor/htmx.min.js`)).arrayBuffer())).length;
 console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 1024).toFixed(1)} KB gzip`);
+
+// ---------------------------------------------------------------------------------------------
+// Admin audit log viewer over 100,000 audit rows (issue 7 item 7).
+{
+  const { newTotpSecret } = await import('../src/services/staff-totp');
+  const { generate } = await import('otplib');
+  const { hashPassword: hashStaffPassword } = await import('../src/services/passwords');
+  const secret = newTotpSecret();
+  const now = new Date();
+  const [staffRow] = await knex('staff').insert({
+    staff_id: 'bench.admin', first_name: 'Banco', last_name: 'Pruebas', email: 'bench.admin@staff.example.com', role: 'supervisor',
+    password_hash: await hashStaffPassword('Bench-Admin-2026-x', config.argon2), totp_secret: secret, totp_enrolled_at: now, created_at: now, updated_at: now,
+  }).returning('id');
+  const someCustomer = await knex('customers').first('id', 'tax_id');
+  await knex.raw(`INSERT INTO audit_log (at, actor_type, actor_id, customer_id, action, target_type, target_id, ip, details)
+    SELECT now() - (g * interval '37 seconds'), CASE WHEN g % 3 = 0 THEN 'staff' ELSE 'user' END, CASE WHEN g % 3 = 0 THEN ?::bigint ELSE 1 END,
+      CASE WHEN g % 50 = 0 THEN ?::bigint ELSE NULL END, (ARRAY['login.succeeded','invoice.downloaded','billing.run_started','contact.invited'])[1 + g % 4],
+      'bench', g::text, '192.0.2.' || (g % 250), jsonb_build_object('n', g)
+    FROM generate_series(1, 100000) g`, [staffRow.id, someCustomer.id]);
+  await knex.raw('ANALYZE audit_log');
+  let cookie = '';
+  const take = (h: Headers) => { const c = h.getSetCookie().find((x) => x.startsWith('ac.admin=')); if (c) cookie = c.split(';')[0]!; };
+  const tokenOf = async (res: Response) => /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]!;
+  const form = (body: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+  let res = await fetch(`${base}/admin/acceso`);
+  take(res.headers);
+  res = await fetch(`${base}/admin/acceso`, form({ _csrf: await tokenOf(res), staffId: 'bench.admin', password: 'Bench-Admin-2026-x' }));
+  take(res.headers);
+  res = await fetch(`${base}/admin/acceso/codigo`, { headers: { cookie } });
+  take(res.headers);
+  res = await fetch(`${base}/admin/acceso/codigo`, form({ _csrf: await tokenOf(res), code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) }) }));
+  take(res.headers);
+  if (res.status !== 303) throw new Error(`admin login failed: ${res.status}`);
+  const total = (await knex('audit_log').count<{ n: number }[]>('* as n').first())!.n;
+  await page(`admin audit viewer, ${total} rows, newest page`, '/admin/auditoria', cookie, 30);
+  await page('admin audit viewer, action prefix "billing."', '/admin/auditoria?accion=billing.', cookie, 30);
+  await page('admin audit viewer, one customer by tax id', `/admin/auditoria?cliente=${someCustomer.tax_id}`, cookie, 30);
+  await page('admin audit viewer, staff actor + date range', `/admin/auditoria?tipo=staff&actor=bench.admin&desde=${new Date(Date.now() - 7 * 86400_000).toISOString().slice(0, 10)}`, cookie, 30);
+  const deep = await knex('audit_log').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).offset(90_000).first(knex.raw(`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k`), 'id');
+  await page('admin audit viewer, page 1,800 (keyset cursor)', `/admin/auditoria?antes=${encodeURIComponent(`${deep.k}~${deep.id}`)}`, cookie, 30);
+  const csvTimes: number[] = [];
+  let csvBytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const s = performance.now();
+    const r = await fetch(`${base}/admin/auditoria.csv`, { headers: { cookie } });
+    csvBytes = (await r.arrayBuffer()).byteLength;
+    csvTimes.push(performance.now() - s);
+  }
+  console.log(`admin audit CSV export, all ${total} rows (streamed in batches of 1,000): ${stats(csvTimes)}, ${(csvBytes / 1024 / 1024).toFixed(1)} MB`);
+}
 
 server.close();
 await booted.close();

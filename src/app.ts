@@ -24,11 +24,18 @@ import { activationRoutes } from './routes/activation';
 import { recoverRoutes } from './routes/recover';
 import { accountRoutes } from './routes/account';
 import { dashboardRoutes } from './routes/dashboard';
+import { bulkDownloadRoutes } from './routes/bulk-downloads';
 import { devMailboxRoutes } from './routes/dev-mailbox';
 import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
 import { requestRoutes } from './routes/requests';
 import { gestionesRoutes } from './routes/gestiones';
+import { representativeRoutes } from './routes/representative';
+import { cifMigrationRoutes } from './routes/cif-migration';
+import { contactRoutes } from './routes/contacts';
+import { registerInvitedRoutes } from './routes/register-invited';
+import { externalManagerRoutes } from './routes/external-managers';
+import { adminRoutes } from './routes/admin';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
 import { gatewayFormOrigin } from './services/redsys';
@@ -97,6 +104,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/static', express.static(path.join(root, 'public'), staticOpts));
 
   app.use(healthRoutes(db));
+  // before the customer session: the admin section has its own cookie, session table and CSRF
+  app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
 
   app.use(cookieParser());
   app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
@@ -116,11 +125,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(activationRoutes());
   app.use(recoverRoutes());
   app.use(accountRoutes());
+  app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());
+  app.use(representativeRoutes());
+  app.use(cifMigrationRoutes());
+  app.use(contactRoutes());
+  app.use(registerInvitedRoutes());
+  app.use(externalManagerRoutes());
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { issueInvoicesForMonth } from '../services/invoicing';
 import { DEMO_ACCOUNTS } from './accounts';
 import type { PdfSigner } from '../services/pdf/signing';
 import { buildDemoPlan, type DemoCustomer } from './plan';
+import { seedDemoStaffIfEmpty } from './staff';
 
 export interface DemoSummary {
   created: boolean;
@@ -72,6 +73,8 @@ async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { nex
 
 /** Creates the demo accounts of DESIGN.md §8 when the database holds no customer yet. */
 export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner): Promise<DemoSummary> {
+  // staff first and on their own: a demo database from before the admin section gets them too
+  await seedDemoStaffIfEmpty(knex, clock.now(), config);
   const existing = await knex('customers').count<{ count: number }[]>('* as count').first();
   if (existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
   const now = clock.now();
@@ -124,6 +127,9 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
       .orderBy('i.issue_date', 'desc').offset(1).first('i.id');
     if (inv) await knex('invoices').where('id', inv.id).update({ status: 'returned', paid_at: null });
   }
+  // Fresh tables have no statistics yet, and the embedded PGlite has no autovacuum to gather
+  // them: without ANALYZE the planner can pick cross joins for the first searches.
+  await knex.raw('ANALYZE');
   logger.info({ customers: plan.customers.length, contracts, invoices }, 'demo data created');
   return { created: true, customers: plan.customers.length, contracts, invoices };
 }
