@@ -132,7 +132,7 @@ describe('gestiones: direct debit and IBAN', () => {
     expect(after.iban).to.equal(NEW_IBAN);
     expect(after.iban_holder).to.equal('Panadería Ruiz S.L.');
     expect(after.direct_debit).to.equal(true);
-    expect(after.mandate_ref).to.equal(`ENL-${b.account.number}-20261120100000-01`);
+    expect(after.mandate_ref).to.equal(`ENL-${b.account.number}-${ctx.clock.now().toISOString().replace(/\D/g, '').slice(0, 14)}-01`);
     expect(new Date(after.mandate_signed_at).getTime()).to.equal(ctx.clock.now().getTime());
 
     const r = await db('requests').where({ id: requestId }).first();
