@@ -214,6 +214,8 @@ describe('authorised contacts', () => {
     const page = await agent.get(`/clientes/${customer.id}/contactos`).expect(200);
     expect(pageText(page.text)).to.match(/Marta Representante Pruebas .* Representante Activo/);
     expect(pageText(page.text)).to.include('No se puede cambiar aquí');
+    // …but the representative's row leads to the documented change (seed 001 "cambiar representante")
+    expect(page.text).to.include(`<a href="/clientes/${customer.id}/representante">Cambiar representante</a>`);
     const repLink = await liveLinkOf(db, rep.id, customer.id);
     expect(page.text).to.not.include(`action="/clientes/${customer.id}/contactos/${repLink.id}"`);
 
