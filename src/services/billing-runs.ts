@@ -1,15 +1,15 @@
 /**
  * Billing runs started from the admin section: the same operation as `npm run billing:issue`
  * (issueInvoicesForMonth), run in the background of the app process, with its progress in
- * billing_runs. A run is one transaction: it issues everything or nothing, so a run that is
- * interrupted (shutdown, crash) is marked failed and simply started again; nothing is resumed.
+ * billing_runs. A run commits batch by batch: a run that is interrupted (shutdown, crash) is
+ * marked failed with what it had issued, and starting the period again issues the rest.
  */
 import type { Knex } from 'knex';
 import type { AppDeps } from '../app';
 import { audit } from '../data/audit-repo';
 import { findActiveRuns, finishRun, insertRun, isUniqueViolation, markRunning, saveProgress } from '../data/billing-runs-repo';
 import { isStaleRun } from '../domain/billing-runs';
-import { issueInvoicesForMonth } from './invoicing';
+import { issueInvoicesForMonth, PartialIssueError } from './invoicing';
 
 export interface RunnerDeps extends Pick<AppDeps, 'config' | 'clock' | 'signer' | 'logger' | 'mailer'> { knex: Knex; embedded: boolean }
 
@@ -65,7 +65,7 @@ export async function startBillingRun(d: RunnerDeps, period: string, by: { staff
 
 async function execute(d: RunnerDeps, runId: number, period: string, by: { staffId: number; ip: string | null }, run: ActiveRun): Promise<void> {
   // Progress writes go out one at a time, latest counts first, never awaited by the run: with
-  // the embedded database they wait until the run's transaction commits.
+  // the embedded database they wait until the current batch commits.
   let writing: Promise<void> | null = null;
   let dirty = false;
   const flush = (): void => {
@@ -93,10 +93,12 @@ async function execute(d: RunnerDeps, runId: number, period: string, by: { staff
     outcome = { status: 'done', total: r.candidates, issued: r.issued, skipped: r.candidates - r.issued, error: null };
     d.mailer?.kick();
   } catch (err) {
-    const message = (err as Error).message === INTERRUPTED ? INTERRUPTED : String((err as Error).message ?? err).slice(0, 500);
-    if (message !== INTERRUPTED) d.logger.error({ err, runId, period }, 'billing run failed');
-    // the transaction rolled back: nothing of this run was issued
-    outcome = { status: 'failed', total: run.progress.total, issued: 0, skipped: run.progress.skipped, error: message };
+    const reason = err instanceof PartialIssueError ? err.reason : err;
+    const message = (reason as Error).message === INTERRUPTED ? INTERRUPTED : String((reason as Error).message ?? reason).slice(0, 500);
+    if (message !== INTERRUPTED) d.logger.error({ err: reason, runId, period }, 'billing run failed');
+    // the batch in progress rolled back; the ones before it are issued and stay
+    const issued = err instanceof PartialIssueError ? err.issued : 0;
+    outcome = { status: 'failed', total: run.progress.total, issued, skipped: run.progress.skipped, error: message };
   }
   while (writing) await writing;
   const now = d.clock.now();

@@ -22,30 +22,63 @@ export interface IssueOptions {
   notify: boolean;
   /**
    * Called as invoices are signed (done of total to issue; candidates = billable contracts).
-   * Synchronous on purpose: it runs inside the run's transaction, so it must not wait on the
-   * database; throwing from it aborts the run and rolls everything back.
+   * Synchronous on purpose: it runs inside a batch's transaction, so it must not wait on the
+   * database; throwing from it stops the run and rolls back the current batch.
    */
   onProgress?: (p: { done: number; total: number; candidates: number }) => void;
+  /** Contracts per transaction (default ISSUE_BATCH). */
+  batchSize?: number;
+}
+
+/** Contracts issued per transaction: small enough that other requests are not held back for long. */
+export const ISSUE_BATCH = 50;
+
+/** A run that stopped part-way: the batches before `issued` are committed and stay issued. */
+export class PartialIssueError extends Error {
+  constructor(readonly reason: unknown, readonly issued: number) {
+    super(reason instanceof Error ? reason.message : String(reason));
+    this.name = 'PartialIssueError';
+  }
 }
 
 /**
  * The billing run for one month: the command, the admin section and the demo all use it.
  * Computes every billable contract's invoice, stores its signed original and queues the
- * "invoice available" emails in one transaction; re-running finds nothing left to issue.
+ * "invoice available" emails, one transaction per batch of contracts: a run of thousands of
+ * contracts never holds one long transaction (which the embedded database would make every
+ * other request wait for). Each contract's invoice commits with its PDF and email or not at
+ * all, and a re-run issues only what is missing, so an interrupted run is simply run again.
  */
 export async function issueInvoicesForMonth(knex: Knex, month: string, opts: IssueOptions): Promise<IssueResult> {
   const { start } = billingPeriod(month);
-  return knex.transaction(async (trx) => {
-    const contracts = await loadBillableContracts(trx, start);
-    const drafts = contracts.map((c) => draftInvoice(c, month));
-    const inserted = await insertInvoices(trx, drafts);
-    const ids = inserted.map((i) => i.id);
+  const ids: number[] = [];
+  let notified = 0;
+  try {
+    const contracts = await loadBillableContracts(knex, start);
+    const candidates = contracts.length;
+    let skipped = 0;
     const report = opts.onProgress;
-    report?.({ done: 0, total: ids.length, candidates: contracts.length });
-    await storeSignedOriginals(trx, ids, opts.signer, opts.now, report && ((done) => report({ done, total: ids.length, candidates: contracts.length })));
-    const notified = opts.notify ? await notifyElectronicInvoices(trx, ids, opts.config) : 0;
-    return { month, candidates: contracts.length, issued: inserted.length, invoiceIds: ids, notified };
-  });
+    report?.({ done: 0, total: candidates, candidates });
+    const size = Math.max(1, opts.batchSize ?? ISSUE_BATCH);
+    for (let i = 0; i < contracts.length; i += size) {
+      const batch = contracts.slice(i, i + size);
+      const committed = await knex.transaction(async (trx) => {
+        const inserted = await insertInvoices(trx, batch.map((c) => draftInvoice(c, month)));
+        // another instance (or run) issued these meanwhile
+        skipped += batch.length - inserted.length;
+        const batchIds = inserted.map((x) => x.id);
+        const before = ids.length;
+        await storeSignedOriginals(trx, batchIds, opts.signer, opts.now, report && ((done) => report({ done: before + done, total: candidates - skipped, candidates })));
+        const sent = opts.notify ? await notifyElectronicInvoices(trx, batchIds, opts.config) : 0;
+        return { batchIds, sent };
+      });
+      ids.push(...committed.batchIds);
+      notified += committed.sent;
+    }
+    return { month, candidates, issued: ids.length, invoiceIds: ids, notified };
+  } catch (err) {
+    throw new PartialIssueError(err, ids.length);
+  }
 }
 
 /** One email per e-billing invoice, to every user who holds or represents the customer. */
