@@ -47,6 +47,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   sessionSecret: string;
+  /** Encrypts secrets at rest (see services/secret-box). */
+  dataKey: Buffer;
   signer: PdfSigner;
   /** Wakes the mail worker after a commit; absent in tests, which read the outbox. */
   mailer?: { kick(): void };

@@ -4,7 +4,7 @@ import { openDatabase, type Database } from './data/db';
 import { migrateLatest } from './data/migrations';
 import { createApp } from './app';
 import type { Clock } from './domain/clock';
-import { resolveSessionSecret } from './services/secrets';
+import { resolveDataKey, resolveSessionSecret } from './services/secrets';
 import { seedDemoIfEmpty, type DemoSummary } from './demo/seed';
 import { createTransport, startMailWorker } from './services/mail/worker';
 import { loadSigner } from './services/pdf/signing';
@@ -23,6 +23,7 @@ export interface Booted {
 /** Everything start-up does before listening; shared by the server and the test harness. */
 export async function boot(config: Config, clock: Clock, logger: Logger, opts: { mailWorker?: boolean } = {}): Promise<Booted> {
   const sessionSecret = await resolveSessionSecret(config);
+  const dataKey = await resolveDataKey(config);
   const signer = await loadSigner({
     p12Path: config.signingP12, passphrase: config.signingP12Passphrase, dataDir: config.dataDir,
     inMemory: config.embeddedInMemory && !config.signingP12,
@@ -34,7 +35,7 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: {
     const migrationsApplied = await migrateLatest(db.knex);
     const demo = config.demo ? await seedDemoIfEmpty(db.knex, clock, config, logger, signer) : null;
     const worker = opts.mailWorker ? startMailWorker(db.knex, createTransport(config.smtpUrl), config.mailFrom, clock, logger) : undefined;
-    const app = createApp({ db, config, clock, logger, sessionSecret, mailer: worker, signer });
+    const app = createApp({ db, config, clock, logger, sessionSecret, dataKey, mailer: worker, signer });
     worker?.kick();
     const close = async () => {
       await stopBillingRuns();

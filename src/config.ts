@@ -13,6 +13,8 @@ export interface Config {
   dbPoolMax: number;
   demo: boolean;
   sessionSecret?: string;
+  /** base64 of 32 bytes; encrypts secrets at rest (staff TOTP seeds). */
+  dataEncryptionKey?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   /** Idle limit of the admin section's sessions (its absolute limit is 8 hours). */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     dbPoolMax: int(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
     demo: !noDemoFlag && bool(env.DEMO_DATA, true),
     sessionSecret: env.SESSION_SECRET || undefined,
+    dataEncryptionKey: env.DATA_ENCRYPTION_KEY || undefined,
     sessionIdleMinutes: int(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
     sessionAbsoluteHours: int(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
     adminIdleMinutes: int(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),

@@ -11,6 +11,7 @@ import { audit } from '../data/audit-repo';
 import { consumeRecoveryCode, findStaffByStaffId, lockStaffForUpdate, updateStaff, type StaffRow, type StaffUpdate } from '../data/staff-repo';
 import { hashPassword, verifyPassword } from './passwords';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, verifyTotp } from './staff-totp';
+import { open, seal } from './secret-box';
 import type { ThrottleRule } from './throttle';
 
 /** Both login steps and enrolment share one per-IP budget. */
@@ -64,7 +65,7 @@ export async function staffPasswordStep(db: Knex, config: Config, input: { staff
   });
 }
 
-export async function staffCodeStep(db: Knex, input: { id: number; code: string; ip: string; now: Date }): Promise<{ ok: boolean; method?: 'totp' | 'recovery' }> {
+export async function staffCodeStep(db: Knex, input: { id: number; code: string; ip: string; now: Date; key: Buffer }): Promise<{ ok: boolean; method?: 'totp' | 'recovery' }> {
   const { now, ip } = input;
   return db.transaction(async (trx) => {
     const row = await lockStaffForUpdate(trx, input.id);
@@ -75,7 +76,7 @@ export async function staffCodeStep(db: Knex, input: { id: number; code: string;
     // a locked or disabled account never consumes a recovery code or a time step
     if (row.status === 'active' && row.totp_secret && row.totp_enrolled_at) {
       if (parsed.kind === 'totp') {
-        const r = await verifyTotp(row.totp_secret, parsed.code, now, row.totp_last_time_step);
+        const r = await verifyTotp(open(row.totp_secret, input.key), parsed.code, now, row.totp_last_time_step);
         if (r.valid) {
           codeOk = true;
           timeStep = r.timeStep;
@@ -97,26 +98,26 @@ export async function staffCodeStep(db: Knex, input: { id: number; code: string;
 }
 
 /** The secret being enrolled; kept on the row so reloading the page shows the same QR code. */
-export async function enrolmentSecret(db: Knex, id: number, now: Date): Promise<string> {
+export async function enrolmentSecret(db: Knex, id: number, now: Date, key: Buffer): Promise<string> {
   return db.transaction(async (trx) => {
     const row = await lockStaffForUpdate(trx, id);
     if (!row) throw new Error('staff member vanished');
-    if (row.totp_secret && !row.totp_enrolled_at) return row.totp_secret;
+    if (row.totp_secret && !row.totp_enrolled_at) return open(row.totp_secret, key);
     const secret = newTotpSecret();
-    await updateStaff(trx, id, { totp_secret: secret, totp_enrolled_at: null, totp_last_time_step: null, recovery_code_hashes: [] }, now);
+    await updateStaff(trx, id, { totp_secret: seal(secret, key), totp_enrolled_at: null, totp_last_time_step: null, recovery_code_hashes: [] }, now);
     return secret;
   });
 }
 
 /** Confirms the authenticator with a current code; returns the recovery codes to show once. */
-export async function confirmEnrolment(db: Knex, input: { id: number; code: string; ip: string; now: Date }): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
+export async function confirmEnrolment(db: Knex, input: { id: number; code: string; ip: string; now: Date; key: Buffer }): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
   const { now, ip } = input;
   return db.transaction(async (trx) => {
     const row = await lockStaffForUpdate(trx, input.id);
     if (!row?.totp_secret || row.totp_enrolled_at || row.status !== 'active') return { ok: false };
     const parsed = parseCode(input.code);
     if (parsed.kind !== 'totp') return { ok: false };
-    const r = await verifyTotp(row.totp_secret, parsed.code, now, null);
+    const r = await verifyTotp(open(row.totp_secret, input.key), parsed.code, now, null);
     if (!r.valid) {
       await audit(trx, { actorType: 'staff', actorId: row.id, action: 'staff.enrolment_failed', targetType: 'staff', targetId: row.id, ip, at: now });
       return { ok: false };

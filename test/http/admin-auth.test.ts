@@ -83,6 +83,8 @@ describe('admin: staff login, TOTP and sessions', () => {
 
       const row = await ctx.db.knex('staff').where({ id: staff.id }).first();
       expect(row.totp_enrolled_at).to.be.instanceOf(Date);
+      // the seed is encrypted at rest: a copy of the database cannot generate codes
+      expect(row.totp_secret).to.match(/^v1:/).and.not.contain(secret);
       expect(row.recovery_code_hashes).to.have.length(10);
       expect(JSON.stringify(row.recovery_code_hashes)).not.to.contain(codes[0]!.replace(/-/g, ''));
 

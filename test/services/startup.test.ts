@@ -28,3 +28,14 @@ describe('start-up with bad configuration', () => {
     expect(err.message.split('\n')).to.have.length(1);
   });
 });
+
+describe('data encryption key', () => {
+  it('is required in production, and must be 32 bytes', async () => {
+    const { resolveDataKey } = await import('../../src/services/secrets');
+    const fail = async (env: NodeJS.ProcessEnv) => resolveDataKey(loadConfig(env, [])).then(() => null, (e: Error) => e.message);
+    expect(await fail({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).to.equal('DATA_ENCRYPTION_KEY must be set in production (`openssl rand -base64 32`).');
+    expect(await fail({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).to.match(/^DATA_ENCRYPTION_KEY must be 32 random bytes/);
+    const key = await resolveDataKey(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }, []));
+    expect(key.equals(Buffer.alloc(32, 7))).to.equal(true);
+  });
+});

@@ -10,6 +10,7 @@ import { hashPassword } from '../../src/services/passwords';
 import { newRecoveryCodes, newTotpSecret } from '../../src/services/staff-totp';
 import type { ManualClock } from '../../src/services/clock';
 import { testContext } from './context';
+import { seal } from '../../src/services/secret-box';
 import { type Agent, resetThrottles } from './factories';
 
 export const STAFF_PASSWORD = 'Lavanda-Faro-Brujula-83';
@@ -32,7 +33,7 @@ let seq = 0;
 export async function createStaff(db: Knex, opts: {
   role?: StaffRole; enrolled?: boolean; staffId?: string; password?: string; status?: 'active' | 'locked' | 'disabled'; firstName?: string; lastName?: string;
 } = {}): Promise<StaffFixture> {
-  const { config, clock } = await testContext();
+  const { config, clock, app } = await testContext();
   const now = clock.now();
   const n = ++seq;
   const role = opts.role ?? 'agente';
@@ -48,7 +49,7 @@ export async function createStaff(db: Knex, opts: {
   const [row] = await db('staff').insert({
     staff_id: staffId, first_name: firstName, last_name: lastName, email, role,
     password_hash: await hashPassword(password, config.argon2),
-    totp_secret: totpSecret, totp_enrolled_at: enrolled ? now : null,
+    totp_secret: totpSecret ? seal(totpSecret, app.locals.deps.dataKey) : null, totp_enrolled_at: enrolled ? now : null,
     recovery_code_hashes: JSON.stringify(recovery.hashes),
     status, failed_logins: status === 'locked' ? 5 : 0, locked_at: status === 'locked' ? now : null,
     created_at: now, updated_at: now,

@@ -26,7 +26,7 @@ function codePage(req: Request, res: Response, data: Record<string, unknown>, st
 async function enrolPage(req: Request, res: Response, errors: Record<string, string>, status = 200): Promise<void> {
   const { db, clock } = deps(req);
   const staff = req.staff!;
-  const secret = await enrolmentSecret(db.knex, staff.id, clock.now());
+  const secret = await enrolmentSecret(db.knex, staff.id, clock.now(), deps(req).dataKey);
   render(req, res, 'admin/auth/enrol', {
     title: res.locals.t('admin.auth.enrol.title'), errors, qr: await totpQrDataUrl(staff.staffId, secret), secretGroups: groupSecret(secret),
   }, { status });
@@ -97,7 +97,7 @@ export function adminAuthRoutes(): Router {
     const { code } = formFields(req, ['code'] as const);
     if (!code.trim()) return codePage(req, res, { errors: { code: t('errors.required') } }, 422);
     if (await throttled(req)) return codePage(req, res, { generalError: t('admin.auth.throttled') }, 429);
-    const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now() });
+    const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now(), key: deps(req).dataKey });
     if (!r.ok) return codePage(req, res, { generalError: t('admin.auth.code.failed') }, 401);
     await startSession(req, pending, false);
     if (r.method === 'recovery') {
@@ -121,7 +121,7 @@ export function adminAuthRoutes(): Router {
     const { code } = formFields(req, ['code'] as const);
     if (!code.trim()) return enrolPage(req, res, { code: t('errors.required') }, 422);
     if (await throttled(req)) return enrolPage(req, res, { code: t('admin.auth.throttled') }, 429);
-    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now() });
+    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now(), key: deps(req).dataKey });
     if (!r.ok) return enrolPage(req, res, { code: t('admin.auth.enrol.wrongCode') }, 422);
     // the session was opened with the password only; it now holds both factors
     await startSession(req, req.staff.id, false, req.session.staffCreatedAt);
