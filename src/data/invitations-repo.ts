@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ContactRole, InvitationStatus } from '../domain/contacts';
+import type { InvitationRole, InvitationStatus } from '../domain/contacts';
 
 export interface InvitationRow {
   id: number;
@@ -8,7 +8,7 @@ export interface InvitationRow {
   email: string;
   first_name: string;
   last_name: string;
-  role: ContactRole;
+  role: InvitationRole;
   expires_at: Date;
   status: InvitationStatus;
   invited_by: number | null;
@@ -22,8 +22,9 @@ function fromDb(r: InvitationRow): InvitationRow {
 }
 
 export interface NewInvitation {
-  customerId: number; nif: string; email: string; firstName: string; lastName: string; role: ContactRole;
-  tokenHash: string; expiresAt: Date; invitedBy: number; now: Date;
+  customerId: number; nif: string; email: string; firstName: string; lastName: string; role: InvitationRole;
+  /** Null when an administrator's approval issues it (staff are not users). */
+  tokenHash: string; expiresAt: Date; invitedBy: number | null; now: Date;
 }
 
 export async function insertInvitation(db: Knex, i: NewInvitation): Promise<number> {
@@ -63,4 +64,9 @@ export async function cancelInvitation(db: Knex, id: number, now: Date): Promise
 
 export async function markInvitationAccepted(db: Knex, id: number, userId: number, now: Date): Promise<void> {
   await db('contact_invitations').where({ id }).update({ status: 'accepted', accepted_user_id: userId, accepted_at: now, updated_at: now });
+}
+
+/** A customer has one representative: a newer approval voids the invitations of earlier ones. */
+export async function cancelRepresentativeInvitations(db: Knex, customerId: number, now: Date): Promise<void> {
+  await db('contact_invitations').where({ customer_id: customerId, role: 'representative', status: 'pending' }).update({ status: 'cancelled', updated_at: now });
 }

@@ -40,6 +40,13 @@ export function sameId(a: string, b: string): boolean {
 
 export type AddRefusal = 'self' | 'already_contact' | 'is_representative';
 
+/**
+ * Contacts get the two roles above; 'representative' invitations are issued by an
+ * administrator approving a gestoría or a change of representative (the person has no user
+ * and no contract data to register with), so nobody on the customer's side handles them.
+ */
+export type InvitationRole = ContactRole | 'representative';
+
 export interface AddContactFacts {
   /** The login id of whoever adds the contact. */
   actorLoginId: string;
@@ -47,6 +54,8 @@ export interface AddContactFacts {
   nif: string;
   /** The live (not revoked) link that a user with that NIF already has on the customer, if any. */
   existingLink: { role: LinkRole; status: LinkStatus } | null;
+  /** The role of a pending invitation of that NIF to the customer, if any. */
+  pendingInvitationRole?: InvitationRole | null;
 }
 
 export type Decision<T extends string> = { ok: true } | { ok: false; reason: T };
@@ -57,6 +66,8 @@ export function addContactDecision(f: AddContactFacts): Decision<AddRefusal> {
   if (link && link.status !== 'revoked') {
     return { ok: false, reason: isProtectedRole(link.role) ? 'is_representative' : 'already_contact' };
   }
+  // inviting them as a contact would replace the representative's invitation
+  if (f.pendingInvitationRole === 'representative') return { ok: false, reason: 'is_representative' };
   return { ok: true };
 }
 
@@ -87,8 +98,16 @@ export function deactivationDecision(link: LinkFacts, actorUserId: number): Deci
 // Long enough for someone away for a week; the holder can invite again at any time.
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-export function invitationExpiry(now: Date): Date {
-  return new Date(now.getTime() + INVITATION_LIFETIME_MS);
+// Nobody on the customer's side can send a representative's invitation again: a month.
+export const REPRESENTATIVE_INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function invitationExpiry(now: Date, role: InvitationRole = 'authorized_read'): Date {
+  return new Date(now.getTime() + (role === 'representative' ? REPRESENTATIVE_INVITATION_LIFETIME_MS : INVITATION_LIFETIME_MS));
+}
+
+/** Cancel and resend are for the contacts the page's user invited, not for a representative. */
+export function invitationActionDecision(role: InvitationRole): Decision<'protected'> {
+  return role === 'representative' ? { ok: false, reason: 'protected' } : { ok: true };
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'cancelled';

@@ -99,7 +99,7 @@ export function contactRoutes(): Router {
     const result = await db.knex.transaction((trx) => actOnInvitation(trx, customer, invitationId, action, actorOf(req), res.locals.lang as string, clock.now(), config));
     if (!result.ok) {
       if (result.reason === 'not_found') throw new DomainError('not_found');
-      return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t('contacts.errors.change.not_pending') });
+      return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) });
     }
     deps(req).mailer?.kick();
     req.session.flash = { kind: 'success', key: action === 'cancel' ? 'contacts.flash.invitationCancelled' : 'contacts.flash.invited', params: { email: result.email } };

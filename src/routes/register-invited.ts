@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Language } from '../i18n';
-import { sameId, type InvitationState } from '../domain/contacts';
+import { sameId, type InvitationRole, type InvitationState } from '../domain/contacts';
 import { checkPassword, passwordProblemMessage } from '../domain/password-policy';
 import { acceptInvitation, openInvitation, type OpenInvitation } from '../services/contacts';
 import { deps } from './middleware/auth';
@@ -10,17 +10,23 @@ import { render } from './render';
 
 const FIELDS = ['token', 'nif', 'firstName', 'lastName', 'password', 'passwordConfirm'] as const;
 
-function invalidPage(req: Request, res: Response, state: InvitationState) {
-  render(req, res, 'contacts/invitation-invalid', { title: res.locals.t('invited.invalid.title'), state }, { status: state === 'unknown' ? 404 : 410 });
+const nifMismatchKey = (role: InvitationRole) => role === 'representative' ? 'invited.representative.nifMismatch' : 'invited.errors.nifMismatch';
+
+function invalidPage(req: Request, res: Response, state: InvitationState, role?: InvitationRole) {
+  render(req, res, 'contacts/invitation-invalid', { title: res.locals.t('invited.invalid.title'), state, representative: role === 'representative' }, { status: state === 'unknown' ? 404 : 410 });
 }
 
 function formPage(req: Request, res: Response, token: string, open: OpenInvitation, form: Record<string, string>, errors: Record<string, string>, status = 200) {
   const inv = open.invitation!;
   const t = res.locals.t;
+  const representative = inv.role === 'representative';
+  // a representative's invitation may hold a full name in firstName (or nothing): only a
+  // first name and surnames given separately are worth pre-filling
+  const names = inv.last_name ? { firstName: inv.first_name, lastName: inv.last_name } : { firstName: '', lastName: '' };
   render(req, res, open.userExists ? 'contacts/invitation-existing' : 'contacts/invited-register', {
-    title: t(open.userExists ? 'invited.existing.title' : 'invited.title'), token,
-    company: open.customerName, grantor: open.grantorName, role: t(`contacts.roles.${inv.role}`), email: inv.email,
-    form: { nif: inv.nif, firstName: inv.first_name, lastName: inv.last_name, ...form }, errors,
+    title: t(representative ? (open.userExists ? 'invited.representative.existingTitle' : 'invited.representative.title') : open.userExists ? 'invited.existing.title' : 'invited.title'), token,
+    representative, company: open.customerName, grantor: open.grantorName, role: t(`contacts.roles.${inv.role}`), email: inv.email,
+    form: { nif: inv.nif, ...names, ...form }, errors,
   }, { status });
 }
 
@@ -36,7 +42,7 @@ export function registerInvitedRoutes(): Router {
     const { db, clock } = deps(req);
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const open = await openInvitation(db.knex, token, clock.now());
-    if (open.state !== 'valid') return invalidPage(req, res, open.state);
+    if (open.state !== 'valid') return invalidPage(req, res, open.state, open.role);
     formPage(req, res, token, open, {}, {});
   });
 
@@ -47,13 +53,13 @@ export function registerInvitedRoutes(): Router {
     const form = formFields(req, FIELDS);
     const now = clock.now();
     const open = await openInvitation(db.knex, form.token, now);
-    if (open.state !== 'valid' || !open.invitation) return invalidPage(req, res, open.state);
+    if (open.state !== 'valid' || !open.invitation) return invalidPage(req, res, open.state, open.role);
     const inv = open.invitation;
 
     let account = null;
     if (!open.userExists) {
       const e = new FieldErrors(t);
-      if (e.requireValue('nif', form.nif) && !sameId(form.nif, inv.nif)) e.add('nif', 'invited.errors.nifMismatch');
+      if (e.requireValue('nif', form.nif) && !sameId(form.nif, inv.nif)) e.add('nif', nifMismatchKey(inv.role));
       const firstName = cleanText(form.firstName, 100);
       const lastName = cleanText(form.lastName, 150);
       if (e.requireValue('firstName', firstName) && firstName.length < 2) e.add('firstName', 'register.errors.name');
@@ -71,9 +77,9 @@ export function registerInvitedRoutes(): Router {
     }
 
     const result = await db.knex.transaction((trx) => acceptInvitation(trx, form.token, account, now, config));
-    if (result.kind === 'invalid') return invalidPage(req, res, result.state);
+    if (result.kind === 'invalid') return invalidPage(req, res, result.state, inv.role);
     if (result.kind === 'nif_mismatch') {
-      return formPage(req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName }, { nif: t('invited.errors.nifMismatch') }, 422);
+      return formPage(req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName }, { nif: t(nifMismatchKey(inv.role)) }, 422);
     }
     req.session.flash = { kind: 'success', key: result.kind === 'created' ? 'invited.flash.created' : 'invited.flash.linked', params: { company: result.customerName } };
     res.redirect(303, req.user ? '/suministros' : '/acceso');

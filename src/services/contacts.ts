@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { translator, isLanguage, DEFAULT_LANGUAGE } from '../i18n';
 import {
-  addContactDecision, deactivationDecision, invitationExpiry, invitationState, roleChangeDecision, sameId,
-  type AddRefusal, type ChangeRefusal, type ContactRole, type InvitationState,
+  addContactDecision, deactivationDecision, invitationActionDecision, invitationExpiry, invitationState, roleChangeDecision, sameId,
+  type AddRefusal, type ChangeRefusal, type ContactRole, type InvitationRole, type InvitationState,
 } from '../domain/contacts';
 import { findCustomerLinkForUpdate, insertContactLink, liveLink, revokeLink, updateLinkRole } from '../data/links-repo';
 import {
-  cancelInvitation, findCustomerInvitationForUpdate, findInvitationByHash, insertInvitation, markInvitationAccepted, pendingInvitationFor, type InvitationRow,
+  cancelInvitation, cancelRepresentativeInvitations, findCustomerInvitationForUpdate, findInvitationByHash, insertInvitation, markInvitationAccepted, pendingInvitationFor,
+  type InvitationRow,
 } from '../data/invitations-repo';
 import { findUserById, findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
@@ -71,12 +72,12 @@ export type AddResult = { kind: 'linked'; name: string } | { kind: 'invited'; em
 export async function addContact(trx: Knex.Transaction, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string, now: Date, config: Config): Promise<AddResult> {
   const existing = await findUserByLoginId(trx, c.nif);
   const link = existing ? await liveLink(trx, existing.id, customer.id) : undefined;
-  const decision = addContactDecision({ actorLoginId: actor.loginId, nif: c.nif, existingLink: link ?? null });
+  const pending = await pendingInvitationFor(trx, customer.id, c.nif);
+  const decision = addContactDecision({ actorLoginId: actor.loginId, nif: c.nif, existingLink: link ?? null, pendingInvitationRole: pending?.role ?? null });
   if (!decision.ok) return { kind: 'refused', reason: decision.reason };
 
   if (existing) {
     const linkId = await insertContactLink(trx, { userId: existing.id, customerId: customer.id, role: c.role, grantedBy: actor.userId, now });
-    const pending = await pendingInvitationFor(trx, customer.id, c.nif);
     if (pending) await cancelInvitation(trx, pending.id, now);
     await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.added', targetType: 'customer_link', targetId: linkId, ip: actor.ip, at: now, details: { userId: existing.id, role: c.role } });
     await mailContact(trx, existing, 'contact_added', customer, actor, c.role, config);
@@ -115,25 +116,58 @@ export async function deactivateContact(trx: Knex.Transaction, customer: Contact
   return { ok: true, name: `${user.first_name} ${user.last_name}` };
 }
 
-export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' };
+export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' | 'protected' };
 
 /** Cancel, or send again with a new link and a new week (the old link stops working). */
 export async function actOnInvitation(trx: Knex.Transaction, customer: ContactCustomer, invitationId: number, action: 'cancel' | 'resend', actor: ContactActor, lang: string, now: Date, config: Config): Promise<InvitationActionResult> {
   const inv = await findCustomerInvitationForUpdate(trx, customer.id, invitationId);
   if (!inv) return { ok: false, reason: 'not_found' };
   if (inv.status !== 'pending') return { ok: false, reason: 'not_pending' };
+  const allowed = invitationActionDecision(inv.role);
+  if (!allowed.ok) return allowed;
   if (action === 'cancel') {
     await cancelInvitation(trx, inv.id, now);
     await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.invitation_cancelled', targetType: 'contact_invitation', targetId: inv.id, ip: actor.ip, at: now });
   } else {
-    const next = await issueInvitation(trx, customer, { nif: inv.nif, email: inv.email, firstName: inv.first_name, lastName: inv.last_name, role: inv.role }, actor, lang, now, config);
+    const next = await issueInvitation(trx, customer, { nif: inv.nif, email: inv.email, firstName: inv.first_name, lastName: inv.last_name, role: inv.role as ContactRole }, actor, lang, now, config);
     await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.invited', targetType: 'contact_invitation', targetId: next.id, ip: actor.ip, at: now, details: { role: inv.role, replaced: true } });
   }
   return { ok: true, email: inv.email };
 }
 
+export interface RepresentativeInvitee {
+  customerId: number;
+  nif: string;
+  email: string;
+  /** What the request gave: a full name goes in firstName with lastName empty, or nothing at all. */
+  firstName: string;
+  lastName: string;
+}
+
+/**
+ * An administrator's approval names a representative who has no user: the approval email
+ * carries this link (the caller sends it) instead of pointing to the business registration,
+ * which needs contract data a gestoría that buys no energy from us does not have. Any earlier
+ * representative invitation of the customer, or pending one of the same person, is replaced.
+ */
+export async function issueRepresentativeInvitation(trx: Knex, r: RepresentativeInvitee, staff: { id: number | null }, now: Date, config: Config): Promise<{ id: number; url: string }> {
+  await cancelRepresentativeInvitations(trx, r.customerId, now);
+  const pending = await pendingInvitationFor(trx, r.customerId, r.nif);
+  if (pending) await cancelInvitation(trx, pending.id, now);
+  const { token, hash } = newToken();
+  const role: InvitationRole = 'representative';
+  const id = await insertInvitation(trx, {
+    customerId: r.customerId, nif: r.nif, email: r.email, firstName: r.firstName, lastName: r.lastName, role,
+    tokenHash: hash, expiresAt: invitationExpiry(now, role), invitedBy: null, now,
+  });
+  await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: r.customerId, action: 'representative.invited', targetType: 'contact_invitation', targetId: id, at: now, details: { replaced: pending !== undefined } });
+  return { id, url: `${config.publicUrl}/registro/invitacion?token=${token}` };
+}
+
 export interface OpenInvitation {
   state: InvitationState;
+  /** Known also for a used or expired invitation, so the page can say whom to ask. */
+  role?: InvitationRole;
   invitation?: InvitationRow;
   customerName?: string;
   grantorName?: string;
@@ -146,12 +180,12 @@ export async function openInvitation(db: Knex, token: unknown, now: Date): Promi
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { state: 'unknown' };
   const inv = await findInvitationByHash(db, hashToken(token));
   const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
-  if (state !== 'valid' || !inv) return { state };
+  if (state !== 'valid' || !inv) return inv ? { state, role: inv.role } : { state };
   const customer = await db('customers').where({ id: inv.customer_id }).first('name');
   const grantor = inv.invited_by ? await findUserById(db, inv.invited_by) : undefined;
   const user = await findUserByLoginId(db, inv.nif);
   return {
-    state, invitation: inv, customerName: customer?.name ?? '',
+    state, role: inv.role, invitation: inv, customerName: customer?.name ?? '',
     grantorName: grantor ? `${grantor.first_name} ${grantor.last_name}` : '', userExists: user !== undefined,
   };
 }
@@ -181,8 +215,10 @@ export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a:
   const inv = await findInvitationByHash(trx, hashToken(token), true);
   const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
   if (state !== 'valid' || !inv) return { kind: 'invalid', state };
-  const customer = await trx('customers').where({ id: inv.customer_id }).first('name');
+  const customer = await trx('customers').where({ id: inv.customer_id }).forUpdate().first('name', 'representative_nif');
   const customerName: string = customer?.name ?? '';
+  // a later change of representative voids it even if nobody cancelled the row
+  if (inv.role === 'representative' && !sameId(customer?.representative_nif ?? '', inv.nif)) return { kind: 'invalid', state: 'cancelled' };
 
   const existing = await findUserByLoginId(trx, inv.nif);
   let userId: number;
@@ -203,6 +239,8 @@ export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a:
   // whoever registered meanwhile may already hold a live link; one live link per person
   const live = await liveLink(trx, userId, inv.customer_id);
   const linkId = live ? live.id : await insertContactLink(trx, { userId, customerId: inv.customer_id, role: inv.role, grantedBy: inv.invited_by, now });
+  // a contact who is now the representative on file takes the role the documents gave them
+  if (live && inv.role === 'representative' && live.role !== 'representative' && live.role !== 'holder') await updateLinkRole(trx, live.id, 'representative');
   await markInvitationAccepted(trx, inv.id, userId, now);
   await audit(trx, {
     actorType: 'user', actorId: userId, customerId: inv.customer_id, action: 'contact.invitation_accepted', targetType: 'contact_invitation', targetId: inv.id,

@@ -13,6 +13,7 @@ import { insertLink } from '../data/links-repo';
 import { audit } from '../data/audit-repo';
 import { translator, isLanguage } from '../i18n';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
+import { issueRepresentativeInvitation } from './contacts';
 import { queueMail } from './mail/outbox';
 import type { AcceptedFile } from './uploads';
 
@@ -122,6 +123,22 @@ async function linkRepresentativeIfNone(trx: Knex.Transaction, managerCustomerId
   await audit(trx, { actorType: 'staff', actorId: staffId, customerId: managerCustomerId, action: 'link.representative_from_manager_approval', targetType: 'user', targetId: user.id, at: now });
 }
 
+/**
+ * The NIF the invitation is for: the gestoría's representative on file, which acceptance checks.
+ * A gestoría on file without one takes the NIF of the documents the reviewer just accepted.
+ */
+async function representativeNifOnFile(trx: Knex.Transaction, rel: ExternalManagerRow, staffId: number | null, now: Date): Promise<string | null> {
+  const c = await trx('customers').where({ id: rel.manager_customer_id }).first('representative_nif');
+  if (c?.representative_nif) return c.representative_nif as string;
+  if (!rel.representative_nif) return null;
+  await trx('customers').where({ id: rel.manager_customer_id }).update({ representative_nif: rel.representative_nif });
+  await audit(trx, {
+    actorType: 'staff', actorId: staffId, customerId: rel.manager_customer_id, action: 'representative.set_from_manager_approval', targetType: 'customer', targetId: rel.manager_customer_id, at: now,
+    details: { nif: rel.representative_nif },
+  });
+  return rel.representative_nif;
+}
+
 async function decidable(trx: Knex.Transaction, requestId: number): Promise<ExternalManagerRow> {
   const rel = await lockRelationByRequest(trx, requestId);
   if (!rel) throw new DomainError('not_found', `No external manager for request ${requestId}`);
@@ -147,8 +164,12 @@ export async function approveExternalManager(trx: Knex.Transaction, requestId: n
   if (reps.length) {
     await tell(trx, reps, 'external_manager_active', params, rel.manager_customer_id, `${config.publicUrl}/`);
   } else if (rel.representative_email) {
-    // nobody registered yet: the email says how to sign up with the representative's NIF
-    await tell(trx, [{ userId: null, email: rel.representative_email, firstName: names.manager, language: lang }], 'external_manager_active_register', params, rel.manager_customer_id, `${config.publicUrl}/registro`);
+    // nobody registered yet, and a gestoría has no contract data for the business registration:
+    // the email carries an invitation for the representative's NIF
+    const nif = await representativeNifOnFile(trx, rel, staff.id, now);
+    if (!nif) return;
+    const inv = await issueRepresentativeInvitation(trx, { customerId: rel.manager_customer_id, nif, email: rel.representative_email, firstName: '', lastName: '' }, staff, now, config);
+    await tell(trx, [{ userId: null, email: rel.representative_email, firstName: names.manager, language: lang }], 'external_manager_active_register', { ...params, nif }, rel.manager_customer_id, inv.url);
   }
 }
 

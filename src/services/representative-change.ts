@@ -10,6 +10,8 @@ import { audit } from '../data/audit-repo';
 import { addLink, liveLinksOfCustomer, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { queueMail } from './mail/outbox';
+import { issueRepresentativeInvitation } from './contacts';
+import { cancelRepresentativeInvitations } from '../data/invitations-repo';
 import type { AcceptedFile } from './uploads';
 import { isLanguage, translator } from '../i18n';
 
@@ -87,8 +89,9 @@ async function applyLinkChange(trx: Knex.Transaction, customerId: number, c: Lin
 /**
  * An administrator approves: the representative on file becomes the new NIF, the new person's
  * user (if registered) gets the representative link and the previous representative becomes
- * a total contact (roles swap) or loses access. A new person without a user registers later
- * through the business registration, which matches the NIF on file. Both are told by email.
+ * a total contact (roles swap) or loses access. A new person without a user gets an invitation
+ * in the approval email (the business registration, which matches the NIF on file, also works,
+ * but needs contract data the new representative may not have). Both are told by email.
  */
 export async function approveRepresentativeChange(trx: Knex.Transaction, requestId: number, staff: Staff, note: string | null, now: Date, config: Config): Promise<void> {
   const req = await openRequestOf(trx, requestId, 'representative_change');
@@ -113,14 +116,19 @@ export async function approveRepresentativeChange(trx: Knex.Transaction, request
 
   // the new representative
   if (usable) {
+    await cancelRepresentativeInvitations(trx, customer.id, now);
     await queueMail(trx, {
       to: usable.email, lang: usable.language, template: 'representative_appointed', userId: usable.id, customerId: customer.id,
       params: { name: usable.first_name, company: customer.name }, actionUrl: `${config.publicUrl}/clientes/${customer.id}/contactos`,
     });
   } else {
+    // the request has one name field: it is kept whole, and the registration asks for the parts
+    const inv = await issueRepresentativeInvitation(trx, {
+      customerId: customer.id, nif: p.newRepresentativeNif, email: p.newRepresentativeEmail, firstName: (p.newRepresentativeName ?? '').slice(0, 100), lastName: '',
+    }, staff, now, config);
     await queueMail(trx, {
       to: p.newRepresentativeEmail, lang: 'es', template: 'representative_appointed_register', customerId: customer.id,
-      params: { name: p.newRepresentativeName, company: customer.name, nif: p.newRepresentativeNif }, actionUrl: `${config.publicUrl}/registro/empresa`,
+      params: { name: p.newRepresentativeName, company: customer.name, nif: p.newRepresentativeNif }, actionUrl: inv.url,
     });
   }
   // whoever held the role until now

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { LinkRole, LinkStatus } from '../../src/domain/access';
 import {
-  addContactDecision, deactivationDecision, invitationExpiry, invitationState, invitationStatusShown, isContactRole, linkStatusShown,
+  addContactDecision, deactivationDecision, invitationActionDecision, invitationExpiry, invitationState, invitationStatusShown, isContactRole, linkStatusShown,
   parseContactId, roleChangeDecision, sameId, INVITATION_LIFETIME_MS,
 } from '../../src/domain/contacts';
 
@@ -45,6 +45,8 @@ describe('contacts: who can be added', () => {
     ['the representative', { actorLoginId: ME, nif: OTHER, existingLink: link('representative') }, { ok: false, reason: 'is_representative' }],
     ['the holder', { actorLoginId: ME, nif: OTHER, existingLink: link('holder') }, { ok: false, reason: 'is_representative' }],
     ['a deactivated contact (added again)', { actorLoginId: ME, nif: OTHER, existingLink: link('authorized_full', 'revoked') }, { ok: true }],
+    ['someone invited as contact (invited again)', { actorLoginId: ME, nif: OTHER, existingLink: null, pendingInvitationRole: 'authorized_read' }, { ok: true }],
+    ['someone invited as representative', { actorLoginId: ME, nif: OTHER, existingLink: null, pendingInvitationRole: 'representative' }, { ok: false, reason: 'is_representative' }],
   ];
   for (const [name, facts, expected] of cases) {
     it(`${name} → ${JSON.stringify(expected)}`, () => expect(addContactDecision(facts)).to.deep.equal(expected));
@@ -91,6 +93,12 @@ describe('contacts: invitations', () => {
   it('last 7 days', () => {
     expect(INVITATION_LIFETIME_MS).to.equal(7 * 24 * 3600 * 1000);
     expect(expiresAt.toISOString()).to.equal('2026-11-27T10:00:00.000Z');
+  });
+
+  it("a representative's lasts 30 days and is not cancelled or resent from the contacts page", () => {
+    expect(invitationExpiry(now, 'representative').toISOString()).to.equal('2026-12-20T10:00:00.000Z');
+    expect(invitationActionDecision('representative')).to.deep.equal({ ok: false, reason: 'protected' });
+    expect(invitationActionDecision('authorized_full')).to.deep.equal({ ok: true });
   });
 
   const at = (ms: number) => new Date(expiresAt.getTime() + ms);

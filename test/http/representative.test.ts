@@ -114,7 +114,7 @@ describe('change of representative', () => {
     expect(audits).to.have.members(['link.role_changed', 'link.role_changed', 'representative.changed']);
   });
 
-  it('a new person by NIF: the old representative leaves; the new one registers later with the NIF on file', async () => {
+  it('a new person by NIF: the old representative leaves; the new one is invited to register with the NIF on file', async () => {
     const { db, customer, rep } = await company();
     const repAgent = await as(rep);
     const newNif = uniqueNif();
@@ -127,7 +127,7 @@ describe('change of representative', () => {
     await repAgent.get(page(customer.id)).expect(404);
     const mail = await lastMailTo(db, 'marta.ruiz@example.com');
     expect(mail?.template).to.equal('representative_appointed_register');
-    expect(mail?.text_body).to.include('/registro/empresa');
+    expect(mail?.text_body).to.include('/registro/invitacion?token=');
     expect((await lastMailTo(db, rep.email))?.template).to.be.oneOf(['representative_replaced_revoked', 'request_status']);
     expect((await mailsTo(db, rep.email)).map((m) => m.template)).to.include('representative_replaced_revoked');
   });
