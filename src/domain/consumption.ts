@@ -1,6 +1,7 @@
 // Consumption history (issue 4, item 2). The chart is drawn on the server as SVG so it works with
 // JavaScript off and under the CSP; this module only computes numbers, the view draws them.
 import type { Energy, TariffPeriod } from './billing-types';
+import { CSV_BOM, csvLine } from './csv';
 
 export interface MonthlyConsumption {
   /** 'YYYY-MM' */
@@ -263,17 +264,6 @@ export interface CsvHeaders {
   change: string;
 }
 
-const BOM = '\uFEFF';
-const CRLF = '\r\n';
-// Spreadsheets run cells starting with these as formulas (OWASP "CSV injection"); tab and CR too.
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEGATIVE_NUMBER = /^-\d[\d,]*$/;
-
-function csvCell(value: string): string {
-  const safe = FORMULA_START.test(value) && !NEGATIVE_NUMBER.test(value) ? `'${value}` : value;
-  return /[;"\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 // No thousands separator: Excel in Spanish would read "1.234" as 1,234.
 const csvNumber = (n: number | null): string => (n === null ? '' : String(round(n, 3)).replace('.', ','));
 
@@ -295,5 +285,5 @@ export function consumptionCsv(rows: RowInput[], opts: { energy: Energy; headers
     const tail = [own(r.total), csvNumber(r.previousYearTotal), csvNumber(isMissing(r) ? null : r.changePct)];
     lines.push(gas ? [r.month, ...tail] : [r.month, own(r.P1), own(r.P2), own(r.P3), ...tail]);
   }
-  return BOM + lines.map((cells) => cells.map(csvCell).join(';') + CRLF).join('');
+  return CSV_BOM + lines.map((cells) => csvLine(cells, { numericText: true })).join('');
 }

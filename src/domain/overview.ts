@@ -110,25 +110,7 @@ export function actingForBanner(via: AccessPath | null): { role: LinkRole; manag
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV for Spanish Excel: ';' separator, CRLF, UTF-8 with BOM written once by the caller.
-
-export const CSV_BOM = '\uFEFF';
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One cell: a text that a spreadsheet would run as a formula gets a leading apostrophe
- * (OWASP CSV injection); quotes, separators and line breaks are quoted.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
-  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(';')}\r\n`;
-}
+// CSV values (cells and lines are in ./csv).
 
 /** Euros with a decimal comma, as Spanish Excel reads numbers. */
 export function csvEuros(cents: number): string {

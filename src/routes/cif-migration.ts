@@ -6,11 +6,11 @@ import { submitCifMigration } from '../services/cif-migration';
 import { queueMail } from '../services/mail/outbox';
 import { parseUpload } from '../services/uploads';
 import { verifyCsrf } from './middleware/csrf';
-import { deps, requireUser } from './middleware/auth';
+import { deps, requireUser, requestActor } from './middleware/auth';
 import { formFields } from './forms';
 import { FieldErrors } from './validation';
 import { render } from './render';
-import { actorOf, documentsOf, REPRESENTATIVE_POLICY } from './representative';
+import { documentsOf, REPRESENTATIVE_POLICY } from './representative';
 
 function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
   render(req, res, 'representative/cif-migration', {
@@ -41,7 +41,7 @@ export function cifMigrationRoutes(): Router {
 
     const user = req.user!;
     await db.knex.transaction(async (trx) => {
-      await submitCifMigration(trx, { ...check.value, files }, actorOf(req), clock.now(), config);
+      await submitCifMigration(trx, { ...check.value, files }, requestActor(req), clock.now(), config);
       // the same email whether or not there was anything to migrate
       await queueMail(trx, { to: user.email, lang: user.language, template: 'cif_migration_received', userId: user.id, params: { name: user.firstName, cif: check.value.cif } });
     });

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { findContract, monthlyConsumption, setEBilling, type ContractView } from '../data/contracts-repo';
+import { monthlyConsumption, setEBilling, type ContractView } from '../data/contracts-repo';
 import { listContractInvoices } from '../data/invoices-repo';
 import { audit } from '../data/audit-repo';
 import { eBillingEligibility } from '../domain/e-billing';
@@ -7,10 +7,9 @@ import { retentionCutoff } from '../domain/invoices';
 import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv, consumptionHistory } from '../domain/consumption';
-import { DomainError } from '../domain/errors';
 import { queueMail } from '../services/mail/outbox';
 import { deps } from './middleware/auth';
-import { contractGuard } from './middleware/guards';
+import { contractGuard, loadGuardedContract } from './middleware/guards';
 import { render } from './render';
 import { clientIp } from './forms';
 
@@ -20,11 +19,6 @@ export function today(req: Request): string {
   return deps(req).clock.now().toISOString().slice(0, 10);
 }
 
-async function loadContract(req: Request): Promise<ContractView> {
-  const c = await findContract(deps(req).db.knex, Number(req.params.contractId));
-  if (!c) throw new DomainError('not_found');
-  return c;
-}
 
 /** The gestiones offered on a contract page (paths under /contratos/:id/). */
 function gestionesFor(c: ContractView): { path: string; label: string }[] {
@@ -73,7 +67,7 @@ export function contractRoutes(): Router {
   const router = Router();
 
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const invoices = await listContractInvoices(deps(req).db.knex, c.id, { cutoff: retentionCutoff(today(req)), limit: 3, offset: 0 });
     render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices: invoices.rows });
   });
@@ -81,7 +75,7 @@ export function contractRoutes(): Router {
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {
     const { db, clock } = deps(req);
     const now = clock.now();
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const enable = (req.body as Record<string, unknown>)?.enable === '1';
     const eligibility = eBillingEligibility({ status: c.status, altPayerName: c.alt_payer_name, altRecipientName: c.alt_recipient_name });
     if (enable && !eligibility.eligible) {
@@ -102,7 +96,7 @@ export function contractRoutes(): Router {
   });
 
   router.get('/contratos/:contractId/consumo', contractGuard('read'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const rows = await history(req, c);
     const t = res.locals.t;
     const fmt = new Intl.NumberFormat(res.locals.lang === 'ca' ? 'ca-ES' : 'es-ES');
@@ -113,7 +107,7 @@ export function contractRoutes(): Router {
   });
 
   router.get('/contratos/:contractId/consumo.csv', contractGuard('read'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const rows = await history(req, c);
     const t = res.locals.t;
     const headers = t('consumption.csv', { returnObjects: true }) as unknown as Record<string, string>;
@@ -123,7 +117,7 @@ export function contractRoutes(): Router {
   });
 
   router.get('/contratos/:contractId/facturas', contractGuard('read'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const yearParam = Number(req.query.anio);
     const year = Number.isInteger(yearParam) && yearParam > 2000 && yearParam < 2100 ? yearParam : undefined;
     const pageParam = Number(req.query.pagina);

@@ -4,12 +4,11 @@ import type { Access } from '../domain/access';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../domain/documents';
 import { DomainError } from '../domain/errors';
 import { MANAGER_NAME_MAX, type AppointmentInput } from '../domain/external-managers';
-import type { Actor } from '../services/requests';
 import { appointExternalManager, checkAppointment, isDuplicateRelationError, revokeExternalManager, type AppointmentProblem, type Client } from '../services/external-managers';
 import { inspectUpload, parseUpload, uploadErrorMessage } from '../services/uploads';
 import { verifyCsrf } from './middleware/csrf';
-import { deps, requireCustomer } from './middleware/auth';
-import { clientIp, formFields } from './forms';
+import { deps, requireCustomer, requestActor } from './middleware/auth';
+import { formFields } from './forms';
 import { FieldErrors } from './validation';
 import { render } from './render';
 
@@ -23,10 +22,6 @@ async function loadClient(req: Request): Promise<Client> {
   return { id: row.id, taxId: row.tax_id, name: row.name };
 }
 
-function actorOf(req: Request): Actor {
-  const u = req.user!;
-  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
-}
 
 async function page(req: Request, res: Response, client: Client, form: Record<string, string>, errors: Record<string, string>, status = 200): Promise<void> {
   const relations = await listForCustomer(deps(req).db.knex, client.id);
@@ -65,7 +60,7 @@ export function externalManagerRoutes(): Router {
     const now = clock.now();
     try {
       const done = await db.knex.transaction((trx) => appointExternalManager(trx, {
-        client, input: check.value, files: upload.files, actor: actorOf(req), access: res.locals.customerAccess as Access, now, config,
+        client, input: check.value, files: upload.files, actor: requestActor(req), access: res.locals.customerAccess as Access, now, config,
       }));
       deps(req).mailer?.kick();
       req.session.flash = { kind: 'success', key: 'externalManagers.requested', params: { reference: done.reference } };
@@ -94,7 +89,7 @@ export function externalManagerRoutes(): Router {
     if ((req.body as Record<string, unknown>).confirmar !== '1') {
       return render(req, res, 'external-managers/confirm-revoke', { title: res.locals.t('externalManagers.confirm.title'), client, relation });
     }
-    const done = await db.knex.transaction((trx) => revokeExternalManager(trx, { customerId: client.id, relationId, actor: actorOf(req), now: clock.now(), config }));
+    const done = await db.knex.transaction((trx) => revokeExternalManager(trx, { customerId: client.id, relationId, actor: requestActor(req), now: clock.now(), config }));
     deps(req).mailer?.kick();
     req.session.flash = { kind: 'success', key: 'externalManagers.revoked', params: { manager: done.managerName } };
     res.redirect(303, back);

@@ -10,12 +10,11 @@ import { findCustomerByTaxId, type CustomerRow } from '../data/customers-repo';
 import { findCustomer, liveLinksOfCustomer, openRequestOfType, type CustomerLinkRow } from '../data/representative-repo';
 import { audit } from '../data/audit-repo';
 import { NO_ACCESS, submitRepresentativeChange } from '../services/representative-change';
-import { type Actor } from '../services/requests';
 import { queueMail } from '../services/mail/outbox';
 import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../services/uploads';
 import { verifyCsrf } from './middleware/csrf';
-import { deps, requireCustomer, requireUser } from './middleware/auth';
-import { clientIp, formFields } from './forms';
+import { deps, requireCustomer, requireUser, requestActor } from './middleware/auth';
+import { formFields } from './forms';
 import { FieldErrors } from './validation';
 import { render } from './render';
 
@@ -25,10 +24,6 @@ export const REPRESENTATIVE_POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, m
 const CHANGE_FIELDS = ['choice', 'nif', 'name', 'email', 'documentType', 'previous'] as const;
 const CLAIM_FIELDS = ['cif', 'documentType'] as const;
 
-export function actorOf(req: Request): Actor {
-  const u = req.user!;
-  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
-}
 
 /**
  * The documents of the form: required, each checked by its magic bytes and size, at most 5.
@@ -99,7 +94,7 @@ export function representativeRoutes(): Router {
     const now = clock.now();
     const result = await db.knex.transaction((trx) => submitRepresentativeChange(trx, {
       customerId: customer.id, proposal: check.value, files, access: res.locals.customerAccess as Access, generic: false,
-    }, actorOf(req), now, config));
+    }, requestActor(req), now, config));
     if (!result.ok) {
       return changePage(req, res, customer, form, { choice: t('representative.errors.openExists', { reference: result.reference }) }, 409);
     }
@@ -127,7 +122,7 @@ export function representativeRoutes(): Router {
     if (e.any || !cif) return claimPage(req, res, form, e.errors, 422);
 
     const now = clock.now();
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const user = req.user!;
     await db.knex.transaction(async (trx) => {
       const customer = await findCustomerByTaxId(trx, cif.value);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { isStaleRun, parseBillingPeriod, previousMonth, runProgress, type PeriodResult, type RunCounters } from '../../src/domain/billing-runs';
 import { auditQueryString, auditTimeRange, parseAuditFilter, startOfDayInSpain, type AuditFilter } from '../../src/domain/audit-filter';
 import { parseOutboxFilter, redactTokens } from '../../src/domain/outbox-view';
-import { csvLine } from '../../src/domain/overview';
+import { csvLine } from '../../src/domain/csv';
 
 describe('parseBillingPeriod', () => {
   const ctx = { currentMonth: '2026-11', earliestMonth: '2024-01' };

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import type { AccessPath } from '../../src/domain/access';
 import {
-  actingForBanner, compactId, csvCell, csvEuros, csvLine, escapeLike, matchesRole, overviewQuery, pageWindow, parseInvoiceMonth,
+  actingForBanner, compactId, csvEuros, escapeLike, matchesRole, overviewQuery, pageWindow, parseInvoiceMonth,
   parseOverviewFilter, recentMonths, zipSegment, type OverviewFilter, type RoleFilter,
 } from '../../src/domain/overview';
+import { csvCell, csvLine } from '../../src/domain/csv';
 
 describe('parseOverviewFilter', () => {
   const none = { q: '', terms: [], role: null, energy: null, page: 1 };

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { audit } from '../../data/audit-repo';
 import { searchAudit, type AuditRow } from '../../data/audit-search-repo';
 import { ACTOR_TYPES, AUDIT_QUERY, auditQueryString, parseAuditFilter, type AuditFilterField } from '../../domain/audit-filter';
-import { CSV_BOM, csvLine } from '../../domain/overview';
+import { CSV_BOM, csvLine } from '../../domain/csv';
 import { dayInSpain } from '../../domain/complaints';
 import { resolveAuditFilter } from '../../services/audit-viewer';
 import type { AuditQuery } from '../../data/audit-search-repo';

@@ -1,11 +1,10 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
-import session from 'express-session';
-import connectPgSimple from 'connect-pg-simple';
 import type { Config } from '../../config';
 import type { Database } from '../../data/db';
 import { ADMIN_ABSOLUTE_HOURS } from '../../domain/staff';
 import { languageMiddleware } from '../middleware/language';
+import { pgSession } from '../middleware/session';
 import { csrfLocals, csrfProtection } from '../middleware/csrf';
 import { classifyError } from '../middleware/errors';
 import { ensureLocals } from '../middleware/locals';
@@ -27,23 +26,9 @@ export function adminCookieName(config: Config): string {
 }
 
 function adminSession(config: Config, db: Database, secret: string): RequestHandler {
-  const PgStore = connectPgSimple(session);
-  const store = new PgStore({
-    pool: db.sessionPool,
-    tableName: 'staff_sessions',
-    createTableIfMissing: false,
-    ttl: ADMIN_ABSOLUTE_HOURS * 3600,
-    pruneSessionInterval: config.embeddedInMemory ? false : 15 * 60,
-  });
-  return session({
-    name: adminCookieName(config),
-    secret,
-    store,
-    resave: false,
-    saveUninitialized: false,
-    rolling: false,
-    unset: 'destroy',
-    cookie: { httpOnly: true, sameSite: 'strict', secure: config.production, path: '/admin' },
+  return pgSession({
+    pool: db.sessionPool, table: 'staff_sessions', cookieName: adminCookieName(config), secret, ttlSeconds: ADMIN_ABSOLUTE_HOURS * 3600,
+    prune: !config.embeddedInMemory, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
   });
 }
 

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { checkDecision, isPendingReview, isReviewType, NOTE_MAX, payloadEntries, type Decision } from '../../domain/admin-requests';
-import { attachmentDisposition } from '../../domain/documents';
 import { canDownloadDocument } from '../../domain/document-access';
 import { DomainError } from '../../domain/errors';
 import { adminTimeline, findAdminRequest, reviewQueue, type AdminRequestDetail } from '../../data/admin-requests-repo';
@@ -12,6 +11,7 @@ import { deps } from '../middleware/auth';
 import { formFields } from '../forms';
 import { render } from '../render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
+import { sendDocument } from '../document-download';
 
 const PAGE_SIZE = 25;
 
@@ -97,14 +97,7 @@ export function adminReviewRoutes(): Router {
     await audit(db.knex, {
       ...actor, customerId: doc.customer_id, action: 'document.downloaded', targetType: 'document', targetId: id, at: clock.now(), details: { requestId: doc.request_id },
     });
-    res.set({
-      'Content-Type': doc.mime_type,
-      'Content-Disposition': attachmentDisposition(doc.file_name),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-    });
-    res.send(content);
+    sendDocument(res, doc, content);
   });
 
   return router;

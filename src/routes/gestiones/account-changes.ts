@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { TFunction } from 'i18next';
-import { findContract, type ContractView } from '../../data/contracts-repo';
+import { type ContractView } from '../../data/contracts-repo';
 import { contractsOfAccount, lockContractAccount, setCorrespondenceAddress, setDirectDebit, setPaymentDay } from '../../data/contract-accounts-repo';
 import type { Access } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
@@ -14,31 +14,22 @@ import { MIN_DAYS_TO_PAY } from '../../domain/invoicing';
 import { mandateReference, sepaCreditorIdentifier, validateDirectDebit, type DirectDebitError, type DirectDebitField } from '../../domain/direct-debit';
 import { canChoosePaymentDay, dueDateForIssue, PAYMENT_DAYS, validatePaymentDay } from '../../domain/payment-day';
 import { ADDRESS_LIMITS, formatAddress, PROVINCES_SORTED, validateAddress, type AddressError, type AddressField } from '../../domain/postal';
-import { createRequest, type Actor } from '../../services/requests';
+import { createRequest } from '../../services/requests';
 import { queueMail } from '../../services/mail/outbox';
 import { retailer } from '../../services/retailer';
 import { translator } from '../../i18n';
-import { deps } from '../middleware/auth';
-import { contractGuard } from '../middleware/guards';
+import { deps, requestActor } from '../middleware/auth';
+import { contractGuard, loadGuardedContract } from '../middleware/guards';
 import { render } from '../render';
-import { checkbox, clientIp, formFields } from '../forms';
+import { checkbox, formFields } from '../forms';
 
 type Errors = Record<string, string>;
 
-async function loadContract(req: Request): Promise<ContractView> {
-  const c = await findContract(deps(req).db.knex, Number(req.params.contractId));
-  if (!c) throw new DomainError('not_found');
-  return c;
-}
 
 function today(req: Request): string {
   return deps(req).clock.now().toISOString().slice(0, 10);
 }
 
-function actorOf(req: Request): Actor {
-  const u = req.user!;
-  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
-}
 
 /** dd/mm/yyyy, as dates are written on Spanish invoices. */
 function dmy(iso: string): string {
@@ -94,7 +85,7 @@ async function paymentDayPage(req: Request, res: Response, c: ContractView, form
 }
 
 async function loadBusinessContract(req: Request): Promise<ContractView> {
-  const c = await loadContract(req);
+  const c = await loadGuardedContract(req);
   // households pay on the standard term: the page does not exist for them
   if (!canChoosePaymentDay(c.customer_kind)) throw new DomainError('not_found');
   return c;
@@ -140,13 +131,13 @@ export function accountChangeRoutes(): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/domiciliacion', contractGuard('act'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     await directDebitPage(req, res, c, { iban: '', holder: c.iban_holder ?? c.customer_name, mandate: false });
   });
 
   // Step 1: check what was typed and show it back for confirmation; nothing is saved yet.
   router.post('/contratos/:contractId/domiciliacion', contractGuard('act'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const form = { ...formFields(req, DD_FIELDS), mandate: checkbox(req, 'mandate') };
     const result = validateDirectDebit({ iban: form.iban, holder: form.holder, mandateAccepted: form.mandate });
     if (!result.ok) return directDebitPage(req, res, c, form, directDebitErrors(res.locals.t, result.errors), 400);
@@ -161,13 +152,13 @@ export function accountChangeRoutes(): Router {
   router.post('/contratos/:contractId/domiciliacion/confirmar', contractGuard('act'), async (req, res) => {
     const { db, clock, config } = deps(req);
     const now = clock.now();
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const form = { ...formFields(req, DD_FIELDS), mandate: checkbox(req, 'mandate') };
     if ((req.body as Record<string, unknown>)?.action === 'edit') return directDebitPage(req, res, c, form);
     const result = validateDirectDebit({ iban: form.iban, holder: form.holder, mandateAccepted: form.mandate });
     if (!result.ok) return directDebitPage(req, res, c, form, directDebitErrors(res.locals.t, result.errors), 400);
     const dd = result.value;
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const t = translator(actor.language);
     const created = await db.knex.transaction(async (trx) => {
       const account = await lockContractAccount(trx, c.ca_id);
@@ -210,7 +201,7 @@ export function accountChangeRoutes(): Router {
     }
     const day = result.day;
     const due = dmy(dueDateForIssue(today(req), day));
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const t = translator(actor.language);
     const created = await db.knex.transaction(async (trx) => {
       const account = await lockContractAccount(trx, c.ca_id);
@@ -228,19 +219,19 @@ export function accountChangeRoutes(): Router {
   });
 
   router.get('/contratos/:contractId/correspondencia', contractGuard('act'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     await correspondencePage(req, res, c, currentAddressForm(c));
   });
 
   router.post('/contratos/:contractId/correspondencia', contractGuard('act'), async (req, res) => {
     const { db, clock, config } = deps(req);
     const now = clock.now();
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const form = formFields(req, ADDRESS_FIELDS);
     const result = validateAddress(form);
     if (!result.ok) return correspondencePage(req, res, c, form, addressErrors(res.locals.t, result.errors, form, result.expectedProvince), 400);
     const address = result.address;
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const t = translator(actor.language);
     const created = await db.knex.transaction(async (trx) => {
       const account = await lockContractAccount(trx, c.ca_id);

@@ -1,22 +1,23 @@
 import { Router, type Request, type Response } from 'express';
-import { findContract, type ContractView } from '../../data/contracts-repo';
+import { type ContractView } from '../../data/contracts-repo';
 import { documentContent, findDocumentMeta, insertDocuments } from '../../data/documents-repo';
 import { insertEvent } from '../../data/requests-repo';
 import { audit } from '../../data/audit-repo';
 import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, complaintPayload, dayInSpain, validateComplaint } from '../../domain/complaints';
-import { attachmentDisposition, DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
+import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
 import { canDownloadDocument } from '../../domain/document-access';
 import { complaintDeadline } from '../../domain/requests';
 import type { Access } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
-import { createRequest, type Actor } from '../../services/requests';
+import { createRequest } from '../../services/requests';
 import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../../services/uploads';
 import { verifyCsrf } from '../middleware/csrf';
-import { deps, requireUser, userAccess } from '../middleware/auth';
-import { contractGuard } from '../middleware/guards';
+import { deps, requireUser, userAccess, requestActor } from '../middleware/auth';
+import { contractGuard, loadGuardedContract } from '../middleware/guards';
 import { clientIp, formFields } from '../forms';
 import { FieldErrors } from '../validation';
 import { render } from '../render';
+import { sendDocument } from '../document-download';
 
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 3 };
 const FIELDS = ['category', 'description'] as const;
@@ -25,11 +26,6 @@ function formatDay(d: Date, lang: string): string {
   return d.toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
-async function loadContract(req: Request): Promise<ContractView> {
-  const c = await findContract(deps(req).db.knex, Number(req.params.contractId));
-  if (!c) throw new DomainError('not_found');
-  return c;
-}
 
 function complaintPage(req: Request, res: Response, c: ContractView, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
   const t = res.locals.t;
@@ -40,23 +36,19 @@ function complaintPage(req: Request, res: Response, c: ContractView, form: Recor
   }, { status });
 }
 
-function actorOf(req: Request): Actor {
-  const u = req.user!;
-  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
-}
 
 /** Complaints with attachments (issue 5 item 8) and the download of uploaded documents. */
 export function complaintRoutes(): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/reclamacion', contractGuard('act'), async (req, res) => {
-    complaintPage(req, res, await loadContract(req), {}, {});
+    complaintPage(req, res, await loadGuardedContract(req), {}, {});
   });
 
   router.post('/contratos/:contractId/reclamacion', contractGuard('act'), parseUpload({ field: 'attachments', policy: POLICY }), verifyCsrf, async (req, res) => {
     const { db, clock, config } = deps(req);
     const t = res.locals.t;
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const form = formFields(req, FIELDS);
     // the textarea allows 4 000 characters; formFields cuts at 1 000, so read it whole
     const body = req.body as Record<string, unknown>;
@@ -84,7 +76,7 @@ export function complaintRoutes(): Router {
     const now = clock.now();
     const deadline = complaintDeadline(now);
     const files: AcceptedFile[] = upload.files;
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const access = res.locals.customerAccess as Access;
     const created = await db.knex.transaction(async (trx) => {
       const r = await createRequest(trx, {
@@ -125,15 +117,7 @@ export function complaintRoutes(): Router {
       actorType: 'user', actorId: req.user!.id, customerId: doc.customer_id, action: 'document.downloaded', targetType: 'document', targetId: id, ip: clientIp(req), at: deps(req).clock.now(),
       ...(access.via?.kind === 'manager' ? { details: { viaManager: access.via.managerCustomerId } } : {}),
     });
-    res.set({
-      'Content-Type': doc.mime_type,
-      'Content-Disposition': attachmentDisposition(doc.file_name),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-      // never rendered as a page of this site, even if a browser ignored the disposition
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-    });
-    res.send(content);
+    sendDocument(res, doc, content);
   });
 
   return router;

@@ -6,7 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { TFunction } from 'i18next';
-import { findContract, type ContractView } from '../../data/contracts-repo';
+import { type ContractView } from '../../data/contracts-repo';
 import { asLastReading, insertReading, lastReading, lockSupplyPoint, pendingPowerChange, recentConsumption, type ReadingRow } from '../../data/readings-repo';
 import { insertEvent } from '../../data/requests-repo';
 import type { Access } from '../../domain/access';
@@ -19,26 +19,17 @@ import {
   usualMonthlyConsumption, type MeterRegisters, type ProposedReading, type Register,
 } from '../../domain/readings';
 import { POWER_STEPS_KW } from '../../domain/tariffs';
-import { createRequest, type Actor } from '../../services/requests';
+import { createRequest } from '../../services/requests';
 import { translator } from '../../i18n';
-import { deps } from '../middleware/auth';
-import { contractGuard } from '../middleware/guards';
-import { checkbox, clientIp, formFields } from '../forms';
+import { deps, requestActor } from '../middleware/auth';
+import { contractGuard, loadGuardedContract } from '../middleware/guards';
+import { checkbox, formFields } from '../forms';
 import { FieldErrors } from '../validation';
 import { render } from '../render';
 
 type Errors = Record<string, string>;
 
-async function loadContract(req: Request): Promise<ContractView> {
-  const c = await findContract(deps(req).db.knex, Number(req.params.contractId));
-  if (!c) throw new DomainError('not_found');
-  return c;
-}
 
-function actorOf(req: Request): Actor {
-  const u = req.user!;
-  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
-}
 
 function canAct(res: Response): boolean {
   return (res.locals.customerAccess as Access | undefined)?.act === true;
@@ -149,7 +140,7 @@ function readingPayload(mode: ReadingMode, proposed: ProposedReading, last: Read
 // Power
 
 async function loadElectricityContract(req: Request): Promise<ContractView & { power_p1_kw: number; power_p2_kw: number }> {
-  const c = await loadContract(req);
+  const c = await loadGuardedContract(req);
   // gas supplies have no contracted power: the page does not exist for them
   if (c.energy !== 'electricity' || c.power_p1_kw === null || c.power_p2_kw === null) throw new DomainError('not_found');
   return c as ContractView & { power_p1_kw: number; power_p2_kw: number };
@@ -205,7 +196,7 @@ export function readingRoutes(): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/lectura', contractGuard('read'), async (req, res) => {
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const last = await lastReading(deps(req).db.knex, c.sp_id);
     readingPage(req, res, c, { last, usual: await usualMonthly(req, c), form: emptyReadingForm(dayInSpain(deps(req).clock.now())) });
   });
@@ -216,7 +207,7 @@ export function readingRoutes(): Router {
     const today = dayInSpain(now);
     const t = res.locals.t;
     const lang = res.locals.lang as string;
-    const c = await loadContract(req);
+    const c = await loadGuardedContract(req);
     const form = formFields(req, READING_FIELDS);
     const usual = await usualMonthly(req, c);
     const shownLast = await lastReading(db.knex, c.sp_id);
@@ -240,7 +231,7 @@ export function readingRoutes(): Router {
     // 2. against the last reading, under a lock so two submissions are compared one after the other
     const proposed: ProposedReading = { date, registers: registersFrom(values, mode) };
     const confirmed = checkbox(req, 'confirm') && form.confirmedFor === confirmationKey(proposed);
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const outcome = await db.knex.transaction(async (trx) => {
       await lockSupplyPoint(trx, c.sp_id);
       const lastRow = await lastReading(trx, c.sp_id);
@@ -320,7 +311,7 @@ export function readingRoutes(): Router {
     const result = validatePowerChange(current, { P1: parsePower(form.p1), P2: parsePower(form.p2) });
     if (!result.ok) return powerPage(req, res, c, { form, errors: powerErrors(res.locals.t, result.errors, form) }, 400);
     const to = result.value;
-    const actor = actorOf(req);
+    const actor = requestActor(req);
     const t = translator(actor.language);
     const est = estimate(c, to, actor.language);
     const created = await db.knex.transaction(async (trx) => {

@@ -5,6 +5,8 @@ import type { AppDeps } from '../../app';
 import { DomainError } from '../../domain/errors';
 import type { Action } from '../../domain/access';
 import { loadUserAccess, type UserAccess } from '../../services/access';
+import type { Actor } from '../../services/requests';
+import { clientIp } from '../forms';
 import { setActingForBanner } from './acting-for';
 
 declare module 'express-session' {
@@ -132,4 +134,10 @@ export function requireCustomer(action: Action): RequestHandler {
     await setActingForBanner(deps(req).db.knex, res, customerId, access);
     next();
   };
+}
+
+/** The logged-in user as the author of a gestión (who did it, where to write, from where). */
+export function requestActor(req: Request): Actor {
+  const u = req.user!;
+  return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
 }

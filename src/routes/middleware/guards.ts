@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import type { Action } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
-import { contractCustomer } from '../../data/contracts-repo';
+import { contractCustomer, findContract, type ContractView } from '../../data/contracts-repo';
 import { deps, requireUser, userAccess } from './auth';
 import { setActingForBanner } from './acting-for';
 
@@ -37,3 +37,10 @@ export const invoiceGuard = (action: Action) => guardByOwner('invoiceId', async 
   const row = await db('invoices').where({ id }).first('customer_id');
   return row?.customer_id;
 }, action);
+
+/** The contract a `contractGuard` has already let through (404 if it vanished since). */
+export async function loadGuardedContract(req: Request): Promise<ContractView> {
+  const c = await findContract(deps(req).db.knex, Number(req.params.contractId));
+  if (!c) throw new DomainError('not_found');
+  return c;
+}
