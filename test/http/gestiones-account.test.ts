@@ -11,6 +11,7 @@ import {
   type Agent, type HouseholdFixture,
 } from '../support/factories';
 import { formatIban, maskIban } from '../../src/domain/ids';
+import { fieldError, formTokenOf, inputValue, requestIdFrom } from '../support/pages';
 
 const NEW_IBAN = 'ES7921000813610123456789';
 const GERMAN_IBAN = 'DE89370400440532013000';
@@ -52,28 +53,9 @@ async function requestCount(db: Knex, customerId: number): Promise<number> {
   return Number(r?.count ?? 0);
 }
 
-/** The page's error next to a field (the _field partial's markup). */
-function fieldError(html: string, field: string): string | null {
-  const m = new RegExp(`id="f-${field}-error"><span class="visually-hidden">Error:</span> ([^<]*)</p>`).exec(html);
-  return m ? m[1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&') : null;
-}
 
-function inputValue(html: string, field: string): string | null {
-  const m = new RegExp(`<input id="f-${field}" name="${field}"[^>]* value="([^"]*)"`).exec(html);
-  return m ? m[1]! : null;
-}
 
-function requestIdFrom(location: string | undefined): number {
-  const m = /^\/gestiones\/(\d+)$/.exec(location ?? '');
-  if (!m) throw new Error(`not a request detail: ${location}`);
-  return Number(m[1]);
-}
 
-/** Opens the page and returns its form token. */
-async function tokenOf(agent: Agent, path: string): Promise<string> {
-  const page = await agent.get(path).expect(200);
-  return csrfFrom(page.text);
-}
 
 describe('gestiones: direct debit and IBAN', () => {
   let ctx: TestContext;
@@ -111,7 +93,7 @@ describe('gestiones: direct debit and IBAN', () => {
     const b = await business(ctx);
     const before = await accountRow(db, b.account.id);
     const path = `/contratos/${b.contractId}/domiciliacion`;
-    const token = await tokenOf(b.agent, path);
+    const token = await formTokenOf(b.agent, path);
     const step1 = await b.agent.post(path).type('form').send({ _csrf: token, iban: ' es79 2100-0813 6101 2345 6789 ', holder: '  Panadería   Ruiz S.L.', mandate: '1' }).expect(200);
     const text1 = pageText(step1.text);
     expect(text1).to.include('Confirma la domiciliación');
@@ -184,7 +166,7 @@ describe('gestiones: direct debit and IBAN', () => {
     const path = `/contratos/${h.supply.contractId}/domiciliacion`;
     const refs: string[] = [];
     for (const iban of [GERMAN_IBAN, NEW_IBAN]) {
-      const token = await tokenOf(h.agent, path);
+      const token = await formTokenOf(h.agent, path);
       await h.agent.post(`${path}/confirmar`).type('form').send({ _csrf: token, iban, holder: 'María García', mandate: '1' }).expect(303);
       const row = await accountRow(db, h.account.id);
       expect(row.iban).to.equal(iban);
@@ -206,7 +188,7 @@ describe('gestiones: direct debit and IBAN', () => {
       const h = await household(ctx);
       const before = await accountRow(db, h.account.id);
       const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-      const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...bad.body }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...bad.body }).expect(400);
       expect(fieldError(res.text, bad.field)).to.include(bad.message);
       expect(res.text).to.include(`href="#f-${bad.field}"`);
       if (bad.kept) expect(inputValue(res.text, bad.kept[0])).to.equal(bad.kept[1]);
@@ -219,7 +201,7 @@ describe('gestiones: direct debit and IBAN', () => {
   it('keeps the mandate box ticked when another field is wrong', async () => {
     const h = await household(ctx);
     const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-    const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), iban: 'ES00', holder: 'Ana', mandate: '1' }).expect(400);
+    const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), iban: 'ES00', holder: 'Ana', mandate: '1' }).expect(400);
     expect(res.text).to.match(/id="f-mandate" name="mandate" value="1" checked/);
   });
 
@@ -235,7 +217,7 @@ describe('gestiones: direct debit and IBAN', () => {
       const h = await household(ctx);
       const before = await accountRow(db, h.account.id);
       const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-      const res = await h.agent.post(`${path}/confirmar`).type('form').send({ _csrf: await tokenOf(h.agent, path), ...t.body, action: 'confirm' }).expect(400);
+      const res = await h.agent.post(`${path}/confirmar`).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...t.body, action: 'confirm' }).expect(400);
       expect(fieldError(res.text, t.field)).to.be.a('string');
       expect(await accountRow(db, h.account.id)).to.deep.equal(before);
       expect(await requestCount(db, h.customer.id)).to.equal(0);
@@ -248,7 +230,7 @@ describe('gestiones: direct debit and IBAN', () => {
     const before = await accountRow(db, h.account.id);
     const path = `/contratos/${h.supply.contractId}/domiciliacion`;
     const res = await h.agent.post(`${path}/confirmar`).type('form')
-      .send({ _csrf: await tokenOf(h.agent, path), iban: NEW_IBAN, holder: 'Ana Pérez', mandate: '1', action: 'edit' }).expect(200);
+      .send({ _csrf: await formTokenOf(h.agent, path), iban: NEW_IBAN, holder: 'Ana Pérez', mandate: '1', action: 'edit' }).expect(200);
     expect(inputValue(res.text, 'iban')).to.equal(NEW_IBAN);
     expect(inputValue(res.text, 'holder')).to.equal('Ana Pérez');
     expect(await accountRow(db, h.account.id)).to.deep.equal(before);
@@ -280,7 +262,7 @@ describe('gestiones: payment day', () => {
   it('saves the new day on the contract account, completed at once, with audit and email', async () => {
     const b = await business(ctx);
     const path = `/contratos/${b.contractId}/dia-pago`;
-    const res = await b.agent.post(path).type('form').send({ _csrf: await tokenOf(b.agent, path), paymentDay: '15' }).expect(303);
+    const res = await b.agent.post(path).type('form').send({ _csrf: await formTokenOf(b.agent, path), paymentDay: '15' }).expect(303);
     const requestId = requestIdFrom(res.headers.location);
     expect((await accountRow(db, b.account.id)).payment_day).to.equal(15);
     const r = await db('requests').where({ id: requestId }).first();
@@ -319,7 +301,7 @@ describe('gestiones: payment day', () => {
     it(`refuses ${JSON.stringify(value)}: 400, the error by the field, nothing saved`, async () => {
       const b = await business(ctx);
       const path = `/contratos/${b.contractId}/dia-pago`;
-      const res = await b.agent.post(path).type('form').send({ _csrf: await tokenOf(b.agent, path), paymentDay: value }).expect(400);
+      const res = await b.agent.post(path).type('form').send({ _csrf: await formTokenOf(b.agent, path), paymentDay: value }).expect(400);
       expect(fieldError(res.text, 'paymentDay')).to.include(message);
       expect(res.text).to.include('href="#f-paymentDay"');
       if (['5'].includes(selected)) expect(res.text).to.match(new RegExp(`<option value="${selected}" selected>`));
@@ -333,7 +315,7 @@ describe('gestiones: payment day', () => {
     const path = `/contratos/${h.supply.contractId}/dia-pago`;
     const page = await h.agent.get(path).expect(404);
     expect(pageText(page.text)).to.include('No encontramos esta página');
-    const token = await tokenOf(h.agent, `/contratos/${h.supply.contractId}/correspondencia`);
+    const token = await formTokenOf(h.agent, `/contratos/${h.supply.contractId}/correspondencia`);
     await h.agent.post(path).type('form').send({ _csrf: token, paymentDay: '10' }).expect(404);
     expect((await accountRow(db, h.account.id)).payment_day).to.equal(null);
     expect(await requestCount(db, h.customer.id)).to.equal(0);
@@ -364,7 +346,7 @@ describe('gestiones: correspondence address', () => {
   it('saves the address on the contract account, completed at once, with audit and email', async () => {
     const h = await household(ctx);
     const path = `/contratos/${h.supply.contractId}/correspondencia`;
-    const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...GOOD, street: ' Calle  del Mar ' }).expect(303);
+    const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...GOOD, street: ' Calle  del Mar ' }).expect(303);
     const requestId = requestIdFrom(res.headers.location);
     const row = await accountRow(db, h.account.id);
     expect(row).to.include({ corr_street: 'Calle del Mar', corr_number: '7', corr_floor_door: 'Bajo', corr_postal_code: '03700', corr_municipality: 'Dénia', corr_province: 'Alicante' });
@@ -398,7 +380,7 @@ describe('gestiones: correspondence address', () => {
       const h = await household(ctx);
       const path = `/contratos/${h.supply.contractId}/correspondencia`;
       const body = { ...GOOD, ...bad.change };
-      const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...body }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(400);
       expect(fieldError(res.text, bad.field)).to.include(bad.message);
       expect(res.text).to.include(`href="#f-${bad.field}"`);
       expect(inputValue(res.text, 'municipality')).to.equal(body.municipality);
@@ -450,7 +432,7 @@ describe('gestiones on the contract account: access guard and CSRF', () => {
     await linkUser(db, full, b.customer, 'authorized_full');
     const agent = await loginAs(request.agent(ctx.app), full.loginId, full.password);
     const path = `/contratos/${b.contractId}/dia-pago`;
-    await agent.post(path).type('form').send({ _csrf: await tokenOf(agent, path), paymentDay: '20' }).expect(303);
+    await agent.post(path).type('form').send({ _csrf: await formTokenOf(agent, path), paymentDay: '20' }).expect(303);
     expect((await accountRow(db, b.account.id)).payment_day).to.equal(20);
     expect(await mailsTo(db, full.email)).to.have.length(1);
   });
@@ -493,7 +475,7 @@ describe('gestiones on the contract account: access guard and CSRF', () => {
 
   it('speaks Catalan', async () => {
     const b = await business(ctx);
-    const token = await tokenOf(b.agent, `/contratos/${b.contractId}/domiciliacion`);
+    const token = await formTokenOf(b.agent, `/contratos/${b.contractId}/domiciliacion`);
     await b.agent.post('/idioma').type('form').send({ _csrf: token, lang: 'ca' }).expect(303);
     const page = pageText((await b.agent.get(`/contratos/${b.contractId}/dia-pago`).expect(200)).text);
     expect(page).to.include('Dia de pagament');

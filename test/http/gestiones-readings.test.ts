@@ -13,6 +13,7 @@ import {
 } from '../support/factories';
 import { estimateMonthlyPowerCostDifference } from '../../src/domain/billing';
 import { dayInSpain } from '../../src/domain/complaints';
+import { fieldError, formTokenOf, inputValue, requestIdFrom } from '../support/pages';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -32,26 +33,9 @@ function last12Months(now: Date): string[] {
   return Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(y, m - 13 + i, 1)).toISOString().slice(0, 7));
 }
 
-/** The page's error next to a field (the _field partial's markup). */
-function fieldError(html: string, field: string): string | null {
-  const m = new RegExp(`id="f-${field}-error"><span class="visually-hidden">Error:</span> ([^<]*)</p>`).exec(html);
-  return m ? m[1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&') : null;
-}
 
-function inputValue(html: string, field: string): string | null {
-  const m = new RegExp(`<input id="f-${field}" name="${field}"[^>]* value="([^"]*)"`).exec(html);
-  return m ? m[1]! : null;
-}
 
-function requestIdFrom(location: string | undefined): number {
-  const m = /^\/gestiones\/(\d+)$/.exec(location ?? '');
-  if (!m) throw new Error(`not a request detail: ${location}`);
-  return Number(m[1]);
-}
 
-async function tokenOf(agent: Agent, path: string): Promise<string> {
-  return csrfFrom((await agent.get(path).expect(200)).text);
-}
 
 async function count(db: Knex, table: string, where: Record<string, unknown>): Promise<number> {
   const r = await db(table).where(where).count<{ count: string }[]>('* as count').first();
@@ -118,7 +102,7 @@ describe('gestiones: meter reading', () => {
     const h = await household(ctx);
     const path = `/contratos/${h.supply.contractId}/lectura`;
     const res = await h.agent.post(path).type('form')
-      .send({ _csrf: await tokenOf(h.agent, path), date: h.today, p1: '10.100', p2: ' 5050 ', p3: '3090' }).expect(303);
+      .send({ _csrf: await formTokenOf(h.agent, path), date: h.today, p1: '10.100', p2: ' 5050 ', p3: '3090' }).expect(303);
     const id = requestIdFrom(res.headers.location);
 
     const reading = await db('meter_readings').where({ supply_point_id: h.supply.supplyPointId, source: 'customer' }).first();
@@ -172,7 +156,7 @@ describe('gestiones: meter reading', () => {
         const h = await household(ctx);
         const path = `/contratos/${h.supply.contractId}/lectura`;
         const body = c.body(h);
-        const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...body }).expect(400);
+        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(400);
         expect(fieldError(res.text, c.field)).to.equal(c.error(h));
         expect(res.text).to.include(`href="#f-${c.field}"`);
         for (const f of ['p1', 'p2', 'p3']) expect(inputValue(res.text, f)).to.equal(body[f]!.replace(/"/g, '&quot;'));
@@ -187,7 +171,7 @@ describe('gestiones: meter reading', () => {
     const h = await household(ctx);
     const path = `/contratos/${h.supply.contractId}/lectura`;
     const body = { date: h.today, p1: '20000', p2: '5050', p3: '3090' };
-    const first = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...body }).expect(200);
+    const first = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(200);
     const text = pageText(first.text);
     expect(text).to.include('Comprueba la lectura');
     expect(text).to.include(`habrías consumido 10.140 kWh desde la última lectura (${dmy(h.lastDate)}), y lo habitual en ese tiempo son unos 240 kWh`);
@@ -344,7 +328,7 @@ describe('gestiones: contracted power', () => {
       it(c.name, async () => {
         const h = await household(ctx);
         const path = `/contratos/${h.supply.contractId}/potencia`;
-        const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), ...c.body }).expect(400);
+        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...c.body }).expect(400);
         expect(fieldError(res.text, c.field)).to.equal(c.error);
         expect(res.text).to.include(`href="#f-${c.field}"`);
         expect(await requestCount(db, h.customer.id)).to.equal(0);
@@ -354,7 +338,7 @@ describe('gestiones: contracted power', () => {
     it('keeps the standard step that was chosen in the other select', async () => {
       const h = await household(ctx);
       const path = `/contratos/${h.supply.contractId}/potencia`;
-      const res = await h.agent.post(path).type('form').send({ _csrf: await tokenOf(h.agent, path), p1: '5', p2: '6.928' }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), p1: '5', p2: '6.928' }).expect(400);
       expect(res.text).to.include('<option value="6.928" selected>');
     });
   });
@@ -362,7 +346,7 @@ describe('gestiones: contracted power', () => {
   it('does not exist for gas supplies (404)', async () => {
     const h = await household(ctx);
     const gas = await createSupply(db, h.account, { energy: 'gas' });
-    const token = await tokenOf(h.agent, `/contratos/${h.supply.contractId}/lectura`);
+    const token = await formTokenOf(h.agent, `/contratos/${h.supply.contractId}/lectura`);
     await h.agent.get(`/contratos/${gas.contractId}/potencia`).expect(404);
     await h.agent.get(`/contratos/${gas.contractId}/potencia?p1=5.75&p2=5.75`).expect(404);
     await h.agent.post(`/contratos/${gas.contractId}/potencia`).type('form').send({ _csrf: token, p1: '5.75', p2: '5.75' }).expect(404);
@@ -406,7 +390,7 @@ describe('gestiones on the supply point: access', () => {
   it("answers 404 for another customer's contract, exactly as for one that does not exist", async () => {
     const owner = await household(ctx);
     const stranger = await household(ctx);
-    const token = await tokenOf(stranger.agent, `/contratos/${stranger.supply.contractId}/lectura`);
+    const token = await formTokenOf(stranger.agent, `/contratos/${stranger.supply.contractId}/lectura`);
     for (const p of ['lectura', 'potencia']) {
       const res = await stranger.agent.get(`/contratos/${owner.supply.contractId}/${p}`).expect(404);
       const missing = await stranger.agent.get(`/contratos/999999999/${p}`).expect(404);
