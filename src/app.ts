@@ -4,10 +4,6 @@ import express from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { Database } from './data/db';
-import type { Clock } from './domain/clock';
 import { createViewEngine } from './routes/render';
 import { sessionCookieName, sessionMiddleware } from './routes/middleware/session';
 import { languageMiddleware } from './routes/middleware/language';
@@ -39,20 +35,10 @@ import { adminRoutes } from './routes/admin';
 import { loadUser } from './routes/middleware/auth';
 import { retailer } from './services/retailer';
 import { gatewayFormOrigin } from './services/redsys';
-import type { PdfSigner } from './services/pdf/signing';
+import type { AppDeps } from './deps';
 
-export interface AppDeps {
-  db: Database;
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  sessionSecret: string;
-  /** Encrypts secrets at rest (see services/secret-box). */
-  dataKey: Buffer;
-  signer: PdfSigner;
-  /** Wakes the mail worker after a commit; absent in tests, which read the outbox. */
-  mailer?: { kick(): void };
-}
+export type { AppDeps } from './deps';
+
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const htmxFile = path.join(root, 'node_modules/htmx.org/dist/htmx.min.js');

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import {
   isAuthorised, isValidOrderId, maskCard, parseRedsysAmount, RESPONSE_CANCELLED, sandboxCardDecision, signedMessageFrom,
   type CardField, type NotificationParams, type SignedMessage,

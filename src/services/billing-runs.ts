@@ -5,7 +5,7 @@
  * marked failed with what it had issued, and starting the period again issues the rest.
  */
 import type { Knex } from 'knex';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../data/audit-repo';
 import { findActiveRuns, finishRun, insertRun, isUniqueViolation, markRunning, saveProgress } from '../data/billing-runs-repo';
 import { isStaleRun } from '../domain/billing-runs';

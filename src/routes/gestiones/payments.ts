@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { findContract } from '../../data/contracts-repo';
 import { findInvoice } from '../../data/invoices-repo';
 import { audit } from '../../data/audit-repo';

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { evaluateSession, sessionPolicyFrom } from '../../domain/sessions';
 import { findUserById } from '../../data/users-repo';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { DomainError } from '../../domain/errors';
 import type { Action } from '../../domain/access';
 import { loadUserAccess, type UserAccess } from '../../services/access';
