@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'src/server.ts', 'src/services/**/*.ts', 'src/data/**/*.ts', 'src/demo/**/*.ts', 'src/routes/**/*.ts', 'src/app.ts', 'migrations/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'src/server.ts', 'src/services/**/*.ts', 'src/adapters/**/*.ts', 'src/web/**/*.ts', 'src/data/**/*.ts', 'src/demo/**/*.ts', 'src/routes/**/*.ts', 'src/app.ts', 'migrations/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { draftInvoice } from '../src/domain/invoicing';
 import { insertInvoices, loadBillableContracts } from '../src/data/billing-repo';
 import { cif, cups, nif } from '../src/demo/plan';
-import { hashPassword } from '../src/services/passwords';
+import { hashPassword } from '../src/adapters/passwords';
 
 export const BULK_LOGIN = nif(55_500_001);
 export const BULK_PASSWORD = 'Bench-Gestoria-2026';

@@ -4,8 +4,8 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { renderInvoicePdf } from '../src/services/pdf/invoice-pdf';
-import { loadSigner } from '../src/services/pdf/signing';
+import { renderInvoicePdf } from '../src/adapters/pdf/invoice-pdf';
+import { loadSigner } from '../src/adapters/pdf/signing';
 import { FIXTURE_GENERATED_AT, invoiceFixture } from '../test/support/invoice-fixture';
 
 const RUNS = 50;

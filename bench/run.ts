@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { loadConfig } from '../src/config';
 import { boot } from '../src/boot';
-import { systemClock } from '../src/services/clock';
-import { createLogger } from '../src/services/logger';
+import { systemClock } from '../src/adapters/clock';
+import { createLogger } from '../src/adapters/logger';
 import { issueInvoicesForMonth } from '../src/services/invoicing';
 import { cif, cups } from '../src/demo/plan';
 import { BULK_LOGIN, BULK_PASSWORD, createBulkGestoria } from './bulk-data';
@@ -147,9 +147,9 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
 // ---------------------------------------------------------------------------------------------
 // Admin audit log viewer over 100,000 audit rows (issue 7 item 7).
 {
-  const { newTotpSecret } = await import('../src/services/staff-totp');
+  const { newTotpSecret } = await import('../src/adapters/totp');
   const { generate } = await import('otplib');
-  const { hashPassword: hashStaffPassword } = await import('../src/services/passwords');
+  const { hashPassword: hashStaffPassword } = await import('../src/adapters/passwords');
   const secret = newTotpSecret();
   const now = new Date();
   const [staffRow] = await knex('staff').insert({

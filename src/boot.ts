@@ -4,10 +4,10 @@ import { openDatabase, type Database } from './data/db';
 import { migrateLatest } from './data/migrations';
 import { createApp } from './app';
 import type { Clock } from './domain/clock';
-import { resolveDataKey, resolveSessionSecret } from './services/secrets';
+import { resolveDataKey, resolveSessionSecret } from './adapters/secrets';
 import { seedDemoIfEmpty, type DemoSummary } from './demo/seed';
-import { createTransport, startMailWorker } from './services/mail/worker';
-import { loadSigner } from './services/pdf/signing';
+import { createTransport, startMailWorker } from './adapters/mail/worker';
+import { loadSigner } from './adapters/pdf/signing';
 import { StartupError } from './data/startup-error';
 import { stopBillingRuns } from './services/billing-runs';
 

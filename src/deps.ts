@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './data/db';
 import type { Clock } from './domain/clock';
-import type { PdfSigner } from './services/pdf/signing';
+import type { PdfSigner } from './adapters/pdf/signing';
 
 /**
  * What the app is built from. A leaf module of types only: routers and services import it

@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import { loadConfig, ConfigError } from './config';
 import { StartupError } from './data/startup-error';
 import { boot } from './boot';
-import { systemClock } from './services/clock';
-import { createLogger } from './services/logger';
+import { systemClock } from './adapters/clock';
+import { createLogger } from './adapters/logger';
 import { DEMO_ACCOUNTS } from './demo/accounts';
 
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import { migrateLatest } from '../data/migrations';
 import { StartupError } from '../data/startup-error';
 import { isBillingMonth } from '../domain/invoicing';
 import { issueInvoicesForMonth } from '../services/invoicing';
-import { loadSigner } from '../services/pdf/signing';
+import { loadSigner } from '../adapters/pdf/signing';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--period');

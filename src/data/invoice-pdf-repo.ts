@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { InvoiceLine } from '../domain/billing-types';
 import { findProduct } from '../domain/tariffs';
 import { maskIban } from '../domain/ids';
-import type { InvoicePdfData } from '../services/pdf/invoice-pdf';
+import type { InvoicePdfData } from '../adapters/pdf/invoice-pdf';
 
 function addressLine(r: { street: string; number: string; floor_door: string | null; postal_code: string; municipality: string; province?: string }): string {
   return `${r.street} ${r.number}${r.floor_door ? `, ${r.floor_door}` : ''}, ${r.postal_code} ${r.municipality}`;

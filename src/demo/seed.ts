@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import { billingPeriod } from '../domain/invoicing';
-import { hashPassword } from '../services/passwords';
+import { hashPassword } from '../adapters/passwords';
 import { issueInvoicesForMonth } from '../services/invoicing';
 import { DEMO_ACCOUNTS } from './accounts';
-import type { PdfSigner } from '../services/pdf/signing';
+import type { PdfSigner } from '../adapters/pdf/signing';
 import { buildDemoPlan, type DemoCustomer } from './plan';
 import { seedDemoStaffIfEmpty } from './staff';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config';
-import { hashPassword } from '../services/passwords';
+import { hashPassword } from '../adapters/passwords';
 import { insertStaff } from '../data/staff-repo';
 import type { StaffRole } from '../domain/staff';
 import { DEMO_ACCOUNTS } from './accounts';

@@ -1,4 +1,4 @@
-import { dayInSpain } from './complaints';
+import { todayInSpain } from './time';
 import { normalizeId } from './ids';
 import { allowedTransitions, isRequestStatus, isRequestType, type RequestStatus, type RequestType } from './requests';
 
@@ -54,7 +54,7 @@ export function startOfDayInSpain(day: string): Date {
   const utcMidnight = Date.parse(`${day}T00:00:00Z`);
   for (const hours of [2, 1]) {
     const c = new Date(utcMidnight - hours * 3_600_000);
-    if (dayInSpain(c) === day && dayInSpain(new Date(c.getTime() - 1)) !== day) return c;
+    if (todayInSpain(c) === day && todayInSpain(new Date(c.getTime() - 1)) !== day) return c;
   }
   return new Date(utcMidnight);
 }

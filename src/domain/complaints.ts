@@ -64,10 +64,3 @@ export interface ComplaintPayload {
 export function complaintPayload(c: { category: ComplaintCategory; description: string; attachments: number; deadline: string }): ComplaintPayload {
   return { category: c.category, description: descriptionExcerpt(c.description), attachments: c.attachments, deadline: c.deadline };
 }
-
-/** The calendar day (YYYY-MM-DD) of an instant in Spain, as customers read the deadline. */
-export function dayInSpain(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}

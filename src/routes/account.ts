@@ -4,15 +4,15 @@ import { checkPassword, passwordProblemMessage } from '../domain/password-policy
 import { normalizeAnswer } from '../domain/secret-answer';
 import { destroyUserSessions, findUserById, loginHistory, updateUser, type UserRow } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword, verifyPassword } from '../services/passwords';
+import { hashPassword, verifyPassword } from '../adapters/passwords';
 import { issueLink } from '../services/account-links';
-import { queueMail } from '../services/mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { consumeToken, peekToken } from '../services/token-use';
-import { deps, requireUser } from './middleware/auth';
+import { deps, requireUser } from '../web/middleware/auth';
 import { customersWithContactsPage } from './contacts';
-import { render } from './render';
-import { clientIp, formFields } from './forms';
-import { cleanText, FieldErrors, validEmail } from './validation';
+import { render } from '../web/render';
+import { clientIp, formFields } from '../web/forms';
+import { cleanText, FieldErrors, validEmail } from '../web/validation';
 
 async function settingsPage(req: Request, res: Response, errors: Record<string, string> = {}, form: Record<string, string> = {}, status = 200) {
   const user = await findUserById(deps(req).db.knex, req.user!.id);

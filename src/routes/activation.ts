@@ -5,9 +5,9 @@ import type { TokenRow } from '../data/tokens-repo';
 import { findUserById, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
 import { consumeToken, peekToken } from '../services/token-use';
-import { deps } from './middleware/auth';
-import { render } from './render';
-import { clientIp } from './forms';
+import { deps } from '../web/middleware/auth';
+import { render } from '../web/render';
+import { clientIp } from '../web/forms';
 
 /**
  * A used link whose user is still pending was replaced by a newer one (the person registered

@@ -4,15 +4,15 @@ import { classifyLoginId } from '../domain/ids';
 import { evaluateLogin, DEFAULT_LOCKOUT } from '../domain/accounts';
 import { findUserByLoginId, lockUserForUpdate, recordLogin, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword, verifyPassword } from '../services/passwords';
+import { hashPassword, verifyPassword } from '../adapters/passwords';
 import { isBlocked, overLimit, THROTTLES } from '../services/throttle';
-import { queueMail } from '../services/mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { issueResetLink } from '../services/account-links';
-import { generateCsrfToken } from './middleware/csrf';
-import { deps } from './middleware/auth';
-import { render } from './render';
-import { clientIp, formFields } from './forms';
-import { safeLocalPath } from './safe-redirect';
+import { generateCsrfToken } from '../web/middleware/csrf';
+import { deps } from '../web/middleware/auth';
+import { render } from '../web/render';
+import { clientIp, formFields } from '../web/forms';
+import { safeLocalPath } from '../web/safe-redirect';
 
 function loginPage(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, extra: Record<string, unknown> = {}, status = 200) {
   render(req, res, 'home/index', { title: res.locals.t('home.title'), form, errors, ...extra }, { status });

@@ -6,10 +6,10 @@ import { csvEuros, parseInvoiceMonth, parseOverviewFilter } from '../domain/over
 import { CSV_BOM, csvLine } from '../domain/csv';
 import { linkLabels, overviewScope } from '../services/bulk-overview';
 import { writeInvoiceZip, zipEntryName } from '../services/bulk-invoices';
-import { deps, requireUser, userAccess } from './middleware/auth';
+import { deps, requireUser, userAccess } from '../web/middleware/auth';
 import { showOverview } from './dashboard';
 import { today } from './contracts';
-import { clientIp } from './forms';
+import { clientIp } from '../web/forms';
 
 function monthName(month: string, lang: string): string {
   return new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { month: 'long', year: 'numeric', timeZone: 'UTC' });

@@ -3,13 +3,13 @@ import type { Request, Response } from 'express';
 import { validateCifMigration } from '../domain/cif-migration';
 import { MAX_DOCUMENTS, REPRESENTATIVE_DOCUMENT_TYPES } from '../domain/representative-change';
 import { submitCifMigration } from '../services/cif-migration';
-import { queueMail } from '../services/mail/outbox';
-import { parseUpload } from '../services/uploads';
-import { verifyCsrf } from './middleware/csrf';
-import { deps, requireUser, requestActor } from './middleware/auth';
-import { formFields } from './forms';
-import { FieldErrors } from './validation';
-import { render } from './render';
+import { queueMail } from '../adapters/mail/outbox';
+import { parseUpload } from '../adapters/uploads';
+import { verifyCsrf } from '../web/middleware/csrf';
+import { deps, requireUser, requestActor } from '../web/middleware/auth';
+import { formFields } from '../web/forms';
+import { FieldErrors } from '../web/validation';
+import { render } from '../web/render';
 import { documentsOf, REPRESENTATIVE_POLICY } from './representative';
 
 function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {

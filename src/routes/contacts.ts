@@ -5,10 +5,10 @@ import { findCustomersByIds } from '../data/customers-repo';
 import { contactsOfCustomer } from '../data/links-repo';
 import { pendingInvitations } from '../data/invitations-repo';
 import { actOnInvitation, addContact, changeContactRole, deactivateContact, type ContactActor, type ContactCustomer } from '../services/contacts';
-import { deps, requireCustomer, userAccess } from './middleware/auth';
-import { clientIp, formFields } from './forms';
-import { cleanText, FieldErrors, validEmail } from './validation';
-import { render } from './render';
+import { deps, requireCustomer, userAccess } from '../web/middleware/auth';
+import { clientIp, formFields } from '../web/forms';
+import { cleanText, FieldErrors, validEmail } from '../web/validation';
+import { render } from '../web/render';
 
 const ADD_FIELDS = ['nif', 'email', 'firstName', 'lastName', 'role'] as const;
 

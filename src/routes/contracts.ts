@@ -7,11 +7,11 @@ import { retentionCutoff } from '../domain/invoices';
 import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv, consumptionHistory } from '../domain/consumption';
-import { queueMail } from '../services/mail/outbox';
-import { deps } from './middleware/auth';
-import { contractGuard, loadGuardedContract } from './middleware/guards';
-import { render } from './render';
-import { clientIp } from './forms';
+import { queueMail } from '../adapters/mail/outbox';
+import { deps } from '../web/middleware/auth';
+import { contractGuard, loadGuardedContract } from '../web/middleware/guards';
+import { render } from '../web/render';
+import { clientIp } from '../web/forms';
 
 const PAGE_SIZE = 12;
 

@@ -5,9 +5,9 @@ import type { Access } from '../domain/access';
 import { DomainError } from '../domain/errors';
 import { ENERGY_FILTERS, overviewQuery, pageWindow, parseOverviewFilter, recentMonths, ROLE_FILTERS } from '../domain/overview';
 import { linkLabels, overviewScope, type LinkLabel } from '../services/bulk-overview';
-import { deps, requireCustomer, requireUser, userAccess } from './middleware/auth';
-import type { ActingForBanner } from './middleware/acting-for';
-import { render } from './render';
+import { deps, requireCustomer, requireUser, userAccess } from '../web/middleware/auth';
+import type { ActingForBanner } from '../web/middleware/acting-for';
+import { render } from '../web/render';
 import { today } from './contracts';
 
 // Months offered for the bulk invoice download; older ones (within retention) still work by URL.

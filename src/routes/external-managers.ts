@@ -5,12 +5,12 @@ import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../domain/documents';
 import { DomainError } from '../domain/errors';
 import { MANAGER_NAME_MAX, type AppointmentInput } from '../domain/external-managers';
 import { appointExternalManager, checkAppointment, isDuplicateRelationError, revokeExternalManager, type AppointmentProblem, type Client } from '../services/external-managers';
-import { inspectUpload, parseUpload, uploadErrorMessage } from '../services/uploads';
-import { verifyCsrf } from './middleware/csrf';
-import { deps, requireCustomer, requestActor } from './middleware/auth';
-import { formFields } from './forms';
-import { FieldErrors } from './validation';
-import { render } from './render';
+import { inspectUpload, parseUpload, uploadErrorMessage } from '../adapters/uploads';
+import { verifyCsrf } from '../web/middleware/csrf';
+import { deps, requireCustomer, requestActor } from '../web/middleware/auth';
+import { formFields } from '../web/forms';
+import { FieldErrors } from '../web/validation';
+import { render } from '../web/render';
 
 // Seed 002: "Deberás adjuntar la documentación indicada" — up to 5 documents per request (issue 6 item 6).
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 5 };

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { render } from './render';
+import { render } from '../web/render';
 
 export function homeRoutes(): Router {
   const router = Router();

@@ -4,10 +4,10 @@ import { audit } from '../data/audit-repo';
 import { invoiceCopyKind, invoiceFileName, isAvailable } from '../domain/invoices';
 import { DomainError } from '../domain/errors';
 import { makeSignedDuplicate, readOriginal } from '../services/invoice-documents';
-import { deps } from './middleware/auth';
-import { invoiceGuard } from './middleware/guards';
-import { render } from './render';
-import { clientIp } from './forms';
+import { deps } from '../web/middleware/auth';
+import { invoiceGuard } from '../web/middleware/guards';
+import { render } from '../web/render';
+import { clientIp } from '../web/forms';
 import { today } from './contracts';
 
 export function invoiceRoutes(): Router {

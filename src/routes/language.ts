@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { isLanguage } from '../i18n';
-import { LANG_COOKIE } from './middleware/language';
-import { safeLocalPath } from './safe-redirect';
-import { deps } from './middleware/auth';
+import { LANG_COOKIE } from '../web/middleware/language';
+import { safeLocalPath } from '../web/safe-redirect';
+import { deps } from '../web/middleware/auth';
 import { audit } from '../data/audit-repo';
 
 const body = z.object({ lang: z.string(), next: z.string().optional() });

@@ -8,15 +8,15 @@ import { normalizeAnswer } from '../domain/secret-answer';
 import { findUserById, findUserByLoginId, lockUserForUpdate, updateUser, destroyUserSessions } from '../data/users-repo';
 import { customerByContractAccount } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword, verifyPassword } from '../services/passwords';
+import { hashPassword, verifyPassword } from '../adapters/passwords';
 import { overLimit, THROTTLES } from '../services/throttle';
 import { issueResetLink } from '../services/account-links';
-import { queueMail } from '../services/mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { consumeToken, peekToken } from '../services/token-use';
-import { deps } from './middleware/auth';
-import { render } from './render';
-import { clientIp, formFields } from './forms';
-import { FieldErrors, validEmail } from './validation';
+import { deps } from '../web/middleware/auth';
+import { render } from '../web/render';
+import { clientIp, formFields } from '../web/forms';
+import { FieldErrors, validEmail } from '../web/validation';
 
 function sent(res: Response) {
   res.redirect(303, '/recuperar/enviado');

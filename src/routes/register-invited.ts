@@ -3,10 +3,10 @@ import type { Language } from '../i18n';
 import { sameId, type InvitationRole, type InvitationState } from '../domain/contacts';
 import { checkPassword, passwordProblemMessage } from '../domain/password-policy';
 import { acceptInvitation, openInvitation, type OpenInvitation } from '../services/contacts';
-import { deps } from './middleware/auth';
-import { checkbox, clientIp, formFields } from './forms';
-import { cleanText, FieldErrors } from './validation';
-import { render } from './render';
+import { deps } from '../web/middleware/auth';
+import { checkbox, clientIp, formFields } from '../web/forms';
+import { cleanText, FieldErrors } from '../web/validation';
+import { render } from '../web/render';
 
 const FIELDS = ['token', 'nif', 'firstName', 'lastName', 'password', 'passwordConfirm'] as const;
 

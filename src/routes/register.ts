@@ -6,10 +6,10 @@ import { checkPassword, passwordProblemMessage } from '../domain/password-policy
 import { holderRecord } from '../data/customers-repo';
 import { registerAccount } from '../services/registration';
 import { overLimit, THROTTLES } from '../services/throttle';
-import { deps } from './middleware/auth';
-import { render } from './render';
-import { checkbox, clientIp, formFields } from './forms';
-import { cleanText, FieldErrors, validEmail, validPhone } from './validation';
+import { deps } from '../web/middleware/auth';
+import { render } from '../web/render';
+import { checkbox, clientIp, formFields } from '../web/forms';
+import { cleanText, FieldErrors, validEmail, validPhone } from '../web/validation';
 
 const PERSON = ['firstName', 'lastName', 'email', 'phone', 'password', 'passwordConfirm', 'secretQuestion', 'secretAnswer'] as const;
 const HOUSEHOLD = ['taxId', 'contractAccount', 'ibanLast4', ...PERSON] as const;

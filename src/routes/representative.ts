@@ -10,13 +10,13 @@ import { findCustomerByTaxId, type CustomerRow } from '../data/customers-repo';
 import { findCustomer, liveLinksOfCustomer, openRequestOfType, type CustomerLinkRow } from '../data/representative-repo';
 import { audit } from '../data/audit-repo';
 import { NO_ACCESS, submitRepresentativeChange } from '../services/representative-change';
-import { queueMail } from '../services/mail/outbox';
-import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../services/uploads';
-import { verifyCsrf } from './middleware/csrf';
-import { deps, requireCustomer, requireUser, requestActor } from './middleware/auth';
-import { formFields } from './forms';
-import { FieldErrors } from './validation';
-import { render } from './render';
+import { queueMail } from '../adapters/mail/outbox';
+import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../adapters/uploads';
+import { verifyCsrf } from '../web/middleware/csrf';
+import { deps, requireCustomer, requireUser, requestActor } from '../web/middleware/auth';
+import { formFields } from '../web/forms';
+import { FieldErrors } from '../web/validation';
+import { render } from '../web/render';
 
 /** Up to 5 documents (issue 6 item 6): escritura de constitución, poder notarial… */
 export const REPRESENTATIVE_POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: MAX_DOCUMENTS };

@@ -5,9 +5,9 @@ import { complaintDeadline, isRequestStatus, isRequestType, REQUEST_STATUSES, RE
 import { DomainError } from '../domain/errors';
 import { visibleDocuments } from '../domain/document-access';
 import type { Access } from '../domain/access';
-import { deps, requireUser, userAccess } from './middleware/auth';
-import { guardByOwner } from './middleware/guards';
-import { render } from './render';
+import { deps, requireUser, userAccess } from '../web/middleware/auth';
+import { guardByOwner } from '../web/middleware/guards';
+import { render } from '../web/render';
 
 const PAGE_SIZE = 20;
 

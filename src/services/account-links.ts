@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { tokenExpiry, type TokenPurpose } from '../domain/tokens';
 import { insertToken, invalidateTokens } from '../data/tokens-repo';
-import { newToken } from './tokens';
+import { newToken } from '../adapters/tokens';
 
 const PATHS: Record<TokenPurpose, string> = {
   activation: '/activar',

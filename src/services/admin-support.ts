@@ -9,7 +9,7 @@ import { supportActionApplies, type SupportAction } from '../domain/admin-suppor
 import { destroyUserSessions, lockUserForUpdate, updateUser, type UserRow } from '../data/users-repo';
 import { invalidateTokens } from '../data/tokens-repo';
 import { audit } from '../data/audit-repo';
-import { queueMail } from './mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { sendActivationLink } from './registration';
 
 export interface SupportContext {

@@ -6,8 +6,8 @@ import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
 import type { BulkInvoiceRow } from '../data/supplies-repo';
 import { invoiceFileName } from '../domain/invoices';
 import { zipSegment } from '../domain/overview';
-import { renderInvoicePdf } from './pdf/invoice-pdf';
-import type { PdfSigner } from './pdf/signing';
+import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf';
+import type { PdfSigner } from '../adapters/pdf/signing';
 
 // Invoices rendered per round trip: five queries per batch (see loadInvoicePdfData), and at
 // most this many PDFs (~16 KB each) held in memory at once.

@@ -10,8 +10,8 @@ import { audit } from '../data/audit-repo';
 import { addLink, customersByIds, liveLinksOfUser, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { attachDocuments, NO_ACCESS, type Staff } from './representative-change';
-import { queueMail } from './mail/outbox';
-import type { AcceptedFile } from './uploads';
+import { queueMail } from '../adapters/mail/outbox';
+import type { AcceptedFile } from '../adapters/uploads';
 
 /**
  * Files a CIF migration when there is something to migrate (an old CIF account or a customer

@@ -12,9 +12,9 @@ import {
 } from '../data/invitations-repo';
 import { findUserById, findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword } from './passwords';
-import { hashToken, newToken } from './tokens';
-import { queueMail } from './mail/outbox';
+import { hashPassword } from '../adapters/passwords';
+import { hashToken, newToken } from '../adapters/tokens';
+import { queueMail } from '../adapters/mail/outbox';
 
 export interface ContactActor {
   userId: number;

@@ -14,8 +14,8 @@ import { audit } from '../data/audit-repo';
 import { translator, isLanguage } from '../i18n';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { issueRepresentativeInvitation } from './contacts';
-import { queueMail } from './mail/outbox';
-import type { AcceptedFile } from './uploads';
+import { queueMail } from '../adapters/mail/outbox';
+import type { AcceptedFile } from '../adapters/uploads';
 
 /** A 'duplicate' is a live relation with the same gestoría (the unique index, said politely). */
 export type AppointmentProblem = AppointmentError | { field: 'managerTaxId'; code: 'duplicate' };

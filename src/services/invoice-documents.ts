@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
-import { renderInvoicePdf } from './pdf/invoice-pdf';
-import type { PdfSigner } from './pdf/signing';
+import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf';
+import type { PdfSigner } from '../adapters/pdf/signing';
 
 const CHUNK = 100;
 

@@ -3,8 +3,8 @@ import type { Config } from '../config';
 import { billingPeriod, draftInvoice } from '../domain/invoicing';
 import { insertInvoices, loadBillableContracts } from '../data/billing-repo';
 import { storeSignedOriginals } from './invoice-documents';
-import type { PdfSigner } from './pdf/signing';
-import { queueMail } from './mail/outbox';
+import type { PdfSigner } from '../adapters/pdf/signing';
+import { queueMail } from '../adapters/mail/outbox';
 
 export interface IssueResult {
   month: string;

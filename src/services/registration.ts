@@ -4,9 +4,9 @@ import type { LinkRole } from '../domain/access';
 import { findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
 import { insertLink } from '../data/links-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword } from './passwords';
+import { hashPassword } from '../adapters/passwords';
 import { issueLink } from './account-links';
-import { queueMail } from './mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { normalizeAnswer } from '../domain/secret-answer';
 
 export interface NewAccount {

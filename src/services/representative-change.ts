@@ -9,10 +9,10 @@ import { findUserByLoginId } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
 import { addLink, liveLinksOfCustomer, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
-import { queueMail } from './mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { issueRepresentativeInvitation } from './contacts';
 import { cancelRepresentativeInvitations } from '../data/invitations-repo';
-import type { AcceptedFile } from './uploads';
+import type { AcceptedFile } from '../adapters/uploads';
 import { isLanguage, translator } from '../i18n';
 
 export interface Staff { id: number | null }

@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors';
 import type { Access } from '../domain/access';
 import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
-import { queueMail } from './mail/outbox';
+import { queueMail } from '../adapters/mail/outbox';
 import { translator, isLanguage } from '../i18n';
 
 export interface Actor {

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { staffActionChange, type StaffAction, type StaffActionRefusal, type StaffRole } from '../domain/staff';
 import { audit } from '../data/audit-repo';
 import { destroyStaffSessions, insertStaff, lockStaffForUpdate, updateStaff, type StaffUpdate } from '../data/staff-repo';
-import { hashPassword } from './passwords';
+import { hashPassword } from '../adapters/passwords';
 
 /** As `staffActor(req)` gives it. */
 export interface Actor { actorId: number; ip: string | null }

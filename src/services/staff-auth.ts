@@ -9,9 +9,9 @@ import { evaluateStaffCode, evaluateStaffPassword, normalizeStaffId, parseCode, 
 import type { LoginChanges } from '../domain/accounts';
 import { audit } from '../data/audit-repo';
 import { consumeRecoveryCode, findStaffByStaffId, lockStaffForUpdate, updateStaff, type StaffRow, type StaffUpdate } from '../data/staff-repo';
-import { hashPassword, verifyPassword } from './passwords';
-import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, verifyTotp } from './staff-totp';
-import { open, seal } from './secret-box';
+import { hashPassword, verifyPassword } from '../adapters/passwords';
+import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, verifyTotp } from '../adapters/totp';
+import { open, seal } from '../adapters/secret-box';
 import type { ThrottleRule } from './throttle';
 
 /** Both login steps and enrolment share one per-IP budget. */

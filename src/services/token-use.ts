@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { checkToken, type TokenCheck, type TokenPurpose } from '../domain/tokens';
 import { findToken, findTokenForUpdate, markTokenUsed, type TokenRow } from '../data/tokens-repo';
-import { hashToken } from './tokens';
+import { hashToken } from '../adapters/tokens';
 
 function asCheckable(row: TokenRow | undefined) {
   return row ? { purpose: row.purpose, expiresAt: new Date(row.expires_at), usedAt: row.used_at ? new Date(row.used_at) : null } : null;

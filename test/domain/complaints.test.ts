@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import {
-  COMPLAINT_CATEGORIES, complaintPayload, dayInSpain, descriptionExcerpt, isComplaintCategory, normalizeDescription, validateComplaint,
+  COMPLAINT_CATEGORIES, complaintPayload, descriptionExcerpt, isComplaintCategory, normalizeDescription, validateComplaint,
   type ComplaintCheck, type ComplaintInput,
 } from '../../src/domain/complaints';
+import { todayInSpain } from '../../src/domain/time';
 
 describe('complaint validation', () => {
   const ok20 = 'La factura es errónea';
@@ -54,5 +55,5 @@ describe('complaint payload', () => {
     ['2026-07-31T22:30:00Z', '2026-08-01'], // CEST, UTC+2
     ['2026-07-31T21:30:00Z', '2026-07-31'],
   ];
-  for (const [at, day] of days) it(`${at} is ${day} in Spain`, () => expect(dayInSpain(new Date(at))).to.equal(day));
+  for (const [at, day] of days) it(`${at} is ${day} in Spain`, () => expect(todayInSpain(new Date(at))).to.equal(day));
 });

@@ -6,7 +6,7 @@ import {
   sandboxCardDecision, signedMessageFrom, verifyNotification, type ExpectedPayment, type NotificationVerdict, type SignedMessage,
 } from '../../src/domain/payments';
 import { DomainError } from '../../src/domain/errors';
-import { gatewayFormOrigin, gatewaySettings, RedsysConfigError, redirectForm, sandboxEnabled, signNotification, verifyMerchantRequest } from '../../src/services/redsys';
+import { gatewayFormOrigin, gatewaySettings, RedsysConfigError, redirectForm, sandboxEnabled, signNotification, verifyMerchantRequest } from '../../src/adapters/redsys';
 
 // Redsys's published test key, and another valid key that is not the merchant's.
 const KEY = 'sq7HjrUOBfKmC576ILgskD5srU870gJ7';

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testContext, type TestContext } from '../support/context';
 import { pageText, uniqueEmail } from '../support/factories';
-import { queueMail } from '../../src/services/mail/outbox';
+import { queueMail } from '../../src/adapters/mail/outbox';
 import { insertOutbox } from '../../src/data/outbox-repo';
-import { renderMail } from '../../src/services/mail/render';
+import { renderMail } from '../../src/adapters/mail/render';
 
 describe('accounts: development mailbox and outbox', () => {
   let ctx: TestContext;

@@ -5,7 +5,7 @@ import {
   createHousehold, createUser, csrfFrom, lastMailTo, linkIn, loginAs, mailsTo, pageText, resetThrottles, tokenOf, uniqueEmail, uniqueNif, type Agent,
 } from '../support/factories';
 import { issueResetLink } from '../../src/services/account-links';
-import { verifyPassword } from '../../src/services/passwords';
+import { verifyPassword } from '../../src/adapters/passwords';
 
 const NEW_PASSWORD = 'Lavanda-Muralla-Cometa-82';
 const SENT_TEXT = 'Si los datos son correctos, te hemos enviado un email con un enlace para elegir una contraseña nueva.';

@@ -5,7 +5,7 @@ import {
   addConsumption, createContractAccount, createCustomer, createSupply, createUser, csrfFrom, GOOD_PASSWORD, issueInvoices, lastMailTo,
   linkIn, linkUser, mailsTo, pageText, resetThrottles, uniqueEmail, uniqueNif, type Agent,
 } from '../support/factories';
-import { verifyPassword } from '../../src/services/passwords';
+import { verifyPassword } from '../../src/adapters/passwords';
 
 const SENT = 'Si los datos son correctos, te hemos enviado un email con el enlace para activar tu usuario.';
 

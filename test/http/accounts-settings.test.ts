@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testContext, type TestContext } from '../support/context';
 import { createUser, csrfFrom, lastMailTo, linkIn, loginAs, mailsTo, pageText, resetThrottles, tokenOf, uniqueEmail, type Agent } from '../support/factories';
-import { verifyPassword } from '../../src/services/passwords';
+import { verifyPassword } from '../../src/adapters/passwords';
 import { normalizeAnswer } from '../../src/domain/secret-answer';
 
 const NEW_PASSWORD = 'Lavanda-Muralla-Cometa-82';

@@ -12,7 +12,7 @@ import {
   type Agent, type HouseholdFixture,
 } from '../support/factories';
 import { estimateMonthlyPowerCostDifference } from '../../src/domain/billing';
-import { dayInSpain } from '../../src/domain/complaints';
+import { todayInSpain } from '../../src/domain/time';
 import { fieldError, formTokenOf, inputValue, requestIdFrom } from '../support/pages';
 
 // ---------------------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ import { fieldError, formTokenOf, inputValue, requestIdFrom } from '../support/p
 
 /** The date `days` before today in Spain (what the app calls today), as YYYY-MM-DD. */
 function daysBefore(now: Date, days: number): string {
-  return dayInSpain(new Date(now.getTime() - days * 86_400_000));
+  return todayInSpain(new Date(now.getTime() - days * 86_400_000));
 }
 
 function dmy(iso: string): string {
@@ -29,7 +29,7 @@ function dmy(iso: string): string {
 
 /** The 12 months before the current one, YYYY-MM, oldest first. */
 function last12Months(now: Date): string[] {
-  const [y, m] = dayInSpain(now).split('-').map(Number) as [number, number];
+  const [y, m] = todayInSpain(now).split('-').map(Number) as [number, number];
   return Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(y, m - 13 + i, 1)).toISOString().slice(0, 7));
 }
 
@@ -59,7 +59,7 @@ async function household(ctx: TestContext, opts: { reading?: boolean } = {}): Pr
     await db('meter_readings').insert({ supply_point_id: h.supply.supplyPointId, reading_date: lastDate, source: 'distributor', p1_kwh: LAST.P1, p2_kwh: LAST.P2, p3_kwh: LAST.P3 });
   }
   const agent = await loginAs(request.agent(ctx.app), h.user.loginId, h.user.password);
-  return { ...h, agent, lastDate, today: dayInSpain(now) };
+  return { ...h, agent, lastDate, today: todayInSpain(now) };
 }
 
 async function readingCount(db: Knex, supplyPointId: number): Promise<number> {

@@ -5,7 +5,7 @@ import {
   createContractAccount, createCustomer, createSupply, createUser, csrfFrom, issueInvoices, linkUser, loginAs, mailsTo, pageText,
   type Agent, type InvoiceFixture, type UserFixture,
 } from '../support/factories';
-import { signNotification } from '../../src/services/redsys';
+import { signNotification } from '../../src/adapters/redsys';
 import type { SignedMessage } from '../../src/domain/payments';
 
 // The sandbox runs with Redsys's published test merchant unless REDSYS_* say otherwise.

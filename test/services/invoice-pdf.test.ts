@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { renderInvoicePdf, type InvoicePdfData } from '../../src/services/pdf/invoice-pdf';
-import { ensureDevelopmentCertificate, loadSigner, type PdfSigner } from '../../src/services/pdf/signing';
+import { renderInvoicePdf, type InvoicePdfData } from '../../src/adapters/pdf/invoice-pdf';
+import { ensureDevelopmentCertificate, loadSigner, type PdfSigner } from '../../src/adapters/pdf/signing';
 import { FIXTURE_GENERATED_AT, FIXTURE_TOTAL_TEXT, invoiceFixture } from '../support/invoice-fixture';
 
 const VALID = 'Signature Validation: Signature is Valid.';

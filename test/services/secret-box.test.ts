@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { isSealed, open, seal } from '../../src/services/secret-box';
+import { isSealed, open, seal } from '../../src/adapters/secret-box';
 
 describe('secret box (secrets at rest)', () => {
   const key = crypto.randomBytes(32);

@@ -31,7 +31,7 @@ describe('start-up with bad configuration', () => {
 
 describe('data encryption key', () => {
   it('is required in production, and must be 32 bytes', async () => {
-    const { resolveDataKey } = await import('../../src/services/secrets');
+    const { resolveDataKey } = await import('../../src/adapters/secrets');
     const fail = async (env: NodeJS.ProcessEnv) => resolveDataKey(loadConfig(env, [])).then(() => null, (e: Error) => e.message);
     expect(await fail({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).to.equal('DATA_ENCRYPTION_KEY must be set in production (`openssl rand -base64 32`).');
     expect(await fail({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).to.match(/^DATA_ENCRYPTION_KEY must be 32 random bytes/);

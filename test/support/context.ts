@@ -3,8 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { boot, type Booted } from '../../src/boot';
-import { ManualClock } from '../../src/services/clock';
-import { createLogger } from '../../src/services/logger';
+import { ManualClock } from '../../src/adapters/clock';
+import { createLogger } from '../../src/adapters/logger';
 
 /**
  * One app and one fresh database per test run: the embedded PGlite in memory by default,

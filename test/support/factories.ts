@@ -16,7 +16,7 @@ import type { LinkRole, LinkStatus } from '../../src/domain/access';
 import type { AccountStatus } from '../../src/domain/accounts';
 import { draftInvoice, isBillingMonth } from '../../src/domain/invoicing';
 import { cif, cups, iban, nif } from '../../src/demo/plan';
-import { hashPassword } from '../../src/services/passwords';
+import { hashPassword } from '../../src/adapters/passwords';
 import { issueInvoicesForMonth } from '../../src/services/invoicing';
 import { normalizeAnswer } from '../../src/domain/secret-answer';
 import { insertInvoices, loadBillableContracts } from '../../src/data/billing-repo';

@@ -1,4 +1,4 @@
-import type { InvoicePdfData } from '../../src/services/pdf/invoice-pdf';
+import type { InvoicePdfData } from '../../src/adapters/pdf/invoice-pdf';
 
 /**
  * A household 2.0TD electricity bill for October 2026 whose lines add up to the cent:

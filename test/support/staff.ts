@@ -6,11 +6,11 @@ import type { Knex } from 'knex';
 import { expect } from 'chai';
 import { generate } from 'otplib';
 import type { StaffRole } from '../../src/domain/staff';
-import { hashPassword } from '../../src/services/passwords';
-import { newRecoveryCodes, newTotpSecret } from '../../src/services/staff-totp';
-import type { ManualClock } from '../../src/services/clock';
+import { hashPassword } from '../../src/adapters/passwords';
+import { newRecoveryCodes, newTotpSecret } from '../../src/adapters/totp';
+import type { ManualClock } from '../../src/adapters/clock';
 import { testContext } from './context';
-import { seal } from '../../src/services/secret-box';
+import { seal } from '../../src/adapters/secret-box';
 import { type Agent, resetThrottles } from './factories';
 
 export const STAFF_PASSWORD = 'Lavanda-Faro-Brujula-83';

@@ -3,11 +3,11 @@ import { audit } from '../../data/audit-repo';
 import { searchAudit, type AuditRow } from '../../data/audit-search-repo';
 import { ACTOR_TYPES, AUDIT_QUERY, auditQueryString, parseAuditFilter, type AuditFilterField } from '../../domain/audit-filter';
 import { CSV_BOM, csvLine } from '../../domain/csv';
-import { dayInSpain } from '../../domain/complaints';
+import { todayInSpain } from '../../domain/time';
 import { resolveAuditFilter } from '../../services/audit-viewer';
 import type { AuditQuery } from '../../data/audit-search-repo';
-import { deps } from '../middleware/auth';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { render } from '../../web/render';
 import { requireStaff, staffActor } from './middleware';
 
 // 40 rows keep the page under the 30 KB HTML budget with long details.
@@ -108,7 +108,7 @@ export function adminAuditRoutes(): Router {
     // who exported what: the log holds personal data
     await audit(db.knex, { ...actor, action: 'audit.exported', at: clock.now(), details: { filters: Object.fromEntries(Object.entries(parsed.form).filter(([, v]) => v)) } });
     res.set({
-      'Content-Disposition': `attachment; filename="auditoria-${dayInSpain(clock.now())}.csv"`,
+      'Content-Disposition': `attachment; filename="auditoria-${todayInSpain(clock.now())}.csv"`,
       'Cache-Control': 'no-store',
     }).type('text/csv; charset=utf-8');
     const heads = ['at', 'actorType', 'actorId', 'actor', 'customerId', 'taxId', 'customer', 'action', 'targetType', 'targetId', 'ip', 'details'];

@@ -6,13 +6,13 @@ import { findStaffById } from '../../data/staff-repo';
 import { groupSecret } from '../../domain/staff';
 import { overLimit } from '../../services/throttle';
 import { ADMIN_LOGIN_THROTTLE, confirmEnrolment, enrolmentSecret, staffCodeStep, staffPasswordStep } from '../../services/staff-auth';
-import { totpQrDataUrl } from '../../services/staff-totp';
-import { generateCsrfToken } from '../middleware/csrf';
-import { deps } from '../middleware/auth';
-import { LANG_COOKIE } from '../middleware/language';
-import { clientIp, formFields } from '../forms';
-import { render } from '../render';
-import { safeLocalPath } from '../safe-redirect';
+import { totpQrDataUrl } from '../../adapters/totp';
+import { generateCsrfToken } from '../../web/middleware/csrf';
+import { deps } from '../../web/middleware/auth';
+import { LANG_COOKIE } from '../../web/middleware/language';
+import { clientIp, formFields } from '../../web/forms';
+import { render } from '../../web/render';
+import { safeLocalPath } from '../../web/safe-redirect';
 import { regenerateSession } from './middleware';
 
 function loginPage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {

@@ -1,18 +1,18 @@
 import { Router, type Request, type Response } from 'express';
 import { earliestConsumptionMonth, findRun, listRuns, type BillingRunRow } from '../../data/billing-runs-repo';
-import { dayInSpain } from '../../domain/complaints';
+import { todayInSpain } from '../../domain/time';
 import { parseBillingPeriod, previousMonth, runProgress } from '../../domain/billing-runs';
 import { DomainError } from '../../domain/errors';
 import { liveProgress, runnerDeps, startBillingRun } from '../../services/billing-runs';
-import { deps } from '../middleware/auth';
-import { formFields } from '../forms';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { formFields } from '../../web/forms';
+import { render } from '../../web/render';
 import { requireStaff, staffActor } from './middleware';
 
 const HISTORY = 30;
 
 function currentMonth(req: Request): string {
-  return dayInSpain(deps(req).clock.now()).slice(0, 7);
+  return todayInSpain(deps(req).clock.now()).slice(0, 7);
 }
 
 async function listPage(req: Request, res: Response, form: { period: string }, errors: Record<string, string>, status = 200, runningId: number | null = null): Promise<void> {

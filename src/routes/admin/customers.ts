@@ -6,10 +6,10 @@ import { DomainError } from '../../domain/errors';
 import { customersOfUser, loadCustomerPage, searchCustomers } from '../../data/admin-customers-repo';
 import { findUserById, type UserRow } from '../../data/users-repo';
 import { correctEmail, endUserSessions, resendActivation, unlockUser, type SupportContext, type SupportResult } from '../../services/admin-support';
-import { deps } from '../middleware/auth';
-import { checkbox, formFields } from '../forms';
-import { FieldErrors, validEmail } from '../validation';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { checkbox, formFields } from '../../web/forms';
+import { FieldErrors, validEmail } from '../../web/validation';
+import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
 
 function single(v: unknown): string {

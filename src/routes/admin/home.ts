@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { dashboardCounts } from '../../data/admin-dashboard-repo';
-import { deps } from '../middleware/auth';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { render } from '../../web/render';
 import { requireStaff } from './middleware';
 
 export function adminHomeRoutes(): Router {

@@ -2,8 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { evaluateSession, sessionPolicyFrom } from '../../domain/sessions';
 import { ADMIN_ABSOLUTE_HOURS, SECOND_STEP_MS, roleAllows, type StaffRole } from '../../domain/staff';
 import { findStaffById } from '../../data/staff-repo';
-import { deps } from '../middleware/auth';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { render } from '../../web/render';
 
 declare module 'express-session' {
   interface SessionData {

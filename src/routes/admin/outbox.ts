@@ -4,8 +4,8 @@ import { findOutbox, listOutbox, retryFailed } from '../../data/outbox-repo';
 import { outboxCounts } from '../../data/outbox-admin-repo';
 import { OUTBOX_PAGE_SIZE, OUTBOX_STATUSES, parseOutboxFilter, redactTokens } from '../../domain/outbox-view';
 import { DomainError } from '../../domain/errors';
-import { deps } from '../middleware/auth';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
 
 function messageId(req: Request): number {

@@ -4,9 +4,9 @@ import { REQUEST_STATUSES, REQUEST_TYPES, type RequestStatus } from '../../domai
 import { DomainError } from '../../domain/errors';
 import { assignableStaff, findAdminRequest, searchRequests, type AdminRequestDetail } from '../../data/admin-requests-repo';
 import { assignRequest, changeStatusAsStaff } from '../../services/admin-requests';
-import { deps } from '../middleware/auth';
-import { formFields } from '../forms';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { formFields } from '../../web/forms';
+import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
 import { requestIdOf, reviewContext } from './reviews';
 

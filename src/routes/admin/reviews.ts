@@ -7,9 +7,9 @@ import { documentContent, documentsOfRequest, findDocumentMeta } from '../../dat
 import { liveLinksOfCustomer } from '../../data/representative-repo';
 import { audit } from '../../data/audit-repo';
 import { decideReview } from '../../services/admin-requests';
-import { deps } from '../middleware/auth';
-import { formFields } from '../forms';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { formFields } from '../../web/forms';
+import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
 import { sendDocument } from '../document-download';
 

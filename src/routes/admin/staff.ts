@@ -4,9 +4,9 @@ import { checkReason, isStaffRole, normalizeStaffId, STAFF_ACTIONS, type StaffAc
 import { DomainError } from '../../domain/errors';
 import { findStaffById, listStaff, type StaffRow } from '../../data/staff-repo';
 import { applyStaffAction, createStaffMember, generateInitialPassword } from '../../services/staff-admin';
-import { deps } from '../middleware/auth';
-import { formFields } from '../forms';
-import { render } from '../render';
+import { deps } from '../../web/middleware/auth';
+import { formFields } from '../../web/forms';
+import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from './middleware';
 
 const FIELDS = ['staffId', 'firstName', 'lastName', 'email', 'role', 'passwordMode', 'password', 'reason'] as const;

@@ -15,13 +15,13 @@ import { mandateReference, sepaCreditorIdentifier, validateDirectDebit, type Dir
 import { canChoosePaymentDay, dueDateForIssue, PAYMENT_DAYS, validatePaymentDay } from '../../domain/payment-day';
 import { ADDRESS_LIMITS, formatAddress, PROVINCES_SORTED, validateAddress, type AddressError, type AddressField } from '../../domain/postal';
 import { createRequest } from '../../services/requests';
-import { queueMail } from '../../services/mail/outbox';
+import { queueMail } from '../../adapters/mail/outbox';
 import { retailer } from '../../services/retailer';
 import { translator } from '../../i18n';
-import { deps, requestActor } from '../middleware/auth';
-import { contractGuard, loadGuardedContract } from '../middleware/guards';
-import { render } from '../render';
-import { checkbox, formFields } from '../forms';
+import { deps, requestActor } from '../../web/middleware/auth';
+import { contractGuard, loadGuardedContract } from '../../web/middleware/guards';
+import { render } from '../../web/render';
+import { checkbox, formFields } from '../../web/forms';
 
 type Errors = Record<string, string>;
 

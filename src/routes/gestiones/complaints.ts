@@ -3,20 +3,21 @@ import { type ContractView } from '../../data/contracts-repo';
 import { documentContent, findDocumentMeta, insertDocuments } from '../../data/documents-repo';
 import { insertEvent } from '../../data/requests-repo';
 import { audit } from '../../data/audit-repo';
-import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, complaintPayload, dayInSpain, validateComplaint } from '../../domain/complaints';
+import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, complaintPayload, validateComplaint } from '../../domain/complaints';
+import { todayInSpain } from '../../domain/time';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
 import { canDownloadDocument } from '../../domain/document-access';
 import { complaintDeadline } from '../../domain/requests';
 import type { Access } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
 import { createRequest } from '../../services/requests';
-import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../../services/uploads';
-import { verifyCsrf } from '../middleware/csrf';
-import { deps, requireUser, userAccess, requestActor } from '../middleware/auth';
-import { contractGuard, loadGuardedContract } from '../middleware/guards';
-import { clientIp, formFields } from '../forms';
-import { FieldErrors } from '../validation';
-import { render } from '../render';
+import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../../adapters/uploads';
+import { verifyCsrf } from '../../web/middleware/csrf';
+import { deps, requireUser, userAccess, requestActor } from '../../web/middleware/auth';
+import { contractGuard, loadGuardedContract } from '../../web/middleware/guards';
+import { clientIp, formFields } from '../../web/forms';
+import { FieldErrors } from '../../web/validation';
+import { render } from '../../web/render';
 import { sendDocument } from '../document-download';
 
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 3 };
@@ -81,7 +82,7 @@ export function complaintRoutes(): Router {
     const created = await db.knex.transaction(async (trx) => {
       const r = await createRequest(trx, {
         type: 'complaint', customerId: c.customer_id, contractId: c.id, access,
-        payload: { ...complaintPayload({ category: check.value.category, description: check.value.description, attachments: files.length, deadline: dayInSpain(deadline) }) },
+        payload: { ...complaintPayload({ category: check.value.category, description: check.value.description, attachments: files.length, deadline: todayInSpain(deadline) }) },
       }, actor, now, config);
       // the whole text, in the request's timeline (the payload keeps an excerpt)
       await insertEvent(trx, { requestId: r.id, at: now, kind: 'note', note: check.value.description, actorType: 'user', actorId: actor.userId });

@@ -13,16 +13,16 @@ import { DomainError } from '../../domain/errors';
 import {
   cardPayability, claimedOrder, isValidOrderId, orderIdFrom, signedMessageFrom, verifyNotification, type NotPayableReason,
 } from '../../domain/payments';
-import { gatewaySettings, NOTIFICATION_PATH, orderEntropy, redirectForm } from '../../services/redsys';
-import { queueMail } from '../../services/mail/outbox';
+import { gatewaySettings, NOTIFICATION_PATH, orderEntropy, redirectForm } from '../../adapters/redsys';
+import { queueMail } from '../../adapters/mail/outbox';
 import { retailer } from '../../services/retailer';
 import { isLanguage, translator, type Language } from '../../i18n';
-import { deps, requireUser, userAccess } from '../middleware/auth';
-import { contractGuard, invoiceGuard } from '../middleware/guards';
-import { render } from '../render';
-import { clientIp } from '../forms';
+import { deps, requireUser, userAccess } from '../../web/middleware/auth';
+import { contractGuard, invoiceGuard } from '../../web/middleware/guards';
+import { render } from '../../web/render';
+import { clientIp } from '../../web/forms';
 import { today } from '../contracts';
-import { sandboxGatewayRoutes } from '../sandbox-gateway';
+import { sandboxGatewayRoutes } from '../../web/dev/sandbox-gateway';
 
 /**
  * Card payment of pending invoices (seed 000 "Pagar facturas con tarjeta") over the Redsys

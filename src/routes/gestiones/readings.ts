@@ -11,7 +11,7 @@ import { asLastReading, insertReading, lastReading, lockSupplyPoint, pendingPowe
 import { insertEvent } from '../../data/requests-repo';
 import type { Access } from '../../domain/access';
 import { estimateMonthlyPowerCostDifference } from '../../domain/billing';
-import { dayInSpain } from '../../domain/complaints';
+import { todayInSpain } from '../../domain/time';
 import { DomainError } from '../../domain/errors';
 import { parsePower, standardStep, validatePowerChange, type PowerChangeError, type PowerPair, type PowerPeriod } from '../../domain/power';
 import {
@@ -21,11 +21,11 @@ import {
 import { POWER_STEPS_KW } from '../../domain/tariffs';
 import { createRequest } from '../../services/requests';
 import { translator } from '../../i18n';
-import { deps, requestActor } from '../middleware/auth';
-import { contractGuard, loadGuardedContract } from '../middleware/guards';
-import { checkbox, formFields } from '../forms';
-import { FieldErrors } from '../validation';
-import { render } from '../render';
+import { deps, requestActor } from '../../web/middleware/auth';
+import { contractGuard, loadGuardedContract } from '../../web/middleware/guards';
+import { checkbox, formFields } from '../../web/forms';
+import { FieldErrors } from '../../web/validation';
+import { render } from '../../web/render';
 
 type Errors = Record<string, string>;
 
@@ -92,7 +92,7 @@ function lastValue(last: ReadingRow, register: Register): number {
 
 /** The usual monthly consumption: the average of the last 12 billed months before this one. */
 async function usualMonthly(req: Request, c: ContractView): Promise<number | null> {
-  const month = dayInSpain(deps(req).clock.now()).slice(0, 7);
+  const month = todayInSpain(deps(req).clock.now()).slice(0, 7);
   return usualMonthlyConsumption(await recentConsumption(deps(req).db.knex, c.id, month, 12));
 }
 
@@ -106,7 +106,7 @@ interface ReadingPageData {
 
 function readingPage(req: Request, res: Response, c: ContractView, d: ReadingPageData, status = 200): void {
   const lang = res.locals.lang as string;
-  const today = dayInSpain(deps(req).clock.now());
+  const today = todayInSpain(deps(req).clock.now());
   const mode = readingMode(c, d.last);
   const last = d.last ? {
     date: dmy(d.last.reading_date), source: d.last.source,
@@ -198,13 +198,13 @@ export function readingRoutes(): Router {
   router.get('/contratos/:contractId/lectura', contractGuard('read'), async (req, res) => {
     const c = await loadGuardedContract(req);
     const last = await lastReading(deps(req).db.knex, c.sp_id);
-    readingPage(req, res, c, { last, usual: await usualMonthly(req, c), form: emptyReadingForm(dayInSpain(deps(req).clock.now())) });
+    readingPage(req, res, c, { last, usual: await usualMonthly(req, c), form: emptyReadingForm(todayInSpain(deps(req).clock.now())) });
   });
 
   router.post('/contratos/:contractId/lectura', contractGuard('act'), async (req, res) => {
     const { db, clock, config } = deps(req);
     const now = clock.now();
-    const today = dayInSpain(now);
+    const today = todayInSpain(now);
     const t = res.locals.t;
     const lang = res.locals.lang as string;
     const c = await loadGuardedContract(req);

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../deps';
 import {
   isAuthorised, isValidOrderId, maskCard, parseRedsysAmount, RESPONSE_CANCELLED, sandboxCardDecision, signedMessageFrom,
   type CardField, type NotificationParams, type SignedMessage,
-} from '../domain/payments';
-import { gatewaySettings, NOTIFICATION_PATH, sandboxEnabled, signNotification, verifyMerchantRequest, type GatewaySettings, type MerchantRequest } from '../services/redsys';
-import type { NotificationResult } from './gestiones/payments';
-import { deps } from './middleware/auth';
-import { formFields } from './forms';
+} from '../../domain/payments';
+import { gatewaySettings, NOTIFICATION_PATH, sandboxEnabled, signNotification, verifyMerchantRequest, type GatewaySettings, type MerchantRequest } from '../../adapters/redsys';
+import type { NotificationResult } from '../../routes/gestiones/payments';
+import { deps } from '../middleware/auth';
+import { formFields } from '../forms';
 
 /**
  * A stand-in for the Redsys payment page, for development and tests: it receives the signed

@@ -1,5 +1,5 @@
 import { translator, type Language } from '../../i18n';
-import { retailer } from '../retailer';
+import { retailer } from '../../services/retailer';
 
 export interface RenderedMail { subject: string; text: string; html: string }
 

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { InvoiceLine, InvoiceLineKind, InvoiceTotals, TariffPeriod } from '../../domain/billing-types';
-import { retailer } from '../retailer';
+import { retailer } from '../../services/retailer';
 
 export interface InvoicePdfData {
   number: string;

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { findOutbox, listOutbox } from '../data/outbox-repo';
-import { DomainError } from '../domain/errors';
-import { deps } from './middleware/auth';
-import { render } from './render';
+import { findOutbox, listOutbox } from '../../data/outbox-repo';
+import { DomainError } from '../../domain/errors';
+import { deps } from '../middleware/auth';
+import { render } from '../render';
 
 const URL_RE = /https?:\/\/[^\s<>"']+/g;
 
