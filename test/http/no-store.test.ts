@@ -18,7 +18,7 @@ describe('Cache-Control: no-store on every authenticated response', function () 
     const [invoice] = await issueInvoices(ctx.db.knex, h.supply.contractId, ['2026-10']);
     const agent = await loginAs(request.agent(ctx.app), h.user.loginId, h.user.password);
     const urls = ['/suministros', '/ajustes', '/ajustes/accesos', `/contratos/${h.supply.contractId}`, `/contratos/${h.supply.contractId}/consumo.csv`,
-      `/contratos/${h.supply.contractId}/facturas`, `/facturas/${invoice!.id}/pdf`, '/suministros.csv', '/gestiones', '/suministros/facturas.zip?mes=2026-10'];
+      `/contratos/${h.supply.contractId}/facturas`, `/facturas/${invoice!.id}/pdf`, '/suministros.csv', '/gestiones', '/suministros/facturas.zip?mes=2026-11'];
     const rows: string[] = [];
     for (const url of urls) {
       const res = await agent.get(url).redirects(0);
