@@ -8,6 +8,7 @@ import { resolveDataKey, resolveSessionSecret } from './adapters/secrets';
 import { seedDemoIfEmpty, type DemoSummary } from './demo/seed';
 import { createTransport, startMailWorker } from './adapters/mail/worker';
 import { loadSigner } from './adapters/pdf/signing';
+import { closePdfWorkers } from './adapters/pdf/pool';
 import { StartupError } from './data/startup-error';
 import { stopBillingRuns } from './services/billing-runs';
 
@@ -40,6 +41,7 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: {
     const close = async () => {
       await stopBillingRuns();
       await worker?.stop();
+      await closePdfWorkers();
       await db.close();
     };
     return { db, app, migrationsApplied, demo, close };
