@@ -14,6 +14,7 @@ import { homeRoutes } from './routes/home';
 import { healthRoutes } from './routes/health';
 import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
+import { helpRoutes } from './routes/help';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(homeRoutes());
   app.use(languageRoutes());
   app.use(legalRoutes());
+  app.use(helpRoutes(deps));
   app.use(authRoutes());
   app.use(registerRoutes());
   app.use(activationRoutes());

@@ -76,6 +76,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /legal/privacidad': publicPage,
   'GET /legal/cookies': publicPage,
   'GET /legal/accesibilidad': publicPage,
+  'GET /ayuda': publicPage, // the help centre
+  'GET /ayuda/certificado-firma': publicPage, // the public certificate that signs the invoices
+  'GET /ayuda/certificado-firma.pem': publicPage,
+  'GET /ayuda/certificado-firma.cer': publicPage,
   'POST /salir': { access: 'public', endsSession: true }, // logging out works (and is harmless) without a session
   'GET /sesion-caducada': publicPage, // where expired sessions land
   'GET /empresas': publicPage, // how businesses get access (seed 001)
