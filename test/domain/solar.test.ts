@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { panelsForRoof, recommendedPanels, simulateSolar, tiltFactor, type SolarInput } from '../../src/domain/solar';
 import type { EnergyPrice } from '../../src/domain/tariffs';
+import { validateSolarForm } from '../../src/domain/solar-form';
 
 const SINGLE: EnergyPrice = { kind: 'single', eurPerKwh: 0.139 };
 const THREE: EnergyPrice = { kind: 'periods', eurPerKwh: { P1: 0.199, P2: 0.129, P3: 0.089 } };
@@ -92,4 +93,29 @@ describe('solar simulator (hand-checked cases)', () => {
     expect(none.yearlySavingCents).to.equal(0);
     expect(none.paybackYears).to.equal(null);
   });
+});
+
+describe('solar simulator form', () => {
+  const ok = { orientation: 'S', tilt: '30', sizing: 'recommended', panels: '', roofM2: '', battery: '0' };
+  const cases: Array<[string, Partial<typeof ok>, string[]]> = [
+    ['recommended size', {}, []],
+    ['panels given', { sizing: 'panels', panels: '8' }, []],
+    ['roof given', { sizing: 'roof', roofM2: '20' }, []],
+    ['unknown orientation', { orientation: 'N' }, ['orientation:invalid']],
+    ['empty tilt', { tilt: ' ' }, ['tilt:required']],
+    ['tilt with decimals', { tilt: '30,5' }, ['tilt:invalid']],
+    ['tilt too steep', { tilt: '61' }, ['tilt:range']],
+    ['no panel count', { sizing: 'panels' }, ['panels:required']],
+    ['too many panels', { sizing: 'panels', panels: '61' }, ['panels:range']],
+    ['zero panels', { sizing: 'panels', panels: '0' }, ['panels:range']],
+    ['roof too small', { sizing: 'roof', roofM2: '1' }, ['roofM2:range']],
+    ['battery not offered', { battery: '7' }, ['battery:invalid']],
+    ['a NUL byte', { tilt: '3\u00000' }, ['tilt:invalid']],
+  ];
+  for (const [name, over, expected] of cases) {
+    it(name, () => {
+      const r = validateSolarForm({ ...ok, ...over });
+      expect(r.ok ? [] : r.errors.map((e) => `${e.field}:${e.code}`)).to.deep.equal(expected);
+    });
+  }
 });

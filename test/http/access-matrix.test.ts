@@ -155,6 +155,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/lectura': { access: 'act' },
   'GET /contratos/:contractId/potencia': { access: 'read' },
   'POST /contratos/:contractId/potencia': { access: 'act' },
+  'GET /contratos/:contractId/simulador-solar': { access: 'read' },
+  'POST /contratos/:contractId/simulador-solar/estudio': { access: 'act' },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },
