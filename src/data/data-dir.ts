@@ -80,6 +80,7 @@ export function lockDataDir(dataDir: string, what: string): DataDirLock {
   let info: LockInfo = { pid: process.pid, what, startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
       break;
     } catch (err) {

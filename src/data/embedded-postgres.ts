@@ -146,7 +146,7 @@ async function initCluster(bin: Binaries, dataDir: string, pgdata: string, passw
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(bin.initdb, [
         `--pgdata=${tmp}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256',
-        '--encoding=UTF8', '--no-locale',
+        '--encoding=UTF8', ...localeFlags(),
       ], { ...owner, stdio: ['ignore', log, log], env: { ...process.env, LC_ALL: 'C' } });
       child.on('error', reject);
       child.on('exit', resolve);
@@ -168,6 +168,19 @@ async function initCluster(bin: Binaries, dataDir: string, pgdata: string, passw
     '# Área Clientes: loopback only, password (SCRAM) only\nhost all all 127.0.0.1/32 scram-sha-256\n');
   if (owner) await fsp.chown(path.join(tmp, 'pg_hba.conf'), owner.uid, owner.gid);
   await fsp.rename(tmp, pgdata);
+}
+
+/**
+ * C.UTF-8 where the system has it: byte-order sorting like C (stable, no surprise from the
+ * system's locale version) but Unicode case rules, so ILIKE 'ñandú' finds 'ÑANDÚ'.
+ */
+function localeFlags(): string[] {
+  try {
+    const all = execFileSync('locale', ['-a'], { encoding: 'utf8' }).split('\n').map((l) => l.trim());
+    const utf8 = all.find((l) => l === 'C.UTF-8' || l === 'C.utf8');
+    if (utf8) return [`--locale=${utf8}`, '--lc-messages=C'];
+  } catch { /* no locale command */ }
+  return ['--no-locale'];
 }
 
 async function canConnect(url: string): Promise<boolean> {
