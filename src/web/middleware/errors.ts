@@ -39,6 +39,7 @@ export function classifyError(err: unknown): ErrorView | null {
     return { status: 403, key: 'csrf' };
   }
   if (e.type === 'entity.too.large' || e.code === 'LIMIT_FILE_SIZE') return { status: 413, key: 'tooLarge' };
+  if (e.code === 'EMULTIPART') return { status: 415, key: 'unsupportedMedia' };
   if (typeof e.type === 'string' && e.type.startsWith('entity.') || e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
     return { status: e.status && e.status < 500 ? e.status : 400, key: 'badRequest' };
   }
