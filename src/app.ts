@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
 
   app.use(cookieParser());
-  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
+  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, config.pruneSessions));
   app.use(languageMiddleware);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   app.use(express.json({ limit: config.bodyLimit }));
