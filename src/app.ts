@@ -16,6 +16,7 @@ import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
+import { promotionRoutes } from './routes/promotions';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -95,7 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
-  app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
+  app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps.clock));
 
   app.use(cookieParser());
   app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(solarRoutes(deps));
+  app.use(promotionRoutes(deps));
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());
