@@ -289,6 +289,7 @@ const PARAMS: Record<string, (t: Target, w: World) => string | number> = {
   staffMemberId: () => 1,
   runId: () => 1,
   messageId: (_t, w) => w.outboxId,
+  promotionId: () => 1,
 };
 
 function fill(template: string, t: Target, w: World): string {
