@@ -5,6 +5,7 @@
  * and every write that was acknowledged must be there afterwards.
  *   npm run test:durability
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +42,28 @@ async function main(): Promise<number> {
       await sleep(100);
     }
   };
+  // a visitor with a session (the cookie signed as express-session does), so the page must
+  // read the session store, which lives in the database
+  const sessionCookie = () => {
+    const secret = fs.readFileSync(path.join(dataDir, 'session-secret'), 'utf8').trim();
+    const id = crypto.randomBytes(16).toString('hex');
+    const mac = crypto.createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '');
+    return `ac.sid=${encodeURIComponent(`s:${id}.${mac}`)}`;
+  };
+  const outagePages = async () => {
+    const cookie = sessionCookie();
+    const page = await fetch(`http://127.0.0.1:${port}/suministros`, { headers: { cookie } });
+    const text = await page.text();
+    if (page.status !== 503 || !page.headers.get('retry-after') || !text.includes('no está disponible')) {
+      throw new Error(`a page during the outage: ${page.status} retry-after=${page.headers.get('retry-after')}`);
+    }
+    const form = new FormData();
+    form.set('_csrf', 'x');
+    form.set('documents', new Blob([Buffer.alloc(300_000, 65)], { type: 'application/pdf' }), 'factura.pdf');
+    const upload = await fetch(`http://127.0.0.1:${port}/gestiones/reclamacion`, { method: 'POST', body: form, headers: { cookie } });
+    if (upload.status !== 503 || !(await upload.text()).includes('no está disponible')) throw new Error(`an upload during the outage: ${upload.status}`);
+    console.log('during the outage: pages and multipart uploads get the 503 page with Retry-After');
+  };
   let pool: pg.Pool | undefined;
   try {
     await waitHealthy('start');
@@ -71,8 +94,9 @@ async function main(): Promise<number> {
       const before = acknowledged.length;
       process.kill(-pid, 'SIGKILL');
       const t0 = Date.now();
-      // while the server is down, the portal says so
-      for (let i = 0; i < 5; i++) statuses.add(await health());
+      // while the server is down, the portal says so: /healthz, a page, and an upload
+      if (cycle === 1) await outagePages();
+      for (let i = 0; i < 3; i++) statuses.add(await health());
       await waitHealthy(`cycle ${cycle}`);
       const back = info();
       if (back.pid === pid) throw new Error(`cycle ${cycle}: the server was not started again`);
