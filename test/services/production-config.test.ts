@@ -7,7 +7,9 @@ import { resolveDataKey, resolveSessionSecret } from '../../src/adapters/secrets
 import { hashPassword } from '../../src/adapters/passwords';
 import { createLogger } from '../../src/adapters/logger';
 import { publicDemoLogins } from '../../src/demo/production-guard';
+import request from 'supertest';
 import { testContext } from '../support/context';
+import { csrfFrom } from '../support/factories';
 
 const SECRET = 'k'.repeat(40);
 const KEY = Buffer.alloc(32, 9).toString('base64');
@@ -60,12 +62,12 @@ describe('safe defaults and production refusals (issue 12 items 2, 7, 15)', () =
   describe('against the test database', function () {
     this.timeout(60_000);
 
-    it('refuses a production start while a demo login opens with its published password, and a wrong DATA_ENCRYPTION_KEY', async () => {
+    it('refuses a production start while a demo login opens with its published password, and a wrong DATA_ENCRYPTION_KEY; sets the language cookie Secure', async () => {
       const ctx = await testContext();
       const db = ctx.db.knex;
       const key = (ctx.app.locals.deps.dataKey as Buffer).toString('base64');
       const prod = (k: string) => {
-        const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: k, DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }, []);
+        const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: k, DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent', TRUST_PROXY: '1' }, []);
         c.pruneSessions = false;
         return c;
       };
@@ -83,6 +85,20 @@ describe('safe defaults and production refusals (issue 12 items 2, 7, 15)', () =
         expect(await publicDemoLogins(db)).to.deep.equal([]);
       } finally {
         await db('users').where({ id: user.id }).delete();
+      }
+      // with no public demo login left, production starts; its language cookie is Secure
+      const app = await boot(prod(key), ctx.clock, createLogger('silent'));
+      try {
+        const https = { 'X-Forwarded-Proto': 'https' };
+        const page = await request(app.app).get('/acceso').set(https).expect(200);
+        const session = page.headers['set-cookie']![0]!.split(';')[0]!;
+        expect(session).to.match(/^__Host-ac\.sid=/);
+        const res = await request(app.app).post('/idioma').set(https).set('Cookie', session).type('form')
+          .send({ _csrf: csrfFrom(page.text), lang: 'ca', next: '/acceso' }).expect(303);
+        const lang = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('lang='));
+        expect(lang).to.match(/; Secure/);
+      } finally {
+        await app.close();
       }
       const wrong = await failure(boot(prod(Buffer.alloc(32, 5).toString('base64')), ctx.clock, createLogger('silent')));
       expect(wrong).to.be.instanceOf(StartupError);
