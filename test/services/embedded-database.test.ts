@@ -88,7 +88,7 @@ describe('the database set-up (issue 11)', function () {
     for (const inv of invoices) expect(inv.size_bytes, `invoice ${inv.id} has no PDF`).to.be.greaterThan(1000);
   });
 
-  it('backs up while serving, and the backup restored into a new folder logs in, opens an invoice PDF and verifies a staff TOTP', async () => {
+  it('backs up while serving, and the backup restored into a new folder logs in, opens an invoice PDF and verifies a staff TOTP; without its secrets it refuses to start', async () => {
     const household = await createHousehold(db, { consumption: [{ month: '2026-06', P1: 140 }] });
     const [invoice] = await issueInvoices(db, household.supply.contractId, ['2026-06']);
     await storeSignedOriginals(db, [invoice!.id], ctx.app.locals.deps.signer, ctx.clock.now());
@@ -147,6 +147,20 @@ describe('the database set-up (issue 11)', function () {
       } finally {
         await second.close();
       }
+
+      // the secrets are part of the data now: damaged or missing, start-up says so and replaces nothing
+      const keyFile = path.join(dataDir, 'data-key');
+      const key = fs.readFileSync(keyFile);
+      const refused = async () => boot(config, clock, createLogger('silent')).then(async (b) => { await b.close(); return ''; }, (e: Error) => e.message);
+      fs.writeFileSync(keyFile, 'not a key');
+      expect(await refused()).to.match(/^The data key file .*data-key must be 32 random bytes in base64/);
+      fs.rmSync(keyFile);
+      expect(await refused()).to.match(/^The data key file .*data-key is missing, but the database holds secrets encrypted with it/);
+      expect(fs.existsSync(keyFile)).to.equal(false);
+      fs.writeFileSync(keyFile, key, { mode: 0o600 });
+      fs.rmSync(path.join(dataDir, 'signing/dev-signing.p12'));
+      expect(await refused()).to.match(/^The signing certificate \(.*dev-signing\.p12\) is missing, but the database holds invoices signed with it/);
+      expect(fs.existsSync(path.join(dataDir, 'signing/dev-signing.p12'))).to.equal(false);
     } finally {
       await drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
