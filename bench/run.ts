@@ -1,8 +1,11 @@
 /**
- * Performance figures (not a test): boots the portal on a fresh in-memory database with the
- * demo data, then measures what DESIGN.md §7 budgets. Prints medians, p95 and query counts.
+ * Performance figures (not a test): boots the portal on a fresh database (the embedded
+ * PostgreSQL server in a temporary folder, or DATABASE_URL) with the demo data, then measures
+ * what DESIGN.md §7 budgets, and a billing run of 1,500 contracts while 8 users browse.
+ * Prints medians, p95 and query counts.
  *   npm run bench
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -21,9 +24,10 @@ function stats(samples: number[]): string {
   return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms (n=${s.length})`;
 }
 
-const config = loadConfig({ ...process.env, DATA_DIR: path.join(os.tmpdir(), `area-clientes-bench-${process.pid}`), EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL ?? '' }, []);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-bench-'));
+const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DEMO_DATA: '1', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL ?? '' }, []);
 const t0 = performance.now();
-const booted = await boot(config, systemClock, createLogger('silent'));
+const booted = await boot(config, systemClock, createLogger('silent'), { what: 'npm run bench' });
 console.log(`boot with demo data: ${(performance.now() - t0).toFixed(0)} ms on ${booted.db.description}`);
 const knex = booted.db.knex;
 const deps = booted.app.locals.deps;
@@ -194,5 +198,52 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
   console.log(`admin audit CSV export, all ${total} rows (streamed in batches of 1,000): ${stats(csvTimes)}, ${(csvBytes / 1024 / 1024).toFixed(1)} MB`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// A billing run of 1,500 contracts (as the admin section starts it, in the portal's process)
+// while 8 users browse: their page times before and during the run.
+{
+  const runMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 26, 1)).toISOString().slice(0, 7);
+  const runContracts = bulk.contracts.slice(0, 1500);
+  for (let i = 0; i < runContracts.length; i += 500) {
+    await knex('consumption').insert(runContracts.slice(i, i + 500).map((id) => ({ contract_id: id, month: `${runMonth}-01`, p1_kwh: 75, p2_kwh: 70, p3_kwh: 90 })));
+  }
+  const hh = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where('cu.tax_id', '12345678Z').first('c.id');
+  const browsing = [
+    { cookie: maria, url: `/contratos/${hh.id}` }, { cookie: maria, url: `/contratos/${contract.id}/facturas` },
+    { cookie: maria, url: `/contratos/${contract.id}/consumo` }, { cookie: laura, url: '/suministros' },
+    { cookie: bench, url: '/suministros?pagina=7' }, { cookie: bench, url: '/suministros?q=sueca' },
+    { cookie: maria, url: `/facturas/${inv.id}` }, { cookie: laura, url: '/suministros?pagina=2' },
+  ];
+  const browse = async (ms: number): Promise<number[]> => {
+    const times: number[] = [];
+    const until = performance.now() + ms;
+    await Promise.all(browsing.map(async (u) => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        const res = await fetch(base + u.url, { headers: { cookie: u.cookie }, redirect: 'manual' });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${u.url} → ${res.status}`);
+        times.push(performance.now() - s);
+      }
+    }));
+    return times;
+  };
+  console.log(`8 users browsing, no billing run: ${stats(await browse(5000))}`);
+  const { startBillingRun, billingRunSettled, runnerDeps } = await import('../src/services/billing-runs');
+  const staff = await knex('staff').first('id');
+  const runStart = performance.now();
+  const started = await startBillingRun(runnerDeps(deps), runMonth, { staffId: staff.id, ip: null });
+  if (!started.ok) throw new Error('billing run not started');
+  let running = true;
+  const during: number[] = [];
+  const settled = billingRunSettled(started.runId).finally(() => { running = false; });
+  while (running) during.push(...await browse(2000));
+  await settled;
+  const runMs = performance.now() - runStart;
+  const run = await knex('billing_runs').where({ id: started.runId }).first();
+  console.log(`billing run of ${run.issued} contracts (${run.status}) in ${(runMs / 1000).toFixed(1)} s (${(run.issued / (runMs / 1000)).toFixed(0)} invoices/s); 8 users browsing meanwhile: ${stats(during)}`);
+}
+
 server.close();
 await booted.close();
+fs.rmSync(dataDir, { recursive: true, force: true });

@@ -54,11 +54,12 @@ export function startupFailure(err: unknown, config: Config): unknown {
  */
 async function checkSigningCertificate(db: Database, config: Config): Promise<void> {
   if (config.signingP12) return;
-  const p12 = path.join(dataDirFiles(config.dataDir).signingDir, 'dev-signing.p12');
-  if (fs.existsSync(p12)) return;
+  const dir = dataDirFiles(config.dataDir).signingDir;
+  const missing = ['dev-signing.p12', 'dev-signing.pass'].map((f) => path.join(dir, f)).filter((f) => !fs.existsSync(f));
+  if (missing.length === 0) return;
   const signed = await db.knex('invoices').first('id');
   if (signed) {
-    throw new StartupError(`The signing certificate ${p12} is missing, but the database holds invoices signed with it: restore it (npm run restore brings it back with the database) or set SIGNING_P12.`);
+    throw new StartupError(`The signing certificate (${missing.join(', ')}) is missing, but the database holds invoices signed with it: restore it (npm run restore brings it back with the database) or set SIGNING_P12.`);
   }
 }
 

@@ -45,8 +45,8 @@ function checkKey(key: string): string {
 
 /**
  * Read at each use, so a change of the environment needs no code path of its own. A real
- * gateway needs every setting; without one, development and tests get the sandbox and
- * production gets no card payment at all.
+ * gateway needs every setting; without one, development and tests get the sandbox when they
+ * ask for it (SANDBOX_GATEWAY=1), and otherwise (always in production) no card payment at all.
  */
 export function gatewaySettings(production: boolean, env: NodeJS.ProcessEnv = process.env): Gateway {
   const url = env.REDSYS_URL?.trim();
@@ -55,7 +55,7 @@ export function gatewaySettings(production: boolean, env: NodeJS.ProcessEnv = pr
   const terminal = env.REDSYS_TERMINAL?.trim() || '1';
   if (!/^\d{1,3}$/.test(terminal)) throw new RedsysConfigError('REDSYS_TERMINAL must be a number of up to 3 digits');
   if (!url) {
-    if (production) return { mode: 'off' };
+    if (!sandboxEnabled(production, env)) return { mode: 'off' };
     return {
       mode: 'sandbox', url: SANDBOX_GATEWAY_PATH, currency,
       merchantCode: env.REDSYS_MERCHANT_CODE?.trim() || TEST_MERCHANT.merchantCode,
@@ -77,9 +77,9 @@ export function gatewaySettings(production: boolean, env: NodeJS.ProcessEnv = pr
   return { mode: 'redsys', url, merchantCode, terminal, secretKey: checkKey(secretKey), currency };
 }
 
-/** The built-in sandbox runs only without a real gateway and never in production. */
+/** The built-in sandbox runs only when asked for (SANDBOX_GATEWAY=1), without a real gateway, never in production. */
 export function sandboxEnabled(production: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !production && !env.REDSYS_URL?.trim();
+  return !production && !env.REDSYS_URL?.trim() && env.SANDBOX_GATEWAY === '1';
 }
 
 /** The origin the payment form posts to, for the CSP's form-action; null for the sandbox. */

@@ -129,7 +129,7 @@ export function accountRoutes(): Router {
       await audit(trx, { actorType: 'user', actorId: req.user!.id, action: 'settings.language', targetType: 'user', targetId: req.user!.id, ip: clientIp(req), at: now, details: { language } });
     });
     req.session.lang = language;
-    res.cookie('lang', language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    res.cookie('lang', language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
     req.session.flash = { kind: 'success', key: 'account.language.done' };
     res.redirect(303, '/ajustes');
   });

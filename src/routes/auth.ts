@@ -88,7 +88,7 @@ export function authRoutes(): Router {
       req.session.lastSeenAt = now.getTime();
       req.session.lang = user.language;
       generateCsrfToken(req, true);
-      res.cookie('lang', user.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+      res.cookie('lang', user.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
       return res.redirect(303, returnTo);
     }
     req.session.failedAttempts = failedBefore + 1;
@@ -107,7 +107,7 @@ export function authRoutes(): Router {
     }
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie(res.req.app.locals.sessionCookieName as string, { path: '/' });
-    res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
     res.redirect(303, '/?salida=1');
   });
 

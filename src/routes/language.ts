@@ -16,7 +16,7 @@ export function languageRoutes(): Router {
     const next = safeLocalPath(parsed.success ? parsed.data.next : undefined);
     if (parsed.success && isLanguage(parsed.data.lang)) {
       const lang = parsed.data.lang;
-      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
       req.session.lang = lang;
       // A logged-in user's choice is theirs on every device, and their emails follow it.
       const userId = req.session.userId;

@@ -182,12 +182,15 @@ describe('sandbox bank card check', () => {
 });
 
 describe('Redsys gateway settings and signatures', () => {
-  it('uses the sandbox without REDSYS_URL outside production, and nothing in production', () => {
-    const s = gatewaySettings(false, {});
+  it('uses the sandbox without REDSYS_URL outside production only when asked for, and nothing in production', () => {
+    expect(gatewaySettings(false, {})).to.deep.equal({ mode: 'off' });
+    expect(sandboxEnabled(false, {})).to.equal(false);
+    expect(gatewaySettings(true, { SANDBOX_GATEWAY: '1' })).to.deep.equal({ mode: 'off' });
+    const s = gatewaySettings(false, { SANDBOX_GATEWAY: '1' });
     expect(s).to.include({ mode: 'sandbox', url: '/sandbox/redsys/realizarPago', merchantCode: '999008881', terminal: '1', currency: '978' });
     expect(gatewaySettings(true, {})).to.deep.equal({ mode: 'off' });
-    expect(sandboxEnabled(false, {})).to.equal(true);
-    expect(sandboxEnabled(true, {})).to.equal(false);
+    expect(sandboxEnabled(false, { SANDBOX_GATEWAY: '1' })).to.equal(true);
+    expect(sandboxEnabled(true, { SANDBOX_GATEWAY: '1' })).to.equal(false);
     expect(sandboxEnabled(false, { REDSYS_URL: 'https://sis-t.redsys.es:25443/sis/realizarPago' })).to.equal(false);
   });
 
@@ -205,7 +208,7 @@ describe('Redsys gateway settings and signatures', () => {
   });
 
   it("builds the merchant's signed form with redsys-easy, which the sandbox bank verifies", () => {
-    const s = gatewaySettings(false, {});
+    const s = gatewaySettings(false, { SANDBOX_GATEWAY: '1' });
     if (s.mode === 'off') throw new Error('unreachable');
     const form = redirectForm(s, {
       order: ORDER, amountCents: 4567, description: 'Factura FE0000000001', merchantName: 'Enerlia', language: 'ca',

@@ -33,14 +33,24 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
 async function startApp(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SANDBOX_GATEWAY: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`));
+  // listening is announced once the first start (database, demo data) is done; only then is
+  // the port ours (polling it earlier could reach another process that took the same port)
+  let listening = false;
+  child.stdout!.on('data', (d: Buffer) => {
+    if (d.toString().includes('escuchando en')) listening = true;
+    process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`);
+  });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`  [app] ${d}`));
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}`);
+    if (!listening) {
+      await new Promise((r) => setTimeout(r, 300));
+      continue;
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.ok) return child;
@@ -48,7 +58,7 @@ async function startApp(port: number): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 300));
   }
   child.kill('SIGTERM');
-  throw new Error('The app did not become healthy within 120 s');
+  throw new Error('The app did not become healthy within 600 s');
 }
 
 async function loadScenarios(): Promise<Scenario[]> {

@@ -42,6 +42,8 @@ async function createFreshDatabase(baseUrl: string): Promise<string> {
 }
 
 async function start(): Promise<TestContext> {
+  // the payment tests use the built-in gateway, which is read from the environment at each use
+  process.env.SANDBOX_GATEWAY = '1';
   const baseUrl = process.env.DATABASE_URL;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-test-'));
   removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });

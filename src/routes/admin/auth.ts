@@ -220,7 +220,7 @@ export function adminAuthRoutes(): Router {
     }
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie(res.locals.adminCookieName as string, { path: '/admin' });
-    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
     res.redirect(303, '/admin/acceso?salida=1');
   });
 
@@ -231,7 +231,7 @@ export function adminAuthRoutes(): Router {
     if (!next.startsWith('/admin')) next = '/admin';
     if (parsed.success && isLanguage(parsed.data.lang)) {
       req.session.lang = parsed.data.lang;
-      res.cookie(LANG_COOKIE, parsed.data.lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+      res.cookie(LANG_COOKIE, parsed.data.lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
     }
     res.redirect(303, next);
   });
