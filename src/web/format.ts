@@ -65,9 +65,13 @@ function build(lang: Language): Formatter {
   const kw = grouped(0, 3);
   const pct = grouped(1, 1);
   const numbers = new Map<number, Intl.NumberFormat>();
-  const dayIn = (zone: string) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: zone });
+  const dayIn = (zone: string) => new Intl.DateTimeFormat(locale, {
+    day: '2-digit', month: '2-digit', year: 'numeric', timeZone: zone,
+  });
   const days = { UTC: dayIn('UTC'), [ZONE]: dayIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE });
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE,
+  });
   const monthIn = (zone: string) => new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: zone });
   const months = { UTC: monthIn('UTC'), [ZONE]: monthIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
   const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -55,7 +55,9 @@ export function textField(o: TextFieldOptions = {}) {
     const clean = o.multiline ? v.replace(/\r\n?/g, '\n').trim() : v.replace(/\s+/g, ' ').trim();
     const length = [...clean].length;
     if (!clean) return o.optional ? '' : fail(ctx, { key: o.requiredKey ?? 'errors.required' });
-    if (o.min !== undefined && length < o.min) return fail(ctx, { key: o.tooShortKey ?? 'errors.tooShort', params: { min: o.min } });
+    if (o.min !== undefined && length < o.min) {
+      return fail(ctx, { key: o.tooShortKey ?? 'errors.tooShort', params: { min: o.min } });
+    }
     if (length > max) return fail(ctx, { key: o.tooLongKey ?? 'errors.tooLong', params: { max } });
     return clean;
   });
@@ -73,7 +75,9 @@ export function emailField(o: { optional?: boolean; invalidKey?: string } = {}) 
 /** One of a fixed list of values (radio buttons, selects); anything else is "choose one". */
 export function choiceField<const T extends readonly string[]>(values: T, o: { requiredKey?: string } = {}) {
   return z.unknown().optional().transform((raw, ctx): T[number] => (
-    typeof raw === 'string' && (values as readonly string[]).includes(raw) ? raw : fail(ctx, { key: o.requiredKey ?? 'errors.required' })
+    typeof raw === 'string' && (values as readonly string[]).includes(raw)
+      ? raw
+      : fail(ctx, { key: o.requiredKey ?? 'errors.required' })
   ));
 }
 
@@ -99,7 +103,8 @@ export function keptInput(body: unknown, names: readonly string[], max = 4000): 
  */
 export function parseForm<S extends z.ZodObject>(schema: S, body: unknown, t: TFunction): FormResult<z.output<S>> {
   const names = Object.keys(schema.shape);
-  const form = Object.fromEntries(Object.entries(keptInput(body, names)).map(([k, v]) => [k, v.replace(new RegExp(CONTROL.source, 'gu'), '')]));
+  const controls = new RegExp(CONTROL.source, 'gu');
+  const form = Object.fromEntries(Object.entries(keptInput(body, names)).map(([k, v]) => [k, v.replace(controls, '')]));
   const input = body && typeof body === 'object' ? body : {};
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data, form };

@@ -33,7 +33,8 @@ const itself: CustomerOf = async (_db, id) => id;
  * the acting-for banner for the page.
  */
 export function customerGuard(
-  d: Pick<AppDeps, 'db'> | ((req: Request) => Knex), action: Action, param = 'customerId', customerOf: CustomerOf = itself,
+  d: Pick<AppDeps, 'db'> | ((req: Request) => Knex), action: Action,
+  param = 'customerId', customerOf: CustomerOf = itself,
 ): RequestHandler {
   const dbOf = typeof d === 'function' ? d : () => d.db.knex;
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -82,9 +83,9 @@ export async function setActingForBanner(db: Knex, res: Response, customerId: nu
   const rows = await findCustomersByIds(db, ids);
   const customer = rows.find((r) => r.id === customerId);
   if (!customer) return;
+  const manager = banner.managerCustomerId === null ? undefined : rows.find((r) => r.id === banner.managerCustomerId);
   const value: ActingForBanner = {
-    customerId, name: customer.name, taxId: customer.tax_id, role: banner.role,
-    managerName: banner.managerCustomerId === null ? null : rows.find((r) => r.id === banner.managerCustomerId)?.name ?? null,
+    customerId, name: customer.name, taxId: customer.tax_id, role: banner.role, managerName: manager?.name ?? null,
   };
   res.locals.actingForBanner = value;
 }

@@ -20,11 +20,13 @@ export function classifyError(err: unknown): ErrorView | null {
   if (err instanceof DomainError) return DOMAIN_ERRORS[err.code];
   const e = err as { type?: string; status?: number; code?: string } | null;
   if (!e) return null;
-  if (e.code === 'EBADCSRFTOKEN' || (e.status === 403 && e.code === undefined && /csrf/i.test(String((err as Error).message)))) {
+  const csrfMessage = e.status === 403 && e.code === undefined && /csrf/i.test(String((err as Error).message));
+  if (e.code === 'EBADCSRFTOKEN' || csrfMessage) {
     return { status: 403, key: 'csrf' };
   }
   if (e.type === 'entity.too.large' || e.code === 'LIMIT_FILE_SIZE') return { status: 413, key: 'tooLarge' };
-  if (typeof e.type === 'string' && e.type.startsWith('entity.') || e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+  const unreadable = e.type === 'charset.unsupported' || e.type === 'encoding.unsupported';
+  if ((typeof e.type === 'string' && e.type.startsWith('entity.')) || unreadable) {
     return { status: e.status && e.status < 500 ? e.status : 400, key: 'badRequest' };
   }
   if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) return { status: 400, key: 'badRequest' };
