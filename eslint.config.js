@@ -62,6 +62,7 @@ const LONG_LINES_PENDING = [
   'src/routes/cif-migration.ts', 'src/routes/contacts.ts', 'src/routes/contracts.ts', 'src/routes/external-managers.ts',
   'src/routes/invoices.ts', 'src/routes/language.ts', 'src/routes/recover.ts', 'src/routes/register-invited.ts',
   'src/routes/register.ts', 'src/routes/representative.ts', 'src/routes/health.ts', 'src/routes/gestiones/**',
+  'src/routes/solar.ts',
   'src/routes/admin/auth.ts', 'src/routes/admin/staff.ts', 'src/routes/admin/outbox.ts', 'src/routes/admin/requests.ts',
   'src/routes/admin/reviews.ts', 'src/web/middleware/csrf.ts',
   'src/services/**', 'src/data/**', 'src/domain/**', 'src/adapters/**', 'src/demo/**', 'src/cli/**', 'src/i18n/**',

@@ -16,15 +16,15 @@ export interface Formatter {
   /** "enero de 2027" / "gener del 2027" — a month ('YYYY-MM', 'YYYY-MM-DD' or an instant). */
   month(value: DateInput): string;
   /** 1.234,56 € — from integer cents. */
-  money(cents: number | null | undefined): string;
+  money(cents: number | string | null | undefined): string;
   /** 1.234 kWh (one decimal at most). */
-  kwh(value: number | null | undefined): string;
+  kwh(value: number | string | null | undefined): string;
   /** 3,45 kW (three decimals at most, as contracted powers are written). */
-  kw(value: number | null | undefined): string;
+  kw(value: number | string | null | undefined): string;
   /** 12,5 % — from a percentage value (12.5), not a fraction; one decimal. */
-  percent(value: number | null | undefined): string;
-  /** 1.234,5 — a plain number with at most `maxDecimals` decimals. */
-  number(value: number | null | undefined, maxDecimals?: number): string;
+  percent(value: number | string | null | undefined): string;
+  /** 1.234,5 — a plain number with at most `maxDecimals` decimals (and at least `minDecimals`). */
+  number(value: number | string | null | undefined, maxDecimals?: number, minDecimals?: number): string;
   /** ES 0031 1234 5678 9012 BF — the CUPS in groups of four after the country. */
   cups(value: string | null | undefined): string;
   /** ES91 **** **** **** **** 1332 — only the country, check digits and the last four shown. */
@@ -64,7 +64,7 @@ function build(lang: Language): Formatter {
   const kwh = grouped(0, 1);
   const kw = grouped(0, 3);
   const pct = grouped(1, 1);
-  const numbers = new Map<number, Intl.NumberFormat>();
+  const numbers = new Map<string, Intl.NumberFormat>();
   const dayIn = (zone: string) => new Intl.DateTimeFormat(locale, {
     day: '2-digit', month: '2-digit', year: 'numeric', timeZone: zone,
   });
@@ -74,7 +74,11 @@ function build(lang: Language): Formatter {
   });
   const monthIn = (zone: string) => new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: zone });
   const months = { UTC: monthIn('UTC'), [ZONE]: monthIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
-  const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  // numeric columns arrive from PostgreSQL as strings ('3.450'): read them as numbers
+  const num = (v: number | string | null | undefined): number | null => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  };
 
   return {
     lang,
@@ -91,15 +95,17 @@ function build(lang: Language): Formatter {
       const i = toInstant(value);
       return i ? months[i.zone]!.format(i.date) : EMPTY;
     },
-    money: (cents) => (finite(cents) ? `${money.format(cents / 100)} €` : EMPTY),
-    kwh: (v) => (finite(v) ? `${kwh.format(v)} kWh` : EMPTY),
-    kw: (v) => (finite(v) ? `${kw.format(v)} kW` : EMPTY),
-    percent: (v) => (finite(v) ? `${pct.format(v)}\u00a0%` : EMPTY),
-    number(v, maxDecimals = 2) {
-      if (!finite(v)) return EMPTY;
-      let f = numbers.get(maxDecimals);
-      if (!f) numbers.set(maxDecimals, (f = grouped(0, maxDecimals)));
-      return f.format(v);
+    money: (cents) => { const n = num(cents); return n === null ? EMPTY : `${money.format(n / 100)} €`; },
+    kwh: (v) => { const n = num(v); return n === null ? EMPTY : `${kwh.format(n)} kWh`; },
+    kw: (v) => { const n = num(v); return n === null ? EMPTY : `${kw.format(n)} kW`; },
+    percent: (v) => { const n = num(v); return n === null ? EMPTY : `${pct.format(n)}\u00a0%`; },
+    number(v, maxDecimals = 2, minDecimals = 0) {
+      const n = num(v);
+      if (n === null) return EMPTY;
+      const key = `${minDecimals}:${maxDecimals}`;
+      let f = numbers.get(key);
+      if (!f) numbers.set(key, (f = grouped(minDecimals, Math.max(minDecimals, maxDecimals))));
+      return f.format(n);
     },
     cups(value) {
       if (!value) return EMPTY;
