@@ -64,7 +64,7 @@ const LONG_LINES_PENDING = [
   'src/routes/register.ts', 'src/routes/representative.ts', 'src/routes/health.ts', 'src/routes/gestiones/**',
   'src/routes/solar.ts',
   'src/routes/admin/auth.ts', 'src/routes/admin/staff.ts', 'src/routes/admin/outbox.ts', 'src/routes/admin/requests.ts',
-  'src/routes/admin/reviews.ts', 'src/web/middleware/csrf.ts',
+  'src/routes/admin/reviews.ts', 'src/web/middleware/csrf.ts', 'src/web/middleware/upload-routes.ts',
   'src/services/**', 'src/data/**', 'src/domain/**', 'src/adapters/**', 'src/demo/**', 'src/cli/**', 'src/i18n/**',
   'src/server.ts', 'src/boot.ts', 'src/config.ts', 'src/app.ts', 'test/**', 'bench/**', 'migrations/**', 'knexfile.ts',
 ];
