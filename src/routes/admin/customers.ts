@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
+import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { ADMIN_SEARCH_PAGE_SIZE, classifySearch, parsePage } from '../../domain/admin-search';
 import { SUPPORT_ACTIONS, supportActionApplies, type SupportAction } from '../../domain/admin-support';
-import { checkReason, REASON_MAX, REASON_MIN } from '../../domain/reason';
+import { checkReason, REASON_MAX, REASON_MIN, type ReasonCheck } from '../../domain/reason';
 import { pageWindow } from '../../domain/overview';
 import { DomainError } from '../../domain/errors';
 import { customersOfUser, loadCustomerPage, searchCustomers } from '../../data/admin-customers-repo';
@@ -41,6 +42,48 @@ const RUN: Record<SupportAction, Run> = {
   'cerrar-sesiones': (db, id, _email, ctx) => endUserSessions(db, id, ctx),
   'corregir-email': (db, id, email, ctx) => correctEmail(db, id, email, ctx),
 };
+
+interface ActionForm {
+  form: { reason: string; email: string; identity: boolean };
+  /** In the form's order: email, identity, reason. */
+  errors: Record<string, string>;
+  email: string;
+  reason: ReasonCheck;
+}
+
+/** A support action's form: control characters refused by the fields, then the action's own rules. */
+function readActionForm(req: Request, t: TFunction, action: SupportAction, user: UserRow): ActionForm {
+  const input = parseForm(ACTION_FORM, req.body, t);
+  const identity = checkbox(req, 'identity');
+  const form = { reason: input.form.reason ?? '', email: (input.form.email ?? '').trim(), identity };
+  const errors: Record<string, string> = input.ok ? {} : { ...input.errors };
+  // only the new-email form has an email field to show an error by
+  if (action !== 'corregir-email') delete errors.email;
+  const add = (field: string, key: string, params: Record<string, unknown> = {}) => {
+    errors[field] ??= t(key, params);
+  };
+  // a field refused by the schema (control characters) is already in `errors`; the others still count
+  const typed = (field: 'email' | 'reason') => {
+    if (input.ok) return input.value[field];
+    return input.errors[field] ? '' : (input.form[field] ?? '').trim();
+  };
+  const email = typed('email');
+  if (action === 'corregir-email') {
+    if (!email) add('email', 'errors.required');
+    else if (!validEmail(email)) add('email', 'adminCustomers.errors.email');
+    else if (email.toLowerCase() === user.email.toLowerCase()) add('email', 'adminCustomers.errors.sameEmail');
+    if (!identity) add('identity', 'adminCustomers.errors.identity');
+  }
+  const reason = checkReason(typed('reason'));
+  if (!reason.ok) {
+    const key = reason.code === 'required' ? 'errors.required' : `adminCustomers.errors.reason_${reason.code}`;
+    add('reason', key, { min: REASON_MIN, max: REASON_MAX });
+  }
+  const ordered = Object.fromEntries(
+    ['email', 'identity', 'reason'].filter((f) => errors[f]).map((f) => [f, errors[f]!]),
+  );
+  return { form, errors: ordered, email, reason };
+}
 
 /** Customer search, the customer page and the support actions on its users (issue 7 items 2–3). */
 export function adminCustomerRoutes(d: AppDeps): Router {
@@ -110,41 +153,11 @@ export function adminCustomerRoutes(d: AppDeps): Router {
     });
 
     router.post(`/usuarios/:userId/${action}`, staff, async (req, res) => {
-      const t = res.locals.t;
       const user = await loadUser(req);
       const customerId = await contextCustomer(user.id, (req.body as Record<string, unknown>)?.cliente);
-      const input = parseForm(ACTION_FORM, req.body, t);
-      const identity = checkbox(req, 'identity');
-      const form = { reason: input.form.reason ?? '', email: (input.form.email ?? '').trim(), identity };
-      const errors: Record<string, string> = input.ok ? {} : { ...input.errors };
-      // only the new-email form has an email field to show an error by
-      if (action !== 'corregir-email') delete errors.email;
-      const add = (field: string, key: string, params: Record<string, unknown> = {}) => {
-        errors[field] ??= t(key, params);
-      };
-      // a field refused by the schema (control characters) is already in `errors`; the others still count
-      const typed = (field: 'email' | 'reason') => {
-        if (input.ok) return input.value[field];
-        return input.errors[field] ? '' : (input.form[field] ?? '').trim();
-      };
-      const email = typed('email');
-      if (action === 'corregir-email') {
-        if (!email) add('email', 'errors.required');
-        else if (!validEmail(email)) add('email', 'adminCustomers.errors.email');
-        else if (email.toLowerCase() === user.email.toLowerCase()) add('email', 'adminCustomers.errors.sameEmail');
-        if (!identity) add('identity', 'adminCustomers.errors.identity');
-      }
-      const reason = checkReason(typed('reason'));
-      if (!reason.ok) {
-        const key = reason.code === 'required' ? 'errors.required' : `adminCustomers.errors.reason_${reason.code}`;
-        add('reason', key, { min: REASON_MIN, max: REASON_MAX });
-      }
-      // the form's order: email, identity, reason
-      const ordered = Object.fromEntries(
-        ['email', 'identity', 'reason'].filter((f) => errors[f]).map((f) => [f, errors[f]!]),
-      );
-      if (Object.keys(ordered).length || !reason.ok) {
-        return actionPage(req, res, action, user, customerId, form, ordered, FORM_INVALID);
+      const { form, errors, email, reason } = readActionForm(req, res.locals.t, action, user);
+      if (!reason.ok || Object.keys(errors).length) {
+        return actionPage(req, res, action, user, customerId, form, errors, FORM_INVALID);
       }
 
       const actor = staffActor(req);
