@@ -50,6 +50,7 @@ const PENDING_ROUTE_IMPORTS = [
   'src/routes/admin/outbox.ts', //    ./middleware
   'src/routes/admin/reviews.ts', //   ./middleware, ../document-download
   'src/routes/admin/requests.ts', //  ./middleware, ./reviews
+  'src/routes/admin/promotions.ts', // ./middleware
 ];
 
 /*
@@ -62,7 +63,7 @@ const LONG_LINES_PENDING = [
   'src/routes/cif-migration.ts', 'src/routes/contacts.ts', 'src/routes/contracts.ts', 'src/routes/external-managers.ts',
   'src/routes/invoices.ts', 'src/routes/language.ts', 'src/routes/recover.ts', 'src/routes/register-invited.ts',
   'src/routes/register.ts', 'src/routes/representative.ts', 'src/routes/health.ts', 'src/routes/gestiones/**',
-  'src/routes/solar.ts',
+  'src/routes/solar.ts', 'src/routes/promotions.ts', 'src/routes/admin/promotions.ts',
   'src/routes/admin/auth.ts', 'src/routes/admin/staff.ts', 'src/routes/admin/outbox.ts', 'src/routes/admin/requests.ts',
   'src/routes/admin/reviews.ts', 'src/web/middleware/csrf.ts', 'src/web/middleware/upload-routes.ts',
   'src/services/**', 'src/data/**', 'src/domain/**', 'src/adapters/**', 'src/demo/**', 'src/cli/**', 'src/i18n/**',

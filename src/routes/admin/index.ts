@@ -20,6 +20,7 @@ import { adminOutboxRoutes } from './outbox';
 import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
+import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -69,7 +70,7 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
  * pages. Each area's router is added below.
  */
 export function adminRoutes(d: AppDeps): Router {
-  const { config, db, sessionSecret } = d;
+  const { config, db, sessionSecret, clock } = d;
   const router = Router();
   const cookieName = adminCookieName(config);
   router.use((_req, res, next) => {
@@ -92,6 +93,7 @@ export function adminRoutes(d: AppDeps): Router {
   router.use(adminCustomerRoutes(d));
   router.use(adminReviewRoutes());
   router.use(adminRequestRoutes());
+  router.use(adminPromotionRoutes({ db, clock }));
 
   router.use(adminBillingRoutes(d));
   router.use(adminAuditRoutes(d));
