@@ -58,6 +58,9 @@ const NOT_FORMS: Record<string, string> = {
   'POST /recuperar/pregunta/respuesta': 'the second step of the question recovery, after a known NIF',
   'POST /admin/revision/:requestId/aprobar': 'the approve button (its note is optional)',
   'POST /admin/revision/:requestId/rechazar': 'covered by the review tests: needs a pending review',
+  'POST /ajustes/comunicaciones': 'a yes or no to commercial communications',
+  'POST /admin/promociones/:promotionId': 'the same form and rules as POST /admin/promociones, for an existing promotion',
+  'POST /admin/promociones/:promotionId/estado': 'the publish / withdraw buttons',
 };
 
 /** 'solar': a household with the year of consumption the solar simulator needs. */
@@ -145,6 +148,11 @@ const CASES: Record<string, Case> = {
   'POST /admin/acceso': { who: 'anonymous', page: () => '/admin/acceso', body: { staffId: '', password: 'x' }, field: 'staffId' },
   'POST /admin/acceso/codigo': { who: 'staff-second-step', page: () => '/admin/acceso/codigo', body: { code: '' }, field: 'code' },
   'POST /admin/alta-2fa': { who: 'new-staff-enrolling', page: () => '/admin/alta-2fa', body: { code: '' }, field: 'code' },
+  'POST /admin/promociones': {
+    who: 'staff', page: () => '/admin/promociones/nueva',
+    body: { titleEs: '', titleCa: 'Estudi solar gratuït', bodyEs: '', bodyCa: '', code: '', validFrom: '2026-13-01', validTo: '' },
+    field: 'titleEs', kept: 'Estudi solar gratuït',
+  },
   'POST /admin/facturacion': { who: 'staff', page: () => '/admin/facturacion', body: { period: '2026-13' }, field: 'period', kept: '2026-13' },
   'POST /admin/gestiones/:requestId/estado': {
     who: 'staff', post: (w) => `/admin/gestiones/${w.A.requestId}/estado`, page: (w) => `/admin/gestiones/${w.A.requestId}`, body: { status: 'rechazada', note: '' }, field: 'note',
