@@ -36,8 +36,8 @@ import { contactRoutes } from './routes/contacts';
 import { registerInvitedRoutes } from './routes/register-invited';
 import { externalManagerRoutes } from './routes/external-managers';
 import { adminRoutes } from './routes/admin';
-import { loadUser } from './web/middleware/auth';
-import { retailer } from './services/retailer';
+import { loadUser } from './web/current-user';
+import { retailer } from './domain/retailer';
 import { gatewayFormOrigin } from './adapters/redsys';
 import type { AppDeps } from './deps';
 
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(noStore);
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
-  app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps.clock));
+  app.use('/admin', adminRoutes(deps));
 
   app.use(cookieParser());
   app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, config.pruneSessions));
@@ -107,12 +107,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(csrfLocals);
   app.use(csrfProtection);
-  app.use(loadUser);
+  app.use(loadUser(deps));
   app.use(viewLocals);
 
-  app.use(homeRoutes());
+  app.use(homeRoutes(deps));
   app.use(languageRoutes());
-  app.use(legalRoutes());
+  app.use(legalRoutes(deps));
   app.use(helpRoutes(deps));
   app.use(authRoutes());
   app.use(registerRoutes());
@@ -120,19 +120,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(recoverRoutes());
   app.use(accountRoutes());
   app.use(bulkDownloadRoutes());
-  app.use(dashboardRoutes());
+  app.use(dashboardRoutes(deps));
   app.use(contractRoutes());
   app.use(solarRoutes(deps));
   app.use(promotionRoutes(deps));
   app.use(invoiceRoutes());
-  app.use(requestRoutes());
+  app.use(requestRoutes(deps));
   app.use(gestionesRoutes());
   app.use(representativeRoutes());
   app.use(cifMigrationRoutes());
   app.use(contactRoutes());
   app.use(registerInvitedRoutes());
   app.use(externalManagerRoutes());
-  if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
+  if (config.devMailbox && !config.production) app.use(devMailboxRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -49,3 +49,9 @@ export async function claimOriginal(db: Knex, invoiceId: number, userId: number,
     .update({ original_downloaded_at: now, original_downloaded_by: userId });
   return n === 1;
 }
+
+/** The customer an invoice belongs to (for the access guard). */
+export async function invoiceCustomer(db: Knex, id: number): Promise<number | undefined> {
+  const row = await db('invoices').where({ id }).first('customer_id');
+  return row?.customer_id;
+}

@@ -58,3 +58,9 @@ export async function listRequests(db: Knex, f: RequestFilter): Promise<{ rows: 
   ]);
   return { rows, total: Number(count?.count ?? 0) };
 }
+
+/** The customer a request belongs to (for the access guard). */
+export async function requestCustomer(db: Knex, id: number): Promise<number | undefined> {
+  const row = await db('requests').where({ id }).first('customer_id');
+  return row?.customer_id;
+}

@@ -1,5 +1,6 @@
 import { seedDemoPromotions } from './promotions';
 import crypto from 'node:crypto';
+import { monthInSpain, todayInSpain } from '../domain/time';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -35,12 +36,11 @@ export interface DemoSummary {
   invoices: number;
 }
 
+/** The `count` months before the current one in Spain (late on the last day UTC is already next month). */
 function monthsBack(now: Date, count: number): string[] {
+  const [y, m] = monthInSpain(now).split('-').map(Number) as [number, number];
   const months: string[] = [];
-  for (let i = count; i >= 1; i--) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
-    months.push(d.toISOString().slice(0, 7));
-  }
+  for (let i = count; i >= 1; i--) months.push(new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7));
   return months;
 }
 
@@ -168,7 +168,7 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
   say(`  creando facturas de demostración ${total}/${total}`);
 
   // History: what customers paid, and one direct debit the bank returned.
-  const today = now.toISOString().slice(0, 10);
+  const today = todayInSpain(now);
   await knex('invoices').where('payment_method', 'direct_debit').where('due_date', '<', today)
     .update({ status: 'paid', paid_at: knex.raw('due_date + time \'09:00\'') });
   await knex('invoices').where('payment_method', 'transfer')

@@ -7,8 +7,7 @@ import { canUnlock, type AccountStatus } from './accounts';
 export const SUPPORT_ACTIONS = ['desbloquear', 'reenviar-activacion', 'cerrar-sesiones', 'corregir-email'] as const;
 export type SupportAction = typeof SUPPORT_ACTIONS[number];
 
-export const REASON_MIN = 10;
-export const REASON_MAX = 1000;
+export { REASON_MAX, REASON_MIN, checkReason, type ReasonCheck } from './reason';
 
 export function isSupportAction(v: string): v is SupportAction {
   return (SUPPORT_ACTIONS as readonly string[]).includes(v);
@@ -28,13 +27,3 @@ export function supportActionApplies(action: SupportAction, status: AccountStatu
   }
 }
 
-export type ReasonCheck = { ok: true; value: string } | { ok: false; code: 'required' | 'too_short' | 'too_long' };
-
-/** Whitespace runs count as one space, so "..........   " is not a reason. */
-export function checkReason(raw: string): ReasonCheck {
-  const value = raw.replace(/\s+/g, ' ').trim();
-  if (value === '') return { ok: false, code: 'required' };
-  if (value.length < REASON_MIN) return { ok: false, code: 'too_short' };
-  if (value.length > REASON_MAX) return { ok: false, code: 'too_long' };
-  return { ok: true, value };
-}

@@ -28,3 +28,15 @@ export function csvCell(value: string | number | null | undefined, opts: CsvOpti
 export function csvLine(cells: readonly (string | number | null | undefined)[], opts: CsvOptions = {}): string {
   return `${cells.map((c) => csvCell(c, opts)).join(';')}${CRLF}`;
 }
+
+// Swedish writes dates as ISO 'YYYY-MM-DD HH:MM:SS', which Excel reads as a date and time;
+// one formatter for a whole export (building one per row dominated a large export)
+const SPAIN_DATE_TIME = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Madrid', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+
+/** An instant as a spreadsheet reads a date and time, in Spain's civil time. */
+export function csvDateTime(at: Date): string {
+  return SPAIN_DATE_TIME.format(at);
+}

@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { todayInSpain } from './time';
 
 /** Gestiones: types, the status state machine and references (DESIGN.md §4 rules 12–16). */
 export const REQUEST_TYPES = [
@@ -46,13 +47,25 @@ export function formatReference(year: number, sequence: number): string {
   return `G-${year}-${String(sequence).padStart(6, '0')}`;
 }
 
-/** Complaints are answered within one month (Ley 24/2013 art. 44 and consumer rules). */
+const DAY_MS = 86_400_000;
+
+/**
+ * Complaints are answered within one month (Ley 24/2013 art. 44 and consumer rules), counted
+ * on Spain's calendar: filed at 23:30 UTC on 30 November (1 December in Madrid), the answer is
+ * due on 1 January. The same day of the next month, or its last day when shorter.
+ */
+export function complaintDeadlineDay(createdAt: Date): string {
+  const [y, m, d] = todayInSpain(createdAt).split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d, lastDay))).toISOString().slice(0, 10);
+}
+
+/** The deadline as an instant: the filing time of day, on the deadline's day in Madrid. */
 export function complaintDeadline(createdAt: Date): Date {
-  const d = new Date(createdAt.getTime());
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + 1);
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d;
+  const target = complaintDeadlineDay(createdAt);
+  const days = Math.round((Date.parse(target) - Date.parse(todayInSpain(createdAt))) / DAY_MS);
+  const at = createdAt.getTime() + days * DAY_MS;
+  // a change of summer time in between can move the same UTC time across midnight in Madrid
+  for (const shift of [0, 3_600_000, -3_600_000]) if (todayInSpain(new Date(at + shift)) === target) return new Date(at + shift);
+  return new Date(at);
 }

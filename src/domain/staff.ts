@@ -4,6 +4,7 @@
  * the customers' one (`evaluateLogin`), so both sides lock after the same number of failures.
  */
 import { DEFAULT_LOCKOUT, evaluateLogin, type LockoutPolicy, type LoginChanges } from './accounts';
+import { checkReason as checkReasonOnce, type ReasonProblem } from './reason';
 
 export const STAFF_ROLES = ['agente', 'supervisor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -132,11 +133,11 @@ export function normalizeStaffId(input: string): { ok: true; value: string } | {
   return STAFF_ID.test(v) ? { ok: true, value: v } : { ok: false };
 }
 
-/** A mandatory reason: at least a few words' worth, at most what fits an audit row. */
-export function checkReason(input: string): { ok: true; value: string } | { ok: false; problem: 'required' | 'too_short' | 'too_long' } {
-  const v = input.trim().replace(/\s+/g, ' ');
-  if (!v) return { ok: false, problem: 'required' };
-  if (v.length < 5) return { ok: false, problem: 'too_short' };
-  if (v.length > 500) return { ok: false, problem: 'too_long' };
-  return { ok: true, value: v };
+/**
+ * The admin section's one reason rule (domain/reason.ts), with the result shape the staff pages
+ * read (`problem`). Deprecated: use `checkReason` from domain/reason.
+ */
+export function checkReason(input: string): { ok: true; value: string } | { ok: false; problem: ReasonProblem } {
+  const r = checkReasonOnce(input);
+  return r.ok ? r : { ok: false, problem: r.code };
 }

@@ -1,7 +1,11 @@
 /** Turns the viewer's filter into a query: names become ids, Spanish days become instants. */
 import type { Knex } from 'knex';
 import { auditTimeRange, type AuditFilter } from '../domain/audit-filter';
-import { customerIdByTaxId, staffIdByLogin, userIdByLogin, type AuditQuery } from '../data/audit-search-repo';
+import {
+  customerIdByTaxId, searchAudit, staffIdByLogin, userIdByLogin, type AuditQuery, type AuditRow,
+} from '../data/audit-search-repo';
+import { audit } from '../data/audit-repo';
+import { auditActor, type StaffActor } from '../domain/actor';
 
 export type Resolved = { ok: true; query: AuditQuery } | { ok: false; errors: Partial<Record<'actor' | 'customer', 'unknownStaff' | 'unknownUser' | 'unknownCustomer'>> };
 
@@ -28,4 +32,21 @@ export async function resolveAuditFilter(db: Knex, f: AuditFilter): Promise<Reso
   if (f.actionPrefix) q.actionPrefix = f.actionPrefix;
   if (f.before) q.before = f.before;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, query: q };
+}
+
+/** Who exported what: the log holds personal data, so the export leaves its own row. */
+export async function recordAuditExport(db: Knex, actor: StaffActor, filters: Record<string, string>, now: Date): Promise<void> {
+  await audit(db, { ...auditActor(actor), action: 'audit.exported', at: now, details: { filters } });
+}
+
+/** The rows of a query in keyset batches, newest first: an export of the whole log never sits in memory. */
+export async function* auditBatches(db: Knex, query: AuditQuery, size: number): AsyncGenerator<AuditRow[]> {
+  let q: AuditQuery = { ...query };
+  for (;;) {
+    const rows = await searchAudit(db, q, size);
+    if (rows.length) yield rows;
+    if (rows.length < size) return;
+    const last = rows.at(-1)!;
+    q = { ...q, before: { at: last.at_key, id: last.id } };
+  }
 }

@@ -3,18 +3,14 @@ import type { Config } from '../config';
 import { formatReference, transition, type RequestStatus, type RequestType } from '../domain/requests';
 import { DomainError } from '../domain/errors';
 import type { Access } from '../domain/access';
+import type { UserActor } from '../domain/actor';
 import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
 import { queueMail } from '../adapters/mail/outbox';
 import { translator, isLanguage } from '../i18n';
 
-export interface Actor {
-  userId: number;
-  email: string;
-  firstName: string;
-  language: 'es' | 'ca';
-  ip: string;
-}
+/** The customer-side user acting (the one actor shape lives in domain/actor). */
+export type Actor = UserActor;
 
 export interface NewRequest {
   type: RequestType;

@@ -2,7 +2,6 @@
  * The admin login's steps (password, then code; or password, then enrolment). Routes call
  * these and only translate the outcome into pages; the lockout rule lives in the domain.
  */
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { evaluateStaffCode, evaluateStaffPassword, normalizeStaffId, parseCode, type StaffStepDecision } from '../domain/staff';
@@ -10,7 +9,7 @@ import type { LoginChanges } from '../domain/accounts';
 import { audit } from '../data/audit-repo';
 import { consumeRecoveryCode, destroyStaffSessions, findStaffById, findStaffByStaffId, lockStaffForUpdate, updateStaff, type StaffRow, type StaffUpdate } from '../data/staff-repo';
 import { consumeStaffReset, insertStaffReset, setStaffPassword, staffOfLiveReset } from '../data/staff-password-repo';
-import { hashPassword, verifyPassword } from '../adapters/passwords';
+import { hashPassword, verifyPassword, verifyPasswordOrDummy } from '../adapters/passwords';
 import { hashToken, newToken } from '../adapters/tokens';
 import { queueMail } from '../adapters/mail/outbox';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, verifyTotp } from '../adapters/totp';
@@ -19,8 +18,6 @@ import type { ThrottleRule } from './throttle';
 
 /** Both login steps and enrolment share one per-IP budget. */
 export const ADMIN_LOGIN_THROTTLE: ThrottleRule = { name: 'admin-login', limit: 20, windowMs: 15 * 60_000 };
-
-let dummyHash: Promise<string> | undefined;
 
 function toUpdate(c: LoginChanges | null): StaffUpdate {
   if (!c) return {};
@@ -45,8 +42,7 @@ export async function staffPasswordStep(db: Knex, config: Config, input: { staff
   const id = normalizeStaffId(input.staffId);
   const staff = id.ok ? await findStaffByStaffId(db, id.value) : undefined;
   // Unknown ids cost the same argon2 work, so timing does not tell them apart.
-  dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'), config.argon2);
-  const passwordOk = await verifyPassword(staff ? staff.password_hash : await dummyHash, input.password);
+  const passwordOk = await verifyPasswordOrDummy(staff?.password_hash, input.password, config.argon2);
   const { now, ip } = input;
   return db.transaction(async (trx) => {
     const row = staff ? await lockStaffForUpdate(trx, staff.id) : undefined;

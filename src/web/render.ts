@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
+import { DEFAULT_LANGUAGE, isLanguage } from '../i18n';
+import { formatter } from './format';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
@@ -15,7 +17,8 @@ export interface RenderOptions {
   fragment?: string;
 }
 
-function isFragmentRequest(req: Request): boolean {
+/** An htmx partial swap, not a boosted navigation (which wants the whole page). */
+export function isFragmentRequest(req: Request): boolean {
   return req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true';
 }
 
@@ -23,9 +26,13 @@ function isFragmentRequest(req: Request): boolean {
  * Renders a page inside the layout, or only its fragment for htmx partial swaps;
  * both come from the same partial, so the page works identically without JavaScript.
  */
-export function render(req: Request, res: Response, view: string, data: Record<string, unknown> = {}, opts: RenderOptions = {}): void {
+export function render(
+  req: Request, res: Response, view: string, data: Record<string, unknown> = {}, opts: RenderOptions = {},
+): void {
   const eta = req.app.locals.eta as Eta;
-  const it = { ...res.locals, ...data };
+  const lang = isLanguage(res.locals.lang) ? res.locals.lang : DEFAULT_LANGUAGE;
+  // the formatter follows the language the page is rendered in, even after a switch
+  const it = { ...res.locals, fmt: formatter(lang), ...data };
   res.vary('HX-Request');
   const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
   const html = eta.render(template, it);

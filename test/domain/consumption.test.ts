@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { formatter } from '../../src/web/format';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -348,7 +349,7 @@ describe('consumption: chart partial', () => {
       monthNames: t('consumption.months', { returnObjects: true }) as unknown as string[],
       formatNumber: (n) => new Intl.NumberFormat(locale).format(n),
     });
-    return eta.render('contracts/_consumption-chart', { chart, rows, energy, t, lang, csvUrl });
+    return eta.render('contracts/_consumption-chart', { chart, rows, energy, t, lang, csvUrl, fmt: formatter(lang) });
   }
   const count = (html: string, re: RegExp) => html.match(new RegExp(re.source, 'g'))?.length ?? 0;
   const tbody = (html: string) => /<tbody>([\s\S]*)<\/tbody>/.exec(html)?.[1] ?? '';
@@ -361,7 +362,8 @@ describe('consumption: chart partial', () => {
     expect(html).to.match(/<svg class="consumption-chart" viewBox="0 0 720 300" role="img" aria-labelledby="chart-title chart-desc"/);
     expect(html).to.include('<title id="chart-title">Consumo mensual en kWh</title>');
     expect(html).to.include(
-      '<desc id="chart-desc">Entre dic 2023 y nov 2025 has consumido 2610 kWh; el mes de mayor consumo fue jul 2025, con 200 kWh, '
+      '<desc id="chart-desc">Entre diciembre de 2023 y noviembre de 2025 has consumido 2.610 kWh; el mes de mayor consumo fue julio de 2025, '
+      + 'con 200 kWh, '
       + 'y en los últimos 12 meses has consumido un 17,5\u00a0% más que en los 12 anteriores.</desc>',
     );
   });
@@ -370,7 +372,7 @@ describe('consumption: chart partial', () => {
     expect(count(html, /<g class="bar">\s*<title>/)).to.equal(24);
     expect(count(html, /<rect class="segment segment-P\d"[^>]*><title>/)).to.equal(72);
     expect(html).to.include('fill="#0b5394"').and.include('fill="#3d85c6"').and.include('fill="#9fc5e8"');
-    expect(html).to.include('<title>jul 2025 · P2 llano: 60 kWh</title>');
+    expect(html).to.include('<title>julio de 2025 · P2 llano: 60 kWh</title>');
     expect(count(html, /transform="rotate\(-45 /)).to.equal(24);
     expect(html).to.include('>dic 23</text>');
     expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#0b5394"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);
@@ -402,7 +404,7 @@ describe('consumption: chart partial', () => {
   it('shows missing months as a dash read out as "sin datos", and a minus sign for decreases', () => {
     const gappy = full.filter((m) => m.month !== '2025-03').map((m) => (m.month === '2025-04' ? { ...m, P3: 0 } : m));
     const out = render(gappy, 'electricity');
-    expect(out).to.include('<title>mar 2025: sin datos</title>');
+    expect(out).to.include('<title>marzo de 2025: sin datos</title>');
     expect(out).to.include('<span aria-hidden="true">—</span><span class="visually-hidden">sin datos</span>');
     expect(out).to.include('\u221230,0\u00a0%<span class="visually-hidden"> (descenso)</span>');
     expect(out).to.include('no hay datos suficientes para comparar');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { allowedTransitions, complaintDeadline, formatReference, isFinal, transition, type RequestStatus } from '../../src/domain/requests';
+import { todayInSpain } from '../../src/domain/time';
+import { allowedTransitions, complaintDeadline, complaintDeadlineDay, formatReference, isFinal, transition, type RequestStatus } from '../../src/domain/requests';
 import { DomainError } from '../../src/domain/errors';
 
 describe('request state machine', () => {
@@ -42,4 +43,19 @@ describe('request references and deadlines', () => {
     ['2026-12-15T00:00:00.000Z', '2027-01-15T00:00:00.000Z'],
   ];
   for (const [from, to] of deadlines) it(`complaint filed ${from} is answered by ${to}`, () => expect(complaintDeadline(new Date(from)).toISOString()).to.equal(to));
+  // counted on Madrid's calendar, whatever the UTC date
+  const days: [string, string][] = [
+    ['2026-11-30T23:30:00.000Z', '2027-01-01'],
+    ['2026-11-30T22:30:00.000Z', '2026-12-30'],
+    ['2026-01-31T23:30:00.000Z', '2026-03-01'],
+    ['2026-03-31T21:30:00.000Z', '2026-04-30'],
+    ['2026-09-30T22:30:00.000Z', '2026-11-01'],
+    ['2027-01-03T09:00:00.000Z', '2027-02-03'],
+  ];
+  for (const [from, day] of days) {
+    it(`complaint filed ${from} is due on ${day} in Madrid`, () => {
+      expect(complaintDeadlineDay(new Date(from))).to.equal(day);
+      expect(todayInSpain(complaintDeadline(new Date(from)))).to.equal(day);
+    });
+  }
 });

@@ -104,7 +104,7 @@ describe('domain: staff', () => {
         expect(r.ok ? r.value : null).to.equal(out);
       });
     }
-    const reasons: [string, string][] = [['', 'required'], ['   ', 'required'], ['ok', 'too_short'], ['x'.repeat(501), 'too_long'], ['Llamada del cliente', 'ok']];
+    const reasons: [string, string][] = [['', 'required'], ['   ', 'required'], ['ok', 'too_short'], ['x'.repeat(1001), 'too_long'], ['short one', 'too_short'], ['Llamada del cliente', 'ok']];
     for (const [input, out] of reasons) {
       it(`reason "${input.slice(0, 20)}" → ${out}`, () => {
         const r = checkReason(input);

@@ -28,6 +28,15 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How long to wait for the app to answer /healthz, in seconds (E2E_START_TIMEOUT): a first start
+ * creates the demo data, which takes minutes on a slow or busy machine.
+ */
+function startTimeoutSeconds(raw = process.env.E2E_START_TIMEOUT): number {
+  const n = Number(raw);
+  return raw && Number.isFinite(n) && n > 0 ? n : 600;
+}
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
 
 async function startApp(port: number): Promise<ChildProcess> {
@@ -44,7 +53,8 @@ async function startApp(port: number): Promise<ChildProcess> {
     process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`);
   });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`  [app] ${d}`));
-  const deadline = Date.now() + 600_000;
+  const waitSeconds = startTimeoutSeconds();
+  const deadline = Date.now() + waitSeconds * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}`);
     if (!listening) {
@@ -58,7 +68,7 @@ async function startApp(port: number): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 300));
   }
   child.kill('SIGTERM');
-  throw new Error('The app did not become healthy within 600 s');
+  throw new Error(`The app did not become healthy within ${waitSeconds} s (E2E_START_TIMEOUT)`);
 }
 
 async function loadScenarios(): Promise<Scenario[]> {

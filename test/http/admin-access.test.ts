@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Router } from 'express';
 import { adminRoutes } from '../../src/routes/admin';
+import type { AppDeps } from '../../src/deps';
 import { testContext, type TestContext } from '../support/context';
 import { createCustomer, createHousehold, createUser, linkUser, loginAs, resetThrottles, type Agent } from '../support/factories';
 import { postMultipart, tinyPdf } from '../support/multipart';
@@ -140,7 +141,7 @@ describe('admin: access to every route', () => {
   before(async function () {
     this.timeout(90_000);
     ctx = await testContext();
-    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test', ctx.clock), '/admin');
+    routes = listRoutes(adminRoutes({ ...(ctx.app.locals.deps as AppDeps), sessionSecret: 'access-test' }), '/admin');
     const db = ctx.db.knex;
     const household = await createHousehold(db);
     const other = await createStaff(db, { role: 'agente' });

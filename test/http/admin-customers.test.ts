@@ -234,7 +234,7 @@ describe('admin: customer page', () => {
     const client = await createCustomer(db, { kind: 'community' });
     await db('external_managers').insert({ customer_id: client.id, manager_customer_id: gestoria.id, status: 'active', created_at: ctx.clock.now() });
     const text = pageText((await agent.get(`/admin/clientes/${gestoria.id}`).expect(200)).text);
-    expect(text).to.include('Gestiona 1 clientes').and.include(client.name);
+    expect(text).to.include('Gestiona 1 cliente').and.include(client.name);
   });
 
   it('uses the same number of queries for a big customer as for a small one', async () => {

@@ -97,7 +97,7 @@ describe('complaints (reclamaciones)', () => {
     const text = pageText(res.text);
     for (const label of ['Facturación', 'Lectura o consumo', 'Contratación', 'Calidad del suministro', 'Atención al cliente', 'Otros']) expect(text).to.include(label);
     // filed today (20 November 2026) → answered by 20 December 2026
-    expect(text).to.include('te responderemos como máximo el 20 de diciembre de 2026');
+    expect(text).to.include('te responderemos como máximo el 20/12/2026');
     expect(res.text).to.match(/<fieldset[^>]*>\s*<legend>Motivo de la reclamación<\/legend>/);
     // the text fields come before the file input, so a refused file never loses them
     expect(res.text.indexOf('name="description"')).to.be.lessThan(res.text.indexOf('name="attachments"'));
@@ -146,7 +146,7 @@ describe('complaints (reclamaciones)', () => {
     // the detail page: flash with the deadline, the deadline notice and links to both documents
     const detail = await agent.get(res.headers.location!).expect(200);
     const text = pageText(detail.text);
-    expect(text).to.include(`Hemos registrado tu reclamación con la referencia ${r.reference}. Te responderemos como máximo el 20 de diciembre de 2026.`);
+    expect(text).to.include(`Hemos registrado tu reclamación con la referencia ${r.reference}. Te responderemos como máximo el 20/12/2026.`);
     expect(text).to.include('Te responderemos como máximo el 20/12/2026.');
     expect(detail.text).to.include(`href="/documentos/${docs[0].id}"`);
     expect(detail.text).to.include(`href="/documentos/${docs[1].id}"`);
@@ -308,7 +308,7 @@ describe('complaints (reclamaciones)', () => {
     const form = await agent.get(`/contratos/${h.supply.contractId}/reclamacion`).expect(200);
     expect(form.text).to.include('<html lang="ca">');
     expect(pageText(form.text)).to.include('Enviar una reclamació');
-    expect(pageText(form.text)).to.include('et respondrem com a màxim el 20 de desembre del 2026');
+    expect(pageText(form.text)).to.include('et respondrem com a màxim el 20/12/2026');
     expect(pageText(form.text)).to.include('Qualitat del subministrament');
     const res = await postComplaint(agent, h.supply.contractId, { category: 'billing', description: DESCRIPTION }, [{ name: 'x.pdf', bytes: EXE }]);
     expect(res.status).to.equal(400);

@@ -255,7 +255,7 @@ describe('card payment of invoices (Redsys redirect + sandbox gateway)', () => {
     const { gatewayPage } = await startPayment(p, inv.id);
     const cardPage = await p.agent.post('/sandbox/redsys/realizarPago').type('form').send(hiddenFields(gatewayPage, '/sandbox/redsys/realizarPago')).expect(200);
     const res = await p.agent.post('/sandbox/redsys/pagar').type('form')
-      .send({ ...hiddenFields(cardPage.text, '/sandbox/redsys/pagar'), cardNumber: '4548 8100', expiry: '10/26', cvv: '', action: 'pay' }).expect(400);
+      .send({ ...hiddenFields(cardPage.text, '/sandbox/redsys/pagar'), cardNumber: '4548 8100', expiry: '10/26', cvv: '', action: 'pay' }).expect(422);
     const text = pageText(res.text);
     expect(text).to.include('Escribe el número de la tarjeta');
     expect(text).to.include('La tarjeta está caducada');

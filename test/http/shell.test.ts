@@ -33,7 +33,10 @@ describe('portal shell', () => {
 
   it('refuses a state change without a CSRF token', async () => {
     const { app } = await testContext();
-    const res = await request(app).post('/idioma').type('form').send({ lang: 'ca' }).expect(403);
+    // with the session cookie of a page already seen: without any cookie the page says to allow cookies
+    const agent = request.agent(app);
+    await agent.get('/').expect(200);
+    const res = await agent.post('/idioma').type('form').send({ lang: 'ca' }).expect(403);
     expect(res.text).to.include('El formulario ha caducado');
   });
 

@@ -1,5 +1,5 @@
 import { translator, type Language } from '../../i18n';
-import { retailer } from '../../services/retailer';
+import { retailer } from '../../domain/retailer';
 
 export interface RenderedMail { subject: string; text: string; html: string }
 

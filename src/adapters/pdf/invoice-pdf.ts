@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { InvoiceLine, InvoiceLineKind, InvoiceTotals, TariffPeriod } from '../../domain/billing-types';
-import { retailer } from '../../services/retailer';
+import { retailer } from '../../domain/retailer';
 
 export interface InvoicePdfData {
   number: string;

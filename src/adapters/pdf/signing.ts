@@ -5,7 +5,7 @@ import forge from 'node-forge';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import { retailer } from '../../services/retailer';
+import { retailer } from '../../domain/retailer';
 import { NativeKeySigner } from './cms-signer';
 
 export interface PdfSigner {

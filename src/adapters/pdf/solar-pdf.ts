@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { retailer } from '../../services/retailer';
+import { retailer } from '../../domain/retailer';
 
 /**
  * The simulator's printable summary. It receives everything already translated and formatted

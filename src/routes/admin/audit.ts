@@ -1,47 +1,36 @@
 import { Router, type Request, type Response } from 'express';
-import { audit } from '../../data/audit-repo';
-import { searchAudit, type AuditRow } from '../../data/audit-search-repo';
-import { ACTOR_TYPES, AUDIT_QUERY, auditQueryString, parseAuditFilter, type AuditFilterField } from '../../domain/audit-filter';
-import { CSV_BOM, csvLine } from '../../domain/csv';
+import type { AppDeps } from '../../deps';
+import type { AuditQuery, AuditRow } from '../../data/audit-search-repo';
+import {
+  ACTOR_TYPES, AUDIT_QUERY, auditQueryString, parseAuditFilter, type AuditFilterField,
+} from '../../domain/audit-filter';
+import { CSV_BOM, csvDateTime, csvLine } from '../../domain/csv';
 import { todayInSpain } from '../../domain/time';
-import { resolveAuditFilter } from '../../services/audit-viewer';
-import type { AuditQuery } from '../../data/audit-search-repo';
-import { deps } from '../../web/middleware/auth';
+import { auditBatches, recordAuditExport, resolveAuditFilter } from '../../services/audit-viewer';
+import { searchAudit } from '../../data/audit-search-repo';
+import { downloadHeaders } from '../../web/download';
+import { requireStaff, staffActor } from '../../web/middleware/staff';
+import { FORM_INVALID } from '../../web/forms';
 import { render } from '../../web/render';
-import { requireStaff, staffActor } from './middleware';
 
 // 40 rows keep the page under the 30 KB HTML budget with long details.
 const PAGE = 40;
 const CSV_BATCH = 1000;
 
 const ERROR_KEYS: Record<string, string> = {
-  invalid: 'adminOps.audit.errors.invalid', actor_type_required: 'adminOps.audit.errors.actor_type_required', no_actor_id: 'adminOps.audit.errors.no_actor_id',
-  range: 'adminOps.audit.errors.range', unknownStaff: 'adminOps.audit.errors.unknownStaff', unknownUser: 'adminOps.audit.errors.unknownUser', unknownCustomer: 'adminOps.audit.errors.unknownCustomer',
+  invalid: 'adminOps.audit.errors.invalid',
+  actor_type_required: 'adminOps.audit.errors.actor_type_required',
+  no_actor_id: 'adminOps.audit.errors.no_actor_id',
+  range: 'adminOps.audit.errors.range',
+  unknownStaff: 'adminOps.audit.errors.unknownStaff',
+  unknownUser: 'adminOps.audit.errors.unknownUser',
+  unknownCustomer: 'adminOps.audit.errors.unknownCustomer',
 };
 
 function fieldMessage(field: AuditFilterField, code: string): string {
   if (code === 'invalid' && (field === 'from' || field === 'to')) return 'adminOps.audit.errors.dateInvalid';
   if (code === 'invalid' && field === 'action') return 'adminOps.audit.errors.actionInvalid';
   return ERROR_KEYS[code] ?? 'adminOps.audit.errors.invalid';
-}
-
-/**
- * Parsed and resolved, or the translated field errors (the form shows them with status 422),
- * keyed by the query-string names the form's fields carry.
- */
-async function readFilter(req: Request, res: Response) {
-  const parsed = parseAuditFilter(req.query as Record<string, unknown>);
-  const errors: Record<string, string> = {};
-  const add = (field: AuditFilterField, code: string) => { errors[AUDIT_QUERY[field]] = res.locals.t(fieldMessage(field, code)); };
-  for (const [f, code] of Object.entries(parsed.errors)) add(f as AuditFilterField, code);
-  let query: AuditQuery | null = null;
-  if (!Object.keys(errors).length) {
-    const resolved = await resolveAuditFilter(deps(req).db.knex, parsed.filter);
-    if (resolved.ok) query = resolved.query;
-    else for (const [f, code] of Object.entries(resolved.errors)) add(f as AuditFilterField, code);
-  }
-  const form = Object.fromEntries(Object.entries(parsed.form).map(([k, v]) => [AUDIT_QUERY[k as AuditFilterField], v]));
-  return { parsed, form, errors, query };
 }
 
 /** Who did it, as people read it: a login where there is one. */
@@ -64,33 +53,61 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-// Swedish writes dates as ISO 'YYYY-MM-DD HH:MM:SS', which Excel reads as a date and time;
-// one formatter for the whole export (building one per row dominated a large export)
-const SPAIN_DATE_TIME = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Madrid', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-});
+const CSV_HEADS = [
+  'at', 'actorType', 'actorId', 'actor', 'customerId', 'taxId', 'customer', 'action', 'targetType', 'targetId',
+  'ip', 'details',
+];
 
-function csvTime(at: Date): string {
-  return SPAIN_DATE_TIME.format(at);
+function csvRow(r: AuditRow): string {
+  return csvLine([
+    csvDateTime(r.at), r.actor_type, r.actor_id, actorLabel(r), r.customer_id, r.customer_tax_id, r.customer_name,
+    r.action, r.target_type, r.target_id, r.ip, r.details === null ? '' : JSON.stringify(r.details),
+  ]);
 }
 
 /** Audit log viewer and export (issue 7 item 7), for any staff member. */
-export function adminAuditRoutes(): Router {
+export function adminAuditRoutes(d: AppDeps): Router {
   const router = Router();
+  const db = d.db.knex;
+
+  /**
+   * Parsed and resolved, or the translated field errors (the form shows them with status 422),
+   * keyed by the query-string names the form's fields carry.
+   */
+  async function readFilter(req: Request, res: Response) {
+    const parsed = parseAuditFilter(req.query as Record<string, unknown>);
+    const errors: Record<string, string> = {};
+    const add = (field: AuditFilterField, code: string) => {
+      errors[AUDIT_QUERY[field]] = res.locals.t(fieldMessage(field, code));
+    };
+    for (const [f, code] of Object.entries(parsed.errors)) add(f as AuditFilterField, code);
+    let query: AuditQuery | null = null;
+    if (!Object.keys(errors).length) {
+      const resolved = await resolveAuditFilter(db, parsed.filter);
+      if (resolved.ok) query = resolved.query;
+      else for (const [f, code] of Object.entries(resolved.errors)) add(f as AuditFilterField, code);
+    }
+    const form = Object.fromEntries(
+      Object.entries(parsed.form).map(([k, v]) => [AUDIT_QUERY[k as AuditFilterField], v]),
+    );
+    return { parsed, form, errors, query };
+  }
 
   router.get('/auditoria', requireStaff(), async (req, res) => {
     const { parsed, form, errors, query } = await readFilter(req, res);
-    const rows = query ? await searchAudit(deps(req).db.knex, query, PAGE + 1) : [];
+    const rows = query ? await searchAudit(db, query, PAGE + 1) : [];
     const more = rows.length > PAGE;
     const page = rows.slice(0, PAGE);
     const last = page.at(-1);
     render(req, res, 'admin/audit/index', {
       title: res.locals.t('adminOps.audit.title'), form, errors, rows: page, actorTypes: ACTOR_TYPES,
-      nextHref: more && last ? `/admin/auditoria${auditQueryString(parsed.form, { at: last.at_key, id: last.id })}` : null,
+      nextHref: more && last
+        ? `/admin/auditoria${auditQueryString(parsed.form, { at: last.at_key, id: last.id })}`
+        : null,
       firstHref: parsed.filter.before ? `/admin/auditoria${auditQueryString(parsed.form)}` : null,
       csvHref: `/admin/auditoria.csv${auditQueryString(parsed.form)}`,
       actorLabel,
-    }, { status: Object.keys(errors).length ? 422 : 200, fragment: 'admin/audit/_results' });
+    }, { status: Object.keys(errors).length ? FORM_INVALID : 200, fragment: 'admin/audit/_results' });
   });
 
   // Streamed in keyset batches: an export of the whole log never sits in memory.
@@ -98,33 +115,21 @@ export function adminAuditRoutes(): Router {
     const { parsed, form, errors, query } = await readFilter(req, res);
     if (!query) {
       return render(req, res, 'admin/audit/index', {
-        title: res.locals.t('adminOps.audit.title'), form, errors, rows: [], actorTypes: ACTOR_TYPES, nextHref: null, firstHref: null,
+        title: res.locals.t('adminOps.audit.title'), form, errors, rows: [], actorTypes: ACTOR_TYPES,
+        nextHref: null, firstHref: null,
         csvHref: `/admin/auditoria.csv${auditQueryString(parsed.form)}`, actorLabel,
-      }, { status: 422 });
+      }, { status: FORM_INVALID });
     }
-    const { db, clock } = deps(req);
     const t = res.locals.t;
-    const actor = staffActor(req);
-    // who exported what: the log holds personal data
-    await audit(db.knex, { ...actor, action: 'audit.exported', at: clock.now(), details: { filters: Object.fromEntries(Object.entries(parsed.form).filter(([, v]) => v)) } });
-    res.set({
-      'Content-Disposition': `attachment; filename="auditoria-${todayInSpain(clock.now())}.csv"`,
-      'Cache-Control': 'no-store',
-    }).type('text/csv; charset=utf-8');
-    const heads = ['at', 'actorType', 'actorId', 'actor', 'customerId', 'taxId', 'customer', 'action', 'targetType', 'targetId', 'ip', 'details'];
-    res.write(CSV_BOM + csvLine(heads.map((h) => t(`adminOps.audit.csvHead.${h}`))));
-    let q: AuditQuery = { ...query };
-    for (;;) {
-      const rows = await searchAudit(db.knex, q, CSV_BATCH);
-      let chunk = '';
-      for (const r of rows) {
-        chunk += csvLine([csvTime(r.at), r.actor_type, r.actor_id, actorLabel(r), r.customer_id, r.customer_tax_id, r.customer_name, r.action,
-          r.target_type, r.target_id, r.ip, r.details === null ? '' : JSON.stringify(r.details)]);
-      }
-      if (chunk && !res.write(chunk)) await drained(res);
-      if (rows.length < CSV_BATCH || res.destroyed) break;
-      const last = rows.at(-1)!;
-      q = { ...q, before: { at: last.at_key, id: last.id } };
+    const now = d.clock.now();
+    const filters = Object.fromEntries(Object.entries(parsed.form).filter(([, v]) => v)) as Record<string, string>;
+    await recordAuditExport(db, staffActor(req), filters, now);
+    downloadHeaders(res, { fileName: `auditoria-${todayInSpain(now)}.csv`, type: 'text/csv; charset=utf-8' });
+    res.write(CSV_BOM + csvLine(CSV_HEADS.map((h) => t(`adminOps.audit.csvHead.${h}`))));
+    for await (const rows of auditBatches(db, query, CSV_BATCH)) {
+      const chunk = rows.map(csvRow).join('');
+      if (!res.write(chunk)) await drained(res);
+      if (res.destroyed) break;
     }
     res.end();
   });

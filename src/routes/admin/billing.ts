@@ -1,27 +1,18 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../deps';
 import { earliestConsumptionMonth, findRun, listRuns, type BillingRunRow } from '../../data/billing-runs-repo';
-import { todayInSpain } from '../../domain/time';
+import { monthInSpain } from '../../domain/time';
 import { parseBillingPeriod, previousMonth, runProgress } from '../../domain/billing-runs';
 import { DomainError } from '../../domain/errors';
 import { liveProgress, runnerDeps, startBillingRun } from '../../services/billing-runs';
-import { deps } from '../../web/middleware/auth';
-import { formFields } from '../../web/forms';
+import { FORM_INVALID, parseForm, textField } from '../../web/forms';
+import { requireStaff, staffActor } from '../../web/middleware/staff';
 import { render } from '../../web/render';
-import { requireStaff, staffActor } from './middleware';
 
 const HISTORY = 30;
 
-function currentMonth(req: Request): string {
-  return todayInSpain(deps(req).clock.now()).slice(0, 7);
-}
-
-async function listPage(req: Request, res: Response, form: { period: string }, errors: Record<string, string>, status = 200, runningId: number | null = null): Promise<void> {
-  const runs = await listRuns(deps(req).db.knex, HISTORY);
-  render(req, res, 'admin/billing/index', {
-    title: res.locals.t('adminOps.billing.title'), runs, form, errors, example: previousMonth(currentMonth(req)),
-    canStart: req.staff!.role === 'supervisor', runningHref: runningId ? `/admin/facturacion/${runningId}` : null,
-  }, { status });
-}
+const RUN_FORM = z.object({ period: textField({ max: 100, requiredKey: 'adminOps.billing.errors.required' }) });
 
 /** The row with this process's live counts over it (the embedded database holds writes back). */
 function withLiveCounts(run: BillingRunRow): BillingRunRow {
@@ -31,28 +22,44 @@ function withLiveCounts(run: BillingRunRow): BillingRunRow {
 }
 
 /** Billing runs from the admin section (issue 7 item 6): any staff reads, supervisors start. */
-export function adminBillingRoutes(): Router {
+export function adminBillingRoutes(d: AppDeps): Router {
   const router = Router();
+  const currentMonth = () => monthInSpain(d.clock.now());
+
+  async function listPage(
+    req: Request, res: Response, form: { period: string }, errors: Record<string, string>,
+    status = 200, runningId: number | null = null,
+  ): Promise<void> {
+    const runs = await listRuns(d.db.knex, HISTORY);
+    render(req, res, 'admin/billing/index', {
+      title: res.locals.t('adminOps.billing.title'), runs, form, errors, example: previousMonth(currentMonth()),
+      canStart: req.staff!.role === 'supervisor', runningHref: runningId ? `/admin/facturacion/${runningId}` : null,
+    }, { status });
+  }
 
   router.get('/facturacion', requireStaff(), async (req, res) => {
-    await listPage(req, res, { period: previousMonth(currentMonth(req)) }, {});
+    await listPage(req, res, { period: previousMonth(currentMonth()) }, {});
   });
 
   router.post('/facturacion', requireStaff('supervisor'), async (req, res) => {
     const t = res.locals.t;
-    const form = formFields(req, ['period'] as const);
-    const now = currentMonth(req);
-    const earliest = await earliestConsumptionMonth(deps(req).db.knex);
-    const parsed = parseBillingPeriod(form.period, { currentMonth: now, earliestMonth: earliest });
+    const input = parseForm(RUN_FORM, req.body, t);
+    const form = { period: input.form.period ?? '' };
+    if (!input.ok) return listPage(req, res, form, input.errors, FORM_INVALID);
+    const now = currentMonth();
+    const earliest = await earliestConsumptionMonth(d.db.knex);
+    const parsed = parseBillingPeriod(input.value.period, { currentMonth: now, earliestMonth: earliest });
     if (!parsed.ok) {
-      const message = t(`adminOps.billing.errors.${parsed.error}`, { example: previousMonth(now), last: previousMonth(now), earliest: earliest ?? '' });
-      return listPage(req, res, form, { period: message }, 422);
+      const last = previousMonth(now);
+      const message = t(`adminOps.billing.errors.${parsed.error}`, { example: last, last, earliest: earliest ?? '' });
+      return listPage(req, res, form, { period: message }, FORM_INVALID);
     }
     const actor = staffActor(req);
-    const started = await startBillingRun(runnerDeps(deps(req)), parsed.period, { staffId: actor.actorId, ip: actor.ip });
+    const started = await startBillingRun(runnerDeps(d), parsed.period, { staffId: actor.staffId, ip: actor.ip });
     if (!started.ok) {
       // the running run is one click away from the message
-      return listPage(req, res, form, { period: t('adminOps.billing.errors.running', { period: parsed.period }) }, 409, started.runId);
+      const running = t('adminOps.billing.errors.running', { period: parsed.period });
+      return listPage(req, res, form, { period: running }, 409, started.runId);
     }
     res.redirect(303, `/admin/facturacion/${started.runId}`);
   });
@@ -60,7 +67,7 @@ export function adminBillingRoutes(): Router {
   router.get('/facturacion/:runId', requireStaff(), async (req, res) => {
     const id = Number(req.params.runId);
     if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found');
-    const row = await findRun(deps(req).db.knex, id);
+    const row = await findRun(d.db.knex, id);
     if (!row) throw new DomainError('not_found');
     const run = withLiveCounts(row);
     const progress = runProgress(run);
@@ -73,4 +80,3 @@ export function adminBillingRoutes(): Router {
 
   return router;
 }
-

@@ -1,8 +1,8 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
+import type { AppDeps } from '../../deps';
 import type { Config } from '../../config';
 import type { Database } from '../../data/db';
-import type { Clock } from '../../domain/clock';
 import { ADMIN_ABSOLUTE_HOURS } from '../../domain/staff';
 import { languageMiddleware } from '../../web/middleware/language';
 import { pgSession } from '../../web/middleware/session';
@@ -10,7 +10,7 @@ import { csrfLocals, csrfProtection } from '../../web/middleware/csrf';
 import { classifyError } from '../../web/middleware/errors';
 import { ensureLocals } from '../../web/middleware/locals';
 import { render } from '../../web/render';
-import { loadStaff } from './middleware';
+import { loadStaff } from '../../web/middleware/staff';
 import { adminAuthRoutes } from './auth';
 import { adminStaffRoutes } from './staff';
 import { adminHomeRoutes } from './home';
@@ -29,7 +29,8 @@ export function adminCookieName(config: Config): string {
 
 function adminSession(config: Config, db: Database, secret: string): RequestHandler {
   return pgSession({
-    pool: db.sessionPool, table: 'staff_sessions', cookieName: adminCookieName(config), secret, ttlSeconds: ADMIN_ABSOLUTE_HOURS * 3600,
+    pool: db.sessionPool, table: 'staff_sessions', cookieName: adminCookieName(config), secret,
+    ttlSeconds: ADMIN_ABSOLUTE_HOURS * 3600,
     prune: config.pruneSessions, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
   });
 }
@@ -47,7 +48,8 @@ const adminLocals: RequestHandler = (req, res, next) => {
 
 const adminNotFound: RequestHandler = (req, res) => {
   ensureLocals(req, res);
-  render(req, res, 'admin/error', { errorKey: 'notFound', title: res.locals.t('errors.notFound.title') }, { status: 404 });
+  const title = res.locals.t('errors.notFound.title');
+  render(req, res, 'admin/error', { errorKey: 'notFound', title }, { status: 404 });
 };
 
 const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
@@ -58,7 +60,8 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   ensureLocals(req, res);
-  render(req, res, 'admin/error', { errorKey: known.key, title: res.locals.t(`errors.${known.key}.title`) }, { status: known.status });
+  const title = res.locals.t(`errors.${known.key}.title`);
+  render(req, res, 'admin/error', { errorKey: known.key, title }, { status: known.status });
 };
 
 /**
@@ -66,7 +69,8 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
  * cookie (path /admin), its own session table, so neither kind of session opens the other's
  * pages. Each area's router is added below.
  */
-export function adminRoutes(config: Config, db: Database, sessionSecret: string, clock: Clock): Router {
+export function adminRoutes(d: AppDeps): Router {
+  const { config, db, sessionSecret, clock } = d;
   const router = Router();
   const cookieName = adminCookieName(config);
   router.use((_req, res, next) => {
@@ -80,19 +84,19 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(express.json({ limit: config.bodyLimit }));
   router.use(csrfLocals);
   router.use(csrfProtection);
-  router.use(loadStaff);
+  router.use(loadStaff(d));
   router.use(adminLocals);
 
   router.use(adminAuthRoutes());
-  router.use(adminHomeRoutes());
+  router.use(adminHomeRoutes(d));
   router.use(adminStaffRoutes());
-  router.use(adminCustomerRoutes());
+  router.use(adminCustomerRoutes(d));
   router.use(adminReviewRoutes());
   router.use(adminRequestRoutes());
   router.use(adminPromotionRoutes({ db, clock }));
 
-  router.use(adminBillingRoutes());
-  router.use(adminAuditRoutes());
+  router.use(adminBillingRoutes(d));
+  router.use(adminAuditRoutes(d));
   router.use(adminOutboxRoutes());
 
   router.use(adminNotFound);

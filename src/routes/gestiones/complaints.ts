@@ -18,13 +18,16 @@ import { contractGuard, loadGuardedContract } from '../../web/middleware/guards'
 import { clientIp, formFields } from '../../web/forms';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
+import { formatter } from '../../web/format';
+import type { Language } from '../../i18n';
 import { sendDocument } from '../document-download';
 
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 3 };
 const FIELDS = ['category', 'description'] as const;
 
-function formatDay(d: Date, lang: string): string {
-  return d.toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' });
+// one date format for the whole portal (web/format): the form, the flash and the detail agree
+function formatDay(d: Date, lang: Language): string {
+  return formatter(lang).date(d);
 }
 
 

@@ -17,7 +17,9 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorView> = {
 
 // The database cannot be reached or is restarting (connection refused or cut, admin shutdown,
 // crash recovery, pool timeout): the request may succeed in a moment.
-const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DB_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006',
+]);
 
 function databaseProblem(e: { code?: string; name?: string; message?: string }): 'diskFull' | 'unavailable' | null {
   if (e.code === '53100' || /No space left on device/i.test(e.message ?? '')) return 'diskFull';
@@ -35,12 +37,14 @@ export function classifyError(err: unknown): ErrorView | null {
   if (!e) return null;
   const db = databaseProblem(e as { code?: string; name?: string; message?: string });
   if (db) return { status: 503, key: db };
-  if (e.code === 'EBADCSRFTOKEN' || (e.status === 403 && e.code === undefined && /csrf/i.test(String((err as Error).message)))) {
+  const csrfMessage = e.status === 403 && e.code === undefined && /csrf/i.test(String((err as Error).message));
+  if (e.code === 'EBADCSRFTOKEN' || csrfMessage) {
     return { status: 403, key: 'csrf' };
   }
   if (e.type === 'entity.too.large' || e.code === 'LIMIT_FILE_SIZE') return { status: 413, key: 'tooLarge' };
   if (e.code === 'EMULTIPART') return { status: 415, key: 'unsupportedMedia' };
-  if (typeof e.type === 'string' && e.type.startsWith('entity.') || e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+  const unreadable = e.type === 'charset.unsupported' || e.type === 'encoding.unsupported';
+  if ((typeof e.type === 'string' && e.type.startsWith('entity.')) || unreadable) {
     return { status: e.status && e.status < 500 ? e.status : 400, key: 'badRequest' };
   }
   if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) return { status: 400, key: 'badRequest' };

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { translator, DEFAULT_LANGUAGE } from '../../i18n';
+import { formatter } from '../format';
 
 /** Values every template may use. */
 export const viewLocals: RequestHandler = (req, res, next) => {
@@ -16,6 +17,7 @@ export const viewLocals: RequestHandler = (req, res, next) => {
 export function ensureLocals(req: Request, res: Response): void {
   res.locals.lang ??= DEFAULT_LANGUAGE;
   res.locals.t ??= translator(res.locals.lang);
+  res.locals.fmt ??= formatter(res.locals.lang);
   res.locals.csrfToken ??= () => '';
   res.locals.currentPath ??= req.originalUrl;
   res.locals.retailer ??= req.app.locals.retailer;

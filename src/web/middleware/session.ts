@@ -44,7 +44,8 @@ export function pgSession(o: PgSessionOptions): RequestHandler {
 
 export function sessionMiddleware(config: Config, pool: pg.Pool, secret: string, pruneStore: boolean): RequestHandler {
   return pgSession({
-    pool, table: 'sessions', cookieName: sessionCookieName(config), secret, ttlSeconds: config.sessionAbsoluteHours * 3600, prune: pruneStore,
+    pool, table: 'sessions', cookieName: sessionCookieName(config), secret,
+    ttlSeconds: config.sessionAbsoluteHours * 3600, prune: pruneStore,
     cookie: { path: '/', sameSite: 'lax', secure: config.production },
   });
 }

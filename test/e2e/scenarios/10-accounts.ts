@@ -11,6 +11,7 @@
  * Session expiry (15 min idle, 8 h absolute) cannot be waited for in a browser: it is proven
  * with the test clock in test/http/accounts-session.test.ts.
  */
+import { monthInSpain, todayInSpain } from '../../../src/domain/time';
 import { buildDemoPlan, type DemoCustomer } from '../../../src/demo/plan';
 import { draftInvoice } from '../../../src/domain/invoicing';
 import { ibanLast4 } from '../../../src/domain/ids';
@@ -24,8 +25,9 @@ const SUBJECT = {
 
 /** The same 24 months the demo seed bills (identifiers do not depend on them; totals do). */
 function demoMonths(now: Date): string[] {
+  const [y, m] = monthInSpain(now).split('-').map(Number) as [number, number];
   const months: string[] = [];
-  for (let i = 24; i >= 1; i--) months.push(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
+  for (let i = 24; i >= 1; i--) months.push(new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7));
   return months;
 }
 
@@ -46,7 +48,8 @@ function customer(name: string): DemoCustomer {
  */
 function newestPaidInvoiceTotal(c: DemoCustomer): string {
   const supply = c.accounts[0]!.supplies[0]!;
-  const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 45 * 86_400_000).toISOString().slice(0, 10);
+  // the seed's rule, on Spain's calendar: transfers due more than 45 days ago are paid
+  const cutoff = new Date(Date.parse(todayInSpain(now)) - 45 * 86_400_000).toISOString().slice(0, 10);
   const drafts = supply.monthly.map((m) => draftInvoice({
     contractId: 0, customerId: 0, energy: supply.energy, productCode: supply.productCode, powerKw: supply.powerKw,
     eBilling: supply.eBilling, directDebit: false, paymentDay: c.accounts[0]!.paymentDay ?? null, consumption: { P1: m.P1, P2: m.P2, P3: m.P3 },

@@ -29,7 +29,7 @@ export const scenarios: Scenario[] = [
       await page.waitForLoadState('load');
       await h.audit('complaint form');
       expect(await page.textContent('h1')).to.contain('Enviar una reclamación');
-      expect(await page.textContent('#complaint-deadline')).to.match(/te responderemos como máximo el \d{1,2} de \w+ de \d{4}/);
+      expect(await page.textContent('#complaint-deadline')).to.match(/te responderemos como máximo el \d{2}\/\d{2}\/\d{4} /);
 
       // first a description that is too short: the error is next to the field, the category kept
       await page.check('label:has-text("Facturación")');
