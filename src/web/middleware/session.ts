@@ -1,6 +1,6 @@
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import type { Config } from '../../config';
 
@@ -30,7 +30,7 @@ export function pgSession(o: PgSessionOptions): RequestHandler {
     ttl: o.ttlSeconds,
     pruneSessionInterval: o.prune ? 15 * 60 : false,
   });
-  return session({
+  const sessions = session({
     name: o.cookieName,
     secret: o.secret,
     store,
@@ -40,7 +40,36 @@ export function pgSession(o: PgSessionOptions): RequestHandler {
     unset: 'destroy',
     cookie: { httpOnly: true, ...o.cookie },
   });
+  return (req, res, next) => sessions(req, res, (err?: unknown) => {
+    if (err) next(err);
+    else saveBeforeRedirect(req, res, next);
+  });
 }
+
+function isRedirect(res: Response): boolean {
+  if (res.statusCode >= 300 && res.statusCode < 400) return true;
+  return res.hasHeader('HX-Redirect') || res.hasHeader('HX-Location');
+}
+
+/**
+ * express-session saves a changed session while the response is already going out: it writes
+ * the headers first and holds back only the last byte. A browser follows a 303 (or htmx an
+ * HX-Redirect) as soon as it reads the headers, so the next page could be asked for before the
+ * login, the flash message or the next step was stored, and land logged out. A redirect
+ * therefore waits for the save; other answers are left as they are.
+ */
+const saveBeforeRedirect: RequestHandler = (req, res, next) => {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (!req.session || res.headersSent || !isRedirect(res)) return end(...args);
+    req.session.save((err) => {
+      if (err) req.log?.error({ err }, 'session not saved before a redirect');
+      end(...args);
+    });
+    return res;
+  }) as Response['end'];
+  next();
+};
 
 export function sessionMiddleware(config: Config, pool: pg.Pool, secret: string, pruneStore: boolean): RequestHandler {
   return pgSession({
