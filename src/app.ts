@@ -32,6 +32,7 @@ import { contactRoutes } from './routes/contacts';
 import { registerInvitedRoutes } from './routes/register-invited';
 import { externalManagerRoutes } from './routes/external-managers';
 import { adminRoutes } from './routes/admin';
+import { certificateLoginRoutes } from './routes/certificate-login';
 import { loadUser } from './web/middleware/auth';
 import { retailer } from './services/retailer';
 import { gatewayFormOrigin } from './adapters/redsys';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(registerRoutes());
   app.use(activationRoutes());
   app.use(recoverRoutes());
+  app.use(certificateLoginRoutes(deps));
   app.use(accountRoutes());
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
