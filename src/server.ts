@@ -6,6 +6,7 @@ import { boot } from './boot';
 import { systemClock } from './adapters/clock';
 import { createLogger } from './adapters/logger';
 import { DEMO_ACCOUNTS } from './demo/accounts';
+import { startCertificateLogin } from './cert-login-start';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const certLogin = await startCertificateLogin(booted.app, config, logger, systemClock.now());
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
   const lines = [
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.login.padEnd(10)} ${a.password.padEnd(20)} ${a.who}`);
   }
   if (config.devMailbox) lines.push('', `  Buzón de desarrollo: http://localhost:${port}/dev/buzon`);
+  lines.push(...certLogin.banner);
   console.log(lines.join('\n') + '\n');
 
   const sockets = new Set<Socket>();
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     for (const s of sockets) s.end();
+    await certLogin.close();
     await booted.close();
     console.log('  Cerrado correctamente.');
     process.exit(0);

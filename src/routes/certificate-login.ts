@@ -78,15 +78,15 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
 
   // The address the login link leads to: the listener's handshake (or the proxy's) asked for the certificate.
   router.get(`${PREFIX}/entrar`, async (req, res) => {
-    let leaf: Buffer | null = null;
-    let chain: Buffer[] = [];
+    let presented: { leaf: Buffer | null; chain: Buffer[] };
     if (viaCertListener(req)) {
-      ({ leaf, chain } = presentedCertificate(req));
+      presented = presentedCertificate(req);
     } else if (cl.header) {
-      leaf = fromTrustedProxy(req) ? certificateFromHeader(req.get(cl.header)) : null;
+      presented = { leaf: fromTrustedProxy(req) ? certificateFromHeader(req.get(cl.header)) : null, chain: [] };
     } else {
       return render(req, res, 'cert-login/help', { title: res.locals.t('certLogin.help.title'), entryUrl: cl.entryUrl }, { status: 404 });
     }
+    const { leaf, chain } = presented;
     const store = trustStore();
     if (!store) return refusedPage(req, res, 'unavailable', null, 503);
     const c = ctx(req);
