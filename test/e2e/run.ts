@@ -29,9 +29,14 @@ function freePort(): Promise<number> {
 
 async function startApp(port: number): Promise<ChildProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
+  // the certificate-login scenario finds the listener and the development certificates here
+  process.env.E2E_DATA_DIR = dataDir;
+  let certPort = await freePort();
+  while (certPort === port) certPort = await freePort();
+  process.env.E2E_CERT_LOGIN_PORT = String(certPort);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '', CERT_LOGIN_PORT: process.env.E2E_CERT_LOGIN_PORT },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`));
