@@ -15,6 +15,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('last_name', 150);
     t.string('issuer', 300).notNullable();
     t.string('serial', 80).notNullable();
+    // binds the ticket to the browser that started the login (its session holds the state)
+    t.string('state_hash', 64).notNullable();
     t.timestamp('expires_at', { useTz: true }).notNullable();
     t.timestamp('used_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable();

@@ -9,6 +9,7 @@ export interface CertificateTicketRow {
   last_name: string | null;
   issuer: string;
   serial: string;
+  state_hash: string;
   expires_at: Date;
   used_at: Date | null;
 }
@@ -21,6 +22,7 @@ export interface NewCertificateTicket {
   lastName: string | null;
   issuer: string;
   serial: string;
+  stateHash: string;
   expiresAt: Date;
   now: Date;
 }
@@ -29,7 +31,7 @@ export async function insertCertificateTicket(db: Knex, t: NewCertificateTicket)
   await db('certificate_login_tickets').insert({
     ticket_hash: t.hash, person_id: t.personId, entity_cif: t.entityCif, first_name: t.firstName?.slice(0, 100) ?? null,
     last_name: t.lastName?.slice(0, 150) ?? null, issuer: t.issuer.slice(0, 300), serial: t.serial.slice(0, 80),
-    expires_at: t.expiresAt, created_at: t.now,
+    state_hash: t.stateHash, expires_at: t.expiresAt, created_at: t.now,
   });
   // Old tickets are worthless after their minute; keep the table small.
   await db('certificate_login_tickets').where('expires_at', '<', new Date(t.now.getTime() - 24 * 3600_000)).delete();

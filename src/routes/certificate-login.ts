@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps';
 import { TrustStore, certificateFromHeader, type CertificateCheck } from '../adapters/client-cert';
 import {
   changeCertificateLogin, issueCertificateTicket, recordRefusedCertificate, redeemCertificateTicket, registerWithCertificate,
-  type CertificateProof, type CertLoginContext,
+  isLoginState, newLoginState, type CertificateProof, type CertLoginContext,
 } from '../services/certificate-login';
 import { customersForProvenNif } from '../data/certificate-login-repo';
 import { generateCsrfToken } from '../web/middleware/csrf';
@@ -19,6 +19,8 @@ declare module 'express-session' {
   interface SessionData {
     /** A NIF proven by a certificate, waiting for the registration form. */
     certProof?: CertificateProof;
+    /** Set when this browser starts a certificate login; the ticket must carry it back. */
+    certState?: string;
   }
 }
 
@@ -76,7 +78,17 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     render(req, res, 'cert-login/help', { title: res.locals.t('certLogin.help.title'), entryUrl: cl.entryUrl });
   });
 
-  // The address the login link leads to: the listener's handshake (or the proxy's) asked for the certificate.
+  // The login button: this browser's session gets the state the ticket must bring back.
+  router.get(`${PREFIX}/iniciar`, (req, res) => {
+    if (!cl.entryUrl) return res.redirect(303, PREFIX);
+    const state = newLoginState();
+    req.session.certState = state;
+    const url = new URL(cl.entryUrl);
+    url.searchParams.set('estado', state);
+    res.redirect(303, url.toString());
+  });
+
+  // The address the login button leads to: the listener's handshake (or the proxy's) asked for the certificate.
   router.get(`${PREFIX}/entrar`, async (req, res) => {
     let presented: { leaf: Buffer | null; chain: Buffer[] };
     if (viaCertListener(req)) {
@@ -87,6 +99,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
       return render(req, res, 'cert-login/help', { title: res.locals.t('certLogin.help.title'), entryUrl: cl.entryUrl }, { status: 404 });
     }
     const { leaf, chain } = presented;
+    // Reached without starting from the portal (a bookmark, the listener's bare address): start there.
+    const state = req.query.estado;
+    if (!isLoginState(state)) return res.redirect(303, portal(`${PREFIX}/iniciar`));
     const store = trustStore();
     if (!store) return refusedPage(req, res, 'unavailable', null, 503);
     const c = ctx(req);
@@ -96,7 +111,7 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
       await recordRefusedCertificate(c, { verdict: check.verdict, summary: check.summary });
       return refusedPage(req, res, check.verdict, check, 403);
     }
-    const ticket = await issueCertificateTicket(c, { identity: check.identity, summary: check.summary });
+    const ticket = await issueCertificateTicket(c, { identity: check.identity, summary: check.summary, state });
     res.set('Cache-Control', 'no-store');
     res.redirect(303, portal(`${PREFIX}/ticket?t=${encodeURIComponent(ticket)}`));
   });
@@ -108,7 +123,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
   });
 
   router.get(`${PREFIX}/ticket`, async (req, res) => {
-    const result = await redeemCertificateTicket(ctx(req), { ticket: req.query.t, userAgent: req.get('user-agent') ?? null });
+    const state = req.session.certState;
+    delete req.session.certState;
+    const result = await redeemCertificateTicket(ctx(req), { ticket: req.query.t, state, userAgent: req.get('user-agent') ?? null });
     if (result.kind === 'invalid') return refusedPage(req, res, 'ticket', null, 410);
     if (result.kind === 'no_customer') return refusedPage(req, res, 'no_customer', null, 403);
     if (result.kind === 'refused') return refusedPage(req, res, result.reason, null, 403);

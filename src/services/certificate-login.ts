@@ -62,14 +62,29 @@ function signatureValid(secret: string, ticket: string): boolean {
   return expected.length === given.length && crypto.timingSafeEqual(expected, given);
 }
 
+/**
+ * The value the portal keeps in the browser's session when the login starts and the ticket
+ * must carry back: a ticket obtained with someone else's certificate cannot log a victim's
+ * browser into that account (login CSRF).
+ */
+export function newLoginState(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
+export function isLoginState(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(v);
+}
+
 /** Called by the listener after verification: the ticket to hand to the portal. */
-export async function issueCertificateTicket(ctx: CertLoginContext, input: { identity: CertificateIdentity; summary: CertificateSummary }): Promise<string> {
+export async function issueCertificateTicket(
+  ctx: CertLoginContext, input: { identity: CertificateIdentity; summary: CertificateSummary; state: string },
+): Promise<string> {
   const ticket = signedTicket(ctx.secret);
   const names = namesFromIdentity(input.identity);
   await insertCertificateTicket(ctx.db, {
     hash: hashToken(ticket), personId: input.identity.personId, entityCif: input.identity.entityCif,
     firstName: names?.firstName ?? null, lastName: names?.lastName ?? null,
-    issuer: input.summary.issuerName, serial: input.summary.serial,
+    issuer: input.summary.issuerName, serial: input.summary.serial, stateHash: hashToken(input.state),
     expiresAt: new Date(ctx.now.getTime() + TICKET_LIFETIME_MS), now: ctx.now,
   });
   return ticket;
@@ -90,12 +105,21 @@ export type RedeemResult =
   | { kind: 'register'; proof: CertificateProof }
   | { kind: 'no_customer' };
 
-export async function redeemCertificateTicket(ctx: CertLoginContext, input: { ticket: unknown; userAgent: string | null }): Promise<RedeemResult> {
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+export async function redeemCertificateTicket(
+  ctx: CertLoginContext, input: { ticket: unknown; state: string | undefined; userAgent: string | null },
+): Promise<RedeemResult> {
   const ticket = input.ticket;
   if (typeof ticket !== 'string' || ticket.length > 200 || !signatureValid(ctx.secret, ticket)) return { kind: 'invalid' };
+  if (!isLoginState(input.state)) return { kind: 'invalid' };
+  const stateHash = hashToken(input.state);
   return ctx.db.transaction(async (trx): Promise<RedeemResult> => {
     const row = await findCertificateTicketForUpdate(trx, hashToken(ticket));
     if (!row || row.used_at || new Date(row.expires_at).getTime() < ctx.now.getTime()) return { kind: 'invalid' };
+    if (!sameHash(row.state_hash, stateHash)) return { kind: 'invalid' };
     await markCertificateTicketUsed(trx, row.id, ctx.now);
     const details = { issuer: row.issuer, serial: row.serial, entityCif: row.entity_cif };
     const found = await findUserByLoginId(trx, row.person_id);

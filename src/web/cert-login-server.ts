@@ -53,7 +53,7 @@ export function createCertLoginServer(app: Express, o: CertListenerOptions): htt
     if (pathname === CERT_ENTRY_PATH || pathname.startsWith('/static/')) return app(req, res);
     // The bare address of the listener starts the login too; anything else belongs to the portal.
     if (pathname === '/') {
-      res.writeHead(303, { location: CERT_ENTRY_PATH }).end();
+      res.writeHead(303, { location: `${o.publicUrl}${CERT_ENTRY_PATH.replace(/entrar$/, 'iniciar')}` }).end();
       return;
     }
     res.writeHead(303, { location: `${o.publicUrl}${url}` }).end();

@@ -103,6 +103,7 @@ const EXPECTATIONS: Record<string, Spec> = {
   // trusted proxy (plain HTTP without header mode: 404); "no certificate" sets the login page's
   // notice and goes there; without a ticket or a proven NIF the answer is "expired" (410)
   'GET /acceso/certificado': publicPage,
+  'GET /acceso/certificado/iniciar': { access: 'public', ok: [303] }, // keeps the state, on to the listener
   'GET /acceso/certificado/entrar': { access: 'public', ok: [404] },
   'GET /acceso/certificado/sin-certificado': { access: 'public', ok: [303] },
   'GET /acceso/certificado/ticket': { access: 'public', ok: [410] },

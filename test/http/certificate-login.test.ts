@@ -41,6 +41,16 @@ function tlsGet(port: number, pki: TestPki, client: Issued | null, path = CERT_E
   });
 }
 
+/** A state as the portal would give; refusals are decided before any ticket, so any state does. */
+const SOME_STATE = `${CERT_ENTRY_PATH}?estado=${'s'.repeat(32)}`;
+
+/** The listener-relative part of the portal's redirect to the entry (it carries the state). */
+function entryPathOf(location: string): string {
+  const u = new URL(location);
+  expect(u.pathname).to.equal(CERT_ENTRY_PATH);
+  return u.pathname + u.search;
+}
+
 /** The portal-relative part of the ticket redirect (the portal is PUBLIC_URL; tests reach it in-process). */
 function portalPath(location: string): string {
   const u = new URL(location);
@@ -73,14 +83,19 @@ describe('certificate login (TLS client authentication)', function () {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  /** Presents the certificate, then follows the ticket into the portal with a browser-like agent. */
-  async function loginWith(client: Issued): Promise<{ agent: Agent; landed: request.Response }> {
-    const answer = await tlsGet(port, pki, client);
+  /**
+   * Starts from the portal (which keeps the state in the session), presents the certificate,
+   * then follows the ticket back into the portal with the same browser-like agent.
+   */
+  async function loginWith(client: Issued, agent: Agent = request.agent(app)): Promise<{ agent: Agent; landed: request.Response; ticketPath: string }> {
+    const start = await agent.get('/acceso/certificado/iniciar');
+    expect(start.status).to.equal(303);
+    const answer = await tlsGet(port, pki, client, entryPathOf(start.headers.location!));
     expect(answer.status, answer.body.slice(0, 300)).to.equal(303);
     expect(answer.location).to.match(/\/acceso\/certificado\/ticket\?t=/);
-    const agent = request.agent(app);
-    const landed = await agent.get(portalPath(answer.location));
-    return { agent, landed };
+    const ticketPath = portalPath(answer.location);
+    const landed = await agent.get(ticketPath);
+    return { agent, landed, ticketPath };
   }
 
   it('a DNIe-like certificate logs its holder in, with an audit row naming issuer and serial', async () => {
@@ -119,21 +134,38 @@ describe('certificate login (TLS client authentication)', function () {
 
   it('the ticket is single-use and a forged one is refused', async () => {
     const h = await createHousehold(ctx.db.knex);
-    const answer = await tlsGet(port, pki, pki.issue(dnieSubject(h.user.loginId)));
-    const path = portalPath(answer.location);
-    expect((await request(app).get(path)).status).to.equal(303);
-    const replay = await request(app).get(path);
+    const cert = pki.issue(dnieSubject(h.user.loginId));
+    const { agent, landed, ticketPath } = await loginWith(cert);
+    expect(landed.status).to.equal(303);
+    const replay = await agent.get(ticketPath);
     expect(replay.status).to.equal(410);
     expect(replay.text).to.contain('data-reason="ticket"');
-    const forged = await request(app).get(path.replace(/\.[^.]+$/, '.AAAA'));
+    // the certificate itself can of course log in again, with a new ticket
+    expect((await loginWith(cert)).landed.status).to.equal(303);
+    const forged = await request.agent(app).get(ticketPath.replace(/\.[^.]+$/, '.AAAA'));
     expect(forged.status).to.equal(410);
+  });
+
+  it('a ticket only works in the browser that started the login (no login CSRF)', async () => {
+    const h = await createHousehold(ctx.db.knex);
+    const attacker = request.agent(app);
+    const start = await attacker.get('/acceso/certificado/iniciar');
+    const answer = await tlsGet(port, pki, pki.issue(dnieSubject(h.user.loginId)), entryPathOf(start.headers.location!));
+    // the victim's browser, sent to the attacker's ticket, has another (or no) state
+    const victim = request.agent(app);
+    await victim.get('/acceso/certificado/iniciar');
+    const landed = await victim.get(portalPath(answer.location));
+    expect(landed.status).to.equal(410);
+    expect((await victim.get('/ajustes')).status).to.equal(303);
   });
 
   it('the ticket lives one minute', async () => {
     const h = await createHousehold(ctx.db.knex);
-    const answer = await tlsGet(port, pki, pki.issue(dnieSubject(h.user.loginId)));
+    const agent = request.agent(app);
+    const start = await agent.get('/acceso/certificado/iniciar');
+    const answer = await tlsGet(port, pki, pki.issue(dnieSubject(h.user.loginId)), entryPathOf(start.headers.location!));
     ctx.clock.advance(61_000);
-    const late = await request(app).get(portalPath(answer.location));
+    const late = await agent.get(portalPath(answer.location));
     expect(late.status).to.equal(410);
   });
 
@@ -148,7 +180,7 @@ describe('certificate login (TLS client authentication)', function () {
       const h = await createHousehold(ctx.db.knex);
       const cert = make(pki, h.user.loginId);
       const before = await ctx.db.knex('certificate_login_tickets').count<{ count: string }[]>('* as count');
-      const answer = await tlsGet(port, pki, cert);
+      const answer = await tlsGet(port, pki, cert, SOME_STATE);
       expect(answer.status).to.equal(403);
       expect(answer.body).to.contain(`data-reason="${reason}"`);
       expect(pageText(answer.body)).to.contain('GARCIA LOPEZ, JUAN');
@@ -161,23 +193,23 @@ describe('certificate login (TLS client authentication)', function () {
   }
 
   it('the revoked page gives the revocation date', async () => {
-    const answer = await tlsGet(port, pki, pki.revoked);
+    const answer = await tlsGet(port, pki, pki.revoked, SOME_STATE);
     expect(pageText(answer.body)).to.match(/Revocado el\s*18 de noviembre de 2026/);
   });
 
   it('a CRL reloaded from disk revokes a certificate that worked before', async () => {
     const h = await createHousehold(ctx.db.knex);
     const cert = pki.issue(dnieSubject(h.user.loginId));
-    expect((await tlsGet(port, pki, cert)).status).to.equal(303);
+    expect((await tlsGet(port, pki, cert, SOME_STATE)).status).to.equal(303);
     pki.revoke([cert]);
     trust.reload();
-    expect((await tlsGet(port, pki, cert)).status).to.equal(403);
+    expect((await tlsGet(port, pki, cert, SOME_STATE)).status).to.equal(403);
     pki.revoke([]);
     trust.reload();
   });
 
   it('no certificate → the login page with the reason', async () => {
-    const answer = await tlsGet(port, pki, null);
+    const answer = await tlsGet(port, pki, null, SOME_STATE);
     expect(answer.status).to.equal(303);
     const agent = request.agent(app);
     const step = await agent.get(portalPath(answer.location));
@@ -193,6 +225,14 @@ describe('certificate login (TLS client authentication)', function () {
     const answer = await tlsGet(port, pki, null, '/suministros');
     expect(answer.status).to.equal(303);
     expect(answer.location).to.equal(`${ctx.config.publicUrl}/suministros`);
+  });
+
+  it('the entry reached without starting at the portal starts there', async () => {
+    for (const path of ['/', CERT_ENTRY_PATH]) {
+      const answer = await tlsGet(port, pki, pki.issue(dnieSubject('12345678Z')), path);
+      expect(answer.status).to.equal(303);
+      expect(answer.location).to.equal(`${ctx.config.publicUrl}/acceso/certificado/iniciar`);
+    }
   });
 
   const states: [string, Parameters<typeof createUser>[1], string][] = [
@@ -264,7 +304,8 @@ describe('certificate login (TLS client authentication)', function () {
   });
 
   it('a certificate naming no person (a company seal) is refused', async () => {
-    const answer = await tlsGet(port, pki, pki.issue([{ oid: '2.5.4.3', value: 'SELLO EMPRESA' }, { oid: '2.5.4.97', value: 'VATES-B81234569' }]));
+    const seal = pki.issue([{ oid: '2.5.4.3', value: 'SELLO EMPRESA' }, { oid: '2.5.4.97', value: 'VATES-B81234569' }]);
+    const answer = await tlsGet(port, pki, seal, SOME_STATE);
     expect(answer.status).to.equal(403);
     expect(answer.body).to.contain('data-reason="no_identity"');
   });
@@ -299,25 +340,28 @@ describe('certificate login behind a reverse proxy (header mode)', function () {
   it('from a trusted proxy address, the header certificate logs in', async () => {
     const h = await createHousehold(ctx.db.knex);
     const app = proxyApp('loopback');
-    const answer = await request(app).get(CERT_ENTRY_PATH).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))));
+    const agent = request.agent(app);
+    const start = await agent.get('/acceso/certificado/iniciar');
+    expect(start.headers.location).to.match(/^https:\/\/certificado\.example\.com\/acceso\/certificado\/entrar\?estado=/);
+    const answer = await request(app).get(portalPath(start.headers.location!)).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))));
     expect(answer.status).to.equal(303);
-    const landed = await request(app).get(portalPath(answer.headers.location!));
+    const landed = await agent.get(portalPath(answer.headers.location!));
     expect(landed.headers.location).to.equal('/suministros');
   });
 
   it('the app still checks the header certificate itself (revoked, untrusted)', async () => {
     const app = proxyApp('loopback');
-    const revoked = await request(app).get(CERT_ENTRY_PATH).set(header, escaped(pki.revoked));
+    const revoked = await request(app).get(SOME_STATE).set(header, escaped(pki.revoked));
     expect(revoked.status).to.equal(403);
     expect(revoked.text).to.contain('data-reason="revoked"');
-    const untrusted = await request(app).get(CERT_ENTRY_PATH).set(header, escaped(pki.issue(dnieSubject('12345678Z'), { byUntrusted: true })));
+    const untrusted = await request(app).get(SOME_STATE).set(header, escaped(pki.issue(dnieSubject('12345678Z'), { byUntrusted: true })));
     expect(untrusted.text).to.contain('data-reason="untrusted"');
   });
 
   it('from an address that is not a trusted proxy, the header is ignored', async () => {
     const h = await createHousehold(ctx.db.knex);
     const app = proxyApp('10.9.8.7');
-    const answer = await request(app).get(CERT_ENTRY_PATH).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))))
+    const answer = await request(app).get(SOME_STATE).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))))
       .set('X-Forwarded-For', '10.9.8.7');
     expect(answer.status).to.equal(303);
     expect(answer.headers.location).to.match(/\/acceso\/certificado\/sin-certificado$/);
@@ -327,7 +371,7 @@ describe('certificate login behind a reverse proxy (header mode)', function () {
     const h = await createHousehold(ctx.db.knex);
     const base = ctx.app.locals.deps as AppDeps;
     const app = createApp({ ...base, config: { ...base.config, trustProxy: 'loopback', certLogin: { ...base.config.certLogin, header: undefined } }, certTrust: trust });
-    const answer = await request(app).get(CERT_ENTRY_PATH).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))));
+    const answer = await request(app).get(SOME_STATE).set(header, escaped(pki.issue(dnieSubject(h.user.loginId))));
     expect(answer.status).to.equal(404);
   });
 
@@ -335,7 +379,7 @@ describe('certificate login behind a reverse proxy (header mode)', function () {
     const h = await createHousehold(ctx.db.knex);
     const app = proxyApp('loopback');
     const der = new crypto.X509Certificate(pki.issue(dnieSubject(h.user.loginId)).certPem).raw.toString('base64');
-    const answer = await request(app).get(CERT_ENTRY_PATH).set(header, der);
+    const answer = await request(app).get(SOME_STATE).set(header, der);
     expect(answer.status).to.equal(303);
     expect(answer.headers.location).to.match(/ticket\?t=/);
   });

@@ -55,7 +55,7 @@ export const scenarios: Scenario[] = [
       await h.page.waitForURL('**/acceso/certificado');
       await h.audit('certificate help');
       const entry = await h.page.getAttribute('#cert-login-start', 'href');
-      expect(entry).to.equal(`https://localhost:${port}/acceso/certificado/entrar`);
+      expect(entry).to.equal('/acceso/certificado/iniciar');
 
       const b = await browserWithCertificate(h, path.join(dir, '12345678Z-dnie.p12'), path.join(dir, 'ca.pem'), `https://localhost:${port}`);
       if (!b) return;
