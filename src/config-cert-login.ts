@@ -11,6 +11,8 @@ export interface CertLoginConfig {
   /** CRL file or folder (PEM or DER), reloaded every `crlReloadMinutes`. */
   crlPath?: string;
   crlReloadMinutes: number;
+  /** An OCSP responder asked about every certificate (no answer: the login is refused for now). */
+  ocspUrl?: string;
   /** Reverse-proxy mode: the request header carrying the verified client certificate. */
   header?: string;
   /** Where the login page's certificate link leads (the listener's or the proxy's address). */
@@ -43,6 +45,7 @@ export function loadCertLoginConfig(
     caPath: env.CERT_LOGIN_CA || (dev ? path.join(devDir, 'ca.pem') : undefined),
     crlPath: env.CERT_LOGIN_CRL || (dev ? path.join(devDir, 'crl.pem') : undefined),
     crlReloadMinutes: env.CERT_LOGIN_CRL_RELOAD_MINUTES ? Number(env.CERT_LOGIN_CRL_RELOAD_MINUTES) : 15,
+    ocspUrl: env.CERT_LOGIN_OCSP_URL || undefined,
     header,
     entryUrl: null,
     devCertificates: dev,

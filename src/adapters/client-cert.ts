@@ -10,8 +10,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { assessCertificate, identityFromSubject, OID, type CertificateIdentity } from '../domain/certificate-identity';
 import { parseCertificate, parseCrl, pemBlocks, type ParsedCertificate, type ParsedCrl } from './x509-parse';
+import { queryOcsp } from './ocsp';
 
-export type CertificateVerdict = 'ok' | 'none' | 'untrusted' | 'revoked' | 'expired' | 'not_yet_valid' | 'wrong_usage' | 'no_identity';
+export type CertificateVerdict =
+  | 'ok' | 'none' | 'untrusted' | 'revoked' | 'expired' | 'not_yet_valid' | 'wrong_usage' | 'no_identity'
+  /** An OCSP responder is configured and gave no usable answer. */
+  | 'unavailable';
 
 /** What the pages may say about the certificate (no key material, nothing secret). */
 export interface CertificateSummary {
@@ -42,6 +46,8 @@ export interface TrustStoreOptions {
   caPath: string;
   crlPath?: string;
   reloadMinutes: number;
+  /** Asked about every certificate that passes the other checks. */
+  ocspUrl?: string;
   logger?: Logger;
 }
 
@@ -142,35 +148,54 @@ export class TrustStore {
    * of the verdicts is what the person can act on: an untrusted certificate is refused
    * whatever else it says; revocation before dates and usage.
    */
+  async verify(leafDer: Buffer | null, presentedChain: readonly Buffer[], now: Date): Promise<CertificateCheck> {
+    const result = this.checkOffline(leafDer, presentedChain, now);
+    const url = this.opts.ocspUrl;
+    if (result.check.verdict !== 'ok' || !url || !result.leaf || !result.issuer) return result.check;
+    const answer = await queryOcsp(url, result.leaf, result.issuer, now);
+    if (answer.status === 'good') return result.check;
+    if (answer.status === 'revoked') {
+      return { verdict: 'revoked', summary: result.check.summary && { ...result.check.summary, revokedAt: answer.at }, identity: null };
+    }
+    this.opts.logger?.warn({ reason: answer.status === 'error' ? answer.reason : 'unknown' }, 'certificate login: no usable OCSP answer');
+    return { verdict: 'unavailable', summary: result.check.summary, identity: null };
+  }
+
+  /** The checks that need no network (chain, CRLs, dates, usage, identity). */
   check(leafDer: Buffer | null, presentedChain: readonly Buffer[], now: Date): CertificateCheck {
-    if (!leafDer || !leafDer.length) return { verdict: 'none', summary: null, identity: null };
+    return this.checkOffline(leafDer, presentedChain, now).check;
+  }
+
+  private checkOffline(leafDer: Buffer | null, presentedChain: readonly Buffer[], now: Date): { check: CertificateCheck; leaf?: X509Certificate; issuer?: X509Certificate } {
+    const plain = (c: CertificateCheck) => ({ check: c });
+    if (!leafDer || !leafDer.length) return plain({ verdict: 'none', summary: null, identity: null });
     let leaf: ParsedCertificate;
     let leafX: X509Certificate;
     try {
       leaf = parseCertificate(leafDer);
       leafX = new X509Certificate(leafDer);
     } catch {
-      return { verdict: 'untrusted', summary: null, identity: null };
+      return plain({ verdict: 'untrusted', summary: null, identity: null });
     }
     const summary: CertificateSummary = {
       subjectName: display(leaf.subject), issuerName: display(leaf.issuer), serial: leaf.serial, notAfter: leaf.facts.notAfter, revokedAt: null,
     };
-    const chain = this.buildChain(leafX, leaf, presentedChain, now);
-    if (!chain) return { verdict: 'untrusted', summary, identity: null };
-    for (const c of chain) {
+    const built = this.buildChain(leafX, leaf, presentedChain, now);
+    if (!built) return plain({ verdict: 'untrusted', summary, identity: null });
+    for (const c of built.path) {
       const crl = this.loaded.crls.get(c.issuerKey);
       const at = crl?.revoked.get(c.serial);
-      if (at) return { verdict: 'revoked', summary: { ...summary, revokedAt: c === leaf ? at : null }, identity: null };
+      if (at) return plain({ verdict: 'revoked', summary: { ...summary, revokedAt: c === leaf ? at : null }, identity: null });
     }
     const use = assessCertificate(leaf.facts, now);
-    if (use !== 'ok') return { verdict: use, summary, identity: null };
+    if (use !== 'ok') return plain({ verdict: use, summary, identity: null });
     const id = identityFromSubject(leaf.subject);
-    if (!id.ok) return { verdict: 'no_identity', summary, identity: null };
-    return { verdict: 'ok', summary, identity: id.identity };
+    if (!id.ok) return plain({ verdict: 'no_identity', summary, identity: null });
+    return { check: { verdict: 'ok', summary, identity: id.identity }, leaf: leafX, issuer: built.leafIssuer };
   }
 
-  /** The certificates from the leaf up to (not including) a configured CA, or null. */
-  private buildChain(leafX: X509Certificate, leaf: ParsedCertificate, presented: readonly Buffer[], now: Date): ParsedCertificate[] | null {
+  /** The certificates from the leaf up to (not including) a configured CA, and the leaf's issuer; or null. */
+  private buildChain(leafX: X509Certificate, leaf: ParsedCertificate, presented: readonly Buffer[], now: Date): { path: ParsedCertificate[]; leafIssuer: X509Certificate } | null {
     const intermediates: { x509: X509Certificate; parsed: ParsedCertificate }[] = [];
     for (const der of presented) {
       try {
@@ -181,13 +206,15 @@ export class TrustStore {
     }
     const path: ParsedCertificate[] = [leaf];
     let current = leafX;
+    let leafIssuer: X509Certificate | null = null;
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
       const anchor = this.loaded.anchors.find((a) => current.checkIssued(a.x509) && current.verify(a.x509.publicKey));
-      if (anchor) return validAt(anchor.parsed, now) ? path : null;
+      if (anchor) return validAt(anchor.parsed, now) ? { path, leafIssuer: leafIssuer ?? anchor.x509 } : null;
       const next = intermediates.find((c) => c.parsed.facts.isCa && current.checkIssued(c.x509) && current.verify(c.x509.publicKey)
         && !path.some((p) => p.der.equals(c.parsed.der)));
       if (!next || !validAt(next.parsed, now)) return null;
       path.push(next.parsed);
+      leafIssuer ??= next.x509;
       current = next.x509;
     }
     return null;

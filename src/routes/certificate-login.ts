@@ -44,7 +44,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     if (trust) return trust;
     if (!cl.caPath) return null;
     try {
-      trust = new TrustStore({ caPath: cl.caPath, crlPath: cl.crlPath, reloadMinutes: cl.crlReloadMinutes, logger: deps.logger }).start();
+      trust = new TrustStore({
+        caPath: cl.caPath, crlPath: cl.crlPath, reloadMinutes: cl.crlReloadMinutes, ocspUrl: cl.ocspUrl, logger: deps.logger,
+      }).start();
     } catch (err) {
       deps.logger.error({ err: (err as Error).message }, 'certificate login: the CAs cannot be loaded');
       return null;
@@ -105,11 +107,11 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     const store = trustStore();
     if (!store) return refusedPage(req, res, 'unavailable', null, 503);
     const c = ctx(req);
-    const check = store.check(leaf, chain, c.now);
+    const check = await store.verify(leaf, chain, c.now);
     if (check.verdict === 'none') return res.redirect(303, portal(`${PREFIX}/sin-certificado`));
     if (check.verdict !== 'ok' || !check.identity || !check.summary) {
       await recordRefusedCertificate(c, { verdict: check.verdict, summary: check.summary });
-      return refusedPage(req, res, check.verdict, check, 403);
+      return refusedPage(req, res, check.verdict, check, check.verdict === 'unavailable' ? 503 : 403);
     }
     const ticket = await issueCertificateTicket(c, { identity: check.identity, summary: check.summary, state });
     res.set('Cache-Control', 'no-store');

@@ -3,6 +3,7 @@
  * presents them to the listener, and the ticket is followed into the portal.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
@@ -12,7 +13,8 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import type { AppDeps } from '../../src/deps';
 import { TrustStore } from '../../src/adapters/client-cert';
-import type { Issued } from '../../src/adapters/dev-ca';
+import { createCa, type Issued } from '../../src/adapters/dev-ca';
+import { buildOcspResponse, requestedSerial } from '../../src/adapters/ocsp';
 import { CERT_ENTRY_PATH } from '../../src/config-cert-login';
 import { createCertLoginServer } from '../../src/web/cert-login-server';
 import { testContext, type TestContext } from '../support/context';
@@ -382,5 +384,85 @@ describe('certificate login behind a reverse proxy (header mode)', function () {
     const answer = await request(app).get(SOME_STATE).set(header, der);
     expect(answer.status).to.equal(303);
     expect(answer.headers.location).to.match(/ticket\?t=/);
+  });
+});
+
+describe('certificate login with an OCSP responder', function () {
+  this.timeout(60_000);
+  let ctx: TestContext;
+  let pki: TestPki;
+  let responder: http.Server;
+  let url: string;
+  const known = new Map<string, crypto.X509Certificate>();
+  const revokedSerials = new Set<string>();
+  let signWith: { certPem: string; keyPem: string };
+
+  before(async () => {
+    ctx = await testContext();
+    pki = makeTestPki();
+    signWith = pki.ca;
+    responder = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const serial = requestedSerial(Buffer.concat(chunks));
+        const leaf = known.get(serial);
+        if (!leaf) return res.writeHead(500).end();
+        const now = ctx.clock.now();
+        const body = buildOcspResponse(signWith, leaf, {
+          status: revokedSerials.has(serial) ? 'revoked' : 'good', revokedAt: new Date(now.getTime() - 3600_000),
+          thisUpdate: new Date(now.getTime() - 60_000), nextUpdate: new Date(now.getTime() + 3600_000),
+        });
+        res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(body);
+      });
+    });
+    await new Promise<void>((resolve) => responder.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(responder.address() as AddressInfo).port}/ocsp`;
+  });
+  after(() => new Promise<void>((resolve) => responder.close(() => resolve())));
+
+  function issue(nif: string): Issued {
+    const c = pki.issue(dnieSubject(nif));
+    const x = new crypto.X509Certificate(c.certPem);
+    known.set(x.serialNumber.replace(/^(00)+(?=.)/, ''), x);
+    return c;
+  }
+
+  async function enter(ocspUrl: string, cert: Issued): Promise<request.Response> {
+    const trust = new TrustStore({ caPath: pki.caFile, reloadMinutes: 0, ocspUrl }).start();
+    const base = ctx.app.locals.deps as AppDeps;
+    const config = {
+      ...base.config, trustProxy: 'loopback',
+      certLogin: { ...base.config.certLogin, port: null, header: 'X-SSL-Client-Cert', entryUrl: `https://certificado.example.com${CERT_ENTRY_PATH}` },
+    };
+    return request(createApp({ ...base, config, certTrust: trust })).get(SOME_STATE).set('X-SSL-Client-Cert', encodeURIComponent(cert.certPem));
+  }
+
+  it('a "good" answer lets the certificate in', async () => {
+    const h = await createHousehold(ctx.db.knex);
+    const answer = await enter(url, issue(h.user.loginId));
+    expect(answer.status).to.equal(303);
+    expect(answer.headers.location).to.match(/ticket\?t=/);
+  });
+
+  it('a certificate revoked at the responder (not yet in any CRL) gets the revoked page', async () => {
+    const cert = issue('12345678Z');
+    revokedSerials.add(new crypto.X509Certificate(cert.certPem).serialNumber.replace(/^(00)+(?=.)/, ''));
+    const answer = await enter(url, cert);
+    expect(answer.status).to.equal(403);
+    expect(answer.text).to.contain('data-reason="revoked"');
+  });
+
+  it('no usable answer (responder down, or a response signed by someone else) refuses for now', async () => {
+    const down = await enter('http://127.0.0.1:9/ocsp', issue('12345678Z'));
+    expect(down.status).to.equal(503);
+    expect(down.text).to.contain('data-reason="unavailable"');
+    signWith = createCa('AC Falsa', { notBefore: new Date('2020-01-01'), notAfter: new Date('2036-01-01') });
+    try {
+      const forged = await enter(url, issue('12345678Z'));
+      expect(forged.status).to.equal(503);
+    } finally {
+      signWith = pki.ca;
+    }
   });
 });
