@@ -17,6 +17,7 @@ import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
+import { promotionRoutes } from './routes/promotions';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -98,7 +99,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(noStore);
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
-  app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
+  app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps.clock));
 
   app.use(cookieParser());
   app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, config.pruneSessions));
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(solarRoutes(deps));
+  app.use(promotionRoutes(deps));
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());
