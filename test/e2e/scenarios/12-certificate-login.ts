@@ -70,6 +70,21 @@ export const scenarios: Scenario[] = [
       } finally {
         await b.close();
       }
+
+      // a revoked certificate gets its page on the listener, which says which one and why
+      const r = await browserWithCertificate(h, path.join(dir, '12345678Z-revocado.p12'), path.join(dir, 'ca.pem'), `https://localhost:${port}`);
+      if (!r) return;
+      try {
+        await r.page.goto(h.baseUrl.replace('127.0.0.1', 'localhost') + '/acceso/certificado');
+        await r.page.click('#cert-login-start');
+        await r.page.waitForSelector('#cert-refused-reason');
+        expect(await r.page.getAttribute('#cert-refused-reason', 'data-reason')).to.equal('revoked');
+        expect(await r.page.textContent('main')).to.contain('GARCÍA LÓPEZ, MARÍA');
+        await h.page.setContent(await r.page.content());
+        await h.audit('revoked certificate');
+      } finally {
+        await r.close();
+      }
     },
   },
 ];
