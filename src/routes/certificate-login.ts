@@ -30,6 +30,14 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * express-session sends a redirect's headers before its store write finishes, and a browser
+ * following the redirect at once would arrive before its session exists: save first.
+ */
+function saved(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
 function madrid(d: Date, lang: string): string {
   return d.toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' });
 }
@@ -81,12 +89,13 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
   });
 
   // The login button: this browser's session gets the state the ticket must bring back.
-  router.get(`${PREFIX}/iniciar`, (req, res) => {
+  router.get(`${PREFIX}/iniciar`, async (req, res) => {
     if (!cl.entryUrl) return res.redirect(303, PREFIX);
     const state = newLoginState();
     req.session.certState = state;
     const url = new URL(cl.entryUrl);
     url.searchParams.set('estado', state);
+    await saved(req);
     res.redirect(303, url.toString());
   });
 
@@ -119,8 +128,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
   });
 
   // "No certificate": the login page with the reason.
-  router.get(`${PREFIX}/sin-certificado`, (req, res) => {
+  router.get(`${PREFIX}/sin-certificado`, async (req, res) => {
     req.session.flash = { kind: 'warning', key: 'certLogin.noCertificate' };
+    await saved(req);
     res.redirect(303, '/');
   });
 
@@ -135,6 +145,7 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
       await regenerate(req);
       req.session.certProof = result.proof;
       generateCsrfToken(req, true);
+      await saved(req);
       return res.redirect(303, `${PREFIX}/alta`);
     }
     const user = result.user;
@@ -147,6 +158,7 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     req.session.lang = user.language;
     generateCsrfToken(req, true);
     res.cookie('lang', user.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    await saved(req);
     res.redirect(303, returnTo);
   });
 
