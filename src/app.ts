@@ -38,6 +38,7 @@ import { externalManagerRoutes } from './routes/external-managers';
 import { adminRoutes } from './routes/admin';
 import { loadUser } from './web/current-user';
 import { retailer } from './domain/retailer';
+import { certificateLoginRoutes } from './routes/certificate-login';
 import { gatewayFormOrigin } from './adapters/redsys';
 import type { AppDeps } from './deps';
 
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(registerRoutes());
   app.use(activationRoutes());
   app.use(recoverRoutes());
+  app.use(certificateLoginRoutes(deps));
   app.use(accountRoutes());
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes(deps));

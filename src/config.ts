@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadCertLoginConfig, type CertLoginConfig } from './config-cert-login';
 
 export interface Config {
   production: boolean;
@@ -35,6 +36,8 @@ export interface Config {
   bodyLimit: string;
   /** argon2 cost; lowered only by the test harness. */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Logging in with DNIe or a digital certificate (see config-cert-login.ts). */
+  certLogin: CertLoginConfig;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -102,5 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    certLogin: loadCertLoginConfig(env, {
+      production, dataDir: path.resolve(env.DATA_DIR || 'data'), trustProxy: parseTrustProxy(trust),
+      publicUrl: env.PUBLIC_URL || `http://localhost:${int(env.PORT, 3000, 'PORT')}`,
+    }, (m) => new ConfigError(m)),
   };
 }

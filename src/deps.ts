@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Database } from './data/db';
 import type { Clock } from './domain/clock';
 import type { PdfSigner } from './adapters/pdf/signing';
+import type { TrustStore } from './adapters/client-cert';
 
 /**
  * What the app is built from. A leaf module of types only: routers and services import it
@@ -19,4 +20,6 @@ export interface AppDeps {
   signer: PdfSigner;
   /** Wakes the mail worker after a commit; absent in tests, which read the outbox. */
   mailer?: { kick(): void };
+  /** The CAs and CRLs for certificate login; built from config.certLogin when absent. */
+  certTrust?: TrustStore;
 }

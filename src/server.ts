@@ -23,6 +23,7 @@ const { systemClock } = await import('./adapters/clock');
 const { createLogger } = await import('./adapters/logger');
 const { DEMO_ACCOUNTS } = await import('./demo/accounts');
 const { DemoInterrupted } = await import('./demo/seed');
+const { startCertificateLogin } = await import('./cert-login-start');
 type Server = import('node:http').Server;
 type Socket = import('node:net').Socket;
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   booted.db.lock?.update({ httpPort: port });
+  const certLogin = await startCertificateLogin(booted.app, config, logger, systemClock.now());
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   }
   if (config.devMailbox) lines.push('', `  Buzón de desarrollo: http://${shown}:${port}/dev/buzon`);
   else if (!config.smtpUrl) lines.push('', '  Correo: sin SMTP_URL los mensajes esperan en la cola (DEV_MAILBOX=1 para leerlos en /dev/buzon)');
+  lines.push(...certLogin.banner);
   console.log(lines.join('\n') + '\n');
 
   const sockets = new Set<Socket>();
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     for (const s of sockets) s.end();
+    await certLogin.close();
     await booted.close();
     console.log('  Cerrado correctamente.');
     process.exit(0);

@@ -40,9 +40,17 @@ function startTimeoutSeconds(raw = process.env.E2E_START_TIMEOUT): number {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
 
 async function startApp(port: number): Promise<ChildProcess> {
+  // the certificate-login scenario finds the listener and the development certificates here
+  process.env.E2E_DATA_DIR = dataDir;
+  let certPort = await freePort();
+  while (certPort === port) certPort = await freePort();
+  process.env.E2E_CERT_LOGIN_PORT = String(certPort);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SANDBOX_GATEWAY: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SANDBOX_GATEWAY: '1',
+      SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '', CERT_LOGIN_PORT: process.env.E2E_CERT_LOGIN_PORT,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // listening is announced once the first start (database, demo data) is done; only then is

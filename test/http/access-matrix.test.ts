@@ -103,6 +103,17 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /recuperar/contrato': publicPost,
   'GET /restablecer': { access: 'public', ok: [410] },
   'POST /restablecer': { access: 'public', ok: [410] },
+  // Certificate login: the help page; the entry answers only through the TLS listener or a
+  // trusted proxy (plain HTTP without header mode: 404); "no certificate" sets the login page's
+  // notice and goes there; without a ticket or a proven NIF the answer is "expired" (410)
+  'GET /acceso/certificado': publicPage,
+  'GET /acceso/certificado/iniciar': { access: 'public', ok: [303] }, // keeps the state, on to the listener
+  'GET /acceso/certificado/entrar': { access: 'public', ok: [404] },
+  'GET /acceso/certificado/sin-certificado': { access: 'public', ok: [303] },
+  'GET /acceso/certificado/ticket': { access: 'public', ok: [410] },
+  'GET /acceso/certificado/alta': { access: 'public', ok: [410] },
+  'POST /acceso/certificado/alta': { access: 'public', ok: [410] },
+  'GET /acceso/certificado/alta/enviada': publicPage,
   // the new address is confirmed from the link in the mail, possibly in another browser
   'GET /ajustes/email/confirmar': { access: 'public', ok: [410] },
   'POST /ajustes/email/confirmar': { access: 'public', ok: [410] },
@@ -130,6 +141,7 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /ajustes/comunicaciones': { access: 'user' },
   'POST /ajustes/contrasena': { access: 'user' },
   'POST /ajustes/email': { access: 'user' },
+  'POST /ajustes/certificado': { access: 'user' }, // turning certificate login on or off
   'POST /ajustes/idioma': { access: 'user' },
   'POST /ajustes/pregunta': { access: 'user' },
   // lists over every client of the user; searching or filtering for a client they cannot read
