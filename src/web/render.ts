@@ -2,6 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
+import { nameErrorSummaryLinks } from './error-summary';
+import { fillFormInPage } from './form-fill';
+import type { ReplayFields } from '../data/form-replays-repo';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
@@ -16,6 +19,8 @@ export interface RenderOptions {
 }
 
 function isFragmentRequest(req: Request): boolean {
+  // htmx restores history (Back/Forward with no cached copy) by asking for the whole page
+  if (req.get('HX-History-Restore-Request') === 'true') return false;
   return req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true';
 }
 
@@ -27,7 +32,13 @@ export function render(req: Request, res: Response, view: string, data: Record<s
   const eta = req.app.locals.eta as Eta;
   const it = { ...res.locals, ...data };
   res.vary('HX-Request');
+  if (opts.fragment) res.vary('HX-History-Restore-Request');
   const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
-  const html = eta.render(template, it);
+  const rendered = eta.render(template, it);
+  const errors = it.errors as Record<string, unknown> | undefined;
+  let html = errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered;
+  // a form sent after the session expired, back with what was typed (web/middleware/form-replay)
+  const replay = res.locals.formReplay as { action: string; fields: ReplayFields } | undefined;
+  if (replay) html = fillFormInPage(html, replay.action, replay.fields);
   res.status(opts.status ?? 200).type('html').send(html);
 }
