@@ -28,6 +28,8 @@
       return;
     }
     var target = d.target;
+    // an outerHTML swap leaves the old element detached: look up its replacement
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
     if (!target || !target.querySelector) return;
     var summary = target.querySelector('.error-summary');
     if (summary) {
@@ -36,7 +38,7 @@
     }
     // filtered lists say how many results they show (one persistent polite live region)
     var count = target.matches && target.matches('[data-announce]') ? target : target.querySelector('[data-announce]');
-    if (count) announce(count.getAttribute('data-announce'));
+    if (count) announce(count.getAttribute('data-announce') || count.textContent.replace(/\s+/g, ' ').trim());
   });
 
   // Confirmation prompts declared in markup (data-confirm) for destructive actions.

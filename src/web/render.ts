@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { nameErrorSummaryLinks } from './error-summary';
 import { fillFormInPage } from './form-fill';
+import { enhanceTables } from './tables';
 import type { ReplayFields } from '../data/form-replays-repo';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
@@ -36,7 +37,7 @@ export function render(req: Request, res: Response, view: string, data: Record<s
   const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
   const rendered = eta.render(template, it);
   const errors = it.errors as Record<string, unknown> | undefined;
-  let html = errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered;
+  let html = enhanceTables(errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered);
   // a form sent after the session expired, back with what was typed (web/middleware/form-replay)
   const replay = res.locals.formReplay as { action: string; fields: ReplayFields } | undefined;
   if (replay) html = fillFormInPage(html, replay.action, replay.fields);

@@ -146,7 +146,7 @@ export function restoreExpiredForm(deps: AppDeps): RequestHandler {
     await deleteFormReplay(deps.db.knex, hash);
     forget(res, deps);
     res.locals.formReplay = { action: kept.formAction, fields: kept.fields };
-    res.locals.flash = { kind: 'info', key: 'session.replayed' };
+    res.locals.flash = { kind: 'info', key: 'sessionTime.replayed' };
     next();
   };
 }
