@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RequestHandler, Response } from 'express';
+import zlib from 'node:zlib';
+import type { Request, RequestHandler, Response } from 'express';
 
 /**
  * Static files under fingerprinted URLs (`/static/app.<hash>.css`): the hash is of the
@@ -19,7 +20,41 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 const HASH_LENGTH = 10;
 
-interface Entry { file: string; mtimeMs: number; hash: string }
+interface Entry { file: string; mtimeMs: number; hash: string; packed?: { br: Buffer; gzip: Buffer } }
+
+const TEXT_TYPES = /\.(css|js|svg|txt|json)$/;
+
+/**
+ * A fingerprinted file never changes, so it is compressed once, as hard as brotli and gzip
+ * go (a per-response compressor cannot afford that), and kept in memory.
+ */
+function packed(e: Entry): { br: Buffer; gzip: Buffer } {
+  if (!e.packed) {
+    const bytes = fs.readFileSync(e.file);
+    e.packed = {
+      br: zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+      gzip: zlib.gzipSync(bytes, { level: 9 }),
+    };
+  }
+  return e.packed;
+}
+
+/** Sends the precompressed copy the browser accepts; false when it accepts neither. */
+function sendPacked(req: Request, res: Response, e: Entry): boolean {
+  if (!TEXT_TYPES.test(e.file) || fs.statSync(e.file).size < 1024) return false;
+  const encoding = req.acceptsEncodings('br', 'gzip');
+  if (encoding !== 'br' && encoding !== 'gzip') return false;
+  const body = packed(e)[encoding];
+  res.vary('Accept-Encoding');
+  res.type(path.extname(e.file));
+  res.set({ 'Cache-Control': IMMUTABLE, 'Content-Encoding': encoding, 'Content-Length': String(body.length), ETag: `"${e.hash}-${encoding}"` });
+  if (req.fresh) {
+    res.status(304).end();
+    return true;
+  }
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
 
 /**
  * Every file of `publicDir`, plus `extra` (a public name as in `/static/<name>` → a file on disk). With `watch` the
@@ -78,6 +113,7 @@ export function staticAssets(publicDir: string, extra: Record<string, string>, w
       const found = lookup(decodeURIComponent(req.path.slice('/static/'.length)));
       if (!found) return next();
       const e = entry(found.name)!;
+      if (found.hash === e.hash && sendPacked(req, res, e)) return;
       // a stale fingerprint (a page from before a deploy) gets today's file, without a year of caching
       send(res, e.file, found.hash === e.hash ? IMMUTABLE : REVALIDATE);
     },

@@ -30,7 +30,8 @@ async function raw(app: Express, url: string, acceptEncoding: string): Promise<{
   }
 }
 
-describe('the wire: compression and static caching', () => {
+describe('the wire: compression and static caching', function () {
+  this.timeout(60_000);
   it('links every stylesheet, script and image by a content-hashed URL, htmx included', async () => {
     const { app } = await testContext();
     const page = await request(app).get('/').expect(200);

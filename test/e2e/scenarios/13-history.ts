@@ -57,7 +57,7 @@ async function backAndForward(h: Harness, o: { before: string; list: string; sel
 
 export const scenarios: Scenario[] = [
   {
-    name: 'history: filter the invoices, Mis gestiones and the supplies overview, then Back and Forward show whole pages',
+    name: 'issue 13 history: filter the invoices, Mis gestiones and the supplies overview, then Back and Forward show whole pages',
     async run(h) {
       const { page } = h;
       await login(h, '12345678Z', 'Cliente-Demo-2026');
@@ -74,7 +74,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'history: the gestoría filters its supplies overview, Back and Forward show whole pages',
+    name: 'issue 13 history: the gestoría filters its supplies overview, Back and Forward show whole pages',
     async run(h) {
       // the demo gestoría reads the portal in Catalan
       await login(h, '45678123P', 'Gestoria-Demo-2026');
