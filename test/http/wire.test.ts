@@ -45,6 +45,14 @@ describe('the wire: compression and static caching', function () {
     }
   });
 
+  it('describes the public pages for search engines and link previews', async () => {
+    const { app } = await testContext();
+    for (const path of ['/', '/registro', '/empresas']) {
+      const res = await request(app).get(path).expect(200);
+      expect(res.text, path).to.match(/<meta name="description" content="[^"]{50,}">/);
+    }
+  });
+
   it('keeps the plain URLs working, revalidated, and a stale fingerprint never cached for a year', async () => {
     const { app } = await testContext();
     const plain = await request(app).get('/static/app.css').expect(200);

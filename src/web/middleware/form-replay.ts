@@ -26,6 +26,9 @@ const MAX_FIELDS = 60;
 const MAX_VALUE = 8000;
 const NEVER_KEPT = /^_csrf$|pass|contras|secret|respuesta|answer|cvv|card|tarjeta|token|code$|codigo/i;
 
+// logging in or out and switching language are not something typed to be kept
+const NOT_FORMS_TO_KEEP = new Set(['/salir', '/acceso', '/idioma', '/sesion/seguir']);
+
 const keyHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 function keep(fields: ReplayFields, name: string, value: unknown): void {
@@ -84,7 +87,7 @@ export function captureExpiredForm(deps: AppDeps): RequestHandler {
   const policy = sessionPolicyFrom(deps.config.sessionIdleMinutes, deps.config.sessionAbsoluteHours);
   return async (req, res, next) => {
     const s = req.session;
-    if (req.method !== 'POST' || !s?.userId || req.path === '/salir') return next();
+    if (req.method !== 'POST' || !s?.userId || NOT_FORMS_TO_KEEP.has(req.path)) return next();
     const now = deps.clock.now();
     if (evaluateSession({ createdAt: s.createdAt ?? 0, lastSeenAt: s.lastSeenAt ?? 0 }, now, policy) === 'valid') return next();
     let fields: ReplayFields = {};
