@@ -73,7 +73,8 @@
     var d = dialog();
     if (!d || d.open) return;
     lastFocus = document.activeElement;
-    if (d.showModal) d.showModal(); else d.setAttribute('open', '');
+    // not modal: whoever is reading or typing can go on, the warning waits at the bottom
+    if (d.show) d.show(); else d.setAttribute('open', '');
     var button = d.querySelector('[data-session-keepalive]');
     if (button) button.focus();
   }

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 
 /**
  * Tells the page how long the session has left (WCAG 2.2.1): the layout states it to the
- * enhancement script, which warns about two minutes before the end and offers to stay
+ * enhancement script, which warns (a non-modal dialog) about two minutes before the end and offers to stay
  * connected; htmx responses carry it too, as they also count as activity.
  */
 export const SESSION_LEFT_HEADER = 'X-Session-Seconds-Left';

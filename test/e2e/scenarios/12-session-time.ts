@@ -52,7 +52,7 @@ export const scenarios: Scenario[] = [
         return;
       }
 
-      // halfway through the one-minute limit the warning opens, focused on its button
+      // halfway through the one-minute limit the warning opens, focused on its button; it does not block the page
       const dialog = page.locator('dialog#session-warning');
       await dialog.waitFor({ state: 'visible', timeout: 45_000 });
       expect(await dialog.textContent()).to.contain('Tu sesión va a caducar');
