@@ -98,8 +98,9 @@
   }
 
   function keepAlive() {
-    var token;
-    try { token = JSON.parse(document.body.getAttribute('hx-headers') || '{}')['x-csrf-token'] || ''; } catch { token = ''; }
+    // the page's own token: a boosted swap keeps the body's hx-headers from before the login
+    var d0 = dialog();
+    var token = (d0 && d0.getAttribute('data-csrf')) || '';
     var req = new XMLHttpRequest();
     req.open('POST', '/sesion/seguir');
     req.setRequestHeader('x-csrf-token', token);

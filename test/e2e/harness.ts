@@ -113,6 +113,8 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
         page.click(buttonSelector),
       ]);
       await page.waitForLoadState('load');
+      // a boosted POST answered with a redirect is still fetching the next page: wait for htmx
+      if (javaScript) await page.waitForFunction("document.querySelector('.htmx-request') === null", null, { timeout: 15_000 }).catch(() => undefined);
       if (javaScript) await page.waitForTimeout(50);
       await checkErrorSummary();
       await audit();

@@ -32,8 +32,8 @@ async function expectWholePage(h: Harness, heading: string, where: string): Prom
   // htmx restores history with a request of its own: wait for the page it brings back
   await page.waitForFunction(
     `(() => { const h1 = document.querySelector('main h1'); return h1 !== null && h1.textContent.includes(${JSON.stringify(heading)}); })()`,
-    null, { timeout: 10_000 },
-  ).catch(() => undefined);
+    null, { timeout: 30_000 },
+  );
   expect(await page.locator('header.site-header nav.main-nav').count(), `${where}: header and navigation`).to.equal(1);
   expect(await page.textContent('main h1'), `${where}: heading`).to.contain(heading);
   expect(await page.title(), `${where}: title`).to.contain(heading);
