@@ -2,8 +2,8 @@
  * Tables on phones (WCAG 1.4.10). A table marked `class="… stack"` becomes one card per row
  * below ~40rem: each cell gets its column's heading as `data-label`, which the stylesheet
  * shows before the value. Any other table keeps its scroll box, which becomes a focusable
- * region named by the caption, so it can be scrolled from the keyboard. Done on the HTML so
- * templates only choose the class.
+ * group named by the caption (not a landmark: its section is one already), so it can be
+ * scrolled from the keyboard. Done on the HTML so templates only choose the class.
  */
 
 const TABLE = /(<div class="table-wrap">\s*)?<table\b([^>]*)>([\s\S]*?)<\/table>/g;
@@ -41,6 +41,6 @@ export function enhanceTables(html: string): string {
     if (!wrap) return whole;
     const caption = /<caption\b[^>]*>([\s\S]*?)<\/caption>/.exec(inner)?.[1];
     if (!caption) return whole;
-    return `<div class="table-wrap" role="region" tabindex="0" aria-label="${plain(caption)}">${wrap.slice('<div class="table-wrap">'.length)}<table${attrs}>${inner}</table>`;
+    return `<div class="table-wrap" role="group" tabindex="0" aria-label="${plain(caption)}">${wrap.slice('<div class="table-wrap">'.length)}<table${attrs}>${inner}</table>`;
   });
 }

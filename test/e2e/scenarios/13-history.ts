@@ -55,7 +55,7 @@ async function backAndForward(h: Harness, o: { before: string; list: string; sel
   await page.goForward();
   await page.waitForURL(filtered);
   await expectWholePage(h, o.list, 'after Forward');
-  expect(await page.locator('main form.filter-form').count(), 'the filter form is there').to.equal(1);
+  expect(await page.locator(`main form ${o.select}`).count(), 'the filter form is there').to.equal(1);
   expect(await page.inputValue(o.select), 'the filter is kept').to.equal(o.value);
   await h.audit('after Forward');
 }
