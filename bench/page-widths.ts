@@ -17,7 +17,7 @@ const USERS = [
   ['gestoria', '45678123P', 'Gestoria-Demo-2026'],
 ] as const;
 
-const SKIP = /\/salir|\/pdf$|\.csv|\.zip|\/documentos\/|\/idioma|\/dev\/|\/admin|\/sandbox|[?&]page=[3-9]|\/clientes\/\d+\/(?!contactos)|\/contratos\/\d+\/(?!facturas|consumo|pagar|domiciliacion|reclamacion|lectura|potencia|correspondencia|dia-pago)/;
+const SKIP = /\/salir|\/pdf$|\.csv|\.zip|\/documentos\/|\/idioma|\/dev\/|\/admin|\/sandbox|[?&]page=[3-9]|\/clientes\/\d+\/(?!contactos)|\/contratos\/\d+\/(?!facturas|consumo|pagar|domiciliacion|reclamacion|lectura|potencia|correspondencia|dia-pago|simulador-solar$)/;
 
 /** A path with its numbers replaced, so one contract stands for all contracts. */
 const shape = (p: string) => p.replace(/\d+/g, 'N').replace(/\?.*$/, '');
