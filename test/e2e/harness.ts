@@ -32,6 +32,19 @@ export interface AxeReport {
   widths?: { pages: number; overflowing: string[] };
 }
 
+/**
+ * Waits until a browser-side expression is true. `page.waitForFunction` with a string runs
+ * it through eval, which the portal's CSP forbids; `page.evaluate` does not.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression).catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await page.waitForTimeout(100);
+  }
+}
+
 /** The narrowest phone the portal is designed for (WCAG 1.4.10 reflow). */
 export const PHONE_WIDTH = 320;
 
@@ -90,8 +103,7 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
    */
   const checkErrorSummary = async () => {
     if ((await page.locator('main .error-summary').count()) === 0) return;
-    const focused = await page.waitForFunction("document.activeElement !== null && document.activeElement.classList.contains('error-summary')", null, { timeout: 3000 })
-      .then(() => true, () => false);
+    const focused = await until(page, "document.activeElement !== null && document.activeElement.classList.contains('error-summary')", 3000);
     expect(focused, `the error summary of ${page.url()} has the focus`).to.equal(true);
     expect(await page.title(), 'the title says there is an error').to.match(/^Error: /);
   };
@@ -114,7 +126,7 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
       ]);
       await page.waitForLoadState('load');
       // a boosted POST answered with a redirect is still fetching the next page: wait for htmx
-      if (javaScript) await page.waitForFunction("document.querySelector('.htmx-request') === null", null, { timeout: 15_000 }).catch(() => undefined);
+      if (javaScript) await until(page, "document.querySelector('.htmx-request') === null", 15_000);
       if (javaScript) await page.waitForTimeout(50);
       await checkErrorSummary();
       await audit();

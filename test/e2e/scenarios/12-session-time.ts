@@ -4,7 +4,7 @@
  * Without JavaScript: a complaint typed past the limit survives the expiry and the new login.
  * With JavaScript: the warning appears before the limit and "Seguir conectado" extends it.
  */
-import type { Harness, Scenario } from '../harness';
+import { until, type Harness, type Scenario } from '../harness';
 
 const PASSED_THE_LIMIT_MS = 62_000;
 const DESCRIPTION = 'El contador marca 40 kWh menos que la lectura estimada de la última factura.';
@@ -60,7 +60,7 @@ export const scenarios: Scenario[] = [
       await h.audit('session warning');
       await page.click('dialog#session-warning button[data-session-keepalive]');
       await dialog.waitFor({ state: 'hidden' });
-      await page.waitForFunction("document.getElementById('live-region').textContent.includes('Tu sesión sigue activa')");
+      expect(await until(page, "document.getElementById('live-region').textContent.includes('Tu sesión sigue activa')"), 'announced').to.equal(true);
 
       // half a minute later it asks again; by then the first minute has passed, and the session lives on
       await dialog.waitFor({ state: 'visible', timeout: 45_000 });
