@@ -17,6 +17,10 @@ async function follow(h: Harness, selector: string, url: RegExp): Promise<void> 
   await h.page.click(selector);
   await h.page.waitForURL(url);
   await h.page.waitForLoadState('load');
+  // a boosted navigation is a new page to a screen reader too: focus starts at its heading
+  if (h.javaScript) {
+    h.expect(await until(h.page, "document.activeElement !== null && document.activeElement.matches('main h1')"), `focus on the heading of ${h.page.url()}`).to.equal(true);
+  }
 }
 
 /** Chooses a filter: with JavaScript the change alone filters; without, the button sends the form. */
@@ -40,6 +44,8 @@ async function backAndForward(h: Harness, o: { before: string; beforeTitle?: str
   const { page, expect } = h;
   await filter(h, o.select, o.value, o.param);
   const filtered = page.url();
+  // the result count is said in the one polite live region that stays on the page
+  if (h.javaScript) expect(await until(page, "document.getElementById('live-region').textContent.trim().length > 0"), 'results announced').to.equal(true);
   await h.audit('filtered');
 
   await page.goBack();
