@@ -11,6 +11,7 @@ import { seedDemoIfEmpty, type DemoSummary } from './demo/seed';
 import { publicDemoLogins } from './demo/production-guard';
 import { createTransport, startMailWorker } from './adapters/mail/worker';
 import { loadSigner } from './adapters/pdf/signing';
+import { closePdfWorkers } from './adapters/pdf/pool';
 import { StartupError } from './data/startup-error';
 import { getMeta, setMeta } from './data/app-meta-repo';
 import { dataDirFiles } from './data/data-dir';
@@ -92,6 +93,7 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: B
     const close = async () => {
       await stopBillingRuns();
       await worker?.stop();
+      await closePdfWorkers();
       await db.close();
     };
     return { db, app, migrationsApplied, demo, close };

@@ -17,6 +17,8 @@ export interface StaffRow {
   failed_logins: number;
   locked_at: Date | null;
   last_login_at: Date | null;
+  /** Set by a supervisor-chosen password: the next login must choose a new one. */
+  must_change_password: boolean;
   created_at: Date;
   updated_at: Date;
 }

@@ -88,14 +88,16 @@ export function groupSecret(secret: string): string {
   return (secret.match(/.{1,4}/g) ?? []).join(' ');
 }
 
-export type StaffAction = 'disable' | 'enable' | 'unlock' | 'reset_2fa';
-export const STAFF_ACTIONS: readonly StaffAction[] = ['disable', 'enable', 'unlock', 'reset_2fa'];
+export type StaffAction = 'disable' | 'enable' | 'unlock' | 'reset_2fa' | 'reset_password';
+export const STAFF_ACTIONS: readonly StaffAction[] = ['disable', 'enable', 'unlock', 'reset_2fa', 'reset_password'];
 
 export interface StaffChange {
   status?: StaffStatus;
   failedLogins?: number;
   lockedAt?: Date | null;
   resetSecondFactor?: boolean;
+  /** The password stops working; the member chooses a new one from a link emailed to them. */
+  resetPassword?: boolean;
   endSessions: boolean;
 }
 
@@ -115,7 +117,10 @@ export function staffActionChange(action: StaffAction, target: { id: number; sta
     case 'unlock':
       return target.status === 'locked' ? { status: 'active', failedLogins: 0, lockedAt: null, endSessions: false } : 'not_locked';
     case 'reset_2fa':
-      return { resetSecondFactor: true, endSessions: true };
+      // with the password alone a supervisor who knew it could enrol a new factor as the member
+      return { resetSecondFactor: true, resetPassword: true, endSessions: true };
+    case 'reset_password':
+      return { resetPassword: true, endSessions: true };
   }
 }
 

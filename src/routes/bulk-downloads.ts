@@ -5,7 +5,8 @@ import { retentionCutoff } from '../domain/invoices';
 import { csvEuros, parseInvoiceMonth, parseOverviewFilter } from '../domain/overview';
 import { CSV_BOM, csvLine } from '../domain/csv';
 import { linkLabels, overviewScope } from '../services/bulk-overview';
-import { writeInvoiceZip, zipEntryName } from '../services/bulk-invoices';
+import { withBulkDownloadLease, writeInvoiceZip, zipEntryName } from '../services/bulk-invoices';
+import { render } from '../web/render';
 import { deps, requireUser, userAccess } from '../web/middleware/auth';
 import { showOverview } from './dashboard';
 import { today } from './contracts';
@@ -64,32 +65,39 @@ export function bulkDownloadRoutes(): Router {
       return showOverview(req, res, { status: 404, zipMonth: month.month, zipError: t('overview.bulk.errors.empty', { month: monthName(month.month, res.locals.lang) }) });
     }
     const now = clock.now();
-    const customers = new Map<number, number>();
-    for (const r of rows) customers.set(r.customer_id, (customers.get(r.customer_id) ?? 0) + 1);
-    // one row per client, so each client's history shows who downloaded its invoices
-    await auditMany(db.knex, [...customers].map(([customerId, count]) => ({
-      actorType: 'user' as const, actorId: req.user!.id, customerId, action: 'invoice.bulk_downloaded', ip: clientIp(req), at: now,
-      details: { month: month.month, invoices: count, copy: 'duplicate', clients: customers.size, ...filterDetails(filter) },
-    })));
+    const outcome = await withBulkDownloadLease(db.knex, req.user!.id, now, async () => {
+      const customers = new Map<number, number>();
+      for (const r of rows) customers.set(r.customer_id, (customers.get(r.customer_id) ?? 0) + 1);
+      // one row per client, so each client's history shows who downloaded its invoices
+      await auditMany(db.knex, [...customers].map(([customerId, count]) => ({
+        actorType: 'user' as const, actorId: req.user!.id, customerId, action: 'invoice.bulk_downloaded', ip: clientIp(req), at: now,
+        details: { month: month.month, invoices: count, copy: 'duplicate', clients: customers.size, ...filterDetails(filter) },
+      })));
 
-    const head = ['client', 'taxId', 'cups', 'invoice', 'periodStart', 'periodEnd', 'issueDate', 'total', 'status', 'file'];
-    let summary = CSV_BOM + csvLine(head.map((h) => t(`overview.zipCsv.${h}`)));
-    for (const r of rows) {
-      summary += csvLine([r.customer_name, r.customer_tax_id, r.cups, r.number, r.period_start, r.period_end, r.issue_date, csvEuros(r.total_cents),
-        t(`invoices.status.${r.status}`), zipEntryName(r)]);
-    }
-    res.set({
-      'Content-Disposition': `attachment; filename="facturas-${month.month}.zip"`,
-      'Cache-Control': 'private, no-store',
-      'X-Invoice-Copy': 'duplicate',
-    }).type('application/zip');
-    try {
-      const result = await writeInvoiceZip(db.knex, signer, rows, summary, res, now);
-      if (result.aborted) logger.info({ invoices: result.invoices, of: rows.length }, 'bulk invoice download abandoned by the client');
-    } catch (err) {
-      // Headers are gone: cut the connection so a truncated ZIP is not taken for a whole one.
-      logger.error({ err }, 'bulk invoice download failed');
-      res.destroy(err as Error);
+      const head = ['client', 'taxId', 'cups', 'invoice', 'periodStart', 'periodEnd', 'issueDate', 'total', 'status', 'file'];
+      let summary = CSV_BOM + csvLine(head.map((h) => t(`overview.zipCsv.${h}`)));
+      for (const r of rows) {
+        summary += csvLine([r.customer_name, r.customer_tax_id, r.cups, r.number, r.period_start, r.period_end, r.issue_date, csvEuros(r.total_cents),
+          t(`invoices.status.${r.status}`), zipEntryName(r)]);
+      }
+      res.set({
+        'Content-Disposition': `attachment; filename="facturas-${month.month}.zip"`,
+        'Cache-Control': 'private, no-store',
+        'X-Invoice-Copy': 'duplicate',
+      }).type('application/zip');
+      try {
+        const result = await writeInvoiceZip(db.knex, signer, rows, summary, res, now);
+        if (result.aborted) logger.info({ invoices: result.invoices, of: rows.length }, 'bulk invoice download abandoned by the client');
+      } catch (err) {
+        // Headers are gone: cut the connection so a truncated ZIP is not taken for a whole one.
+        logger.error({ err }, 'bulk invoice download failed');
+        res.destroy(err as Error);
+      }
+    });
+    if (outcome.busy) {
+      // one ZIP per user at a time: the pool serves everybody, not one person's twelve tabs
+      res.set('Retry-After', '30');
+      render(req, res, 'errors/error', { errorKey: 'bulkBusy', errorId: null }, { status: 429 });
     }
   });
 

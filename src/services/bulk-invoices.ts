@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Knex } from 'knex';
@@ -6,12 +7,32 @@ import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
 import type { BulkInvoiceRow } from '../data/supplies-repo';
 import { invoiceFileName } from '../domain/invoices';
 import { zipSegment } from '../domain/overview';
-import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf';
 import type { PdfSigner } from '../adapters/pdf/signing';
+import { pdfWorkers } from '../adapters/pdf/pool';
+import { releaseLease, takeLease } from '../data/bulk-download-leases-repo';
 
 // Invoices rendered per round trip: five queries per batch (see loadInvoicePdfData), and at
 // most this many PDFs (~16 KB each) held in memory at once.
 export const ZIP_BATCH = 50;
+// PDFs of one ZIP handed to the worker pool at once: enough to keep two threads busy, while
+// other users' downloads still get their turn in the pool's queue.
+const IN_FLIGHT = 2;
+// Longest a ZIP may hold its user's lease when the instance making it dies mid-way.
+const LEASE_MINUTES = 30;
+
+/**
+ * Runs `make` while holding the user's bulk-download lease: one ZIP per user at a time, on any
+ * instance. `busy` when another of the user's downloads is still running.
+ */
+export async function withBulkDownloadLease<T>(db: Knex, userId: number, now: Date, make: () => Promise<T>): Promise<{ busy: true } | { busy: false; result: T }> {
+  const token = crypto.randomBytes(16).toString('hex');
+  if (!(await takeLease(db, userId, token, now, new Date(now.getTime() + LEASE_MINUTES * 60_000)))) return { busy: true };
+  try {
+    return { busy: false, result: await make() };
+  } finally {
+    await releaseLease(db, userId, token);
+  }
+}
 
 /** Where each invoice goes in the ZIP: one folder per client tax id. */
 export function zipEntryName(r: Pick<BulkInvoiceRow, 'customer_tax_id' | 'number'>): string {
@@ -29,6 +50,7 @@ export interface ZipResult { invoices: number; bytes: number; aborted: boolean }
  */
 export async function writeInvoiceZip(db: Knex, signer: PdfSigner, rows: BulkInvoiceRow[], summaryCsv: string, out: Writable, now: Date): Promise<ZipResult> {
   const archive = new ZipArchive({ store: true }); // PDFs are compressed already
+  const workers = pdfWorkers(signer);
   let aborted = false;
   let failure: Error | null = null;
   let pending = 0;
@@ -58,12 +80,15 @@ export async function writeInvoiceZip(db: Knex, signer: PdfSigner, rows: BulkInv
     for (let i = 0; i < rows.length && !aborted && !failure; i += ZIP_BATCH) {
       const batch = rows.slice(i, i + ZIP_BATCH);
       const data = await loadInvoicePdfData(db, batch.map((r) => r.id));
-      for (const r of batch) {
-        const d = data.get(r.id);
-        if (!d) continue; // deleted since the list was read
-        const pdf = await signer.sign(await renderInvoicePdf(d, { duplicate: true, generatedAt: now }), { reason: `Duplicado de la factura ${d.number}`, signedAt: now });
-        add(pdf, zipEntryName(r));
-        written++;
+      const present = batch.filter((r) => data.has(r.id)); // some may be deleted since the list was read
+      for (let j = 0; j < present.length && !aborted; j += IN_FLIGHT) {
+        const group = present.slice(j, j + IN_FLIGHT);
+        const pdfs = await Promise.all(group.map((r) => {
+          const d = data.get(r.id)!;
+          return workers.renderAndSign({ data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now });
+        }));
+        group.forEach((r, k) => add(pdfs[k]!, zipEntryName(r)));
+        written += group.length;
       }
       await settle();
     }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
-import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf';
 import type { PdfSigner } from '../adapters/pdf/signing';
+import { pdfWorkers } from '../adapters/pdf/pool';
 
 const CHUNK = 100;
 
@@ -16,7 +16,8 @@ export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], sign
     for (const id of ids) {
       const d = data.get(id);
       if (!d) throw new Error(`Invoice ${id} vanished while issuing`);
-      const pdf = await signer.sign(await renderInvoicePdf(d, { duplicate: false, generatedAt: now }), { reason: `Factura ${d.number}`, signedAt: now });
+      // in the worker pool: a billing run must not hold the event loop (issue 12 item 5)
+      const pdf = await pdfWorkers(signer).renderAndSign({ data: d, duplicate: false, generatedAt: now, reason: `Factura ${d.number}`, signedAt: now });
       rows.push({ invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'), size_bytes: pdf.length, generated_at: now });
       onSigned?.(++done);
     }
@@ -33,5 +34,5 @@ export async function readOriginal(db: Knex, invoiceId: number): Promise<Buffer 
 export async function makeSignedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<Buffer> {
   const d = (await loadInvoicePdfData(db, [invoiceId])).get(invoiceId);
   if (!d) throw new Error(`Invoice ${invoiceId} not found`);
-  return signer.sign(await renderInvoicePdf(d, { duplicate: true, generatedAt: now }), { reason: `Duplicado de la factura ${d.number}`, signedAt: now });
+  return pdfWorkers(signer).renderAndSign({ data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now });
 }

@@ -8,8 +8,11 @@ import type { Config } from '../config';
 import { evaluateStaffCode, evaluateStaffPassword, normalizeStaffId, parseCode, type StaffStepDecision } from '../domain/staff';
 import type { LoginChanges } from '../domain/accounts';
 import { audit } from '../data/audit-repo';
-import { consumeRecoveryCode, findStaffByStaffId, lockStaffForUpdate, updateStaff, type StaffRow, type StaffUpdate } from '../data/staff-repo';
+import { consumeRecoveryCode, destroyStaffSessions, findStaffById, findStaffByStaffId, lockStaffForUpdate, updateStaff, type StaffRow, type StaffUpdate } from '../data/staff-repo';
+import { consumeStaffReset, insertStaffReset, setStaffPassword, staffOfLiveReset } from '../data/staff-password-repo';
 import { hashPassword, verifyPassword } from '../adapters/passwords';
+import { hashToken, newToken } from '../adapters/tokens';
+import { queueMail } from '../adapters/mail/outbox';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, verifyTotp } from '../adapters/totp';
 import { open, seal } from '../adapters/secret-box';
 import type { ThrottleRule } from './throttle';
@@ -126,5 +129,85 @@ export async function confirmEnrolment(db: Knex, input: { id: number; code: stri
     await updateStaff(trx, row.id, { totp_enrolled_at: now, totp_last_time_step: r.timeStep, recovery_code_hashes: hashes, failed_logins: 0 }, now);
     await audit(trx, { actorType: 'staff', actorId: row.id, action: 'staff.enrolled', targetType: 'staff', targetId: row.id, ip, at: now });
     return { ok: true, recoveryCodes: codes };
+  });
+}
+
+// ── passwords (issue 12 item 8) ─────────────────────────────────────────────
+
+/** How long an emailed reset link works: a supervisor may start it outside the person's shift. */
+export const STAFF_RESET_HOURS = 24;
+
+type ResetTarget = Pick<StaffRow, 'id' | 'email' | 'first_name'>;
+
+/**
+ * Emails the staff member a single-use link to choose a new password. Inside the caller's
+ * transaction; the link goes to the member's address only, never to the supervisor's screen.
+ */
+export async function sendStaffResetLink(trx: Knex, config: Config, staff: ResetTarget, now: Date): Promise<void> {
+  const { token, hash } = newToken();
+  await insertStaffReset(trx, staff.id, hash, new Date(now.getTime() + STAFF_RESET_HOURS * 3600_000), now);
+  await queueMail(trx, {
+    to: staff.email, lang: 'es', template: 'staff_password_reset', params: { name: staff.first_name, hours: STAFF_RESET_HOURS },
+    actionUrl: `${config.publicUrl}/admin/restablecer?token=${token}`,
+  });
+}
+
+export type StaffPasswordChange = 'changed' | 'wrong_current' | 'locked';
+
+/**
+ * A staff member changes their own password with the current one. A wrong current password
+ * counts as a failed login (5 lock the account, which ends its sessions); a change ends the
+ * member's other sessions and tells them by email.
+ */
+export async function changeStaffPassword(db: Knex, config: Config, input: { id: number; current: string; next: string; ip: string; now: Date; keepSid: string }): Promise<StaffPasswordChange> {
+  const staff = await findStaffById(db, input.id);
+  if (!staff) return 'wrong_current';
+  const ok = await verifyPassword(staff.password_hash, input.current);
+  const newHash = ok ? await hashPassword(input.next, config.argon2) : null;
+  const { now, ip } = input;
+  return db.transaction(async (trx) => {
+    const row = await lockStaffForUpdate(trx, input.id);
+    if (!row) return 'wrong_current' as const;
+    if (!newHash) {
+      const d = evaluateStaffPassword({ status: row.status, failedLogins: row.failed_logins, enrolled: true }, false, now);
+      await recordFailure(trx, row, d, 'password', ip, now);
+      if (d.justLocked) {
+        await destroyStaffSessions(trx, row.id);
+        return 'locked' as const;
+      }
+      return 'wrong_current' as const;
+    }
+    await setStaffPassword(trx, row.id, newHash, false, now);
+    await updateStaff(trx, row.id, { failed_logins: 0 }, now);
+    await destroyStaffSessions(trx, row.id, input.keepSid);
+    await audit(trx, { actorType: 'staff', actorId: row.id, action: 'staff.password_changed', targetType: 'staff', targetId: row.id, ip, at: now, details: { forced: row.must_change_password } });
+    await queueMail(trx, { to: row.email, lang: 'es', template: 'staff_password_changed', params: { name: row.first_name } });
+    return 'changed' as const;
+  });
+}
+
+/** Who an emailed link belongs to, while it still works. */
+export function staffOfResetLink(db: Knex, token: string, now: Date) {
+  return staffOfLiveReset(db, hashToken(token), now);
+}
+
+/**
+ * Sets the password chosen from an emailed link: the link works once; a lock from failed
+ * logins is lifted (a disabled member stays disabled); every session of the member ends.
+ */
+export async function resetStaffPassword(db: Knex, config: Config, input: { token: string; password: string; ip: string; now: Date }): Promise<boolean> {
+  const newHash = await hashPassword(input.password, config.argon2);
+  const { now, ip } = input;
+  return db.transaction(async (trx) => {
+    const id = await consumeStaffReset(trx, hashToken(input.token), now);
+    if (!id) return false;
+    const row = await lockStaffForUpdate(trx, id);
+    if (!row) return false;
+    await setStaffPassword(trx, id, newHash, false, now);
+    await updateStaff(trx, id, { failed_logins: 0, ...(row.status === 'locked' ? { status: 'active' as const, locked_at: null } : {}) }, now);
+    await destroyStaffSessions(trx, id);
+    await audit(trx, { actorType: 'staff', actorId: id, action: 'staff.password_reset', targetType: 'staff', targetId: id, ip, at: now });
+    await queueMail(trx, { to: row.email, lang: 'es', template: 'staff_password_changed', params: { name: row.first_name } });
+    return true;
   });
 }

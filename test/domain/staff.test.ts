@@ -86,7 +86,8 @@ describe('domain: staff', () => {
       ['unlock', 'locked', 2, { status: 'active', failedLogins: 0, lockedAt: null, endSessions: false }],
       ['unlock', 'active', 2, 'not_locked'],
       ['unlock', 'disabled', 2, 'not_locked'],
-      ['reset_2fa', 'active', 2, { resetSecondFactor: true, endSessions: true }],
+      ['reset_2fa', 'active', 2, { resetSecondFactor: true, resetPassword: true, endSessions: true }],
+      ['reset_password', 'locked', 2, { resetPassword: true, endSessions: true }],
       ['disable', 'active', 1, 'self'],
       ['reset_2fa', 'active', 1, 'self'],
     ];

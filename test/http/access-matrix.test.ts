@@ -222,6 +222,11 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /admin/alta-2fa': { access: 'public', ok: [303] },
   'POST /admin/salir': publicPost,
   'POST /admin/idioma': publicPost,
+  // a staff member's own password (staff only); the emailed reset link, without a valid token: 410
+  'GET /admin/contrasena': { access: 'staff', ok: [303] },
+  'POST /admin/contrasena': { access: 'staff', ok: [303] },
+  'GET /admin/restablecer': { access: 'public', ok: [410] },
+  'POST /admin/restablecer': { access: 'public', ok: [410] },
 
   // Card payments
   'GET /contratos/:contractId/pagar': { access: 'act' },

@@ -34,6 +34,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /admin/alta-2fa': { anonymous: 'login', customer: 'login', agente: 303, supervisor: 303 },
   'POST /admin/salir': { anonymous: 303, customer: 303, agente: 303, supervisor: 303, freshSession: true },
   'POST /admin/idioma': { anonymous: 303, customer: 303, agente: 303, supervisor: 303 },
+  // one's own password; the emailed reset link (without a valid token: 410 for anybody)
+  'GET /admin/contrasena': STAFF_GET,
+  'POST /admin/contrasena': STAFF_POST,
+  'GET /admin/restablecer': { anonymous: 410, customer: 410, agente: 410, supervisor: 410 },
+  'POST /admin/restablecer': { anonymous: 410, customer: 410, agente: 410, supervisor: 410 },
   // A1: home and staff management
   'GET /admin': STAFF_GET,
   'GET /admin/personal': SUPERVISOR_GET,

@@ -378,7 +378,8 @@ describe('admin: staff login, TOTP and sessions', () => {
       const nuria: StaffFixture = { id: row.id, staffId, password, role: 'agente', email: row.email, firstName: 'Nuria', lastName: 'Ferrer', totpSecret: null, recoveryCodes: [] };
       const a = await loginStaff(request.agent(ctx.app), nuria);
       expect(nuria.recoveryCodes).to.have.length(10);
-      expect((await a.get('/admin')).status).to.equal(200);
+      // the supervisor knows that password: she must choose her own before anything else
+      expect((await a.get('/admin').redirects(0)).headers.location).to.equal('/admin/contrasena');
     });
 
     it('a password set by the supervisor must pass the policy', async () => {
@@ -412,8 +413,8 @@ describe('admin: staff login, TOTP and sessions', () => {
       expect((await ctx.db.knex('staff').where({ id: member.id }).first()).status).to.equal('active');
 
       expect((await act(member.id, 'reset_2fa', 'Ha perdido el móvil')).status).to.equal(303);
-      const pw = await passwordStep(request.agent(ctx.app), member.staffId, member.password);
-      expect(pw.headers.location).to.equal('/admin/alta-2fa');
+      // the old password no longer opens the account (a supervisor who knew it cannot enrol as the member)
+      expect((await passwordStep(request.agent(ctx.app), member.staffId, member.password)).status).to.equal(401);
 
       const actions = await auditActions(ctx, member.id);
       expect(actions).to.include.members(['staff.disable', 'staff.enable', 'staff.unlock', 'staff.reset_2fa']);

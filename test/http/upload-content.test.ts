@@ -10,7 +10,7 @@ import request from 'supertest';
 import { testContext } from '../support/context';
 import { createHousehold, csrfFrom, loginAs, pageText, type Agent } from '../support/factories';
 
-function pdf(catalogExtra = '', objects = '', tail = ''): Buffer {
+function pdf(catalogExtra = '', objects = '', tail = ''): Buffer<ArrayBuffer> {
   return Buffer.from(`%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R${catalogExtra}>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n`
     + `3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n${objects}trailer<</Root 1 0 R>>\n%%EOF\n${tail}`, 'latin1');
 }

@@ -14,6 +14,14 @@ export interface PdfSigner {
   subject: string;
   /** The public signing certificate (PEM), published so customers can verify their invoices. */
   certificatePem: string;
+  /** The P12 it signs with, for the PDF worker threads to load the same key (./pool.ts). */
+  readonly material: SignerMaterial;
+}
+
+export interface SignerMaterial {
+  p12: Buffer;
+  passphrase: string;
+  source: string;
 }
 
 export interface LoadSignerOptions {
@@ -59,6 +67,11 @@ export async function loadSigner(opts: LoadSignerOptions): Promise<PdfSigner> {
   return createSigner(await fs.readFile(dev.p12Path), dev.passphrase, dev.p12Path);
 }
 
+/** A signer from P12 bytes already read, as a PDF worker thread makes its own. */
+export function signerFromMaterial(m: SignerMaterial): Promise<PdfSigner> {
+  return createSigner(m.p12, m.passphrase, m.source);
+}
+
 async function createSigner(p12: Buffer, passphrase: string, source: string): Promise<PdfSigner> {
   const { subject, commonName, key, certificate, chain } = inspectP12(p12, passphrase, source);
   const cms = new NativeKeySigner(key, certificate, chain);
@@ -73,8 +86,10 @@ async function createSigner(p12: Buffer, passphrase: string, source: string): Pr
   }
   const signatureLength = probe.length + SIGNATURE_MARGIN_BYTES;
 
+  const material: SignerMaterial = { p12, passphrase, source };
   return {
     subject,
+    material,
     certificatePem: forge.pki.certificateToPem(certificate),
     async sign(pdf, { reason, signedAt }) {
       const withPlaceholder = plainAddPlaceholder({

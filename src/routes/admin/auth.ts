@@ -5,7 +5,10 @@ import { audit } from '../../data/audit-repo';
 import { findStaffById } from '../../data/staff-repo';
 import { groupSecret } from '../../domain/staff';
 import { overLimit } from '../../services/throttle';
-import { ADMIN_LOGIN_THROTTLE, confirmEnrolment, enrolmentSecret, staffCodeStep, staffPasswordStep } from '../../services/staff-auth';
+import {
+  ADMIN_LOGIN_THROTTLE, changeStaffPassword, confirmEnrolment, enrolmentSecret, resetStaffPassword, staffCodeStep, staffOfResetLink, staffPasswordStep,
+} from '../../services/staff-auth';
+import { checkPassword, passwordProblemMessage } from '../../domain/password-policy';
 import { totpQrDataUrl } from '../../adapters/totp';
 import { generateCsrfToken } from '../../web/middleware/csrf';
 import { deps } from '../../web/middleware/auth';
@@ -48,6 +51,25 @@ async function startSession(req: Request, staffId: number, enrolling: boolean, c
   if (enrolling) req.session.staffEnrolling = true;
   if (lang) req.session.lang = lang;
   generateCsrfToken(req, true);
+}
+
+function passwordPage(req: Request, res: Response, errors: Record<string, string>, status = 200): void {
+  render(req, res, 'admin/auth/password', { title: res.locals.t('admin.auth.password.title'), errors, forced: req.staff?.mustChangePassword === true }, { status });
+}
+
+function resetPage(req: Request, res: Response, token: string | null, errors: Record<string, string>, status = 200): void {
+  render(req, res, 'admin/auth/reset', { title: res.locals.t('admin.auth.reset.title'), token, errors }, { status });
+}
+
+/** The policy's problems with a new password, as the field's message; null when it is good. */
+function newPasswordProblem(res: Response, password: string, confirmation: string, who: string[]): string | null {
+  const t = res.locals.t;
+  const lang = res.locals.lang === 'ca' ? 'ca' : 'es';
+  if (!password) return t('errors.required');
+  const check = checkPassword(password, { lang, userInputs: who });
+  if (!check.ok) return check.problems.map((p) => passwordProblemMessage(p, lang)).join(' ');
+  if (password !== confirmation) return t('admin.auth.password.mismatch');
+  return null;
 }
 
 export function adminAuthRoutes(): Router {
@@ -128,6 +150,66 @@ export function adminAuthRoutes(): Router {
     res.locals.staff = req.staff;
     res.set('Cache-Control', 'no-store');
     render(req, res, 'admin/auth/recovery-codes', { title: res.locals.t('admin.auth.recovery.title'), codes: r.recoveryCodes });
+  });
+
+  // A staff member's own password: self-service, and forced after a supervisor-chosen one.
+  const signedIn = (req: Request, res: Response): boolean => {
+    if (!req.staff) res.redirect(303, '/admin/acceso');
+    else if (req.session.staffEnrolling) res.redirect(303, '/admin/alta-2fa');
+    else return true;
+    return false;
+  };
+
+  router.get('/contrasena', (req, res) => {
+    if (signedIn(req, res)) passwordPage(req, res, {});
+  });
+
+  router.post('/contrasena', async (req, res) => {
+    if (!signedIn(req, res)) return;
+    const { db, clock, config } = deps(req);
+    const t = res.locals.t;
+    const staff = req.staff!;
+    const form = formFields(req, ['currentPassword', 'newPassword', 'newPasswordConfirm'] as const);
+    const errors: Record<string, string> = {};
+    if (!form.currentPassword) errors.currentPassword = t('errors.required');
+    const problem = newPasswordProblem(res, form.newPassword, form.newPasswordConfirm, [staff.staffId, staff.firstName, staff.lastName, staff.email.split('@')[0] ?? '']);
+    if (problem) errors.newPassword = problem;
+    else if (form.newPassword === form.currentPassword) errors.newPassword = t('admin.auth.password.same');
+    if (Object.keys(errors).length) return passwordPage(req, res, errors, 422);
+    if (await throttled(req)) return passwordPage(req, res, { currentPassword: t('admin.auth.throttled') }, 429);
+    const r = await changeStaffPassword(db.knex, config, { id: staff.id, current: form.currentPassword, next: form.newPassword, ip: clientIp(req), now: clock.now(), keepSid: req.sessionID });
+    if (r === 'locked') {
+      await regenerateSession(req);
+      return res.redirect(303, '/admin/acceso');
+    }
+    if (r === 'wrong_current') return passwordPage(req, res, { currentPassword: t('admin.auth.password.wrongCurrent') }, 422);
+    // a new session id and token after the change, as after a login
+    await startSession(req, staff.id, false, req.session.staffCreatedAt);
+    req.session.adminFlash = { kind: 'success', key: 'admin.auth.password.changed' };
+    res.redirect(303, '/admin');
+  });
+
+  // The link a reset emails to the staff member (never shown to the supervisor).
+  router.get('/restablecer', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const { db, clock } = deps(req);
+    const who = token ? await staffOfResetLink(db.knex, token, clock.now()) : null;
+    resetPage(req, res, who ? token : null, {}, who ? 200 : 410);
+  });
+
+  router.post('/restablecer', async (req, res) => {
+    const { db, clock, config } = deps(req);
+    const form = formFields(req, ['token', 'newPassword', 'newPasswordConfirm'] as const);
+    const who = form.token ? await staffOfResetLink(db.knex, form.token, clock.now()) : null;
+    if (!who) return resetPage(req, res, null, {}, 410);
+    const problem = newPasswordProblem(res, form.newPassword, form.newPasswordConfirm, [who.staffId, who.firstName, who.lastName, who.email.split('@')[0] ?? '']);
+    if (problem) return resetPage(req, res, form.token, { newPassword: problem }, 422);
+    if (!(await resetStaffPassword(db.knex, config, { token: form.token, password: form.newPassword, ip: clientIp(req), now: clock.now() }))) {
+      return resetPage(req, res, null, {}, 410);
+    }
+    await regenerateSession(req);
+    req.session.adminFlash = { kind: 'success', key: 'admin.auth.reset.done' };
+    res.redirect(303, '/admin/acceso');
   });
 
   router.post('/salir', async (req, res) => {

@@ -27,6 +27,8 @@ export interface CurrentStaff {
   lastName: string;
   email: string;
   role: StaffRole;
+  /** A supervisor chose the password: nothing else opens until the member chooses their own. */
+  mustChangePassword: boolean;
 }
 
 declare module 'express-serve-static-core' {
@@ -76,7 +78,7 @@ export const loadStaff: RequestHandler = async (req, res, next) => {
     return redirect(req, res, '/admin/acceso');
   }
   if (now - (s.staffLastSeenAt ?? 0) >= TOUCH_EVERY_MS) s.staffLastSeenAt = now;
-  req.staff = { id: staff.id, staffId: staff.staff_id, firstName: staff.first_name, lastName: staff.last_name, email: staff.email, role: staff.role };
+  req.staff = { id: staff.id, staffId: staff.staff_id, firstName: staff.first_name, lastName: staff.last_name, email: staff.email, role: staff.role, mustChangePassword: staff.must_change_password };
   // the layout shows the section's navigation only once both factors are done
   res.locals.staff = s.staffEnrolling ? null : req.staff;
   next();
@@ -90,6 +92,7 @@ export function requireStaff(role?: 'supervisor'): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.staff) return redirect(req, res, '/admin/acceso');
     if (req.session.staffEnrolling) return redirect(req, res, '/admin/alta-2fa');
+    if (req.staff.mustChangePassword) return redirect(req, res, '/admin/contrasena');
     if (!roleAllows(req.staff.role, role)) {
       render(req, res, 'admin/error', { errorKey: 'forbidden', title: res.locals.t('errors.forbidden.title') }, { status: 403 });
       return;

@@ -79,7 +79,7 @@ export function adminStaffRoutes(): Router {
   });
 
   router.post('/personal/:staffMemberId', supervisor, async (req, res) => {
-    const { db, clock } = deps(req);
+    const { db, clock, config } = deps(req);
     const t = res.locals.t;
     const member = await loadMember(req);
     const form = formFields(req, ['action', 'reason'] as const);
@@ -89,7 +89,7 @@ export function adminStaffRoutes(): Router {
     const reason = checkReason(form.reason);
     if (!reason.ok) errors.reason = t(`admin.reason.${reason.problem}`);
     if (!action || !reason.ok) return detailPage(req, res, member, form, errors, 422);
-    const r = await applyStaffAction(db.knex, staffActor(req), member.id, action, reason.value, clock.now());
+    const r = await applyStaffAction(db.knex, config, staffActor(req), member.id, action, reason.value, clock.now());
     if (r === 'not_found') throw new DomainError('not_found');
     if (r !== 'done') return detailPage(req, res, member, form, { action: t(`admin.staff.refused.${r}`) }, 409);
     adminFlash(req, 'success', `admin.staff.done.${action}`, { staffId: member.staff_id });
