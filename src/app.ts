@@ -41,6 +41,11 @@ import { retailer } from './domain/retailer';
 import { certificateLoginRoutes } from './routes/certificate-login';
 import { gatewayFormOrigin } from './adapters/redsys';
 import type { AppDeps } from './deps';
+import { compressResponses } from './web/compression';
+import { staticAssets } from './web/static-assets';
+import { captureExpiredForm, restoreExpiredForm } from './web/middleware/form-replay';
+import { sessionTimeLocals } from './web/middleware/session-time';
+import { sessionTimeRoutes } from './routes/session-time';
 
 export type { AppDeps } from './deps';
 
@@ -90,11 +95,14 @@ export function createApp(deps: AppDeps): express.Express {
     referrerPolicy: { policy: 'same-origin' },
   }));
 
-  const staticOpts = { maxAge: config.production ? '7d' : 0, index: false as const };
-  app.get('/static/vendor/htmx.min.js', (_req, res) => {
-    res.sendFile(htmxFile, { maxAge: staticOpts.maxAge });
+  app.use(compressResponses());
+  const assets = staticAssets(path.join(root, 'public'), { 'vendor/htmx.min.js': htmxFile }, !config.production);
+  app.locals.asset = assets.url;
+  app.use((_req, res, next) => {
+    res.locals.asset = assets.url;
+    next();
   });
-  app.use('/static', express.static(path.join(root, 'public'), staticOpts));
+  app.use(assets.middleware);
 
   app.use(noStore);
   app.use(healthRoutes(db));
@@ -108,8 +116,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(csrfLocals);
   app.use(csrfProtection);
+  app.use(captureExpiredForm(deps));
   app.use(loadUser(deps));
+  app.use(sessionTimeLocals(deps));
   app.use(viewLocals);
+  app.use(restoreExpiredForm(deps));
 
   app.use(homeRoutes(deps));
   app.use(languageRoutes());
@@ -134,6 +145,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contactRoutes());
   app.use(registerInvitedRoutes());
   app.use(externalManagerRoutes());
+  app.use(sessionTimeRoutes(deps));
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes(deps));
 
   app.use(notFoundHandler);

@@ -4,6 +4,10 @@ import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { DEFAULT_LANGUAGE, isLanguage } from '../i18n';
 import { formatter } from './format';
+import { nameErrorSummaryLinks } from './error-summary';
+import { fillFormInPage } from './form-fill';
+import { enhanceTables } from './tables';
+import type { ReplayFields } from '../data/form-replays-repo';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
@@ -19,6 +23,8 @@ export interface RenderOptions {
 
 /** An htmx partial swap, not a boosted navigation (which wants the whole page). */
 export function isFragmentRequest(req: Request): boolean {
+  // htmx restores history (Back/Forward with no cached copy) by asking for the whole page
+  if (req.get('HX-History-Restore-Request') === 'true') return false;
   return req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true';
 }
 
@@ -32,9 +38,15 @@ export function render(
   const eta = req.app.locals.eta as Eta;
   const lang = isLanguage(res.locals.lang) ? res.locals.lang : DEFAULT_LANGUAGE;
   // the formatter follows the language the page is rendered in, even after a switch
-  const it = { ...res.locals, fmt: formatter(lang), ...data };
+  const it: Record<string, unknown> = { ...res.locals, fmt: formatter(lang), ...data };
   res.vary('HX-Request');
+  if (opts.fragment) res.vary('HX-History-Restore-Request');
   const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
-  const html = eta.render(template, it);
+  const rendered = eta.render(template, it);
+  const errors = it.errors as Record<string, unknown> | undefined;
+  let html = enhanceTables(errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered);
+  // a form sent after the session expired, back with what was typed (web/middleware/form-replay)
+  const replay = res.locals.formReplay as { action: string; fields: ReplayFields } | undefined;
+  if (replay) html = fillFormInPage(html, replay.action, replay.fields);
   res.status(opts.status ?? 200).type('html').send(html);
 }

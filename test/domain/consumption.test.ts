@@ -371,16 +371,16 @@ describe('consumption: chart partial', () => {
   it('draws 24 bars with tooltips, 72 coloured segments, month labels and a legend', () => {
     expect(count(html, /<g class="bar">\s*<title>/)).to.equal(24);
     expect(count(html, /<rect class="segment segment-P\d"[^>]*><title>/)).to.equal(72);
-    expect(html).to.include('fill="#0b5394"').and.include('fill="#3d85c6"').and.include('fill="#9fc5e8"');
-    expect(html).to.include('<title>julio de 2025 · P2 llano: 60 kWh</title>');
+    expect(html).to.include('fill="#073763"').and.include('fill="#3d85c6"').and.include('fill="#b45f06"');
+    expect(html).to.include('<title>jul 2025 · P2 llano: 60 kWh</title>');
     expect(count(html, /transform="rotate\(-45 /)).to.equal(24);
     expect(html).to.include('>dic 23</text>');
-    expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#0b5394"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);
+    expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#073763"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);
     expect(html).to.include('<figcaption>');
   });
 
   it('has a data table with 24 rows, scoped headers and signed changes', () => {
-    expect(html).to.include('<table class="consumption-table">').and.include('<caption>');
+    expect(html).to.include('<table class="consumption-table stack">').and.include('<caption>');
     expect(count(html, /<th scope="col"/)).to.equal(7);
     expect(html).to.include('>Mismo mes del año anterior</th>').and.include('>Variación</th>');
     const body = tbody(html);

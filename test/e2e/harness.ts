@@ -25,7 +25,28 @@ export interface Scenario {
   run(h: Harness): Promise<void>;
 }
 
-export interface AxeReport { pages: number; violations: string[] }
+export interface AxeReport {
+  pages: number;
+  violations: string[];
+  /** Pages measured at PHONE_WIDTH, and those that scrolled sideways there (issue 13). */
+  widths?: { pages: number; overflowing: string[] };
+}
+
+/**
+ * Waits until a browser-side expression is true. `page.waitForFunction` with a string runs
+ * it through eval, which the portal's CSP forbids; `page.evaluate` does not.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression).catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The narrowest phone the portal is designed for (WCAG 1.4.10 reflow). */
+export const PHONE_WIDTH = 320;
 
 /**
  * Audits in a separate JavaScript-enabled page fed with the HTML the user sees, so pages
@@ -43,7 +64,23 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
   const auditPage = await auditContext.newPage();
   await auditPage.goto('/healthz');
 
+  /** No page may scroll sideways on a phone: measured in the scenario's own page, JS on or off. */
+  const measureWidth = async (label?: string) => {
+    const size = page.viewportSize() ?? { width: 1280, height: 720 };
+    await page.setViewportSize({ width: PHONE_WIDTH, height: size.height });
+    const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as number[];
+    await page.setViewportSize(size);
+    const widths = (report.widths ??= { pages: 0, overflowing: [] });
+    widths.pages++;
+    if (scrollWidth! > clientWidth!) {
+      const where = `${label ?? ''} ${new URL(page.url()).pathname}`.trim();
+      widths.overflowing.push(`${where}: ${scrollWidth} px`);
+      throw new Error(`${where} scrolls sideways at ${PHONE_WIDTH} px: ${scrollWidth} px wide`);
+    }
+  };
+
   const audit = async (label?: string) => {
+    await measureWidth(label);
     const html = await page.content();
     await auditPage.setContent(html, { waitUntil: 'load' });
     await auditPage.addScriptTag({ content: axeSource });
@@ -58,6 +95,17 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
       report.violations.push(...result.map((v) => `${where}: ${v}`));
       throw new Error(`axe-core found ${result.length} violation(s) on ${where}:\n  ${result.join('\n  ')}`);
     }
+  };
+
+  /**
+   * A form answered with errors puts focus on its error summary (autofocus, so also without
+   * JavaScript) and says so in the title, whatever the form.
+   */
+  const checkErrorSummary = async () => {
+    if ((await page.locator('main .error-summary').count()) === 0) return;
+    const focused = await until(page, "document.activeElement !== null && document.activeElement.classList.contains('error-summary')", 3000);
+    expect(focused, `the error summary of ${page.url()} has the focus`).to.equal(true);
+    expect(await page.title(), 'the title says there is an error').to.match(/^Error: /);
   };
 
   const h: Harness = {
@@ -77,7 +125,10 @@ export async function createHarness(browser: Browser, baseUrl: string, javaScrip
         page.click(buttonSelector),
       ]);
       await page.waitForLoadState('load');
+      // a boosted POST answered with a redirect is still fetching the next page: wait for htmx
+      if (javaScript) await until(page, "document.querySelector('.htmx-request') === null", 15_000);
       if (javaScript) await page.waitForTimeout(50);
+      await checkErrorSummary();
       await audit();
     },
     newContext,

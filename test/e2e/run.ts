@@ -140,6 +140,7 @@ async function main(): Promise<number> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`\naxe-core: ${report.pages} page audits, ${report.violations.length} violations`);
+  console.log(`phone width: ${report.widths?.pages ?? 0} pages measured at 320 px, ${report.widths?.overflowing.length ?? 0} scroll sideways`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

@@ -65,7 +65,6 @@ const publicPost: Spec = { access: 'public' };
 
 const EXPECTATIONS: Record<string, Spec> = {
   // Public: assets, health, the login page and everything a person without an account needs.
-  'GET /static/vendor/htmx.min.js': publicPage, // an asset, the same for everybody
   'GET /healthz': publicPage, // load balancers; no session, no data
   // the login page; a logged-in user is sent on to the supplies
   'GET /': { access: 'public', override: ANY_LOGGED_IN_REDIRECTS },
@@ -82,6 +81,7 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /ayuda/certificado-firma.cer': publicPage,
   'POST /salir': { access: 'public', endsSession: true }, // logging out works (and is harmless) without a session
   'GET /sesion-caducada': publicPage, // where expired sessions land
+  'POST /sesion/seguir': { access: 'user', ok: [204] }, // "Seguir conectado": counts as activity
   'GET /empresas': publicPage, // how businesses get access (seed 001)
   // registration, activation and recovery are for people who cannot log in yet
   'GET /registro': publicPage,

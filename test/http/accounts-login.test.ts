@@ -91,8 +91,8 @@ describe('accounts: login, lockout and throttling', () => {
 
     const empty = await attempt(request.agent(ctx.app), '', '');
     expect(empty.status).to.equal(400);
-    expect(empty.text).to.include('<a href="#f-loginId">Este campo es requerido</a>');
-    expect(empty.text).to.include('<a href="#f-password">Este campo es requerido</a>');
+    expect(empty.text).to.include('<a href="#f-loginId">NIF, NIE o Pasaporte: Este campo es requerido</a>');
+    expect(empty.text).to.include('<a href="#f-password">Contraseña: Este campo es requerido</a>');
   });
 
   it('gives the same status and page for an unknown user, a wrong password and a locked account', async () => {

@@ -66,7 +66,7 @@ describe('accounts: settings', () => {
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
       const wrong = await submit(agent, '/ajustes/contrasena', { currentPassword: 'no-es-la-mia-123', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
       expect(wrong.status).to.equal(400);
-      expect(wrong.text).to.include('<a href="#f-currentPassword">La contraseña actual no es correcta.</a>');
+      expect(wrong.text).to.include('<a href="#f-currentPassword">Contraseña actual: La contraseña actual no es correcta.</a>');
       const weak = await submit(agent, '/ajustes/contrasena', { currentPassword: user.password, password: `${user.loginId}-casa`, passwordConfirm: `${user.loginId}-casa` });
       expect(weak.status).to.equal(400);
       expect(pageText(weak.text)).to.include('La contraseña no puede contener tu NIF, tu nombre, tu email ni palabras de este servicio.');
@@ -121,7 +121,7 @@ describe('accounts: settings', () => {
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
       const wrong = await submit(agent, '/ajustes/email', { newEmail: uniqueEmail('x'), emailPassword: 'no-es-la-mia-123' });
       expect(wrong.status).to.equal(400);
-      expect(wrong.text).to.include('<a href="#f-emailPassword">La contraseña actual no es correcta.</a>');
+      expect(wrong.text).to.include('<a href="#f-emailPassword">Contraseña actual: La contraseña actual no es correcta.</a>');
       const invalid = await submit(agent, '/ajustes/email', { newEmail: 'sin-arroba', emailPassword: user.password });
       expect(invalid.status).to.equal(400);
       expect(pageText(invalid.text)).to.include('Escribe un email válido, por ejemplo nombre@dominio.es');
@@ -220,7 +220,7 @@ describe('accounts: settings', () => {
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
       const noPassword = await submit(agent, '/ajustes/pregunta', { secretQuestion: '¿En qué pueblo veraneaba?', secretAnswer: 'Peñíscola', questionPassword: '' });
       expect(noPassword.status).to.equal(400);
-      expect(noPassword.text).to.include('<a href="#f-questionPassword">Este campo es requerido</a>');
+      expect(noPassword.text).to.include('<a href="#f-questionPassword">Contraseña actual: Este campo es requerido</a>');
       const short = await submit(agent, '/ajustes/pregunta', { secretQuestion: '¿Y?', secretAnswer: 'no', questionPassword: user.password });
       expect(short.status).to.equal(400);
       expect(pageText(short.text)).to.include('Escribe una pregunta de al menos 5 caracteres.');
@@ -243,7 +243,7 @@ describe('accounts: settings', () => {
       }
       const agent = await loginAs(request.agent(ctx.app).set('User-Agent', 'Otro-Navegador/2.0'), user.loginId, user.password);
       const page = await agent.get('/ajustes/accesos').expect(200);
-      const rows = [...page.text.matchAll(/<tr>\s*<td>([^<]+)<\/td>\s*<td><span class="badge [^"]+">([^<]+)<\/span><\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => [m[2], m[4]]);
+      const rows = [...page.text.matchAll(/<tr>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*><span class="badge [^"]+">([^<]+)<\/span><\/td>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*>([^<]+)<\/td>/g)].map((m) => [m[2], m[4]]);
       expect(rows).to.deep.equal([['Correcto', 'Otro-Navegador/2.0'], ['Fallido', 'Navegador-De-Prueba/1.0']]);
       expect(pageText(page.text)).to.include('Si ves un acceso que no reconoces, cambia tu contraseña y llámanos.');
     } finally {
