@@ -10,6 +10,7 @@ import { createTransport, startMailWorker } from './adapters/mail/worker';
 import { loadSigner } from './adapters/pdf/signing';
 import { StartupError } from './data/startup-error';
 import { stopBillingRuns } from './services/billing-runs';
+import { startPaymentExpirySweep } from './services/card-payments';
 
 export interface Booted {
   db: Database;
@@ -37,7 +38,10 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: {
     const worker = opts.mailWorker ? startMailWorker(db.knex, createTransport(config.smtpUrl), config.mailFrom, clock, logger) : undefined;
     const app = createApp({ db, config, clock, logger, sessionSecret, dataKey, mailer: worker, signer });
     worker?.kick();
+    const expiry = opts.mailWorker
+      ? startPaymentExpirySweep(() => ({ db: db.knex, now: clock.now(), config, actor: null, signer, mailer: worker }), logger) : undefined;
     const close = async () => {
+      expiry?.stop();
       await stopBillingRuns();
       await worker?.stop();
       await db.close();

@@ -58,3 +58,8 @@ export async function listRequests(db: Knex, f: RequestFilter): Promise<{ rows: 
   ]);
   return { rows, total: Number(count?.count ?? 0) };
 }
+
+/** Adds keys to a request's payload (what a request that follows another record learned since). */
+export async function mergeRequestPayload(db: Knex, id: number, patch: Record<string, unknown>, now: Date): Promise<void> {
+  await db('requests').where({ id }).update({ payload: db.raw('payload || ?::jsonb', [JSON.stringify(patch)]), updated_at: now });
+}

@@ -71,6 +71,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /admin/correo': STAFF_GET,
   'GET /admin/correo/:messageId': STAFF_GET,
   'POST /admin/correo/:messageId/reintentar': STAFF_POST,
+  'GET /admin/reembolsos': STAFF_GET,
+  'POST /admin/reembolsos/:paymentId/hecho': STAFF_POST,
 };
 
 interface RouteInfo { method: string; path: string }
@@ -129,7 +131,7 @@ describe('admin: access to every route', () => {
   before(async function () {
     this.timeout(90_000);
     ctx = await testContext();
-    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test'), '/admin');
+    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test', ctx.app.locals.deps), '/admin');
     const db = ctx.db.knex;
     const household = await createHousehold(db);
     const other = await createStaff(db, { role: 'agente' });
@@ -152,6 +154,8 @@ describe('admin: access to every route', () => {
       documentId: String(review.documentId),
       runId: String((run as { id: number }).id),
       messageId: String(messageId),
+      // no such charge: the answer is a 404 for staff, the login for everyone else
+      paymentId: '999999999',
     };
     // a support action's page is for a user it applies to
     routeParams = {

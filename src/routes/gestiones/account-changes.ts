@@ -1,3 +1,4 @@
+import type { AppDeps } from '../../deps';
 /**
  * Changes to the CONTRACT ACCOUNT a contract belongs to (they apply to every contract of the
  * account): direct debit and IBAN with a SEPA mandate (confirmed in a second step), payment
@@ -127,7 +128,7 @@ function currentAddressForm(c: ContractView): AddressForm {
 
 // ---------------------------------------------------------------------------------------------
 
-export function accountChangeRoutes(): Router {
+export function accountChangeRoutes(_deps: AppDeps): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/domiciliacion', contractGuard('act'), async (req, res) => {

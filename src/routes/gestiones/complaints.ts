@@ -1,3 +1,4 @@
+import type { AppDeps } from '../../deps';
 import { Router, type Request, type Response } from 'express';
 import { type ContractView } from '../../data/contracts-repo';
 import { documentContent, findDocumentMeta, insertDocuments } from '../../data/documents-repo';
@@ -39,7 +40,7 @@ function complaintPage(req: Request, res: Response, c: ContractView, form: Recor
 
 
 /** Complaints with attachments (issue 5 item 8) and the download of uploaded documents. */
-export function complaintRoutes(): Router {
+export function complaintRoutes(_deps: AppDeps): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/reclamacion', contractGuard('act'), async (req, res) => {

@@ -1,3 +1,4 @@
+import type { AppDeps } from '../../deps';
 /**
  * Gestiones on the supply point (issue 5 items 2 and 3): the customer's meter reading,
  * recorded at once, and the contracted power change, a request the distributor carries out.
@@ -192,7 +193,7 @@ async function powerPage(req: Request, res: Response, c: ContractView & { power_
 
 // ---------------------------------------------------------------------------------------------
 
-export function readingRoutes(): Router {
+export function readingRoutes(_deps: AppDeps): Router {
   const router = Router();
 
   router.get('/contratos/:contractId/lectura', contractGuard('read'), async (req, res) => {

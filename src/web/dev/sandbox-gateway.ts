@@ -1,15 +1,14 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Logger } from 'pino';
 import type { AppDeps } from '../../deps';
 import {
   isAuthorised, isValidOrderId, maskCard, parseRedsysAmount, RESPONSE_CANCELLED, sandboxCardDecision, signedMessageFrom,
   type CardField, type NotificationParams, type SignedMessage,
 } from '../../domain/payments';
 import { gatewaySettings, NOTIFICATION_PATH, sandboxEnabled, signNotification, verifyMerchantRequest, type GatewaySettings, type MerchantRequest } from '../../adapters/redsys';
-import type { NotificationResult } from '../../routes/gestiones/payments';
-import { deps } from '../middleware/auth';
+import { handleRedsysNotification } from '../../services/card-payments';
 import { formFields } from '../forms';
+import { systemContext } from '../use-case-context';
 
 /**
  * A stand-in for the Redsys payment page, for development and tests: it receives the signed
@@ -20,8 +19,6 @@ import { formFields } from '../forms';
  * configured, and never in production.
  */
 
-export type NotificationHandler = (d: AppDeps, body: unknown, meta: { ip?: string; log?: Logger }) => Promise<NotificationResult>;
-
 interface SandboxError { code: string; status: number }
 
 const SIS_SIGNATURE: SandboxError = { code: 'SIS0042', status: 400 };
@@ -30,8 +27,8 @@ const SIS_PARAMETERS: SandboxError = { code: 'SIS0431', status: 400 };
 interface Transaction { message: SignedMessage; request: MerchantRequest; amountCents: number; settings: GatewaySettings }
 
 /** The merchant's signed request, as the bank checks it: signature, merchant, order, amount. */
-function readTransaction(req: Request): Transaction | SandboxError {
-  const settings = gatewaySettings(deps(req).config.production);
+function readTransaction(deps: AppDeps, req: Request): Transaction | SandboxError {
+  const settings = gatewaySettings(deps.config.production);
   if (settings.mode !== 'sandbox') return SIS_PARAMETERS;
   const message = signedMessageFrom(req.body);
   if (!message) return SIS_PARAMETERS;
@@ -116,26 +113,25 @@ function localReturn(url: string | undefined, signed: SignedMessage): string {
   }
 }
 
-export function sandboxGatewayRoutes(notify: NotificationHandler): Router {
+export function sandboxGatewayRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.use('/sandbox/redsys', (req, _res, next) => {
-    if (sandboxEnabled(deps(req).config.production)) next();
+  router.use('/sandbox/redsys', (_req, _res, next) => {
+    if (sandboxEnabled(deps.config.production)) next();
     else next('router');
   });
 
   // The payment page: what Redsys shows after the merchant's form posts the browser to it.
   router.post('/sandbox/redsys/realizarPago', (req, res) => {
-    const tx = readTransaction(req);
+    const tx = readTransaction(deps, req);
     if ('code' in tx) return errorPage(req, res, tx);
     cardPage(req, res, tx);
   });
 
   router.post('/sandbox/redsys/pagar', async (req, res) => {
-    const tx = readTransaction(req);
+    const tx = readTransaction(deps, req);
     if ('code' in tx) return errorPage(req, res, tx);
-    const d = deps(req);
-    const now = d.clock.now();
+    const now = deps.clock.now();
     const body = req.body as Record<string, unknown>;
     const form = formFields(req, ['cardNumber', 'expiry', 'cvv'] as const);
     let responseCode = RESPONSE_CANCELLED;
@@ -145,7 +141,7 @@ export function sandboxGatewayRoutes(notify: NotificationHandler): Router {
       if (!decision.ok) {
         const t = res.locals.t;
         const errors = Object.fromEntries(Object.entries(decision.errors).map(([f, e]) => [f, t(`payments.sandbox.errors.${e}`)]));
-        return cardPage(req, res, tx, { errors, form: { cardNumber: form.cardNumber, expiry: form.expiry } }, 400);
+        return cardPage(req, res, tx, { errors, form: { cardNumber: form.cardNumber, expiry: form.expiry } }, 422);
       }
       responseCode = decision.responseCode;
       card = { number: decision.cardNumber, expiry: decision.expiry };
@@ -156,7 +152,7 @@ export function sandboxGatewayRoutes(notify: NotificationHandler): Router {
     const target = new URL(tx.request.DS_MERCHANT_MERCHANTURL!, 'http://sandbox.invalid');
     if (target.pathname === NOTIFICATION_PATH) {
       const payload = new URLSearchParams({ ...signed }).toString();
-      const result = await notify(d, Object.fromEntries(new URLSearchParams(payload)), { log: req.log });
+      const result = await handleRedsysNotification(systemContext(deps), Object.fromEntries(new URLSearchParams(payload)), { log: req.log });
       req.log?.info({ outcome: result.outcome, status: result.status }, 'sandbox gateway delivered a notification');
     } else {
       req.log?.warn('sandbox gateway: the notification URL is not this app; nothing delivered');
