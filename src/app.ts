@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
   app.use(contractRoutes());
-  app.use(invoiceRoutes());
+  app.use(invoiceRoutes(deps));
   app.use(requestRoutes());
   app.use(gestionesRoutes(deps));
   app.use(representativeRoutes());

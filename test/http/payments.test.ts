@@ -359,9 +359,9 @@ describe('card payment of invoices (Redsys redirect + sandbox gateway)', () => {
     expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['expired']);
     const request = await db('requests').where({ customer_id: p.customerId, type: 'card_payment' }).first('status');
     expect(request.status).to.equal('rechazada');
-    // the staff cannot move a card payment by hand
-    const detailPage = await p.agent.get(`/contratos/${p.contractId}/pagar`).expect(200);
-    expect(pageText(detailPage.text)).to.include('Pagar con tarjeta');
+    // the invoice can be paid again: a new order starts
+    const retry = await startPayment(p, inv.id);
+    expect(retry.order).to.not.equal(order);
   });
 
   it('records a late charge for an invoice already paid as a duplicate, listed in /admin/reembolsos until a refund is recorded', async () => {
