@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountRoutes());
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
-  app.use(contractRoutes());
+  app.use(contractRoutes(deps));
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes());
   app.use(gestionesRoutes(deps));

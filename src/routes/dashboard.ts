@@ -8,7 +8,7 @@ import { linkLabels, overviewScope, type LinkLabel } from '../services/bulk-over
 import { deps, requireCustomer, requireUser, userAccess } from '../web/middleware/auth';
 import type { ActingForBanner } from '../web/middleware/acting-for';
 import { render } from '../web/render';
-import { today } from './contracts';
+import { todayInSpain } from '../domain/time';
 
 // Months offered for the bulk invoice download; older ones (within retention) still work by URL.
 export const ZIP_MONTHS = 24;
@@ -52,7 +52,7 @@ export async function showOverview(req: Request, res: Response, extras: Overview
   // The seed's e-billing banner, on full pages only: contracts the user may switch and that qualify.
   const actIds = [...accessById].filter(([, a]) => a.act).map(([id]) => id);
   const eBillingOffers = isFragmentRequest(req) ? [] : await eBillingCandidates(db, actIds, 3);
-  const months = recentMonths(today(req), ZIP_MONTHS);
+  const months = recentMonths(todayInSpain(deps(req).clock.now()), ZIP_MONTHS);
   const filtered = Boolean(filter.q || filter.role || filter.energy);
   render(req, res, 'dashboard/supplies', {
     title: res.locals.t('supplies.title'),
