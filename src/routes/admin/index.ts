@@ -87,12 +87,12 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(adminHomeRoutes());
   router.use(adminStaffRoutes());
   router.use(adminCustomerRoutes());
-  router.use(adminReviewRoutes());
-  router.use(adminRequestRoutes());
+  router.use(adminReviewRoutes(deps));
+  router.use(adminRequestRoutes(deps));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());
-  router.use(adminOutboxRoutes());
+  router.use(adminOutboxRoutes(deps));
   router.use(adminRefundRoutes(deps));
 
   router.use(adminNotFound);
