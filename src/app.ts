@@ -119,11 +119,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes());
   app.use(gestionesRoutes(deps));
-  app.use(representativeRoutes());
-  app.use(cifMigrationRoutes());
+  app.use(representativeRoutes(deps));
+  app.use(cifMigrationRoutes(deps));
   app.use(contactRoutes());
   app.use(registerInvitedRoutes());
-  app.use(externalManagerRoutes());
+  app.use(externalManagerRoutes(deps));
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 
   app.use(notFoundHandler);
