@@ -24,7 +24,7 @@ export function adminOutboxRoutes(deps: AppDeps): Router {
 
   router.get('/correo', requireStaff(), async (req, res) => {
     const { filter, form } = parseOutboxFilter(req.query as Record<string, unknown>);
-    const { messages, counts, hasNext } = await outboxPage(deps.db.knex, filter);
+    const { messages, counts, hasNext } = await outboxPage(staffContext(deps, req).db, filter);
     render(req, res, 'admin/outbox/index', {
       title: res.locals.t('adminOps.outbox.title'), form, counts, statuses: OUTBOX_STATUSES, page: filter.page, messages,
       previousHref: filter.page > 1 ? pageHref(form, filter.page - 1) : null,
@@ -33,7 +33,7 @@ export function adminOutboxRoutes(deps: AppDeps): Router {
   });
 
   router.get('/correo/:messageId', requireStaff(), async (req, res) => {
-    const m = await findOutbox(deps.db.knex, idParam(req, 'messageId'));
+    const m = await findOutbox(staffContext(deps, req).db, idParam(req, 'messageId'));
     if (!m) throw new DomainError('not_found');
     render(req, res, 'admin/outbox/show', {
       title: res.locals.t('adminOps.outbox.detail.title', { id: m.id }), message: m, textBody: redactTokens(m.text_body),

@@ -19,10 +19,11 @@ interface PageExtra { form?: Record<string, string>; errors?: Record<string, str
 /** Request handling (issue 7 item 5): agentes and supervisors alike. */
 export function adminRequestRoutes(deps: AppDeps): Router {
   const router = Router();
-  const db = deps.db.knex;
+  // the admin pages read through the staff member's context (its database handle)
+  const db = (req: Request) => staffContext(deps, req).db;
 
   async function detailPage(req: Request, res: Response, requestId: number, extra: PageExtra = {}, status = 200): Promise<void> {
-    const page = await adminRequestDetail(db, requestId);
+    const page = await adminRequestDetail(db(req), requestId);
     const request = page.request;
     render(req, res, 'admin/requests/detail', {
       title: res.locals.t('adminRequests.detailTitle', { reference: request.reference }),
@@ -33,7 +34,7 @@ export function adminRequestRoutes(deps: AppDeps): Router {
 
   router.get('/gestiones', requireStaff(), async (req, res) => {
     const filter = parseAdminRequestFilter(req.query as Record<string, unknown>);
-    const { list, staffList, pages } = await adminRequestList(db, filter, req.staff!.id, PAGE_SIZE);
+    const { list, staffList, pages } = await adminRequestList(db(req), filter, req.staff!.id, PAGE_SIZE);
     render(req, res, 'admin/requests/list', {
       title: res.locals.t('adminRequests.listTitle'), list, filter, staffList, types: REQUEST_TYPES, statuses: REQUEST_STATUSES, page: filter.page, pages,
       pageLink: (p: number) => `/admin/gestiones${filterQuery(filter, p) ? `?${filterQuery(filter, p)}` : ''}`,
@@ -43,7 +44,7 @@ export function adminRequestRoutes(deps: AppDeps): Router {
   router.get('/gestiones/:requestId', requireStaff(), async (req, res) => detailPage(req, res, idParam(req, 'requestId')));
 
   router.post('/gestiones/:requestId/estado', requireStaff(), async (req, res) => {
-    const request = await loadAdminRequest(db, idParam(req, 'requestId'));
+    const request = await loadAdminRequest(db(req), idParam(req, 'requestId'));
     const t = res.locals.t;
     const form = formFields(req, ['status', 'note'] as const);
     const checked = checkStatusChange({ type: request.type, from: request.status, to: form.status, note: form.note });
@@ -68,13 +69,13 @@ export function adminRequestRoutes(deps: AppDeps): Router {
   });
 
   router.post('/gestiones/:requestId/asignar', requireStaff(), async (req, res) => {
-    const request = await loadAdminRequest(db, idParam(req, 'requestId'));
+    const request = await loadAdminRequest(db(req), idParam(req, 'requestId'));
     const t = res.locals.t;
     const form = formFields(req, ['staff'] as const);
     const me = req.staff!;
     const raw = form.staff.trim();
     const to = raw === 'yo' ? me.id : raw === '' || raw === 'nadie' ? null : /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-    const staff = await assignableStaff(db);
+    const staff = await assignableStaff(db(req));
     const target = to === null ? null : staff.find((s) => Number(s.id) === to);
     if (to !== null && !target) return detailPage(req, res, request.id, { form, errors: { staff: t('adminRequests.errors.staff') } }, 422);
     const result = await assignRequest(staffContext(deps, req), { requestId: request.id, to });

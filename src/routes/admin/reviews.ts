@@ -20,12 +20,13 @@ const QueueQuery = z.object({ pagina: z.coerce.number().int().min(1).max(10_000)
 /** The review queue (issue 7 item 4): every staff member sees it, supervisors decide. */
 export function adminReviewRoutes(deps: AppDeps): Router {
   const router = Router();
-  const db = deps.db.knex;
+  // the admin pages read through the staff member's context (its database handle)
+  const db = (req: Request) => staffContext(deps, req).db;
 
   async function detailPage(req: Request, res: Response, request: AdminRequestDetail, extra: { form?: Record<string, string>; errors?: Record<string, string>; problem?: string } = {}, status = 200): Promise<void> {
     render(req, res, 'admin/reviews/detail', {
       title: res.locals.t('adminRequests.reviewDetailTitle', { reference: request.reference }),
-      ...(await reviewContext(db, request)), pending: isPendingReview(request), canDecide: req.staff!.role === 'supervisor',
+      ...(await reviewContext(db(req), request)), pending: isPendingReview(request), canDecide: req.staff!.role === 'supervisor',
       form: extra.form ?? {}, errors: extra.errors ?? {}, problem: extra.problem ?? null, noteMax: NOTE_MAX,
     }, { status });
   }
@@ -34,7 +35,7 @@ export function adminReviewRoutes(deps: AppDeps): Router {
   function decide(decision: Decision) {
     const field = decision === 'approve' ? 'note' : 'reason';
     return async (req: Request, res: Response): Promise<void> => {
-      const request = await loadAdminRequest(db, idParam(req, 'requestId'), { reviewOnly: true });
+      const request = await loadAdminRequest(db(req), idParam(req, 'requestId'), { reviewOnly: true });
       const t = res.locals.t;
       const form = formFields(req, [field] as const);
       const checked = checkDecision(decision, form[field]);
@@ -48,7 +49,7 @@ export function adminReviewRoutes(deps: AppDeps): Router {
       } catch (err) {
         // already decided, or the situation changed (e.g. the relation was withdrawn meanwhile)
         if (err instanceof DomainError && (err.code === 'conflict' || err.code === 'invalid_input')) {
-          const fresh = await loadAdminRequest(db, request.id).catch(() => request);
+          const fresh = await loadAdminRequest(db(req), request.id).catch(() => request);
           return detailPage(req, res, fresh, { form, problem: t('adminRequests.decision.conflict') }, 409);
         }
         throw err;
@@ -58,11 +59,11 @@ export function adminReviewRoutes(deps: AppDeps): Router {
 
   router.get('/revision', requireStaff(), async (req, res) => {
     const { pagina: page } = QueueQuery.parse(req.query);
-    const { list, pages } = await reviewQueuePage(db, page, PAGE_SIZE);
+    const { list, pages } = await reviewQueuePage(db(req), page, PAGE_SIZE);
     render(req, res, 'admin/reviews/queue', { title: res.locals.t('adminRequests.reviewTitle'), list, page, pages });
   });
 
-  router.get('/revision/:requestId', requireStaff(), async (req, res) => detailPage(req, res, await loadAdminRequest(db, idParam(req, 'requestId'), { reviewOnly: true })));
+  router.get('/revision/:requestId', requireStaff(), async (req, res) => detailPage(req, res, await loadAdminRequest(db(req), idParam(req, 'requestId'), { reviewOnly: true })));
   router.post('/revision/:requestId/aprobar', requireStaff('supervisor'), decide('approve'));
   router.post('/revision/:requestId/rechazar', requireStaff('supervisor'), decide('reject'));
 

@@ -30,7 +30,7 @@ export function complaintRoutes(deps: AppDeps): Router {
   const router = Router();
 
   async function guardedContract(req: Request): Promise<ContractView> {
-    const c = await findContract(deps.db.knex, Number(req.params.contractId));
+    const c = await findContract(userContext(deps, req).db, Number(req.params.contractId));
     if (!c) throw new DomainError('not_found');
     return c;
   }

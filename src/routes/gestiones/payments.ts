@@ -34,7 +34,7 @@ function unavailable(req: Request, res: Response, reason: Refusal, invoice: { nu
 /** The guard for pages addressed by order: its customer is readable (404 otherwise, as for ids that don't exist). */
 async function loadVisiblePayment(deps: AppDeps, req: Request, orderParam: unknown, action: 'read' | 'act'): Promise<PaymentView> {
   if (!isValidOrderId(orderParam)) throw new DomainError('not_found');
-  const payment = await findPaymentByOrder(deps.db.knex, orderParam);
+  const payment = await findPaymentByOrder(userContext(deps, req).db, orderParam);
   if (!payment) throw new DomainError('not_found');
   const access = (await userAccess(req)).to(payment.customer_id);
   if (!access.read) throw new DomainError('not_found');
