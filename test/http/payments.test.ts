@@ -393,6 +393,13 @@ describe('card payment of invoices (Redsys redirect + sandbox gateway)', () => {
     // staff see it among the refunds to make, record the refund once, with an audit row
     const agente = await createStaff(db, { role: 'agente' });
     const staff = await loginStaff(request.agent(ctx.app), agente);
+    // the card payment's gestión is moved by its order only, never by hand
+    await startPayment(p, p.invoices[1]!.id);
+    const cardRequest = await db('requests').where({ customer_id: p.customerId, type: 'card_payment', status: 'recibida' }).first('id');
+    const detail = await staff.get(`/admin/gestiones/${cardRequest.id}`).expect(200);
+    expect(pageText(detail.text)).to.include('Este pago con tarjeta sigue su pedido en la pasarela');
+    expect(detail.text).not.to.include(`action="/admin/gestiones/${cardRequest.id}/estado"`);
+    await staff.post(`/admin/gestiones/${cardRequest.id}/estado`).type('form').send({ _csrf: csrfFrom(detail.text), status: 'completada', note: '' }).expect(422);
     const list = await staff.get('/admin/reembolsos').expect(200);
     expect(pageText(list.text)).to.include(first.order);
     const paymentId = (await db('payments').where({ order_id: first.order }).first('id')).id as number;

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { checkStatusChange, filterQuery, isReviewType, NOTE_MAX, parseAdminRequestFilter, statusOptions } from '../../domain/admin-requests';
-import { REQUEST_STATUSES, REQUEST_TYPES, type RequestStatus } from '../../domain/requests';
+import { isSystemManaged, REQUEST_STATUSES, REQUEST_TYPES, type RequestStatus } from '../../domain/requests';
 import { DomainError } from '../../domain/errors';
 import { assignableStaff } from '../../data/admin-requests-repo';
 import { assignRequest, changeStatusAsStaff } from '../../services/admin-requests';
@@ -27,7 +27,7 @@ export function adminRequestRoutes(deps: AppDeps): Router {
     const request = page.request;
     render(req, res, 'admin/requests/detail', {
       title: res.locals.t('adminRequests.detailTitle', { reference: request.reference }),
-      ...page, statusOptions: statusOptions(request.type, request.status), isReview: isReviewType(request.type),
+      ...page, statusOptions: statusOptions(request.type, request.status), isReview: isReviewType(request.type), systemManaged: isSystemManaged(request.type),
       form: extra.form ?? {}, errors: extra.errors ?? {}, problem: extra.problem ?? null, noteMax: NOTE_MAX,
     }, { status });
   }
