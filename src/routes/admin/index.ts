@@ -21,6 +21,7 @@ import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
 import { adminRefundRoutes } from './refunds';
 import type { AppDeps } from '../../deps';
+import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -89,6 +90,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(adminCustomerRoutes());
   router.use(adminReviewRoutes(deps));
   router.use(adminRequestRoutes(deps));
+  router.use(adminPromotionRoutes({ db, clock: deps.clock }));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());
