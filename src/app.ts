@@ -134,17 +134,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountRoutes());
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes(deps));
-  app.use(contractRoutes());
+  app.use(contractRoutes(deps));
   app.use(solarRoutes(deps));
   app.use(promotionRoutes(deps));
-  app.use(invoiceRoutes());
+  app.use(invoiceRoutes(deps));
   app.use(requestRoutes(deps));
-  app.use(gestionesRoutes());
-  app.use(representativeRoutes());
-  app.use(cifMigrationRoutes());
+  app.use(gestionesRoutes(deps));
+  app.use(representativeRoutes(deps));
+  app.use(cifMigrationRoutes(deps));
   app.use(contactRoutes());
   app.use(registerInvitedRoutes());
-  app.use(externalManagerRoutes());
+  app.use(externalManagerRoutes(deps));
   app.use(sessionTimeRoutes(deps));
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes(deps));
 

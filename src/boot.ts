@@ -17,6 +17,7 @@ import { getMeta, setMeta } from './data/app-meta-repo';
 import { dataDirFiles } from './data/data-dir';
 import { diskFullMessage } from './data/embedded-postgres';
 import { recoverAbandonedRuns, stopBillingRuns } from './services/billing-runs';
+import { startPaymentExpirySweep } from './services/card-payments';
 
 export interface Booted {
   db: Database;
@@ -91,7 +92,10 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: B
     const worker = opts.mailWorker ? startMailWorker(db.knex, createTransport(config.smtpUrl), config.mailFrom, clock, logger) : undefined;
     const app = createApp({ db, config, clock, logger, sessionSecret, dataKey, mailer: worker, signer });
     worker?.kick();
+    const expiry = opts.mailWorker
+      ? startPaymentExpirySweep(() => ({ db: db.knex, now: clock.now(), config, actor: null, signer, mailer: worker }), logger) : undefined;
     const close = async () => {
+      expiry?.stop();
       await stopBillingRuns();
       await worker?.stop();
       await closePdfWorkers();

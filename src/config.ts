@@ -34,6 +34,8 @@ export interface Config {
   signingP12Passphrase?: string;
   logLevel: string;
   bodyLimit: string;
+  /** An unfinished card-payment order stops blocking a new attempt for its invoice after this. */
+  paymentOrderMinutes: number;
   /** argon2 cost; lowered only by the test harness. */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /** Logging in with DNIe or a digital certificate (see config-cert-login.ts). */
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     signingP12Passphrase: env.SIGNING_P12_PASSPHRASE || undefined,
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
+    paymentOrderMinutes: Math.max(1, int(env.PAYMENT_ORDER_MINUTES, 30, 'PAYMENT_ORDER_MINUTES')),
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     certLogin: loadCertLoginConfig(env, {
       production, dataDir: path.resolve(env.DATA_DIR || 'data'), trustProxy: parseTrustProxy(trust),

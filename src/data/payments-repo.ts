@@ -16,6 +16,11 @@ export interface PaymentRow {
   notification: NotificationParams | null;
   created_at: Date;
   notified_at: Date | null;
+  request_id: number | null;
+  expired_at: Date | null;
+  refunded_at: Date | null;
+  refunded_by: number | null;
+  refund_note: string | null;
 }
 
 /** A payment with what its pages show about the invoice. */
@@ -35,12 +40,82 @@ export function isUniqueViolation(err: unknown): boolean {
 
 export async function insertPayment(db: Knex, p: {
   orderId: string; invoiceId: number; customerId: number; userId: number; amountCents: number; currency: string; gateway: 'redsys' | 'sandbox'; now: Date;
+  requestId?: number | null;
 }): Promise<number> {
   const [row] = await db('payments').insert({
     order_id: p.orderId, invoice_id: p.invoiceId, customer_id: p.customerId, user_id: p.userId, amount_cents: p.amountCents,
-    currency: p.currency, gateway: p.gateway, status: 'pending', created_at: p.now,
+    currency: p.currency, gateway: p.gateway, status: 'pending', created_at: p.now, request_id: p.requestId ?? null,
   }).returning('id');
   return row.id;
+}
+
+export interface InvoiceToPay {
+  id: number; number: string; contract_id: number; customer_id: number; total_cents: number; issue_date: string;
+  status: 'pending' | 'paid' | 'returned'; payment_method: 'direct_debit' | 'transfer';
+}
+
+/** Locks the invoice while an attempt to pay it starts: two attempts for one invoice queue. */
+export async function lockInvoiceToPay(trx: Knex.Transaction, id: number): Promise<InvoiceToPay | undefined> {
+  return trx('invoices').where({ id }).forUpdate()
+    .first('id', 'number', 'contract_id', 'customer_id', 'total_cents', 'issue_date', 'status', 'payment_method');
+}
+
+/** The invoice's open order, if any (the database allows one). */
+export async function openPaymentOfInvoice(db: Knex, invoiceId: number): Promise<PaymentRow | undefined> {
+  return db('payments').where({ invoice_id: invoiceId, status: 'pending' }).first();
+}
+
+export async function markPaymentExpired(db: Knex, id: number, now: Date): Promise<boolean> {
+  const count = await db('payments').where({ id, status: 'pending' }).update({ status: 'expired', expired_at: now });
+  return count === 1;
+}
+
+/** Open orders started at or before `startedBy`, oldest first. */
+export async function abandonedPayments(db: Knex, startedBy: Date, limit: number): Promise<PaymentRow[]> {
+  return db('payments').where('status', 'pending').where('created_at', '<=', startedBy).orderBy('created_at').orderBy('id').limit(limit);
+}
+
+export interface DuplicateChargeRow extends PaymentView {
+  customer_name: string; customer_tax_id: string; refunded_by_name: string | null;
+}
+
+/** Charges for invoices already paid: the ones still to refund, or those refunded, newest first. */
+export async function duplicateCharges(db: Knex, f: { refunded: boolean; limit: number; offset: number }): Promise<{ rows: DuplicateChargeRow[]; total: number }> {
+  const base = db('payments as p').where('p.status', 'duplicate');
+  if (f.refunded) base.whereNotNull('p.refunded_at');
+  else base.whereNull('p.refunded_at');
+  const [rows, count] = await Promise.all([
+    base.clone().join('invoices as i', 'i.id', 'p.invoice_id').join('customers as cu', 'cu.id', 'p.customer_id')
+      .leftJoin('staff as s', 's.id', 'p.refunded_by')
+      .orderBy('p.notified_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset)
+      .select('p.*', 'i.number as invoice_number', 'i.status as invoice_status', 'i.contract_id', 'i.period_start', 'i.period_end',
+        'cu.name as customer_name', 'cu.tax_id as customer_tax_id', db.raw("s.first_name || ' ' || s.last_name as refunded_by_name")),
+    base.clone().count<{ count: number }[]>('* as count').first(),
+  ]);
+  return { rows, total: Number(count?.count ?? 0) };
+}
+
+export async function lockPaymentById(trx: Knex.Transaction, id: number): Promise<PaymentRow | undefined> {
+  return trx('payments').where({ id }).forUpdate().first();
+}
+
+/** Guarded: only a duplicate charge not yet refunded; false otherwise. */
+export async function markPaymentRefunded(db: Knex, id: number, r: { staffId: number; note: string | null; now: Date }): Promise<boolean> {
+  const count = await db('payments').where({ id, status: 'duplicate' }).whereNull('refunded_at')
+    .update({ refunded_at: r.now, refunded_by: r.staffId, refund_note: r.note });
+  return count === 1;
+}
+
+/** Who to tell about a payment: the user who started it, or the customer's address. */
+export async function paymentRecipient(db: Knex, p: { user_id: number | null; customer_id: number }): Promise<{ userId: number | null; email: string | null; name: string; language: string | null }> {
+  const payer = p.user_id ? await db('users').where({ id: p.user_id }).first('id', 'email', 'first_name', 'language') : undefined;
+  if (payer) return { userId: payer.id, email: payer.email, name: payer.first_name, language: payer.language };
+  const customer = await db('customers').where({ id: p.customer_id }).first('email', 'name');
+  return { userId: null, email: customer?.email ?? null, name: customer?.name ?? '', language: null };
+}
+
+export async function invoiceNumberAndContract(db: Knex, invoiceId: number): Promise<{ number: string; contract_id: number }> {
+  return db('invoices').where({ id: invoiceId }).first('number', 'contract_id');
 }
 
 function viewQuery(db: Knex) {

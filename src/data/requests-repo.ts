@@ -64,3 +64,8 @@ export async function requestCustomer(db: Knex, id: number): Promise<number | un
   const row = await db('requests').where({ id }).first('customer_id');
   return row?.customer_id;
 }
+
+/** Adds keys to a request's payload (what a request that follows another record learned since). */
+export async function mergeRequestPayload(db: Knex, id: number, patch: Record<string, unknown>, now: Date): Promise<void> {
+  await db('requests').where({ id }).update({ payload: db.raw('payload || ?::jsonb', [JSON.stringify(patch)]), updated_at: now });
+}

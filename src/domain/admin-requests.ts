@@ -1,6 +1,6 @@
 import { todayInSpain } from './time';
 import { normalizeId } from './ids';
-import { allowedTransitions, isRequestStatus, isRequestType, type RequestStatus, type RequestType } from './requests';
+import { allowedTransitions, isRequestStatus, isRequestType, isSystemManaged, type RequestStatus, type RequestType } from './requests';
 
 /**
  * Request handling in the admin section (issue 7 items 4 and 5): which requests need a
@@ -125,6 +125,7 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
   if (!input.to) errors.push({ field: 'status', code: 'required' });
   else if (!isRequestStatus(input.to) || !allowedTransitions(input.from).includes(input.to)) errors.push({ field: 'status', code: 'not_allowed' });
   else if (isReviewType(input.type) && input.to !== 'en_tramite') errors.push({ field: 'status', code: 'use_review' });
+  else if (isSystemManaged(input.type)) errors.push({ field: 'status', code: 'not_allowed' });
   else to = input.to;
   if (note.length > NOTE_MAX) errors.push({ field: 'note', code: 'too_long' });
   else if (to === 'rechazada' && !note) errors.push({ field: 'note', code: 'required_for_rejection' });
@@ -134,6 +135,8 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
 
 /** The statuses offered in the form: the allowed moves, minus those a review must decide. */
 export function statusOptions(type: RequestType, from: RequestStatus): RequestStatus[] {
+  // a card payment follows its gateway order: nobody moves it by hand
+  if (isSystemManaged(type)) return [];
   return allowedTransitions(from).filter((s) => !isReviewType(type) || s === 'en_tramite');
 }
 

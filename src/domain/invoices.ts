@@ -1,3 +1,5 @@
+import type { AccessPath } from './access';
+
 /** Invoice availability and which copy a download gets (seed 000; DESIGN.md §4 rules 9–10). */
 
 export const RETENTION_YEARS = 5;
@@ -31,6 +33,15 @@ export function invoiceCopyKind(invoice: CopyInput, today: string): CopyKind {
   if (!isAvailable(invoice.issueDate, today)) return 'unavailable';
   if (invoice.delivery === 'electronic' && invoice.originalDownloadedAt === null) return 'original';
   return 'duplicate';
+}
+
+/**
+ * Who may receive the one-time e-billing original (issue 12 item 11): the holder, the
+ * representative and total contacts of the customer itself — never a read-only contact nor
+ * someone acting through a gestoría, who get signed duplicates like every GET.
+ */
+export function mayReceiveOriginal(via: AccessPath | null): boolean {
+  return via?.kind === 'direct' && (via.role === 'holder' || via.role === 'representative' || via.role === 'authorized_full');
 }
 
 export function invoiceFileName(number: string, kind: 'original' | 'duplicate'): string {

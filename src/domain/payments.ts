@@ -10,7 +10,20 @@ import { DomainError } from './errors';
 /** ISO 4217 numeric code of the euro, as Redsys expects it. */
 export const EURO = '978';
 
-export type PaymentStatus = 'pending' | 'paid' | 'declined' | 'duplicate';
+export type PaymentStatus = 'pending' | 'paid' | 'declined' | 'duplicate' | 'expired';
+
+/**
+ * An order nobody finished at the gateway is abandoned after `minutes`: it stops blocking a
+ * new attempt for its invoice. A late notification for it is still honoured (the bank did charge).
+ */
+export function isOrderAbandoned(createdAt: Date, now: Date, minutes: number): boolean {
+  return now.getTime() - createdAt.getTime() >= minutes * 60_000;
+}
+
+/** When an open order stops blocking a new attempt. */
+export function orderExpiresAt(createdAt: Date, minutes: number): Date {
+  return new Date(createdAt.getTime() + minutes * 60_000);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Which invoices can be paid by card

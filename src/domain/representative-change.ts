@@ -1,5 +1,6 @@
 import type { LinkRole, LinkStatus } from './access';
 import { classifyTaxId, normalizeId } from './ids';
+import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './documents';
 
 /**
  * Change of a company's representative (DESIGN.md §4 rule 20, seeds 001/002): who may ask,
@@ -16,6 +17,9 @@ export type PreviousOutcome = (typeof PREVIOUS_OUTCOMES)[number];
 
 export const MIN_DOCUMENTS = 1;
 export const MAX_DOCUMENTS = 5;
+
+/** Up to 5 documents (issue 6 item 6): escritura de constitución, poder notarial… */
+export const REPRESENTATIVE_POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: MAX_DOCUMENTS };
 
 /** Individuals are their own holders: only companies and communities have a representative. */
 export function hasRepresentative(kind: 'individual' | 'company' | 'community'): boolean {

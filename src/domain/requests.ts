@@ -4,7 +4,7 @@ import { todayInSpain } from './time';
 /** Gestiones: types, the status state machine and references (DESIGN.md §4 rules 12–16). */
 export const REQUEST_TYPES = [
   'meter_reading', 'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'complaint',
-  'representative_change', 'external_manager', 'cif_migration',
+  'representative_change', 'external_manager', 'cif_migration', 'card_payment',
   // leads from the new products area
   'solar_study',
 ] as const;
@@ -41,6 +41,11 @@ export function transition(from: RequestStatus, to: RequestStatus, note?: string
   if (!TRANSITIONS[from].includes(to)) throw new DomainError('conflict', `A request cannot go from ${from} to ${to}`);
   if (to === 'rechazada' && !note?.trim()) throw new DomainError('invalid_input', 'A rejection needs a reason the customer can read');
   return to;
+}
+
+/** Requests that follow another record (a card payment's gateway order): only the system moves them. */
+export function isSystemManaged(type: RequestType): boolean {
+  return type === 'card_payment';
 }
 
 export function formatReference(year: number, sequence: number): string {

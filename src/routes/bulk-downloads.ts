@@ -9,7 +9,7 @@ import { withBulkDownloadLease, writeInvoiceZip, zipEntryName } from '../service
 import { render } from '../web/render';
 import { deps, requireUser, userAccess } from '../web/middleware/auth';
 import { showOverview } from './dashboard';
-import { today } from './contracts';
+import { todayInSpain } from '../domain/time';
 import { clientIp } from '../web/forms';
 
 function monthName(month: string, lang: string): string {
@@ -42,7 +42,7 @@ export function bulkDownloadRoutes(): Router {
     const now = clock.now();
     await audit(db.knex, { actorType: 'user', actorId: req.user!.id, action: 'supplies.csv_exported', ip: clientIp(req), at: now, details: { rows: rows.length, ...filterDetails(filter) } });
     res.set({
-      'Content-Disposition': `attachment; filename="suministros-${today(req)}.csv"`,
+      'Content-Disposition': `attachment; filename="suministros-${todayInSpain(deps(req).clock.now())}.csv"`,
       'Cache-Control': 'private, no-store',
     }).type('text/csv; charset=utf-8').send(csv);
   });
@@ -51,7 +51,7 @@ export function bulkDownloadRoutes(): Router {
   router.get('/suministros/facturas.zip', requireUser, async (req, res) => {
     const { db, clock, signer, logger } = deps(req);
     const t = res.locals.t;
-    const day = today(req);
+    const day = todayInSpain(deps(req).clock.now());
     const cutoff = retentionCutoff(day);
     const month = parseInvoiceMonth(req.query.mes, day, cutoff.slice(0, 7));
     if (!month.ok) {

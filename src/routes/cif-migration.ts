@@ -1,16 +1,16 @@
-import { Router } from 'express';
-import type { Request, Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../deps';
 import { validateCifMigration } from '../domain/cif-migration';
-import { MAX_DOCUMENTS, REPRESENTATIVE_DOCUMENT_TYPES } from '../domain/representative-change';
-import { submitCifMigration } from '../services/cif-migration';
-import { queueMail } from '../adapters/mail/outbox';
+import { MAX_DOCUMENTS, REPRESENTATIVE_DOCUMENT_TYPES, REPRESENTATIVE_POLICY } from '../domain/representative-change';
+import { requestCifMigration } from '../services/cif-migration';
 import { parseUpload } from '../adapters/uploads';
 import { verifyCsrf } from '../web/middleware/csrf';
-import { deps, requireUser, requestActor } from '../web/middleware/auth';
+import { requireUser } from '../web/middleware/auth';
 import { formFields } from '../web/forms';
 import { FieldErrors } from '../web/validation';
 import { render } from '../web/render';
-import { documentsOf, REPRESENTATIVE_POLICY } from './representative';
+import { requiredDocuments } from '../web/upload-documents';
+import { userContext } from '../web/use-case-context';
 
 function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
   render(req, res, 'representative/cif-migration', {
@@ -22,7 +22,7 @@ function page(req: Request, res: Response, form: Record<string, string>, errors:
  * Seed 002: an account registered with a company CIF can no longer log in; the representative,
  * logged in with their own NIF, asks for the old account's companies to move to them.
  */
-export function cifMigrationRoutes(): Router {
+export function cifMigrationRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/empresas/migrar-cif', requireUser, (req, res) => {
@@ -31,21 +31,13 @@ export function cifMigrationRoutes(): Router {
   });
 
   router.post('/empresas/migrar-cif', requireUser, parseUpload({ field: 'documents', policy: REPRESENTATIVE_POLICY }), verifyCsrf, async (req, res) => {
-    const { db, clock, config } = deps(req);
     const form = formFields(req, ['cif', 'documentType'] as const);
     const e = new FieldErrors(res.locals.t);
     const check = validateCifMigration(form);
     if (!check.ok) for (const err of check.errors) e.add(err.field, err.field === 'cif' ? (err.code === 'required' ? 'errors.required' : 'representative.errors.cif') : 'representative.errors.required.documentType');
-    const files = await documentsOf(req, res, e);
+    const files = await requiredDocuments(req, res, e, REPRESENTATIVE_POLICY);
     if (e.any || !check.ok) return page(req, res, form, e.errors, 422);
-
-    const user = req.user!;
-    await db.knex.transaction(async (trx) => {
-      await submitCifMigration(trx, { ...check.value, files }, requestActor(req), clock.now(), config);
-      // the same email whether or not there was anything to migrate
-      await queueMail(trx, { to: user.email, lang: user.language, template: 'cif_migration_received', userId: user.id, params: { name: user.firstName, cif: check.value.cif } });
-    });
-    deps(req).mailer?.kick();
+    await requestCifMigration(userContext(deps, req), { ...check.value, files });
     res.redirect(303, '/empresas/migrar-cif?enviado=1');
   });
 

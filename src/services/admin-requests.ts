@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { isReviewType, type Decision, type ReviewType } from '../domain/admin-requests';
 import { DomainError } from '../domain/errors';
-import type { RequestStatus } from '../domain/requests';
+import { isSystemManaged, type RequestStatus } from '../domain/requests';
 import { audit } from '../data/audit-repo';
 import { findRequest, lockRequest } from '../data/requests-repo';
 import { isAssignableStaff, lockRequestForAssignment, setAssignee } from '../data/admin-requests-repo';
@@ -10,9 +10,9 @@ import { approveRepresentativeChange, rejectRepresentativeChange } from './repre
 import { approveCifMigration, rejectCifMigration } from './cif-migration';
 import { approveExternalManager, rejectExternalManager } from './external-managers';
 import { changeRequestStatus } from './requests';
+import type { StaffActor, StaffContext } from './context';
 
-/** The staff member acting, as audit rows record them. */
-export interface StaffActor { id: number; ip: string | null }
+export type { StaffActor } from './context';
 
 type Operation<N> = (trx: Knex.Transaction, requestId: number, staff: { id: number | null }, note: N, now: Date, config: Config) => Promise<void>;
 
@@ -27,7 +27,11 @@ const OPERATIONS: Record<ReviewType, { approve: Operation<string | null>; reject
  * A supervisor's decision on a pending review, inside the caller's transaction; the request's
  * note (or reason) reaches the customer through the timeline and the status email.
  */
-export async function decideReview(trx: Knex.Transaction, requestId: number, decision: Decision, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<{ reference: string; customerId: number }> {
+export function decideReview(ctx: StaffContext, input: { requestId: number; decision: Decision; note: string | null }): Promise<{ reference: string; customerId: number }> {
+  return ctx.db.transaction((trx) => decideReviewInTransaction(trx, input.requestId, input.decision, input.note, ctx.actor, ctx.now, ctx.config));
+}
+
+async function decideReviewInTransaction(trx: Knex.Transaction, requestId: number, decision: Decision, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<{ reference: string; customerId: number }> {
   const req = await lockRequest(trx, requestId);
   if (!req) throw new DomainError('not_found');
   if (!isReviewType(req.type)) throw new DomainError('conflict', 'Not a request that needs a review');
@@ -46,10 +50,15 @@ export async function decideReview(trx: Knex.Transaction, requestId: number, dec
  * A status change from the request page, with the note the customer reads. Review types are
  * refused here except "en trámite" (the caller's check says so too; this holds under races).
  */
-export async function changeStatusAsStaff(trx: Knex.Transaction, requestId: number, to: RequestStatus, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<void> {
+export async function changeStatusAsStaff(ctx: StaffContext, input: { requestId: number; to: RequestStatus; note: string | null }): Promise<void> {
+  await ctx.db.transaction((trx) => changeStatusInTransaction(trx, input.requestId, input.to, input.note, ctx.actor, ctx.now, ctx.config));
+}
+
+async function changeStatusInTransaction(trx: Knex.Transaction, requestId: number, to: RequestStatus, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<void> {
   const req = await lockRequest(trx, requestId);
   if (!req) throw new DomainError('not_found');
   if (isReviewType(req.type) && to !== 'en_tramite') throw new DomainError('conflict', 'Review requests are decided on the review page');
+  if (isSystemManaged(req.type)) throw new DomainError('conflict', 'A card payment follows its gateway order');
   await changeRequestStatus(trx, requestId, to, { type: 'staff', id: staff.id }, note, now, config);
   if (note) {
     // the generic status audit row has no note; keep what the customer was told with the staff member's address
@@ -60,7 +69,11 @@ export async function changeStatusAsStaff(trx: Knex.Transaction, requestId: numb
 export type AssignResult = 'assigned' | 'unchanged';
 
 /** Internal: who handles a request. The customer is not told; the audit log keeps the history. */
-export async function assignRequest(trx: Knex.Transaction, requestId: number, to: number | null, staff: StaffActor, now: Date): Promise<AssignResult> {
+export function assignRequest(ctx: StaffContext, input: { requestId: number; to: number | null }): Promise<AssignResult> {
+  return ctx.db.transaction((trx) => assignInTransaction(trx, input.requestId, input.to, ctx.actor, ctx.now));
+}
+
+async function assignInTransaction(trx: Knex.Transaction, requestId: number, to: number | null, staff: StaffActor, now: Date): Promise<AssignResult> {
   const req = await lockRequestForAssignment(trx, requestId);
   if (!req) throw new DomainError('not_found');
   if (to !== null && !(await isAssignableStaff(trx, to))) throw new DomainError('invalid_input', 'Not an active staff member');

@@ -12,6 +12,21 @@ import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { attachDocuments, NO_ACCESS, type Staff } from './representative-change';
 import { queueMail } from '../adapters/mail/outbox';
 import type { AcceptedFile } from '../adapters/uploads';
+import type { UseCaseContext } from './context';
+
+/**
+ * Seed 002: an account registered with a company CIF can no longer log in; the representative,
+ * logged in with their own NIF, asks for the old account's companies to move to them. The same
+ * email goes out whether or not there was anything to migrate.
+ */
+export async function requestCifMigration(ctx: UseCaseContext, input: { cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[] }): Promise<void> {
+  const { actor } = ctx;
+  await ctx.db.transaction(async (trx) => {
+    await submitCifMigration(trx, input, actor, ctx.now, ctx.config);
+    await queueMail(trx, { to: actor.email, lang: actor.language, template: 'cif_migration_received', userId: actor.userId, params: { name: actor.firstName, cif: input.cif } });
+  });
+  ctx.mailer?.kick();
+}
 
 /**
  * Files a CIF migration when there is something to migrate (an old CIF account or a customer

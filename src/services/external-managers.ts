@@ -7,8 +7,10 @@ import { findCustomerByTaxId } from '../data/customers-repo';
 import { insertDocuments } from '../data/documents-repo';
 import {
   countPending, insertRelation, liveRelationExists, lockRelation, lockRelationByRequest, managerRepresentatives, setRelationRequest, updateRelationStatus,
-  type ExternalManagerRow, type PersonToTell,
+  listForCustomer, type ExternalManagerListItem, type ExternalManagerRow, type PersonToTell,
 } from '../data/external-managers-repo';
+import { findCustomer } from '../data/representative-repo';
+import type { UseCaseContext } from './context';
 import { insertLink } from '../data/links-repo';
 import { audit } from '../data/audit-repo';
 import { translator, isLanguage } from '../i18n';
@@ -215,4 +217,61 @@ export async function revokeExternalManager(trx: Knex.Transaction, r: { customer
   await tell(trx, [{ userId: r.actor.userId, email: r.actor.email, firstName: r.actor.firstName, language: r.actor.language }], 'external_manager_revoked_client', params, r.customerId, `${r.config.publicUrl}/clientes/${r.customerId}/gestor-externo`);
   if (!wasPending) await tell(trx, await managerRepresentatives(trx, rel.manager_customer_id), 'external_manager_revoked_manager', params, rel.manager_customer_id);
   return { managerName: names.manager };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client's use cases: the page, an appointment with documents, a revocation.
+
+export interface ExternalManagersPage { client: Client; relations: ExternalManagerListItem[] }
+
+export async function externalManagersPage(ctx: UseCaseContext, input: { customerId: number }): Promise<ExternalManagersPage> {
+  const row = await findCustomer(ctx.db, input.customerId);
+  if (!row) throw new DomainError('not_found');
+  const client = { id: row.id, taxId: row.tax_id, name: row.name };
+  return { client, relations: await listForCustomer(ctx.db, client.id) };
+}
+
+export type AppointmentResult =
+  | { kind: 'requested'; reference: string }
+  | { kind: 'invalid'; page: ExternalManagersPage; problems: AppointmentProblem[] };
+
+/**
+ * The client appoints a gestoría. The caller has checked the files (`filesOk` false only reports
+ * the form's own problems); a concurrent identical appointment that got there first is a
+ * "duplicate" problem like the one found beforehand.
+ */
+export async function requestExternalManager(ctx: UseCaseContext, input: {
+  customerId: number; access: Access; form: AppointmentInput; files: readonly AcceptedFile[]; filesOk: boolean;
+}): Promise<AppointmentResult> {
+  const page = await externalManagersPage(ctx, input);
+  const check = await checkAppointment(ctx.db, page.client, input.form);
+  if (!check.ok) return { kind: 'invalid', page, problems: check.errors };
+  if (!input.filesOk) return { kind: 'invalid', page, problems: [] };
+  try {
+    const done = await ctx.db.transaction((trx) => appointExternalManager(trx, {
+      client: page.client, input: check.value, files: input.files, actor: ctx.actor, access: input.access, now: ctx.now, config: ctx.config,
+    }));
+    ctx.mailer?.kick();
+    return { kind: 'requested', reference: done.reference };
+  } catch (err) {
+    if (!isDuplicateRelationError(err)) throw err;
+    return { kind: 'invalid', page, problems: [{ field: 'managerTaxId', code: 'duplicate' }] };
+  }
+}
+
+export type RevocationResult =
+  | { kind: 'already_ended'; managerName: string }
+  | { kind: 'confirm'; client: Client; relation: ExternalManagerListItem }
+  | { kind: 'revoked'; managerName: string };
+
+/** Without `confirmed` the answer is the confirmation page (no JavaScript needed); with it, the revocation is done. */
+export async function revokeExternalManagerStep(ctx: UseCaseContext, input: { customerId: number; relationId: number; confirmed: boolean }): Promise<RevocationResult> {
+  const page = await externalManagersPage(ctx, input);
+  const relation = page.relations.find((r) => Number(r.id) === input.relationId);
+  if (!relation) throw new DomainError('not_found');
+  if (relation.status !== 'active' && relation.status !== 'pending_review') return { kind: 'already_ended', managerName: relation.manager_name };
+  if (!input.confirmed) return { kind: 'confirm', client: page.client, relation };
+  const done = await ctx.db.transaction((trx) => revokeExternalManager(trx, { customerId: page.client.id, relationId: input.relationId, actor: ctx.actor, now: ctx.now, config: ctx.config }));
+  ctx.mailer?.kick();
+  return { kind: 'revoked', managerName: done.managerName };
 }

@@ -2,12 +2,20 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { Access } from '../domain/access';
 import { DomainError } from '../domain/errors';
-import { canBecomeRepresentative, planRepresentativeApproval, type LinkChange, type PreviousOutcome, type ProposedRepresentative } from '../domain/representative-change';
+import {
+  canBecomeRepresentative, hasRepresentative, planRepresentativeApproval, validateRepresentativeChange, type Candidate, type LinkChange, type PreviousOutcome,
+  type ProposedRepresentative, type RepresentativeChangeForm, type RepresentativeDocumentType,
+} from '../domain/representative-change';
+import { normalizeId } from '../domain/ids';
+import { findCustomerByTaxId, type CustomerRow } from '../data/customers-repo';
+import type { UseCaseContext } from './context';
 import { insertDocuments } from '../data/documents-repo';
 import { findRequest, lockRequest } from '../data/requests-repo';
 import { findUserByLoginId } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { addLink, liveLinksOfCustomer, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
+import {
+  addLink, findCustomer, liveLinksOfCustomer, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif, type CustomerLinkRow,
+} from '../data/representative-repo';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { queueMail } from '../adapters/mail/outbox';
 import { issueRepresentativeInvitation } from './contacts';
@@ -148,4 +156,86 @@ export async function rejectRepresentativeChange(trx: Knex.Transaction, requestI
   const req = await openRequestOf(trx, requestId, 'representative_change');
   await changeRequestStatus(trx, requestId, 'rechazada', { type: 'staff', id: staff.id }, reason, now, config);
   await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'representative.change_rejected', targetType: 'request', targetId: requestId, at: now });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The customer-facing use cases: the page, a change filed by whoever manages the contacts, and
+// a claim by someone who is not on file yet (seed 002).
+
+function candidatesOf(links: readonly CustomerLinkRow[]): Candidate[] {
+  return links.filter((l) => l.status === 'active' && l.role !== 'representative' && l.role !== 'holder' && l.user_status !== 'disabled')
+    .map((l) => ({ linkId: l.link_id, userId: l.user_id, loginId: l.login_id, name: `${l.first_name} ${l.last_name}`, email: l.email }));
+}
+
+export interface RepresentativePage {
+  customer: CustomerRow;
+  /** Only companies and communities have a representative; individuals see why not. */
+  applies: boolean;
+  current: CustomerLinkRow[];
+  candidates: Candidate[];
+  open: Awaited<ReturnType<typeof openRequestOfType>>;
+}
+
+export async function representativePage(ctx: UseCaseContext, input: { customerId: number }): Promise<RepresentativePage> {
+  const customer = await findCustomer(ctx.db, input.customerId);
+  if (!customer) throw new DomainError('not_found');
+  if (!hasRepresentative(customer.kind)) return { customer, applies: false, current: [], candidates: [], open: undefined };
+  const [links, open] = await Promise.all([liveLinksOfCustomer(ctx.db, customer.id), openRequestOfType(ctx.db, customer.id, 'representative_change')]);
+  return { customer, applies: true, current: links.filter((l) => l.role === 'representative'), candidates: candidatesOf(links), open };
+}
+
+export type ChangeRequestResult =
+  | { kind: 'created'; id: number; reference: string }
+  | { kind: 'not_applicable'; page: RepresentativePage }
+  | { kind: 'invalid'; page: RepresentativePage; errors: ChangeValidationError[] }
+  | { kind: 'open_exists'; page: RepresentativePage; reference: string };
+
+type ChangeValidationError = Extract<ReturnType<typeof validateRepresentativeChange>, { ok: false }>['errors'][number];
+
+/**
+ * A change of representative filed by whoever manages the customer's contacts, with its
+ * documents (the caller has checked the files; `filesOk` false only reports the form's own errors).
+ */
+export async function requestRepresentativeChange(ctx: UseCaseContext, input: {
+  customerId: number; access: Access; form: RepresentativeChangeForm; files: readonly AcceptedFile[]; filesOk: boolean;
+}): Promise<ChangeRequestResult> {
+  const page = await representativePage(ctx, input);
+  if (!page.applies) return { kind: 'not_applicable', page };
+  const check = validateRepresentativeChange(input.form, { contacts: page.candidates, currentNif: page.customer.representative_nif });
+  if (!check.ok) return { kind: 'invalid', page, errors: check.errors };
+  if (!input.filesOk) return { kind: 'invalid', page, errors: [] };
+  const result = await ctx.db.transaction((trx) => submitRepresentativeChange(trx, {
+    customerId: page.customer.id, proposal: check.value, files: input.files, access: input.access, generic: false,
+  }, ctx.actor, ctx.now, ctx.config));
+  if (!result.ok) return { kind: 'open_exists', page, reference: result.reference };
+  ctx.mailer?.kick();
+  return { kind: 'created', id: result.id, reference: result.reference };
+}
+
+/**
+ * Seed 002: "si aún no estás dado de alta como representante" — the logged-in person asks to
+ * become the representative of a company by its CIF. The answer and the email are the same
+ * whether or not a request was filed (unknown CIF, an individual, already the representative,
+ * or one waiting), so the form tells nobody which CIFs are customers.
+ */
+export async function claimRepresentation(ctx: UseCaseContext, input: {
+  cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[]; user: { loginId: string; firstName: string; lastName: string };
+}): Promise<void> {
+  const { actor, now, config } = ctx;
+  await ctx.db.transaction(async (trx) => {
+    const customer = await findCustomerByTaxId(trx, input.cif);
+    const eligible = customer && hasRepresentative(customer.kind) && normalizeId(customer.representative_nif ?? '') !== input.user.loginId;
+    const result = eligible ? await submitRepresentativeChange(trx, {
+      customerId: customer.id, files: input.files, access: NO_ACCESS, generic: true,
+      proposal: {
+        nif: input.user.loginId, name: `${input.user.firstName} ${input.user.lastName}`, email: actor.email, userId: actor.userId,
+        documentType: input.documentType, previous: 'authorized_full',
+      },
+    }, actor, now, config) : null;
+    if (!result?.ok) {
+      await audit(trx, { actorType: 'user', actorId: actor.userId, ...(customer ? { customerId: customer.id } : {}), action: 'representative.claim_not_filed', ip: actor.ip, at: now });
+    }
+    await queueMail(trx, { to: actor.email, lang: actor.language, template: 'representative_claim_received', userId: actor.userId, params: { name: actor.firstName, cif: input.cif } });
+  });
+  ctx.mailer?.kick();
 }

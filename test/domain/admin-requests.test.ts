@@ -66,6 +66,9 @@ describe('admin status change', () => {
     expect(statusOptions('complaint', 'completada')).to.deep.equal([]);
     expect(statusOptions('cif_migration', 'recibida')).to.deep.equal(['en_tramite']);
     expect(statusOptions('cif_migration', 'en_tramite')).to.deep.equal([]);
+    // a card payment follows its gateway order
+    expect(statusOptions('card_payment', 'recibida')).to.deep.equal([]);
+    expect(checkStatusChange({ type: 'card_payment', from: 'recibida', to: 'completada', note: '' }).ok).to.equal(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { invoiceCopyKind, invoiceFileName, isAvailable, retentionCutoff, type CopyKind, type CopyInput } from '../../src/domain/invoices';
+import { invoiceCopyKind, invoiceFileName, isAvailable, mayReceiveOriginal, retentionCutoff, type CopyKind, type CopyInput } from '../../src/domain/invoices';
+import type { AccessPath } from '../../src/domain/access';
 import { eBillingEligibility } from '../../src/domain/e-billing';
 
 const TODAY = '2026-11-22';
@@ -50,4 +51,21 @@ describe('e-billing eligibility', () => {
     ['ended contract', { status: 'ended', altPayerName: null, altRecipientName: null }, { eligible: false, reason: 'ended' }],
   ];
   for (const [name, input, expected] of cases) it(name, () => expect(eBillingEligibility(input)).to.deep.equal(expected));
+});
+
+describe('who may receive the one-time original (issue 12 item 11)', () => {
+  const cases: [string, AccessPath | null, boolean][] = [
+    ['holder', { kind: 'direct', role: 'holder' }, true],
+    ['representative', { kind: 'direct', role: 'representative' }, true],
+    ['total contact', { kind: 'direct', role: 'authorized_full' }, true],
+    ['read-only contact', { kind: 'direct', role: 'authorized_read' }, false],
+    ["gestoría's representative", { kind: 'manager', role: 'representative', managerCustomerId: 9 }, false],
+    ["gestoría's total contact", { kind: 'manager', role: 'authorized_full', managerCustomerId: 9 }, false],
+    ['nobody', null, false],
+  ];
+  for (const [who, via, expected] of cases) {
+    it(`${who}: ${expected ? 'the original' : 'duplicates only'}`, () => {
+      expect(mayReceiveOriginal(via)).to.equal(expected);
+    });
+  }
 });

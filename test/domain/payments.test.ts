@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { createRedsysAPI, SANDBOX_URLS } from 'redsys-easy';
 import {
+  isOrderAbandoned, orderExpiresAt,
   cardPayability, claimedOrder, formatRedsysAmount, isAuthorised, isValidOrderId, maskCard, orderIdFrom, parseRedsysAmount,
   sandboxCardDecision, signedMessageFrom, verifyNotification, type ExpectedPayment, type NotificationVerdict, type SignedMessage,
 } from '../../src/domain/payments';
@@ -228,5 +229,17 @@ describe('Redsys gateway settings and signatures', () => {
     const params = api.processRedirectNotification(notification());
     expect(params).to.include({ Ds_Order: ORDER, Ds_Amount: '4567', Ds_Response: '0000', Ds_Date: '20/11/2026', Ds_Hour: '11:00' });
     expect(() => api.processRedirectNotification(notification({}, OTHER_KEY))).to.throw();
+  });
+});
+
+describe('abandoned card-payment orders', () => {
+  const start = new Date('2026-11-20T10:00:00Z');
+  for (const [minutesLater, abandoned] of [[0, false], [29, false], [29.99, false], [30, true], [31, true], [600, true]] as const) {
+    it(`${minutesLater} min after the start of a 30-minute order: ${abandoned ? 'abandoned' : 'still open'}`, () => {
+      expect(isOrderAbandoned(start, new Date(start.getTime() + minutesLater * 60_000), 30)).to.equal(abandoned);
+    });
+  }
+  it('says when an order stops blocking a new one', () => {
+    expect(orderExpiresAt(start, 30).toISOString()).to.equal('2026-11-20T10:30:00.000Z');
   });
 });

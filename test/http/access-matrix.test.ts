@@ -163,6 +163,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/factura-electronica': { access: 'act' },
   'GET /facturas/:invoiceId': { access: 'read' },
   'GET /facturas/:invoiceId/pdf': { access: 'read' },
+  // the explicit request for the one-time original: every reader is answered (a duplicate for
+  // those who may not take the original)
+  'POST /facturas/:invoiceId/original': { access: 'read' },
 
   // Gestiones
   'GET /gestiones/:requestId': { access: 'read' },
@@ -224,6 +227,7 @@ const EXPECTATIONS: Record<string, Spec> = {
     'POST /admin/gestiones/:requestId/estado', 'POST /admin/gestiones/:requestId/asignar',
     'GET /admin/facturacion', 'POST /admin/facturacion', 'GET /admin/facturacion/:runId',
     'GET /admin/auditoria', 'GET /admin/auditoria.csv', 'GET /admin/correo', 'GET /admin/correo/:messageId', 'POST /admin/correo/:messageId/reintentar',
+    'GET /admin/reembolsos', 'POST /admin/reembolsos/:paymentId/hecho',
   ]),
   // the staff login and its steps, open to anybody (the steps need a staff session in progress)
   'GET /admin/acceso': publicPage,
@@ -306,6 +310,7 @@ const PARAMS: Record<string, (t: Target, w: World) => string | number> = {
   staffMemberId: () => 1,
   runId: () => 1,
   messageId: (_t, w) => w.outboxId,
+  paymentId: () => 1,
   promotionId: () => 1,
 };
 

@@ -83,6 +83,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /admin/correo': STAFF_GET,
   'GET /admin/correo/:messageId': STAFF_GET,
   'POST /admin/correo/:messageId/reintentar': STAFF_POST,
+  'GET /admin/reembolsos': STAFF_GET,
+  'POST /admin/reembolsos/:paymentId/hecho': STAFF_POST,
 };
 
 interface RouteInfo { method: string; path: string }
@@ -168,6 +170,8 @@ describe('admin: access to every route', () => {
       documentId: String(review.documentId),
       runId: String((run as { id: number }).id),
       messageId: String(messageId),
+      // no such charge: the answer is a 404 for staff, the login for everyone else
+      paymentId: '999999999',
       promotionId: String(promotion.id),
     };
     // a support action's page is for a user it applies to

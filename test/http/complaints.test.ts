@@ -74,7 +74,7 @@ function fieldError(html: string, field: string): string {
 async function expectRejected(files: FileSpec[], message: RegExp) {
   const { db, h, agent } = await household();
   const res = await postComplaint(agent, h.supply.contractId, { category: 'billing', description: DESCRIPTION }, files);
-  expect(res.status).to.equal(400);
+  expect(res.status).to.equal(422);
   expect(fieldError(res.text, 'attachments')).to.match(message);
   // the error summary links to the file input, which is marked invalid
   expect(res.text).to.include('href="#f-attachments"');
@@ -208,7 +208,7 @@ describe('complaints (reclamaciones)', () => {
   it('says what is wrong with the description and keeps the category', async () => {
     const { db, h, agent } = await household();
     const res = await postComplaint(agent, h.supply.contractId, { category: 'contracting', description: 'Muy corta' }, [{ name: 'a.pdf', bytes: tinyPdf() }]);
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'description')).to.equal('Describe el problema con al menos 20 caracteres');
     expect(res.text).to.match(/value="contracting" checked/);
     expect(res.text).to.include('>Muy corta</textarea>');
@@ -216,14 +216,14 @@ describe('complaints (reclamaciones)', () => {
     expect(await counts(db, h.customer.id)).to.deep.equal({ requests: 0, documents: 0 });
 
     const long = await postComplaint(agent, h.supply.contractId, { category: 'contracting', description: 'x'.repeat(4001) });
-    expect(long.status).to.equal(400);
+    expect(long.status).to.equal(422);
     expect(fieldError(long.text, 'description')).to.equal('La descripción puede tener como máximo 4000 caracteres');
   });
 
   it('asks for a category and keeps the description', async () => {
     const { db, h, agent } = await household();
     const res = await postComplaint(agent, h.supply.contractId, { description: DESCRIPTION });
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'category')).to.equal('Elige el motivo de la reclamación');
     expect(res.text).to.include('href="#f-category"');
     expect(res.text).to.include('id="f-category"');
@@ -234,7 +234,7 @@ describe('complaints (reclamaciones)', () => {
   it('turns a description beyond the multipart field limit into a field error', async () => {
     const { db, h, agent } = await household();
     const res = await postComplaint(agent, h.supply.contractId, { category: 'billing', description: 'é'.repeat(15_000) }, [{ name: 'a.pdf', bytes: tinyPdf() }]);
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'description')).to.equal('La descripción puede tener como máximo 4000 caracteres');
     expect(res.text).to.match(/value="billing" checked/);
     expect(await counts(db, h.customer.id)).to.deep.equal({ requests: 0, documents: 0 });
@@ -245,11 +245,11 @@ describe('complaints (reclamaciones)', () => {
     const token = csrfFrom((await agent.get(`/contratos/${h.supply.contractId}/reclamacion`)).text);
     const res = await agent.post(`/contratos/${h.supply.contractId}/reclamacion`)
       .field('_csrf', token).field('category', 'billing').field('description', DESCRIPTION).field('x[a][b]', '1');
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'attachments')).to.match(/No hemos podido leer los archivos/);
     const other = await agent.post(`/contratos/${h.supply.contractId}/reclamacion`)
       .field('_csrf', token).field('category', 'billing').field('description', DESCRIPTION).attach('otro', tinyPdf(), { filename: 'a.pdf', contentType: 'application/pdf' });
-    expect(other.status).to.equal(400);
+    expect(other.status).to.equal(422);
     expect(await counts(db, h.customer.id)).to.deep.equal({ requests: 0, documents: 0 });
   });
 
@@ -311,7 +311,7 @@ describe('complaints (reclamaciones)', () => {
     expect(pageText(form.text)).to.include('et respondrem com a màxim el 20/12/2026');
     expect(pageText(form.text)).to.include('Qualitat del subministrament');
     const res = await postComplaint(agent, h.supply.contractId, { category: 'billing', description: DESCRIPTION }, [{ name: 'x.pdf', bytes: EXE }]);
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'attachments')).to.match(/«x\.pdf» no és un PDF, JPEG o PNG/);
   });
 });

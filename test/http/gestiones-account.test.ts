@@ -184,11 +184,11 @@ describe('gestiones: direct debit and IBAN', () => {
     { name: 'the mandate not accepted', body: { iban: NEW_IBAN, holder: 'Ana Pérez' }, field: 'mandate', message: 'tienes que aceptar la orden de domiciliación SEPA', kept: ['holder', 'Ana Pérez'] },
   ];
   for (const bad of BAD) {
-    it(`refuses ${bad.name}: 400, the error by the field, input kept, nothing saved`, async () => {
+    it(`refuses ${bad.name}: 422, the error by the field, input kept, nothing saved`, async () => {
       const h = await household(ctx);
       const before = await accountRow(db, h.account.id);
       const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...bad.body }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...bad.body }).expect(422);
       expect(fieldError(res.text, bad.field)).to.include(bad.message);
       expect(res.text).to.include(`href="#f-${bad.field}"`);
       if (bad.kept) expect(inputValue(res.text, bad.kept[0])).to.equal(bad.kept[1]);
@@ -201,7 +201,7 @@ describe('gestiones: direct debit and IBAN', () => {
   it('keeps the mandate box ticked when another field is wrong', async () => {
     const h = await household(ctx);
     const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-    const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), iban: 'ES00', holder: 'Ana', mandate: '1' }).expect(400);
+    const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), iban: 'ES00', holder: 'Ana', mandate: '1' }).expect(422);
     expect(res.text).to.match(/id="f-mandate" name="mandate" value="1" checked/);
   });
 
@@ -213,11 +213,11 @@ describe('gestiones: direct debit and IBAN', () => {
     { name: 'the mandate acceptance forged', body: { iban: NEW_IBAN, holder: 'Ana Pérez', mandate: 'no' }, field: 'mandate' },
   ];
   for (const t of TAMPERED) {
-    it(`checks the hidden fields again on confirming: ${t.name} → 400, nothing saved`, async () => {
+    it(`checks the hidden fields again on confirming: ${t.name} → 422, nothing saved`, async () => {
       const h = await household(ctx);
       const before = await accountRow(db, h.account.id);
       const path = `/contratos/${h.supply.contractId}/domiciliacion`;
-      const res = await h.agent.post(`${path}/confirmar`).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...t.body, action: 'confirm' }).expect(400);
+      const res = await h.agent.post(`${path}/confirmar`).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...t.body, action: 'confirm' }).expect(422);
       expect(fieldError(res.text, t.field)).to.be.a('string');
       expect(await accountRow(db, h.account.id)).to.deep.equal(before);
       expect(await requestCount(db, h.customer.id)).to.equal(0);
@@ -298,10 +298,10 @@ describe('gestiones: payment day', () => {
     ['5', 'Ya pagas el día 5: elige un día distinto', '5'],
   ];
   for (const [value, message, selected] of BAD) {
-    it(`refuses ${JSON.stringify(value)}: 400, the error by the field, nothing saved`, async () => {
+    it(`refuses ${JSON.stringify(value)}: 422, the error by the field, nothing saved`, async () => {
       const b = await business(ctx);
       const path = `/contratos/${b.contractId}/dia-pago`;
-      const res = await b.agent.post(path).type('form').send({ _csrf: await formTokenOf(b.agent, path), paymentDay: value }).expect(400);
+      const res = await b.agent.post(path).type('form').send({ _csrf: await formTokenOf(b.agent, path), paymentDay: value }).expect(422);
       expect(fieldError(res.text, 'paymentDay')).to.include(message);
       expect(res.text).to.include('href="#f-paymentDay"');
       if (['5'].includes(selected)) expect(res.text).to.match(new RegExp(`<option value="${selected}" selected>`));
@@ -376,11 +376,11 @@ describe('gestiones: correspondence address', () => {
     { name: 'a street too long', change: { street: 'x'.repeat(151) }, field: 'street', message: 'como máximo 150 caracteres' },
   ];
   for (const bad of BAD) {
-    it(`refuses ${bad.name}: 400, the error by the field, input kept, nothing saved`, async () => {
+    it(`refuses ${bad.name}: 422, the error by the field, input kept, nothing saved`, async () => {
       const h = await household(ctx);
       const path = `/contratos/${h.supply.contractId}/correspondencia`;
       const body = { ...GOOD, ...bad.change };
-      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(422);
       expect(fieldError(res.text, bad.field)).to.include(bad.message);
       expect(res.text).to.include(`href="#f-${bad.field}"`);
       expect(inputValue(res.text, 'municipality')).to.equal(body.municipality);

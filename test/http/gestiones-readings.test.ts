@@ -137,7 +137,7 @@ describe('gestiones: meter reading', () => {
     expect(again).to.include('P1 · punta 10.100 kWh');
   });
 
-  describe('refuses bad input with the error by the field, keeping what was typed and saving nothing (400)', () => {
+  describe('refuses bad input with the error by the field, keeping what was typed and saving nothing (422)', () => {
     const cases: { name: string; body: (h: Household) => Record<string, string>; field: string; error: (h: Household) => string }[] = [
       { name: 'letters', body: (h) => ({ date: h.today, p1: 'diez mil', p2: '5050', p3: '3090' }), field: 'p1', error: () => 'Escribe la lectura con números enteros, sin decimales (por ejemplo, 12345)' },
       { name: 'decimals', body: (h) => ({ date: h.today, p1: '10100', p2: '5050,5', p3: '3090' }), field: 'p2', error: () => 'Escribe la lectura con números enteros, sin decimales (por ejemplo, 12345)' },
@@ -156,7 +156,7 @@ describe('gestiones: meter reading', () => {
         const h = await household(ctx);
         const path = `/contratos/${h.supply.contractId}/lectura`;
         const body = c.body(h);
-        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(400);
+        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...body }).expect(422);
         expect(fieldError(res.text, c.field)).to.equal(c.error(h));
         expect(res.text).to.include(`href="#f-${c.field}"`);
         for (const f of ['p1', 'p2', 'p3']) expect(inputValue(res.text, f)).to.equal(body[f]!.replace(/"/g, '&quot;'));
@@ -206,7 +206,7 @@ describe('gestiones: meter reading', () => {
     expect(inputValue(page.text, 'm3')).to.equal('');
     expect(inputValue(page.text, 'p1')).to.equal(null);
 
-    const below = await h.agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), date: h.today, m3: '4000' }).expect(400);
+    const below = await h.agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), date: h.today, m3: '4000' }).expect(422);
     expect(fieldError(below.text, 'm3')).to.equal(`La lectura no puede ser inferior a la última (4321 m³, del ${dmy(h.lastDate)})`);
 
     const res = await h.agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), date: dmy(h.today), m3: '4400' }).expect(303);
@@ -316,7 +316,7 @@ describe('gestiones: contracted power', () => {
     expect(pageText(again.text)).to.include(`pendiente de la distribuidora: ${r.reference}`);
   });
 
-  describe('refuses bad input with the error by the field and saves nothing (400)', () => {
+  describe('refuses bad input with the error by the field and saves nothing (422)', () => {
     const cases: { name: string; body: Record<string, string>; field: string; error: string }[] = [
       { name: 'not a standard step', body: { p1: '5', p2: '4.6' }, field: 'p1', error: '5 kW no es una potencia normalizada: elige una de la lista' },
       { name: 'not a number', body: { p1: '4.6', p2: 'mucha' }, field: 'p2', error: 'mucha kW no es una potencia normalizada: elige una de la lista' },
@@ -328,7 +328,7 @@ describe('gestiones: contracted power', () => {
       it(c.name, async () => {
         const h = await household(ctx);
         const path = `/contratos/${h.supply.contractId}/potencia`;
-        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...c.body }).expect(400);
+        const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), ...c.body }).expect(422);
         expect(fieldError(res.text, c.field)).to.equal(c.error);
         expect(res.text).to.include(`href="#f-${c.field}"`);
         expect(await requestCount(db, h.customer.id)).to.equal(0);
@@ -338,7 +338,7 @@ describe('gestiones: contracted power', () => {
     it('keeps the standard step that was chosen in the other select', async () => {
       const h = await household(ctx);
       const path = `/contratos/${h.supply.contractId}/potencia`;
-      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), p1: '5', p2: '6.928' }).expect(400);
+      const res = await h.agent.post(path).type('form').send({ _csrf: await formTokenOf(h.agent, path), p1: '5', p2: '6.928' }).expect(422);
       expect(res.text).to.include('<option value="6.928" selected>');
     });
   });

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
 import { testContext } from '../support/context';
-import { addConsumption, createContractAccount, createHousehold, createSupply, issueInvoices, loginAs, pageText, type HouseholdFixture } from '../support/factories';
+import {
+  addConsumption, createContractAccount, createHousehold, createSupply, createUser, csrfFrom, issueInvoices, linkUser, loginAs, pageText, type HouseholdFixture,
+} from '../support/factories';
 import { storeSignedOriginals } from '../../src/services/invoice-documents';
 
 const run = promisify(execFile);
@@ -40,10 +42,13 @@ async function householdWithInvoices(months: string[], opts: { eBilling?: boolea
 }
 
 describe('invoices', () => {
-  it('gives the signed original once, then signed duplicates marked DUPLICADO', async () => {
+  it('gives the signed original once through the explicit button, then signed duplicates marked DUPLICADO', async () => {
     const { agent, invoices, db } = await householdWithInvoices(['2026-09']);
     const id = invoices[0]!.id;
-    const first = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    const summary = await agent.get(`/facturas/${id}`).expect(200);
+    expect(summary.text).to.include(`action="/facturas/${id}/original"`);
+    expect(pageText(summary.text)).to.include('Descargar el original (una sola vez)');
+    const first = await agent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(summary.text) }).buffer(true).parse(binary).expect(200);
     expect(first.headers['content-type']).to.equal('application/pdf');
     expect(first.headers['content-disposition']).to.equal(`attachment; filename="factura-${invoices[0]!.number}.pdf"`);
     expect(first.headers['x-invoice-copy']).to.equal('original');
@@ -53,8 +58,9 @@ describe('invoices', () => {
     const second = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
     expect(second.headers['x-invoice-copy']).to.equal('duplicate');
     expect(second.headers['content-disposition']).to.equal(`attachment; filename="factura-${invoices[0]!.number}-duplicado.pdf"`);
-    const third = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    const third = await agent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(summary.text) }).buffer(true).parse(binary).expect(200);
     expect(third.headers['x-invoice-copy']).to.equal('duplicate');
+    expect((await agent.get(`/facturas/${id}`).expect(200)).text).not.to.include(`action="/facturas/${id}/original"`);
 
     for (const pdf of [first.body as Buffer, second.body as Buffer]) {
       const sig = await pdfTool('pdfsig', pdf);
@@ -72,10 +78,39 @@ describe('invoices', () => {
     expect(audits).to.deep.equal(['invoice.original_downloaded', 'invoice.duplicate_downloaded', 'invoice.duplicate_downloaded']);
   });
 
-  it('hands the original to exactly one of 20 concurrent first downloads', async () => {
+  it('never hands out the original on a GET or to a read-only contact (issue 12 item 11)', async () => {
+    const { agent, invoices, db, h, ctx } = await householdWithInvoices(['2026-03']);
+    const id = invoices[0]!.id;
+    // a link followed from anywhere (another site, a prefetch) gets a duplicate and leaves the original
+    const viaLink = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    expect(viaLink.headers['x-invoice-copy']).to.equal('duplicate');
+    // a read-only contact: no button, and a hand-made POST gets a duplicate
+    const reader = await createUser(db);
+    await linkUser(db, reader, h.customer, 'authorized_read');
+    const readerAgent = await loginAs(request.agent(ctx.app), reader.loginId, reader.password);
+    const page = await readerAgent.get(`/facturas/${id}`).expect(200);
+    expect(page.text).not.to.include(`action="/facturas/${id}/original"`);
+    expect(pageText(page.text)).to.include('Tú recibirás un duplicado firmado');
+    const posted = await readerAgent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(page.text) }).buffer(true).parse(binary).expect(200);
+    expect(posted.headers['x-invoice-copy']).to.equal('duplicate');
+    // the explicit request needs the form's token
+    await agent.post(`/facturas/${id}/original`).type('form').send({}).expect(403);
+    expect((await db('invoices').where({ id }).first('original_downloaded_at')).original_downloaded_at).to.equal(null);
+    // a total contact may take it
+    const full = await createUser(db);
+    await linkUser(db, full, h.customer, 'authorized_full');
+    const fullAgent = await loginAs(request.agent(ctx.app), full.loginId, full.password);
+    const fullPage = await fullAgent.get(`/facturas/${id}`).expect(200);
+    const taken = await fullAgent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(fullPage.text) }).buffer(true).parse(binary).expect(200);
+    expect(taken.headers['x-invoice-copy']).to.equal('original');
+    expect((await db('invoices').where({ id }).first('original_downloaded_by')).original_downloaded_by).to.equal(full.id);
+  });
+
+  it('hands the original to exactly one of 20 concurrent first requests for it', async () => {
     const { agent, invoices } = await householdWithInvoices(['2026-08']);
     const id = invoices[0]!.id;
-    const results = await Promise.all(Array.from({ length: 20 }, () => agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary)));
+    const token = csrfFrom((await agent.get(`/facturas/${id}`).expect(200)).text);
+    const results = await Promise.all(Array.from({ length: 20 }, () => agent.post(`/facturas/${id}/original`).type('form').send({ _csrf: token }).buffer(true).parse(binary)));
     expect(results.map((r) => r.status)).to.deep.equal(Array(20).fill(200));
     const kinds = results.map((r) => r.headers['x-invoice-copy']);
     expect(kinds.filter((k) => k === 'original')).to.have.length(1);

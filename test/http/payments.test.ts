@@ -6,6 +6,8 @@ import {
   type Agent, type InvoiceFixture, type UserFixture,
 } from '../support/factories';
 import { signNotification } from '../../src/adapters/redsys';
+import { expireAbandonedPayments } from '../../src/services/card-payments';
+import { createStaff, loginStaff } from '../support/staff';
 import type { SignedMessage } from '../../src/domain/payments';
 
 // The sandbox runs with Redsys's published test merchant unless REDSYS_* say otherwise.
@@ -284,28 +286,137 @@ describe('card payment of invoices (Redsys redirect + sandbox gateway)', () => {
     expect(again.headers.location).to.equal(`/pagos/ok?order=${order}`);
   });
 
-  it('records a second charge for an invoice already paid as a duplicate, never paying it twice', async () => {
+  it('keeps one open order per invoice: the same person continues it, anyone else is refused (409)', async () => {
     const p = await payer();
     const inv = p.invoices[0]!;
     const first = await startPayment(p, inv.id);
+    const again = await startPayment(p, inv.id);
+    expect(again.order).to.equal(first.order);
+    const list = await p.agent.get(`/contratos/${p.contractId}/pagar`).expect(200);
+    expect(pageText(list.text)).to.include('Continuar el pago');
+    // a second person who may act for the customer cannot start a second charge meanwhile
+    const ctx = await testContext();
+    const other = await createUser(ctx.db.knex);
+    await linkUser(ctx.db.knex, other, { id: p.customerId }, 'authorized_full');
+    const agent = await loginAs(request.agent(ctx.app), other.loginId, other.password);
+    const page = await agent.get(`/contratos/${p.contractId}/pagar`).expect(200);
+    expect(pageText(page.text)).to.include('Pago en curso hasta las');
+    const refused = await agent.post(`/facturas/${inv.id}/pagar`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(409);
+    expect(pageText(refused.text)).to.include('Ya hay un pago con tarjeta en curso');
+    expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['pending']);
+  });
+
+  it('lets an abandoned order expire after PAYMENT_ORDER_MINUTES so the customer can retry, and shows it in Mis gestiones', async () => {
+    const p = await payer();
+    const inv = p.invoices[0]!;
+    const ctx = await testContext();
+    const db = ctx.db.knex;
+    const first = await startPayment(p, inv.id);
+    const minutes = ctx.config.paymentOrderMinutes;
+    expect(minutes).to.equal(30);
+    // the order was started just under the limit: it still blocks a new one
+    await db('payments').where({ order_id: first.order }).update({ created_at: new Date(ctx.clock.now().getTime() - (minutes * 60_000 - 1000)) });
+    expect((await startPayment(p, inv.id)).order).to.equal(first.order);
+    // past the limit, the next attempt closes it and opens a new order
+    await db('payments').where({ order_id: first.order }).update({ created_at: new Date(ctx.clock.now().getTime() - minutes * 60_000) });
+    const ko = await p.agent.get(`/pagos/ko?order=${first.order}`).expect(200);
+    expect(pageText(ko.text)).to.include('El pago ha caducado');
     const second = await startPayment(p, inv.id);
-    expect((await notify(bankNotification(first.order, inv.totalCents))).status).to.equal(200);
-    const paidAt = (await state(inv.id)).invoice.paid_at as Date;
+    expect(second.order).to.not.equal(first.order);
+    expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['expired', 'pending']);
+    expect((await state(inv.id)).audits).to.deep.equal(['payment.started', 'payment.expired', 'payment.started']);
+    const back = await payAtSandbox(p, second.gatewayPage);
+    expect(pageText((await p.agent.get(back).expect(200)).text)).to.include('Pago recibido');
+
+    // Mis gestiones: one card payment per order, with its invoice, order and result
+    const list = await p.agent.get('/gestiones?tipo=card_payment').expect(200);
+    const text = pageText(list.text);
+    expect(text.match(/Pago con tarjeta/g)?.length).to.be.at.least(2);
+    const requests = await db('requests').where({ customer_id: p.customerId, type: 'card_payment' }).orderBy('id').select('id', 'status', 'payload');
+    expect(requests.map((r) => [r.status, r.payload.order, r.payload.invoice, r.payload.result])).to.deep.equal([
+      ['rechazada', first.order, inv.number, 'expired'], ['completada', second.order, inv.number, 'paid'],
+    ]);
+    const detail = pageText((await p.agent.get(`/gestiones/${requests[1].id}`).expect(200)).text);
+    expect(detail).to.include(second.order);
+    expect(detail).to.include(inv.number);
+    expect(detail).to.include('Pagado');
+    expect(detail).to.include('El banco ha confirmado el pago');
+    const expired = pageText((await p.agent.get(`/gestiones/${requests[0].id}`).expect(200)).text);
+    expect(expired).to.include('Caducado sin cargo');
+  });
+
+  it('expires abandoned orders in the background sweep, on the passed-in clock', async () => {
+    const p = await payer();
+    const inv = p.invoices[0]!;
+    const ctx = await testContext();
+    const db = ctx.db.knex;
+    const { order } = await startPayment(p, inv.id);
+    const sweep = () => expireAbandonedPayments({ db, now: ctx.clock.now(), config: ctx.config, actor: null });
+    await sweep();
+    expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['pending']);
+    await db('payments').where({ order_id: order }).update({ created_at: new Date(ctx.clock.now().getTime() - 31 * 60_000) });
+    expect(await sweep()).to.be.at.least(1);
+    expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['expired']);
+    const request = await db('requests').where({ customer_id: p.customerId, type: 'card_payment' }).first('status');
+    expect(request.status).to.equal('rechazada');
+    // the invoice can be paid again: a new order starts
+    const retry = await startPayment(p, inv.id);
+    expect(retry.order).to.not.equal(order);
+  });
+
+  it('records a late charge for an invoice already paid as a duplicate, listed in /admin/reembolsos until a refund is recorded', async () => {
+    const p = await payer();
+    const inv = p.invoices[0]!;
+    const ctx = await testContext();
+    const db = ctx.db.knex;
+    const first = await startPayment(p, inv.id);
+    await db('payments').where({ order_id: first.order }).update({ created_at: new Date(ctx.clock.now().getTime() - 31 * 60_000) });
+    const second = await startPayment(p, inv.id);
     expect((await notify(bankNotification(second.order, inv.totalCents))).status).to.equal(200);
+    const paidAt = (await state(inv.id)).invoice.paid_at as Date;
+    // the bank confirms the abandoned order after all: a second charge
+    expect((await notify(bankNotification(first.order, inv.totalCents))).status).to.equal(200);
     const s = await state(inv.id);
-    expect(s.payments.map((x) => x.status)).to.deep.equal(['paid', 'duplicate']);
+    expect(s.payments.map((x) => x.status)).to.deep.equal(['duplicate', 'paid']);
     expect(s.invoice.paid_at.getTime()).to.equal(paidAt.getTime());
-    expect(s.audits).to.deep.equal(['payment.started', 'payment.started', 'payment.paid', 'payment.duplicate']);
-    expect(pageText((await p.agent.get(`/pagos/ok?order=${second.order}`).expect(200)).text)).to.include('Esta factura ya estaba pagada');
+    expect(s.audits).to.deep.equal(['payment.started', 'payment.expired', 'payment.started', 'payment.paid', 'payment.duplicate']);
+    expect(pageText((await p.agent.get(`/pagos/ok?order=${first.order}`).expect(200)).text)).to.include('Esta factura ya estaba pagada');
     // and the database itself refuses a second paid payment for one invoice
-    const db = (await testContext()).db.knex;
     let error: unknown;
     try {
-      await db('payments').where({ order_id: second.order }).update({ status: 'paid' });
+      await db('payments').where({ order_id: first.order }).update({ status: 'paid' });
     } catch (err) {
       error = err;
     }
     expect((error as { code?: string } | undefined)?.code).to.equal('23505');
+
+    // staff see it among the refunds to make, record the refund once, with an audit row
+    const agente = await createStaff(db, { role: 'agente' });
+    const staff = await loginStaff(request.agent(ctx.app), agente);
+    // the card payment's gestión is moved by its order only, never by hand
+    await startPayment(p, p.invoices[1]!.id);
+    const cardRequest = await db('requests').where({ customer_id: p.customerId, type: 'card_payment', status: 'recibida' }).first('id');
+    const detail = await staff.get(`/admin/gestiones/${cardRequest.id}`).expect(200);
+    expect(pageText(detail.text)).to.include('Este pago con tarjeta sigue su pedido en la pasarela');
+    expect(detail.text).not.to.include(`action="/admin/gestiones/${cardRequest.id}/estado"`);
+    await staff.post(`/admin/gestiones/${cardRequest.id}/estado`).type('form').send({ _csrf: csrfFrom(detail.text), status: 'completada', note: '' }).expect(422);
+    const list = await staff.get('/admin/reembolsos').expect(200);
+    expect(pageText(list.text)).to.include(first.order);
+    const paymentId = (await db('payments').where({ order_id: first.order }).first('id')).id as number;
+    const tooLong = await staff.post(`/admin/reembolsos/${paymentId}/hecho`).type('form').send({ _csrf: csrfFrom(list.text), nota: 'x'.repeat(501) }).expect(422);
+    expect(tooLong.text).to.include(`href="#f-nota-${paymentId}"`);
+    expect(tooLong.text).to.include('aria-invalid="true"');
+    const done = await staff.post(`/admin/reembolsos/${paymentId}/hecho`).type('form').send({ _csrf: csrfFrom(list.text), nota: 'Devolución TPV 4471' }).expect(303);
+    expect(done.headers.location).to.equal('/admin/reembolsos');
+    expect(pageText((await staff.get('/admin/reembolsos').expect(200)).text)).not.to.include(first.order);
+    const refunded = pageText((await staff.get('/admin/reembolsos?estado=hechos').expect(200)).text);
+    expect(refunded).to.include(first.order);
+    expect(refunded).to.include('Devolución TPV 4471');
+    await staff.post(`/admin/reembolsos/${paymentId}/hecho`).type('form').send({ _csrf: csrfFrom(list.text) }).expect(303);
+    const rows = await db('audit_log').where({ action: 'payment.refunded', target_id: String(inv.id) }).select('actor_type', 'actor_id', 'details');
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ actor_type: 'staff', actor_id: agente.id });
+    expect(rows[0].details).to.include({ order: first.order, note: 'Devolución TPV 4471' });
   });
 
   it('answers 409 for an invoice already paid and for a pending direct debit, creating no payment', async () => {

@@ -20,6 +20,7 @@ import { adminOutboxRoutes } from './outbox';
 import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
+import { adminRefundRoutes } from './refunds';
 import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
@@ -91,13 +92,14 @@ export function adminRoutes(d: AppDeps): Router {
   router.use(adminHomeRoutes(d));
   router.use(adminStaffRoutes());
   router.use(adminCustomerRoutes(d));
-  router.use(adminReviewRoutes());
-  router.use(adminRequestRoutes());
+  router.use(adminReviewRoutes(d));
+  router.use(adminRequestRoutes(d));
   router.use(adminPromotionRoutes({ db, clock }));
 
   router.use(adminBillingRoutes(d));
   router.use(adminAuditRoutes(d));
-  router.use(adminOutboxRoutes());
+  router.use(adminOutboxRoutes(d));
+  router.use(adminRefundRoutes(d));
 
   router.use(adminNotFound);
   router.use(adminErrors);

@@ -1,26 +1,24 @@
 import { Router, type Request, type Response } from 'express';
-import { type ContractView } from '../../data/contracts-repo';
-import { documentContent, findDocumentMeta, insertDocuments } from '../../data/documents-repo';
-import { insertEvent } from '../../data/requests-repo';
-import { audit } from '../../data/audit-repo';
-import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, complaintPayload, validateComplaint } from '../../domain/complaints';
-import { todayInSpain } from '../../domain/time';
+import type { AppDeps } from '../../deps';
+import { findContract, type ContractView } from '../../data/contracts-repo';
+import { COMPLAINT_CATEGORIES, DESCRIPTION_MAX, DESCRIPTION_MIN, validateComplaint } from '../../domain/complaints';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../../domain/documents';
-import { canDownloadDocument } from '../../domain/document-access';
 import { complaintDeadline } from '../../domain/requests';
 import type { Access } from '../../domain/access';
 import { DomainError } from '../../domain/errors';
-import { createRequest } from '../../services/requests';
-import { inspectUpload, parseUpload, uploadErrorMessage, type AcceptedFile } from '../../adapters/uploads';
+import { fileComplaint } from '../../services/complaints';
+import { downloadDocument } from '../../services/documents';
+import { inspectUpload, parseUpload, uploadErrorMessage } from '../../adapters/uploads';
 import { verifyCsrf } from '../../web/middleware/csrf';
-import { deps, requireUser, userAccess, requestActor } from '../../web/middleware/auth';
-import { contractGuard, loadGuardedContract } from '../../web/middleware/guards';
-import { clientIp, formFields } from '../../web/forms';
+import { requireUser, userAccess } from '../../web/middleware/auth';
+import { contractGuard } from '../../web/middleware/guards';
+import { formFields } from '../../web/forms';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
+import { sendDocument } from '../../web/send-document';
 import { formatter } from '../../web/format';
 import type { Language } from '../../i18n';
-import { sendDocument } from '../document-download';
+import { userContext } from '../../web/use-case-context';
 
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 3 };
 const FIELDS = ['category', 'description'] as const;
@@ -30,29 +28,30 @@ function formatDay(d: Date, lang: Language): string {
   return formatter(lang).date(d);
 }
 
-
-function complaintPage(req: Request, res: Response, c: ContractView, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
-  const t = res.locals.t;
-  const deadline = complaintDeadline(deps(req).clock.now());
-  render(req, res, 'gestiones/complaint', {
-    title: t('complaints.title'), contract: c, form, errors, categories: COMPLAINT_CATEGORIES,
-    deadline: formatDay(deadline, res.locals.lang), maxFiles: POLICY.maxFiles, descriptionMin: DESCRIPTION_MIN, descriptionMax: DESCRIPTION_MAX,
-  }, { status });
-}
-
-
 /** Complaints with attachments (issue 5 item 8) and the download of uploaded documents. */
-export function complaintRoutes(): Router {
+export function complaintRoutes(deps: AppDeps): Router {
   const router = Router();
 
+  async function guardedContract(req: Request): Promise<ContractView> {
+    const c = await findContract(userContext(deps, req).db, Number(req.params.contractId));
+    if (!c) throw new DomainError('not_found');
+    return c;
+  }
+
+  function complaintPage(req: Request, res: Response, c: ContractView, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+    const deadline = complaintDeadline(deps.clock.now());
+    render(req, res, 'gestiones/complaint', {
+      title: res.locals.t('complaints.title'), contract: c, form, errors, categories: COMPLAINT_CATEGORIES,
+      deadline: formatDay(deadline, res.locals.lang), maxFiles: POLICY.maxFiles, descriptionMin: DESCRIPTION_MIN, descriptionMax: DESCRIPTION_MAX,
+    }, { status });
+  }
+
   router.get('/contratos/:contractId/reclamacion', contractGuard('act'), async (req, res) => {
-    complaintPage(req, res, await loadGuardedContract(req), {}, {});
+    complaintPage(req, res, await guardedContract(req), {}, {});
   });
 
   router.post('/contratos/:contractId/reclamacion', contractGuard('act'), parseUpload({ field: 'attachments', policy: POLICY }), verifyCsrf, async (req, res) => {
-    const { db, clock, config } = deps(req);
     const t = res.locals.t;
-    const c = await loadGuardedContract(req);
     const form = formFields(req, FIELDS);
     // the textarea allows 4 000 characters; formFields cuts at 1 000, so read it whole
     const body = req.body as Record<string, unknown>;
@@ -74,54 +73,22 @@ export function complaintRoutes(): Router {
     if (!upload.ok && upload.error.code !== 'field_too_long') e.addText('attachments', uploadErrorMessage(t, res.locals.lang, upload.error, POLICY));
     if (e.any || !check.ok || !upload.ok) {
       // keep what was typed (a text cut by the size limit is not there to keep)
-      return complaintPage(req, res, c, { category: form.category, description: form.description.slice(0, DESCRIPTION_MAX + 100) }, e.errors, 400);
+      return complaintPage(req, res, await guardedContract(req), { category: form.category, description: form.description.slice(0, DESCRIPTION_MAX + 100) }, e.errors, 422);
     }
-
-    const now = clock.now();
-    const deadline = complaintDeadline(now);
-    const files: AcceptedFile[] = upload.files;
-    const actor = requestActor(req);
-    const access = res.locals.customerAccess as Access;
-    const created = await db.knex.transaction(async (trx) => {
-      const r = await createRequest(trx, {
-        type: 'complaint', customerId: c.customer_id, contractId: c.id, access,
-        payload: { ...complaintPayload({ category: check.value.category, description: check.value.description, attachments: files.length, deadline: todayInSpain(deadline) }) },
-      }, actor, now, config);
-      // the whole text, in the request's timeline (the payload keeps an excerpt)
-      await insertEvent(trx, { requestId: r.id, at: now, kind: 'note', note: check.value.description, actorType: 'user', actorId: actor.userId });
-      const ids = await insertDocuments(trx, files.map((f) => ({
-        customerId: c.customer_id, requestId: r.id, uploadedBy: actor.userId, fileName: f.name, mimeType: f.mime, sizeBytes: f.size, sha256: f.sha256, content: f.content, createdAt: now,
-      })));
-      for (const [i, id] of ids.entries()) {
-        const f = files[i]!;
-        await audit(trx, {
-          actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'document.uploaded', targetType: 'document', targetId: id, ip: actor.ip, at: now,
-          details: { requestId: r.id, reference: r.reference, mime: f.mime, size: f.size, sha256: f.sha256 },
-        });
-      }
-      return r;
+    const created = await fileComplaint(userContext(deps, req), {
+      contractId: Number(req.params.contractId), access: res.locals.customerAccess as Access, complaint: check.value, files: upload.files,
     });
-    deps(req).mailer?.kick();
-    req.session.flash = { kind: 'success', key: 'complaints.created', params: { reference: created.reference, date: formatDay(deadline, res.locals.lang) } };
+    req.session.flash = { kind: 'success', key: 'complaints.created', params: { reference: created.reference, date: formatDay(created.deadline, res.locals.lang) } };
     res.redirect(303, `/gestiones/${created.id}`);
   });
 
   // Uploaded documents: only as attachments, only to those allowed, "not found" for everyone else.
   router.get('/documentos/:documentId', requireUser, async (req, res) => {
-    const db = deps(req).db.knex;
     const id = Number(req.params.documentId);
     if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found');
-    const doc = await findDocumentMeta(db, id);
-    if (!doc) throw new DomainError('not_found');
-    const access = (await userAccess(req)).to(doc.customer_id);
-    if (!canDownloadDocument({ userId: req.user!.id, uploaderId: doc.uploaded_by, customerAccess: access, isStaff: false })) throw new DomainError('not_found');
-    const content = await documentContent(db, id);
-    if (!content) throw new DomainError('not_found');
-    await audit(db, {
-      actorType: 'user', actorId: req.user!.id, customerId: doc.customer_id, action: 'document.downloaded', targetType: 'document', targetId: id, ip: clientIp(req), at: deps(req).clock.now(),
-      ...(access.via?.kind === 'manager' ? { details: { viaManager: access.via.managerCustomerId } } : {}),
-    });
-    sendDocument(res, doc, content);
+    const access = await userAccess(req);
+    const file = await downloadDocument(userContext(deps, req), { documentId: id, accessTo: async (customerId) => access.to(customerId) });
+    sendDocument(res, file.meta, file.content);
   });
 
   return router;

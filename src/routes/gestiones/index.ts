@@ -1,15 +1,19 @@
 import { Router } from 'express';
+import type { AppDeps } from '../../deps';
+import { sandboxGatewayRoutes } from '../../web/dev/sandbox-gateway';
 import { readingRoutes } from './readings';
 import { paymentRoutes } from './payments';
 import { accountChangeRoutes } from './account-changes';
 import { complaintRoutes } from './complaints';
 
 /** The self-service operations of a contract; each creates a tracked request. */
-export function gestionesRoutes(): Router {
+export function gestionesRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.use(readingRoutes());
-  router.use(paymentRoutes());
-  router.use(accountChangeRoutes());
-  router.use(complaintRoutes());
+  router.use(readingRoutes(deps));
+  router.use(paymentRoutes(deps));
+  router.use(accountChangeRoutes(deps));
+  router.use(complaintRoutes(deps));
+  // the stand-in for the bank's payment page (development and tests, never in production)
+  router.use(sandboxGatewayRoutes(deps));
   return router;
 }

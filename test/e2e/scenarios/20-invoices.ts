@@ -45,6 +45,32 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'e-billing household takes the signed original once with the button, then gets duplicates',
+    async run(h) {
+      const { page, expect } = h;
+      await login(h, '12345678Z', 'Cliente-Demo-2026');
+      await page.click('a:has-text("Calle de Cirilo Amorós 24")');
+      await page.waitForLoadState('load');
+      await page.click('nav.tabs a:has-text("Facturas")');
+      await page.waitForLoadState('load');
+      // one invoice per run (JavaScript on, then off, share the demo data)
+      await page.locator('table.invoice-table tbody tr').nth(h.javaScript ? 2 : 3).locator('td.num a').click();
+      await page.waitForLoadState('load');
+      await h.audit('summary with the original');
+      const url = page.url();
+      // the plain link never uses the original up
+      const viaLink = await download(page, '.invoice-summary a[href$="/pdf"]');
+      expect(viaLink.name).to.contain('-duplicado');
+      const original = await download(page, '.invoice-summary form[action$="/original"] button');
+      expect(original.name).to.match(/^factura-FE\d{10}\.pdf$/);
+      expect(original.bytes.subarray(0, 5).toString()).to.equal('%PDF-');
+      await h.visit(new URL(url).pathname);
+      expect(await page.locator('.invoice-summary form[action$="/original"]').count()).to.equal(0);
+      const after = await download(page, '.invoice-summary a.button-primary');
+      expect(after.name).to.contain('-duplicado');
+    },
+  },
+  {
     name: 'consumption history chart and table',
     async run(h) {
       const { page, expect } = h;

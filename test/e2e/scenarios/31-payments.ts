@@ -52,6 +52,19 @@ export const scenarios: Scenario[] = [
       await h.submit('button[value="pay"]');
       expect(new URL(page.url()).pathname).to.equal('/pagos/ok');
       expect(await page.textContent('h1')).to.contain('Pago recibido');
+      const order = new URL(page.url()).searchParams.get('order')!;
+
+      // the payment is a gestión in "Mis gestiones": its order, invoice and result
+      await page.click('a:has-text("Ver la gestión en «Mis gestiones»")');
+      await page.waitForLoadState('load');
+      await h.audit('payment request');
+      const detail = await page.textContent('main');
+      expect(detail).to.contain('Pago con tarjeta');
+      expect(detail).to.contain(order);
+      expect(detail).to.contain(number);
+      expect(detail).to.contain('Pagado');
+      await page.goBack();
+      await page.waitForLoadState('load');
 
       await page.click('a:has-text("Ver mis facturas")');
       await page.waitForLoadState('load');
