@@ -372,7 +372,7 @@ describe('consumption: chart partial', () => {
     expect(count(html, /<g class="bar">\s*<title>/)).to.equal(24);
     expect(count(html, /<rect class="segment segment-P\d"[^>]*><title>/)).to.equal(72);
     expect(html).to.include('fill="#073763"').and.include('fill="#3d85c6"').and.include('fill="#b45f06"');
-    expect(html).to.include('<title>jul 2025 · P2 llano: 60 kWh</title>');
+    expect(html).to.include('<title>julio de 2025 · P2 llano: 60 kWh</title>');
     expect(count(html, /transform="rotate\(-45 /)).to.equal(24);
     expect(html).to.include('>dic 23</text>');
     expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#073763"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);

@@ -26,8 +26,6 @@ import { tinyPdf } from '../support/multipart';
 const STILL_ANSWERING_400: readonly string[] = [
   'POST /acceso', 'POST /registro/hogar', 'POST /registro/empresa', 'POST /recuperar/contrato', 'POST /recuperar/pregunta',
   'POST /ajustes/contrasena', 'POST /ajustes/email', 'POST /ajustes/pregunta',
-  'POST /contratos/:contractId/correspondencia', 'POST /contratos/:contractId/dia-pago', 'POST /contratos/:contractId/domiciliacion',
-  'POST /contratos/:contractId/lectura', 'POST /contratos/:contractId/potencia', 'POST /contratos/:contractId/reclamacion',
 ];
 
 /**
@@ -36,6 +34,13 @@ const STILL_ANSWERING_400: readonly string[] = [
  */
 const NOT_FORMS: Record<string, string> = {
   'POST /salir': 'the logout button',
+  'POST /sesion/seguir': 'the keep-alive button of the idle warning',
+  'POST /facturas/:invoiceId/original': 'the one-time original download button',
+  'POST /ajustes/certificado': 'the certificate-login on/off switch',
+  'POST /acceso/certificado/alta': 'registration after a certificate login (covered by certificate-login.test.ts, 422 on a bad email)',
+  'POST /admin/contrasena': 'the staff password change (covered by admin-passwords.test.ts)',
+  'POST /admin/restablecer': 'the staff reset link\'s token (covered by admin-passwords.test.ts)',
+  'POST /admin/reembolsos/:paymentId/hecho': 'the refund-done button (its note is optional; covered by payments.test.ts)',
   'POST /admin/salir': 'the logout button',
   'POST /idioma': 'the language switch (a choice of two links)',
   'POST /admin/idioma': 'the language switch',
