@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
-  app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
+  app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps));
 
   app.use(cookieParser());
   app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));

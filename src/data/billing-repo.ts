@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { BillableContract, InvoiceDraft } from '../domain/invoicing';
+import { powerSchedules } from './power-periods-repo';
 
 /** Active contracts with consumption recorded for the month and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
@@ -21,12 +22,15 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
       'co.p1_kwh', 'co.p2_kwh', 'co.p3_kwh',
     )
     .orderBy('c.id');
+  // power changes of every contract in one query: each day is billed with the powers in force
+  const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
   return rows.map((r) => ({
     contractId: r.contract_id,
     customerId: r.customer_id,
     energy: r.energy,
     productCode: r.product_code,
     powerKw: r.energy === 'electricity' ? { P1: Number(r.power_p1_kw), P2: Number(r.power_p2_kw) } : null,
+    powerSchedule: schedules.get(Number(r.contract_id)) ?? [],
     eBilling: r.e_billing,
     directDebit: r.direct_debit,
     paymentDay: r.payment_day,

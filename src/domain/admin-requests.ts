@@ -110,7 +110,7 @@ export function filterQuery(f: AdminRequestFilter, page = f.page): string {
 }
 
 export type StatusChangeError =
-  | { field: 'status'; code: 'required' | 'not_allowed' | 'use_review' }
+  | { field: 'status'; code: 'required' | 'not_allowed' | 'use_review' | 'use_effect' }
   | { field: 'note'; code: 'required_for_rejection' | 'too_long' };
 
 /**
@@ -125,6 +125,7 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
   if (!input.to) errors.push({ field: 'status', code: 'required' });
   else if (!isRequestStatus(input.to) || !allowedTransitions(input.from).includes(input.to)) errors.push({ field: 'status', code: 'not_allowed' });
   else if (isReviewType(input.type) && input.to !== 'en_tramite') errors.push({ field: 'status', code: 'use_review' });
+  else if (!genericStatusAllowed(input.type, input.to)) errors.push({ field: 'status', code: 'use_effect' });
   else to = input.to;
   if (note.length > NOTE_MAX) errors.push({ field: 'note', code: 'too_long' });
   else if (to === 'rechazada' && !note) errors.push({ field: 'note', code: 'required_for_rejection' });
@@ -134,7 +135,16 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
 
 /** The statuses offered in the form: the allowed moves, minus those a review must decide. */
 export function statusOptions(type: RequestType, from: RequestStatus): RequestStatus[] {
-  return allowedTransitions(from).filter((s) => !isReviewType(type) || s === 'en_tramite');
+  return allowedTransitions(from).filter((s) => (!isReviewType(type) || s === 'en_tramite') && genericStatusAllowed(type, s));
+}
+
+/**
+ * Requests whose completion changes something have their own form, which applies the change
+ * with the status: a power change is sent to the distributor and completed by its answer.
+ */
+export function genericStatusAllowed(type: RequestType, to: RequestStatus): boolean {
+  if (type === 'power_change') return to === 'rechazada';
+  return true;
 }
 
 export type Decision = 'approve' | 'reject';

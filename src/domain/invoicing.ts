@@ -1,5 +1,6 @@
 import type { ConsumptionByPeriod, Energy } from './billing-types';
 import { computeBill, type BillResult } from './billing';
+import type { PowerPeriod } from './power-periods';
 
 /** A contract as the billing run needs it. */
 export interface BillableContract {
@@ -8,6 +9,8 @@ export interface BillableContract {
   energy: Energy;
   productCode: string;
   powerKw: { P1: number; P2: number } | null;
+  /** Power changes (electricity); days before the first entry use powerKw. */
+  powerSchedule?: PowerPeriod[];
   eBilling: boolean;
   directDebit: boolean;
   paymentDay: number | null;
@@ -85,6 +88,7 @@ export function draftInvoice(contract: BillableContract, month: string): Invoice
     periodStart: start,
     periodEnd: end,
     powerKw: contract.powerKw ?? undefined,
+    powerSchedule: contract.powerSchedule,
     consumptionKwh: contract.consumption,
   });
   const { issueDate, dueDate } = invoiceDates(end, contract.paymentDay);

@@ -12,6 +12,8 @@ import { deps } from '../web/middleware/auth';
 import { contractGuard, loadGuardedContract } from '../web/middleware/guards';
 import { render } from '../web/render';
 import { clientIp } from '../web/forms';
+import { contractPowers } from '../services/contract-powers';
+import { todayInSpain } from '../domain/time';
 
 const PAGE_SIZE = 12;
 
@@ -69,7 +71,8 @@ export function contractRoutes(): Router {
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
     const c = await loadGuardedContract(req);
     const invoices = await listContractInvoices(deps(req).db.knex, c.id, { cutoff: retentionCutoff(today(req)), limit: 3, offset: 0 });
-    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices: invoices.rows });
+    const powers = await contractPowers(deps(req).db.knex, c, todayInSpain(deps(req).clock.now()), res.locals.lang);
+    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices: invoices.rows, powers });
   });
 
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {

@@ -5,6 +5,8 @@ import { DomainError } from '../domain/errors';
 import type { Access } from '../domain/access';
 import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
+import { lockContract, openRequestFor } from '../data/request-outcomes-repo';
+import { DuplicateRequestError, oneOpenPerContract } from '../domain/open-requests';
 import { queueMail } from '../adapters/mail/outbox';
 import { translator, isLanguage } from '../i18n';
 
@@ -35,6 +37,7 @@ export interface NewRequest {
  * email, inside the caller's transaction (so the change it records commits with it).
  */
 export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now: Date, config: Config): Promise<{ id: number; reference: string }> {
+  await refuseDuplicate(trx, r);
   const reference = formatReference(now.getUTCFullYear(), await nextReferenceNumber(trx));
   const via = r.access.via?.kind === 'manager' ? r.access.via.managerCustomerId : null;
   const id = await insertRequest(trx, {
@@ -76,4 +79,12 @@ export async function changeRequestStatus(trx: Knex.Transaction, requestId: numb
       params: { name: creator.first_name, reference: full.reference, type: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.types.${full.type}`), status: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.status.${next}`), note: note ?? '' }, actionUrl: `${config.publicUrl}/gestiones/${requestId}`,
     });
   }
+}
+
+/** One open request of a kind per contract: checked under the contract's lock, so two submissions at once cannot both pass. */
+async function refuseDuplicate(trx: Knex, r: NewRequest): Promise<void> {
+  if (!r.contractId || !oneOpenPerContract(r.type)) return;
+  await lockContract(trx, r.contractId);
+  const open = await openRequestFor(trx, r.contractId, r.type);
+  if (open) throw new DuplicateRequestError(r.type, { id: Number(open.id), reference: open.reference });
 }

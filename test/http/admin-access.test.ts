@@ -62,6 +62,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /admin/gestiones/:requestId': STAFF_GET,
   'POST /admin/gestiones/:requestId/estado': STAFF_POST,
   'POST /admin/gestiones/:requestId/asignar': STAFF_POST,
+  // power changes with the distributor (any staff member); the answer page redirects unless en trámite
+  'POST /admin/gestiones/:requestId/distribuidora/envio': STAFF_POST,
+  'GET /admin/gestiones/:requestId/distribuidora': STAFF_POST,
+  'POST /admin/gestiones/:requestId/distribuidora': STAFF_POST,
   // A4: billing runs (starting one: supervisors), audit log, outbox
   'GET /admin/facturacion': STAFF_GET,
   'POST /admin/facturacion': SUPERVISOR_POST,
@@ -129,7 +133,7 @@ describe('admin: access to every route', () => {
   before(async function () {
     this.timeout(90_000);
     ctx = await testContext();
-    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test'), '/admin');
+    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test', ctx.app.locals.deps), '/admin');
     const db = ctx.db.knex;
     const household = await createHousehold(db);
     const other = await createStaff(db, { role: 'agente' });

@@ -19,6 +19,8 @@ import { adminOutboxRoutes } from './outbox';
 import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
+import { adminPowerChangeRoutes } from './power-changes';
+import type { AppDeps } from '../../deps';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -64,7 +66,7 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
  * cookie (path /admin), its own session table, so neither kind of session opens the other's
  * pages. Each area's router is added below.
  */
-export function adminRoutes(config: Config, db: Database, sessionSecret: string): Router {
+export function adminRoutes(config: Config, db: Database, sessionSecret: string, appDeps: AppDeps): Router {
   const router = Router();
   const cookieName = adminCookieName(config);
   router.use((_req, res, next) => {
@@ -87,6 +89,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string)
   router.use(adminCustomerRoutes());
   router.use(adminReviewRoutes());
   router.use(adminRequestRoutes());
+  router.use(adminPowerChangeRoutes(appDeps));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());
