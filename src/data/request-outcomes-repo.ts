@@ -14,6 +14,11 @@ export async function setRequestOutcome(db: Knex, id: number, fields: Partial<Re
   await db('requests').where({ id }).update(fields);
 }
 
+/** The day a completed request took effect, unless one was already recorded (a power change's). */
+export async function markApplied(db: Knex, id: number, day: string): Promise<void> {
+  await db('requests').where({ id }).whereNull('effective_date').update({ effective_date: day });
+}
+
 export async function requestOutcome(db: Knex, id: number): Promise<RequestOutcome | undefined> {
   return db('requests').where({ id }).first('effective_date', 'sent_to_distributor_on', 'resolution', 'outcome');
 }

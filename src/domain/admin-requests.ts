@@ -140,10 +140,13 @@ export function statusOptions(type: RequestType, from: RequestStatus): RequestSt
 
 /**
  * Requests whose completion changes something have their own form, which applies the change
- * with the status: a power change is sent to the distributor and completed by its answer.
+ * with the status: a power change is sent to the distributor and completed by its answer, a
+ * complaint is completed by its resolution.
  */
 export function genericStatusAllowed(type: RequestType, to: RequestStatus): boolean {
   if (type === 'power_change') return to === 'rechazada';
+  // a complaint is completed by its resolution (outcome and text); it may still be taken in hand or refused
+  if (type === 'complaint') return to !== 'completada';
   return true;
 }
 

@@ -5,7 +5,8 @@ import { DomainError } from '../domain/errors';
 import type { Access } from '../domain/access';
 import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
-import { lockContract, openRequestFor } from '../data/request-outcomes-repo';
+import { lockContract, markApplied, openRequestFor } from '../data/request-outcomes-repo';
+import { todayInSpain } from '../domain/time';
 import { DuplicateRequestError, oneOpenPerContract } from '../domain/open-requests';
 import { queueMail } from '../adapters/mail/outbox';
 import { translator, isLanguage } from '../i18n';
@@ -48,6 +49,8 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
   if (r.status && r.status !== 'recibida') {
     await updateRequestStatus(trx, id, transition('recibida', r.status, r.completionNote), now);
     await insertEvent(trx, { requestId: id, at: now, kind: 'status', status: r.status, note: r.completionNote ?? null, actorType: 'system' });
+    // applied at once (IBAN, payment day, address, reading): the customer sees the day it took effect
+    if (r.status === 'completada') await markApplied(trx, id, todayInSpain(now));
   }
   await audit(trx, {
     actorType: 'user', actorId: actor.userId, customerId: r.customerId, action: `request.${r.type}`, targetType: 'request', targetId: id, ip: actor.ip, at: now,
@@ -69,6 +72,8 @@ export async function changeRequestStatus(trx: Knex.Transaction, requestId: numb
   if (!current) throw new DomainError('not_found');
   const next = transition(current.status, to, note ?? undefined);
   await updateRequestStatus(trx, requestId, next, now);
+  // a completion applies its change today unless the use case set another effective day first
+  if (next === 'completada') await markApplied(trx, requestId, todayInSpain(now));
   await insertEvent(trx, { requestId, at: now, kind: 'status', status: next, note, actorType: by.type, actorId: by.id ?? null });
   await audit(trx, { actorType: by.type, actorId: by.id ?? null, customerId: current.customer_id, action: 'request.status', targetType: 'request', targetId: requestId, at: now, details: { from: current.status, to: next } });
   const full = await findRequest(trx, requestId);

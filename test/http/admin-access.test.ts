@@ -66,6 +66,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /admin/gestiones/:requestId/distribuidora/envio': STAFF_POST,
   'GET /admin/gestiones/:requestId/distribuidora': STAFF_POST,
   'POST /admin/gestiones/:requestId/distribuidora': STAFF_POST,
+  // complaint resolution (any staff member); the page redirects unless the complaint is open
+  'GET /admin/gestiones/:requestId/resolucion': STAFF_POST,
+  'POST /admin/gestiones/:requestId/resolucion': STAFF_POST,
   // A4: billing runs (starting one: supervisors), audit log, outbox
   'GET /admin/facturacion': STAFF_GET,
   'POST /admin/facturacion': SUPERVISOR_POST,

@@ -20,6 +20,7 @@ import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
 import { adminPowerChangeRoutes } from './power-changes';
+import { adminComplaintRoutes } from './complaint-resolution';
 import type { AppDeps } from '../../deps';
 
 export function adminCookieName(config: Config): string {
@@ -90,6 +91,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(adminReviewRoutes());
   router.use(adminRequestRoutes());
   router.use(adminPowerChangeRoutes(appDeps));
+  router.use(adminComplaintRoutes(appDeps));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());
