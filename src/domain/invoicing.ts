@@ -1,6 +1,10 @@
 import type { ConsumptionByPeriod, Energy } from './billing-types';
 import { computeBill, type BillResult } from './billing';
 import type { PowerPeriod } from './power-periods';
+import type { ReadingsSource } from './invoice-readings';
+
+/** Which readings the consumption comes from (absent: the distributor's metering). */
+export interface ReadingsUsed { source: ReadingsSource; from: string | null; to: string | null }
 
 /** A contract as the billing run needs it. */
 export interface BillableContract {
@@ -15,6 +19,7 @@ export interface BillableContract {
   directDebit: boolean;
   paymentDay: number | null;
   consumption: ConsumptionByPeriod;
+  readings?: ReadingsUsed;
 }
 
 export interface InvoiceDraft {
@@ -27,6 +32,7 @@ export interface InvoiceDraft {
   delivery: 'paper' | 'electronic';
   paymentMethod: 'direct_debit' | 'transfer';
   consumption: ConsumptionByPeriod;
+  readings?: ReadingsUsed;
   bill: BillResult;
 }
 
@@ -102,6 +108,7 @@ export function draftInvoice(contract: BillableContract, month: string): Invoice
     delivery: contract.eBilling ? 'electronic' : 'paper',
     paymentMethod: contract.directDebit ? 'direct_debit' : 'transfer',
     consumption: contract.consumption,
+    ...(contract.readings ? { readings: contract.readings } : {}),
     bill,
   };
 }

@@ -25,6 +25,8 @@ export interface InvoicePdfData {
     current: { date: string; P1: number; P2: number | null; P3: number | null } | null;
   };
   consumptionKwh: { P1: number; P2: number; P3: number };
+  /** Which readings were billed (absent on older data: the distributor's). */
+  readingsSource?: 'real' | 'customer' | 'estimated';
   history: { month: string /* 'YYYY-MM' */; kwh: number }[]; // up to 14 months for the small chart
   lines: InvoiceLine[];
   totals: InvoiceTotals;
@@ -407,6 +409,11 @@ class InvoiceLayout {
     this.text('Total', cols[0]!, y + 1, { font: BOLD, size: 8, width: colW[0]! });
     this.text(formatInt(total), cols[3]!, y + 1, { font: BOLD, size: 8, width: colW[3]!, align: 'right' });
     y += 14;
+    const source = data.readingsSource ?? 'real';
+    const sourceNote = source === 'customer' ? 'Lecturas: la lectura actual la ha aportado el cliente.'
+      : source === 'estimated' ? 'Lecturas: consumo calculado con una lectura estimada.' : 'Lecturas: reales, de la distribuidora.';
+    this.text(sourceNote, x, y, { size: 7, color: C.muted, width: w });
+    y += this.height(sourceNote, w, FONT, 7) + 3;
     if (!previous || !current) {
       const note = 'Consumo estimado: no disponemos de lectura real del contador para este periodo.';
       this.text(note, x, y, { size: 7, color: C.muted, width: w });
