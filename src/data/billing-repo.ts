@@ -13,7 +13,7 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
       this.on('co.contract_id', '=', 'c.id').andOn('co.month', '=', db.raw('?::date', [periodStart]));
     })
     .leftJoin('invoices as i', function () {
-      this.on('i.contract_id', '=', 'c.id').andOn('i.period_start', '=', db.raw('?::date', [periodStart]));
+      this.on('i.contract_id', '=', 'c.id').andOn('i.period_start', '=', db.raw('?::date', [periodStart])).andOnNull('i.rectifies_invoice_id');
     })
     .whereNull('i.id')
     .where('c.start_date', '<=', periodStart)
@@ -93,7 +93,8 @@ export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft
       vat_cents: d.bill.totals.vatCents,
       total_cents: d.bill.totals.totalCents,
     })))
-    .onConflict(['contract_id', 'period_start'])
+    // the partial unique index of ordinary invoices (rectifying ones share the period)
+    .onConflict(trx.raw('(contract_id, period_start) WHERE rectifies_invoice_id IS NULL'))
     .ignore()
     .returning(['id', 'contract_id', 'number']);
   const byContract = new Map(drafts.map((d) => [d.contractId, d]));

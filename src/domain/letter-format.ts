@@ -19,6 +19,7 @@ export function letterKw(kw: number, lang: string): string {
   return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 3 }).format(kw);
 }
 
+/** "52,19 €" with a plain space, as the invoices and emails write amounts. */
 export function letterEuros(cents: number, lang: string): string {
-  return new Intl.NumberFormat(locale(lang), { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return `${new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100)} €`;
 }

@@ -69,6 +69,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // complaint resolution (any staff member); the page redirects unless the complaint is open
   'GET /admin/gestiones/:requestId/resolucion': STAFF_POST,
   'POST /admin/gestiones/:requestId/resolucion': STAFF_POST,
+  // rectifying invoices: supervisors
+  'GET /admin/facturas/:invoiceId/rectificar': SUPERVISOR_GET,
+  'POST /admin/facturas/:invoiceId/rectificar': SUPERVISOR_POST,
   // A4: billing runs (starting one: supervisors), audit log, outbox
   'GET /admin/facturacion': STAFF_GET,
   'POST /admin/facturacion': SUPERVISOR_POST,

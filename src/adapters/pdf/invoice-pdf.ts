@@ -27,6 +27,8 @@ export interface InvoicePdfData {
   consumptionKwh: { P1: number; P2: number; P3: number };
   /** Which readings were billed (absent on older data: the distributor's). */
   readingsSource?: 'real' | 'customer' | 'estimated';
+  /** A rectifying invoice: the invoice it replaces and why. */
+  rectifies?: { number: string; issueDate: string; reason: string };
   history: { month: string /* 'YYYY-MM' */; kwh: number }[]; // up to 14 months for the small chart
   lines: InvoiceLine[];
   totals: InvoiceTotals;
@@ -211,7 +213,8 @@ class InvoiceLayout {
       this.text(this.duplicateLine(), rx, ry, { font: BOLD, size: 10, color: C.duplicate, width: rw, align: 'right' });
       ry += 15;
     }
-    const title = data.supply.energy === 'electricity' ? 'FACTURA DE ELECTRICIDAD' : 'FACTURA DE GAS NATURAL';
+    const title = data.rectifies ? 'FACTURA RECTIFICATIVA'
+      : data.supply.energy === 'electricity' ? 'FACTURA DE ELECTRICIDAD' : 'FACTURA DE GAS NATURAL';
     this.text(title, rx, ry, { font: BOLD, size: 14, color: C.brand, width: rw, align: 'right' });
     ry += 22;
     const days = daysInclusive(data.periodStart, data.periodEnd);
@@ -221,6 +224,7 @@ class InvoiceLayout {
       ['Fecha de emisión', formatDate(data.issueDate)],
       ['Periodo de facturación', `${formatDate(data.periodStart)} a ${formatDate(data.periodEnd)} (${days} días)`],
       [dueLabel, formatDate(data.dueDate)],
+      ...(data.rectifies ? [['Rectifica la factura', `${data.rectifies.number} del ${formatDate(data.rectifies.issueDate)}`] as [string, string]] : []),
     ];
     for (const [label, value] of rows) {
       this.text(label, rx + 20, ry, { size: 8.5, color: C.muted });
@@ -228,6 +232,12 @@ class InvoiceLayout {
       ry += 12.5;
     }
 
+    if (data.rectifies) {
+      // RD 1619/2012 art. 15: the rectifying invoice says which one it corrects and why
+      const why = `Motivo de la rectificación: ${data.rectifies.reason}. Sustituye a la factura ${data.rectifies.number}.`;
+      this.text(why, rx, ry, { size: 8, color: C.muted, width: rw, align: 'right' });
+      ry += this.height(why, rw, FONT, 8) + 4;
+    }
     this.y = Math.max(ly, ry) + 8;
     this.rule(this.y, C.brand, MARGIN, RIGHT, 1.2);
     this.y += 10;

@@ -21,6 +21,7 @@ import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
 import { adminPowerChangeRoutes } from './power-changes';
 import { adminComplaintRoutes } from './complaint-resolution';
+import { adminRectifyingRoutes } from './rectifying';
 import type { AppDeps } from '../../deps';
 
 export function adminCookieName(config: Config): string {
@@ -92,6 +93,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(adminRequestRoutes());
   router.use(adminPowerChangeRoutes(appDeps));
   router.use(adminComplaintRoutes(appDeps));
+  router.use(adminRectifyingRoutes(appDeps));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());
