@@ -26,7 +26,7 @@ export async function insertEvent(db: Knex, e: { requestId: number; at: Date; ki
 export async function findRequest(db: Knex, id: number): Promise<RequestListRow | undefined> {
   return db('requests as r').join('customers as cu', 'cu.id', 'r.customer_id')
     .leftJoin('contracts as c', 'c.id', 'r.contract_id').leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .where('r.id', id).first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number');
+    .where('r.id', id).first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number', 'sp.distributor');
 }
 
 export async function lockRequest(trx: Knex.Transaction, id: number): Promise<RequestRow | undefined> {

@@ -8,6 +8,8 @@ import type { Access } from '../domain/access';
 import { deps, requireUser, userAccess } from '../web/middleware/auth';
 import { guardByOwner } from '../web/middleware/guards';
 import { render } from '../web/render';
+import { letterOfRequest } from '../domain/request-letter';
+import { todayInSpain } from '../domain/time';
 
 const PAGE_SIZE = 20;
 
@@ -50,7 +52,8 @@ export function requestRoutes(): Router {
     const documents = visibleDocuments(await db('documents').where({ request_id: request.id }).orderBy('id').select('id', 'file_name', 'size_bytes', 'mime_type', 'created_at', 'uploaded_by'),
       { userId: req.user!.id, customerAccess: res.locals.customerAccess as Access, isStaff: false });
     const deadline = request.type === 'complaint' ? complaintDeadline(new Date(request.created_at)) : null;
-    render(req, res, 'requests/detail', { title: res.locals.t('requests.detailTitle', { reference: request.reference }), request, events, documents, deadline });
+    const letter = letterOfRequest(request, res.locals.lang, todayInSpain(new Date(request.created_at)));
+    render(req, res, 'requests/detail', { title: res.locals.t('requests.detailTitle', { reference: request.reference }), request, events, documents, deadline, letter });
   });
 
   return router;

@@ -66,6 +66,9 @@ describe('power change: from the request to the invoice', () => {
     expect(await db('requests').where({ id }).first('status', 'sent_to_distributor_on')).to.deep.equal({ status: 'en_tramite', sent_to_distributor_on: '2026-11-20' });
     const mine = pageText((await agent.get(`/gestiones/${id}`).expect(200)).text);
     expect(mine).to.include('En trámite').and.to.include('Hemos enviado tu solicitud a la distribuidora i-DE Redes Eléctricas Inteligentes el 20/11/2026');
+    // the request reads like a letter: values in kW and euros, what happens next and by when (20/11 + 15 days)
+    expect(mine).to.include('Potencia que pides P1 5,75 kW · P2 5,75 kW').and.to.include('Enviada a la distribuidora 20/11/2026');
+    expect(mine).to.include('Qué pasa ahora: La enviamos a la distribuidora i-DE Redes Eléctricas Inteligentes el 20/11/2026. Tiene hasta el 05/12/2026');
     expect((await mailsTo(db, h.user.email)).filter((m) => m.template === 'request_status').pop()?.text_body).to.include('el 20/11/2026');
 
     // 4. the distributor's answer: a date before the request is explained by the field (422, input kept)
@@ -84,6 +87,7 @@ describe('power change: from the request to the invoice', () => {
       ]);
     const told = pageText((await agent.get(`/gestiones/${id}`).expect(200)).text);
     expect(told).to.include('Completada').and.to.include('Desde el 24/11/2026 tu potencia contratada es P1 5,75 kW y P2 5,75 kW');
+    expect(told).to.include('Fecha de efecto desde el 24/11/2026').and.to.include('Tu nueva potencia rige desde el 24/11/2026');
     expect(await db('audit_log').where({ action: 'power_change.applied', target_id: String(contractId) }).count('* as n').first()).to.deep.equal({ n: 1 });
 
     // 5. the contract page: before the day, the change is announced; from it, the new powers "desde"
