@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Router } from 'express';
 import { adminRoutes } from '../../src/routes/admin';
 import { testContext, type TestContext } from '../support/context';
-import { createCustomer, createHousehold, createUser, linkUser, loginAs, resetThrottles, type Agent } from '../support/factories';
+import { addConsumption, createCustomer, createHousehold, createUser, issueInvoices, linkUser, loginAs, resetThrottles, type Agent } from '../support/factories';
 import { postMultipart, tinyPdf } from '../support/multipart';
 import { createRequest } from '../../src/services/requests';
 import { insertOutbox } from '../../src/data/outbox-repo';
@@ -150,6 +150,8 @@ describe('admin: access to every route', () => {
       type: 'power_change', customerId: household.customer.id, contractId: null, payload: { p1Kw: 4.6, p2Kw: 4.6 }, access: { read: true, act: true, manageContacts: true, via: null },
     }, { userId: u.id, email: u.email, firstName: u.firstName, language: 'es', ip: '127.0.0.1' }, ctx.clock.now(), ctx.config));
     const review = await filedRepresentativeChange();
+    await addConsumption(db, household.supply.contractId, [{ month: '2026-09', P1: 100, P2: 80, P3: 120 }]);
+    const [invoice] = await issueInvoices(db, household.supply.contractId, ['2026-09']);
     const now = ctx.clock.now();
     const [run] = await db('billing_runs').insert({ period: '2026-09', status: 'done', total: 0, issued: 0, skipped: 0, started_at: now, finished_at: now, updated_at: now }).returning('id');
     const messageId = await insertOutbox(db, { to: u.email, language: 'es', template: 'activation', subject: 'Activa tu cuenta', text: 'x', html: 'x', customerId: household.customer.id });
@@ -162,6 +164,7 @@ describe('admin: access to every route', () => {
       documentId: String(review.documentId),
       runId: String((run as { id: number }).id),
       messageId: String(messageId),
+      invoiceId: String(invoice!.id),
     };
     // a support action's page is for a user it applies to
     routeParams = {
