@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 
 /**
- * Rectifying invoices (facturas rectificativas, RD 1619/2012 art. 15): their own series "R",
+ * Rectifying invoices (facturas rectificativas, RD 1619/2012 art. 15): their own series "R"
+ * (numbered from invoice_series like every series),
  * the invoice they replace, and why. They share the original's contract and period, so the
  * one-invoice-per-period rule now holds for ordinary invoices only.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw('CREATE SEQUENCE rectifying_invoice_number_seq START 1');
   await knex.schema.alterTable('invoices', (t) => {
     t.bigInteger('rectifies_invoice_id').references('invoices.id').onDelete('RESTRICT');
     t.string('rectification_reason', 500);
@@ -29,5 +29,4 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('rectification_reason');
     t.dropColumn('rectifies_invoice_id');
   });
-  await knex.raw('DROP SEQUENCE rectifying_invoice_number_seq');
 }

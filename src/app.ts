@@ -10,6 +10,7 @@ import { languageMiddleware } from './web/middleware/language';
 import { csrfLocals, csrfProtection } from './web/middleware/csrf';
 import { errorHandler, notFoundHandler } from './web/middleware/errors';
 import { viewLocals } from './web/middleware/locals';
+import { noStore } from './web/middleware/no-store';
 import { homeRoutes } from './routes/home';
 import { healthRoutes } from './routes/health';
 import { languageRoutes } from './routes/language';
@@ -93,12 +94,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/static', express.static(path.join(root, 'public'), staticOpts));
 
+  app.use(noStore);
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
   app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps));
 
   app.use(cookieParser());
-  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
+  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, config.pruneSessions));
   app.use(languageMiddleware);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   app.use(express.json({ limit: config.bodyLimit }));

@@ -27,14 +27,20 @@ export async function findRectifiable(db: Knex, id: number): Promise<Rectifiable
 }
 
 /**
- * The rectifying invoice in the "R" series (R + year + sequence), with its lines, and the
+ * The rectifying invoice in the "R" series (R + two-digit year + counter), with its lines, and the
  * original marked as replaced by it.
  */
 export async function insertRectifying(trx: Knex.Transaction, o: RectifiableInvoice, r: {
   issueDate: string; dueDate: string; reason: string; consumption: ConsumptionByPeriod; bill: BillResult;
 }): Promise<{ id: number; number: string }> {
+  // gap-free like the ordinary series: the counter row is locked until the transaction ends
+  const series = `R${r.issueDate.slice(2, 4)}`;
+  await trx.raw('INSERT INTO invoice_series (series, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [series]);
+  const counter = await trx('invoice_series').where({ series }).forUpdate().first('last_number');
+  const n = Number(counter!.last_number) + 1;
+  await trx('invoice_series').where({ series }).update({ last_number: n });
   const [row] = await trx('invoices').insert({
-    number: trx.raw("'R' || to_char(?::date, 'YY') || lpad(nextval('rectifying_invoice_number_seq')::text, 8, '0')", [r.issueDate]),
+    number: `${series}${String(n).padStart(8, '0')}`,
     contract_id: o.contract_id, customer_id: o.customer_id, period_start: o.period_start, period_end: o.period_end,
     issue_date: r.issueDate, due_date: r.dueDate, status: o.status, delivery: o.delivery, payment_method: o.payment_method,
     consumption_p1_kwh: r.consumption.P1, consumption_p2_kwh: r.consumption.P2, consumption_p3_kwh: r.consumption.P3,

@@ -156,6 +156,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /contratos/:contractId/potencia': { access: 'read' },
   'POST /contratos/:contractId/potencia': { access: 'act' },
   'GET /contratos/:contractId/simulador-solar': { access: 'read' },
+  // with an empty query the summary sends back to the form
+  'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },
   'POST /contratos/:contractId/simulador-solar/estudio': { access: 'act' },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },

@@ -3,6 +3,21 @@ import request from 'supertest';
 import { testContext } from '../support/context';
 import { createHousehold, createSupply, csrfFrom, loginAs, pageText } from '../support/factories';
 import { todayInSpain } from '../../src/domain/time';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+async function pdftotext(pdf: Buffer): Promise<string> {
+  const file = path.join(os.tmpdir(), `solar-${process.pid}-${Math.random().toString(36).slice(2)}.pdf`);
+  await fs.writeFile(file, pdf);
+  try {
+    return (await promisify(execFile)('pdftotext', ['-layout', file, '-'])).stdout;
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}
 
 /** The 12 months before the current one, YYYY-MM, oldest first. */
 function last12Months(now: Date): string[] {
@@ -33,6 +48,12 @@ describe('solar simulator', () => {
     expect(text).to.match(/Producción al año\s*[\d.]+ kWh/);
     expect(text).to.include('Quiero un estudio');
     expect(res.text).to.include('<svg class="solar-chart"');
+    const pdf = await agent.get(`${url}.pdf`).query({ orientation: 'S', tilt: '30', sizing: 'panels', panels: '6', roofM2: '', battery: '0' })
+      .buffer(true).parse((r, cb) => { const parts: Buffer[] = []; r.on('data', (c: Buffer) => parts.push(c)); r.on('end', () => cb(null, Buffer.concat(parts))); })
+      .expect(200);
+    expect(pdf.headers['content-type']).to.equal('application/pdf');
+    const pdfText = await pdftotext(pdf.body as Buffer);
+    expect(pdfText).to.include('6 placas, 2,70 kWp').and.to.include('Ahorro al año');
   });
 
   it('says what is wrong next to the field, keeps what was typed, and answers 422', async () => {

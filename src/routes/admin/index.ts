@@ -32,7 +32,7 @@ export function adminCookieName(config: Config): string {
 function adminSession(config: Config, db: Database, secret: string): RequestHandler {
   return pgSession({
     pool: db.sessionPool, table: 'staff_sessions', cookieName: adminCookieName(config), secret, ttlSeconds: ADMIN_ABSOLUTE_HOURS * 3600,
-    prune: !config.embeddedInMemory, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
+    prune: config.pruneSessions, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
   });
 }
 

@@ -16,15 +16,31 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorView> = {
   too_many_requests: { status: 429, key: 'tooMany' },
 };
 
+// The database cannot be reached or is restarting (connection refused or cut, admin shutdown,
+// crash recovery, pool timeout): the request may succeed in a moment.
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function databaseProblem(e: { code?: string; name?: string; message?: string }): 'diskFull' | 'unavailable' | null {
+  if (e.code === '53100' || /No space left on device/i.test(e.message ?? '')) return 'diskFull';
+  if ((e.code && DB_UNAVAILABLE_CODES.has(e.code)) || e.name === 'KnexTimeoutError'
+    || /Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i.test(e.message ?? '')) {
+    return 'unavailable';
+  }
+  return null;
+}
+
 /** Maps anything thrown to a status and the translated message key of the error page. */
 export function classifyError(err: unknown): ErrorView | null {
   if (err instanceof DomainError) return DOMAIN_ERRORS[err.code];
   const e = err as { type?: string; status?: number; code?: string } | null;
   if (!e) return null;
+  const db = databaseProblem(e as { code?: string; name?: string; message?: string });
+  if (db) return { status: 503, key: db };
   if (e.code === 'EBADCSRFTOKEN' || (e.status === 403 && e.code === undefined && /csrf/i.test(String((err as Error).message)))) {
     return { status: 403, key: 'csrf' };
   }
   if (e.type === 'entity.too.large' || e.code === 'LIMIT_FILE_SIZE') return { status: 413, key: 'tooLarge' };
+  if (e.code === 'EMULTIPART') return { status: 415, key: 'unsupportedMedia' };
   if (typeof e.type === 'string' && e.type.startsWith('entity.') || e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
     return { status: e.status && e.status < 500 ? e.status : 400, key: 'badRequest' };
   }
@@ -61,6 +77,20 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (status === 401) {
     res.redirect(303, '/');
     return;
+  }
+  if (status === 503) {
+    res.set('Retry-After', '30');
+    // an upload refused before its bytes were read: read them, so the browser sees this page
+    // rather than a connection reset
+    if (!req.complete) {
+      const respond = () => errorHandler(Object.assign(err as object, { drained: true }), req, res, _next);
+      if (!(err as { drained?: boolean }).drained) {
+        const timer = setTimeout(respond, 10_000);
+        req.once('end', () => { clearTimeout(timer); respond(); });
+        req.resume();
+        return;
+      }
+    }
   }
   const wantsJson = req.path === '/healthz' || (req.accepts(['html', 'json']) === 'json');
   if (wantsJson) {
