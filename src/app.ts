@@ -17,6 +17,7 @@ import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
+import { promotionRoutes } from './routes/promotions';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(solarRoutes(deps));
+  app.use(promotionRoutes(deps));
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());

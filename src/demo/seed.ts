@@ -1,3 +1,4 @@
+import { seedDemoPromotions } from './promotions';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -134,6 +135,7 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
         status: 'active', created_at: '2025-02-10T09:00:00Z', decided_at: '2025-02-11T12:00:00Z',
       });
     }
+    await seedDemoPromotions(trx, now);
     });
   }
 

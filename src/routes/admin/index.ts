@@ -23,6 +23,7 @@ import { adminPowerChangeRoutes } from './power-changes';
 import { adminComplaintRoutes } from './complaint-resolution';
 import { adminRectifyingRoutes } from './rectifying';
 import type { AppDeps } from '../../deps';
+import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -94,6 +95,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string,
   router.use(adminPowerChangeRoutes(appDeps));
   router.use(adminComplaintRoutes(appDeps));
   router.use(adminRectifyingRoutes(appDeps));
+  router.use(adminPromotionRoutes({ db, clock: appDeps.clock }));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
 import { DuplicateRequestError } from '../../domain/open-requests';
 import { render } from '../render';
@@ -57,16 +57,23 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 /**
- * A form that arrives with no cookie at all cannot have a session, so its token can never
- * match: the browser refuses cookies, and saying "the form expired" would send the person
- * round in circles.
+ * A form of our own that arrives with no cookie at all cannot have a session, so its token can
+ * never match: the browser refuses cookies, and saying "the form expired" would send the person
+ * round in circles. A cross-site post (which SameSite also strips of cookies) keeps the
+ * ordinary answer.
  */
-function withoutCookies(view: ErrorView | null, cookieHeader: string | undefined): ErrorView | null {
-  return view?.key === 'csrf' && !cookieHeader ? { status: 403, key: 'cookies' } : view;
+function withoutCookies(view: ErrorView | null, req: Request): ErrorView | null {
+  if (view?.key !== 'csrf' || req.headers.cookie) return view;
+  const origin = req.get('Origin');
+  let sameOrigin = req.get('Sec-Fetch-Site') === 'same-origin';
+  try {
+    if (origin) sameOrigin ||= new URL(origin).host === req.get('Host');
+  } catch { /* a malformed Origin is not ours */ }
+  return sameOrigin ? { status: 403, key: 'cookies' } : view;
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = withoutCookies(classifyError(err), req.headers.cookie);
+  const known = withoutCookies(classifyError(err), req);
   const status = known?.status ?? 500;
   const errorId = status >= 500 ? crypto.randomBytes(6).toString('hex') : null;
   if (status >= 500) req.log?.error({ err, errorId }, 'unhandled error');
