@@ -33,7 +33,7 @@ function segment(marker: number, payload: Buffer): Buffer {
 }
 
 /** A JPEG's structure: JFIF, EXIF with a GPS note, a comment, tables, one scan, end. */
-function jpeg(after = Buffer.alloc(0)): Buffer {
+function jpeg(after: Buffer = Buffer.alloc(0)): Buffer {
   return Buffer.concat([
     Buffer.from([0xff, 0xd8]),
     segment(0xe0, Buffer.from('JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00', 'latin1')),
