@@ -106,13 +106,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(viewLocals);
 
   app.use(homeRoutes());
-  app.use(languageRoutes());
+  app.use(languageRoutes(deps));
   app.use(legalRoutes());
-  app.use(authRoutes());
-  app.use(registerRoutes());
-  app.use(activationRoutes());
-  app.use(recoverRoutes());
-  app.use(accountRoutes());
+  app.use(authRoutes(deps));
+  app.use(registerRoutes(deps));
+  app.use(activationRoutes(deps));
+  app.use(recoverRoutes(deps));
+  app.use(accountRoutes(deps));
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
   app.use(contractRoutes());
@@ -121,8 +121,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(gestionesRoutes());
   app.use(representativeRoutes());
   app.use(cifMigrationRoutes());
-  app.use(contactRoutes());
-  app.use(registerInvitedRoutes());
+  app.use(contactRoutes(deps));
+  app.use(registerInvitedRoutes(deps));
   app.use(externalManagerRoutes());
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes());
 

@@ -17,6 +17,8 @@ export interface UserRow {
   secret_answer_hash: string | null;
   language: 'es' | 'ca';
   last_login_at: Date | null;
+  /** Proved to be the holder of the login id with contract data; false for users created from an invitation. */
+  identity_proven: boolean;
   created_at: Date;
 }
 
@@ -37,6 +39,7 @@ export interface NewUser {
   loginId: string; firstName: string; lastName: string; email: string; phone?: string | null;
   passwordHash: string; status: AccountStatus; language: 'es' | 'ca';
   secretQuestion?: string | null; secretAnswerHash?: string | null; now: Date;
+  identityProven?: boolean;
 }
 
 export async function insertUser(db: Knex, u: NewUser): Promise<number> {
@@ -44,6 +47,7 @@ export async function insertUser(db: Knex, u: NewUser): Promise<number> {
     login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email, phone: u.phone ?? null,
     password_hash: u.passwordHash, status: u.status, language: u.language,
     secret_question: u.secretQuestion ?? null, secret_answer_hash: u.secretAnswerHash ?? null,
+    identity_proven: u.identityProven ?? true,
     created_at: u.now, updated_at: u.now,
   }).returning('id');
   return row.id;
@@ -66,4 +70,11 @@ export async function destroyUserSessions(db: Knex, userId: number, exceptSid?: 
   const q = db('sessions').whereRaw("(sess->>'userId')::bigint = ?", [userId]);
   if (exceptSid) q.whereNot('sid', exceptSid);
   return q.delete();
+}
+
+/** The holder's or representative's user of a customer with this email, for recovery by contract data. */
+export async function ownerUserByEmail(db: Knex, customerId: number, email: string): Promise<UserRow | undefined> {
+  return db('users as u').join('customer_links as l', 'l.user_id', 'u.id')
+    .where('l.customer_id', customerId).whereIn('l.role', ['holder', 'representative']).where('l.status', 'active')
+    .whereRaw('lower(u.email) = lower(?)', [email]).whereNot('u.status', 'disabled').first('u.*');
 }
