@@ -95,7 +95,7 @@ export function accountRoutes(deps: AppDeps): Router {
     const form = formFields(req, ['secretQuestion', 'secretAnswer', 'questionPassword'] as const);
     const e = new FieldErrors(res.locals.t);
     const question = form.secretQuestion;
-    if (e.requireValue('secretQuestion', question) && !isSecretQuestionKey(question)) e.add('secretQuestion', 'errors.required');
+    if (e.requireValue('secretQuestion', question) && !isSecretQuestionKey(question)) e.add('secretQuestion', 'account.errors.questionChoose');
     if (e.requireValue('secretAnswer', form.secretAnswer) && form.secretAnswer.trim().length < 3) e.add('secretAnswer', 'register.errors.answerShort');
     e.requireValue('questionPassword', form.questionPassword);
     if (e.any || !isSecretQuestionKey(question)) return settingsPage(req, res, e.errors, { secretQuestion: question }, 422);

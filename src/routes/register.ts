@@ -33,7 +33,7 @@ function validatePerson(form: Form, e: FieldErrors, lang: Language, contextWords
   if (e.requireValue('password', form.password!)) addIssues(e, passwordIssues(form.password!, form.passwordConfirm!, lang, contextWords));
   const q = form.secretQuestion!.trim();
   const a = form.secretAnswer!.trim();
-  if (q && !isSecretQuestionKey(q)) e.add('secretQuestion', 'register.errors.questionMissing');
+  if (q && !isSecretQuestionKey(q)) e.add('secretQuestion', 'account.errors.questionChoose');
   if (q && !a) e.add('secretAnswer', 'register.errors.answerMissing');
   if (a && !q) e.add('secretQuestion', 'register.errors.questionMissing');
   if (a && a.length < 3) e.add('secretAnswer', 'register.errors.answerShort');

@@ -125,6 +125,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /ajustes/email': { access: 'user' },
   'POST /ajustes/idioma': { access: 'user' },
   'POST /ajustes/pregunta': { access: 'user' },
+  // "add a supply": the user proves with contract data that a customer is theirs
+  'GET /ajustes/suministros': { access: 'user' },
+  'POST /ajustes/suministros': { access: 'user' },
   // lists over every client of the user; searching or filtering for a client they cannot read
   // shows nothing of it (checked by the leak check of each row)
   'GET /suministros': { access: 'user', url: '/suministros?q=:taxId' },
@@ -172,6 +175,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /clientes/:customerId/contactos': { access: 'manage' },
   'POST /clientes/:customerId/contactos/invitaciones/:invitationId': { access: 'manage' },
   'POST /clientes/:customerId/contactos/:linkId': { access: 'manage' },
+  // the confirmation page before deactivating a contact (issue 13, item 7)
+  'GET /clientes/:customerId/contactos/:linkId/desactivar': { access: 'manage' },
   'GET /clientes/:customerId/representante': { access: 'manage' },
   'POST /clientes/:customerId/representante': { access: 'manage', multipart: 'documents' },
   'GET /clientes/:customerId/gestor-externo': { access: 'manage' },
@@ -229,7 +234,12 @@ interface Cross { body: Record<string, string>; state(db: Knex, a: Target): Prom
 
 const CROSS_CUSTOMER: Record<string, Cross> = {
   'POST /clientes/:customerId/contactos/:linkId': {
-    body: { action: 'deactivate' },
+    body: { action: 'deactivate', confirmed: '1' },
+    state: async (db, a) => String((await db('customer_links').where({ id: a.spareLinkId }).first('status')).status),
+  },
+  // the confirmation page names the contact: another customer's contact is not shown
+  'GET /clientes/:customerId/contactos/:linkId/desactivar': {
+    body: {},
     state: async (db, a) => String((await db('customer_links').where({ id: a.spareLinkId }).first('status')).status),
   },
   'POST /clientes/:customerId/contactos/invitaciones/:invitationId': {
@@ -364,8 +374,9 @@ describe('access matrix: every route × every role (DESIGN.md §4 rule 18, §5)'
       // C's own id, A's row
       const url = fill(path, world.A, world).replace(/^\/clientes\/\d+/, `/clientes/${world.C.customer.id}`);
       const s = world.sessions.rep_C;
-      expect(method).to.equal('POST');
-      const res = await s.agent.post(url).redirects(0).type('form').send({ _csrf: s.csrf, ...cross.body });
+      const res = method === 'GET'
+        ? await s.agent.get(url).redirects(0)
+        : await s.agent.post(url).redirects(0).type('form').send({ _csrf: s.csrf, ...cross.body });
       expect(res.status, url).to.equal(404);
       expect(await cross.state(db, world.A)).to.equal(before);
     });

@@ -19,6 +19,7 @@ const ROUTES: { path: string; loggedIn: boolean }[] = [
   { path: '/ajustes/email/confirmar', loggedIn: false },
   { path: '/ajustes/idioma', loggedIn: true },
   { path: '/ajustes/pregunta', loggedIn: true },
+  { path: '/ajustes/suministros', loggedIn: true },
 ];
 
 const CSRF_PAGE = 'El formulario ha caducado';

@@ -187,7 +187,17 @@ describe('authorised contacts', () => {
     const contact = await loginAs(request.agent(ctx.app), full.loginId, full.password);
     await contact.get(`/contratos/${supply.contractId}`).expect(200);
 
-    const res = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    // issue 13, item 7: one click never destroys access; a confirmation page (no JavaScript needed) asks first
+    const unconfirmed = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    expect(unconfirmed.status).to.equal(303);
+    expect(unconfirmed.headers.location).to.equal(`/clientes/${customer.id}/contactos/${link.id}/desactivar`);
+    expect((await db('customer_links').where({ id: link.id }).first()).status).to.equal('active');
+    const confirm = await agent.get(unconfirmed.headers.location!).expect(200);
+    expect(pageText(confirm.text)).to.include('Iván Desactivado Ruiz dejará de tener acceso');
+    expect(confirm.text).to.include('name="confirmed" value="1"');
+    await contact.get(`/contratos/${supply.contractId}`).expect(200);
+
+    const res = await agent.post(`/clientes/${customer.id}/contactos/${link.id}`).type('form').send({ _csrf: csrfFrom(confirm.text), action: 'deactivate', confirmed: '1' });
     expect(res.status).to.equal(303);
     const list = pageText((await agent.get(res.headers.location!)).text);
     expect(list).to.include('Iván Desactivado Ruiz se ha desactivado');
@@ -201,7 +211,7 @@ describe('authorised contacts', () => {
     await contact.get(`/contratos/${supply.contractId}`).expect(404);
 
     // deactivating again is refused with a message, and they can be added back later
-    const again = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    const again = await postOnContact(agent, customer.id, link.id, { action: 'deactivate', confirmed: '1' });
     expect(again.status).to.equal(422);
     expect(pageText(again.text)).to.include('ya está desactivado');
     const back = await addContact(agent, customer.id, { nif: full.loginId, email: full.email, firstName: 'Iván', lastName: 'Desactivado Ruiz', role: 'authorized_read' });
@@ -223,7 +233,7 @@ describe('authorised contacts', () => {
     const holderish = await createUser(db);
     await linkUser(db, holderish, customer, 'representative');
     const other = await liveLinkOf(db, holderish.id, customer.id);
-    for (const fields of [{ action: 'role', role: 'authorized_read' }, { action: 'deactivate' }] as Record<string, string>[]) {
+    for (const fields of [{ action: 'role', role: 'authorized_read' }, { action: 'deactivate', confirmed: '1' }] as Record<string, string>[]) {
       const res = await postOnContact(agent, customer.id, other.id, fields);
       expect(res.status).to.equal(422);
       expect(pageText(res.text)).to.include('no se puede cambiar desde esta página');
@@ -353,7 +363,7 @@ describe('authorised contacts', () => {
       expect((await postReading(collab, supply.contractId)).status).to.not.equal(403);
 
       // deactivated on the gestoría, they lose its clients too
-      await postOnContact(agent, g.id, link.id, { action: 'deactivate' });
+      await postOnContact(agent, g.id, link.id, { action: 'deactivate', confirmed: '1' });
       await collab.get(`/contratos/${supply.contractId}`).expect(404);
     });
   });
