@@ -52,6 +52,29 @@ describe('accounts: login, lockout and throttling', () => {
     expect(audit[0].actor_type).to.equal('user');
   });
 
+  // issue 12, item 18: timing must not tell ids apart, so both paths run the same statements
+  it('runs the same SQL statements for an unknown id as for a known id with a wrong password', async () => {
+    const user = await createUser(ctx.db.knex);
+    const statements = async (loginId: string) => {
+      const agent = request.agent(ctx.app);
+      const page = await agent.get('/acceso');
+      const seen: string[] = [];
+      const listener = (q: { sql: string }) => seen.push(q.sql.replace(/\s+/g, ' ').trim());
+      ctx.db.knex.on('query', listener);
+      try {
+        const res = await agent.post('/acceso').type('form').send({ _csrf: csrfFrom(page.text), loginId, password: WRONG });
+        expect(res.status).to.equal(401);
+      } finally {
+        ctx.db.knex.removeListener('query', listener);
+      }
+      return seen;
+    };
+    const known = await statements(user.loginId);
+    const unknown = await statements(uniqueNif());
+    expect(known.length).to.be.greaterThan(3);
+    expect(unknown).to.deep.equal(known);
+  });
+
   it('accepts the NIF typed in lower case or with dots and dashes', async () => {
     const user = await createUser(ctx.db.knex);
     const typed = `${user.loginId.slice(0, 2)}.${user.loginId.slice(2, 5)}.${user.loginId.slice(5, 8)}-${user.loginId.slice(8).toLowerCase()}`;

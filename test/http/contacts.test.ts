@@ -62,6 +62,41 @@ async function registerFromInvitation(app: unknown, link: string, fields: Record
 }
 
 describe('authorised contacts', () => {
+  // issue 12, item 16: invitations are limited per inviter and per invited NIF
+  it('limits invitations per invited NIF whoever sends them, and per inviter', async () => {
+    const { db, customer, agent } = await company();
+    // logging in resets the throttles: both inviters log in first
+    const other = await company();
+    const nif = uniqueNif();
+    for (let i = 1; i <= 5; i++) {
+      const res = await addContact(agent, customer.id, { nif, email: uniqueEmail(`diana${i}`), firstName: 'Diana', lastName: 'Objetivo Ruiz', role: 'authorized_read' });
+      expect(res.status, `invitation ${i}`).to.equal(303);
+    }
+    // another company inviting the same NIF is refused too
+    const refused = await addContact(other.agent, other.customer.id, { nif, email: uniqueEmail('diana'), firstName: 'Diana', lastName: 'Objetivo Ruiz', role: 'authorized_read' });
+    expect(refused.status).to.equal(429);
+    expect(pageText(refused.text)).to.include('Espera unos minutos antes de volver a intentarlo.');
+    expect(await db('contact_invitations').where({ customer_id: other.customer.id })).to.have.length(0);
+
+    await db('rate_limits').where('bucket', 'like', 'invite-to:%').delete();
+    await db('rate_limits').where('bucket', 'like', 'invite-by:%').update({ hits: 20 });
+    const byInviter = await addContact(agent, customer.id, { nif: uniqueNif(), email: uniqueEmail('otra'), firstName: 'Otra', lastName: 'Persona Distinta', role: 'authorized_read' });
+    expect(byInviter.status).to.equal(429);
+  });
+
+  it('refuses to give a user created from someone else\'s invitation another customer\'s data under a different email', async () => {
+    const { db, customer, agent } = await company();
+    const invited = await createUser(db, { firstName: 'Pedro', lastName: 'Invitado Ruiz' });
+    await db('users').where({ id: invited.id }).update({ identity_proven: false });
+    const res = await addContact(agent, customer.id, { nif: invited.loginId, email: uniqueEmail('real'), firstName: 'Pedro', lastName: 'Invitado Ruiz', role: 'authorized_full' });
+    expect(res.status).to.equal(422);
+    expect(await liveLinkOf(db, invited.id, customer.id)).to.equal(undefined);
+    expect(await mailsTo(db, invited.email)).to.have.length(0);
+    // the same mailbox as the one on that user is fine
+    const same = await addContact(agent, customer.id, { nif: invited.loginId, email: invited.email, firstName: 'Pedro', lastName: 'Invitado Ruiz', role: 'authorized_full' });
+    expect(same.status).to.equal(303);
+  });
+
   it('invites an unregistered person, who registers from the emailed link, logs in and sees the client', async () => {
     const { ctx, db, customer, supply, rep, agent } = await company();
     const nif = uniqueNif();
