@@ -19,6 +19,11 @@ export interface UserRow {
   last_login_at: Date | null;
   /** Proved to be the holder of the login id with contract data; false for users created from an invitation. */
   identity_proven: boolean;
+  /** Sealed TOTP seed; enrolled once confirmed with a code. */
+  totp_secret: string | null;
+  totp_enrolled_at: Date | null;
+  totp_last_time_step: number | null;
+  recovery_code_hashes: string[];
   created_at: Date;
 }
 
@@ -83,4 +88,11 @@ export async function ownerUserByEmail(db: Knex, customerId: number, email: stri
   return db('users as u').join('customer_links as l', 'l.user_id', 'u.id')
     .where('l.customer_id', customerId).whereIn('l.role', ['holder', 'representative']).where('l.status', 'active')
     .whereRaw('lower(u.email) = lower(?)', [email]).whereNot('u.status', 'disabled').first('u.*');
+}
+
+/** Uses up one recovery code, atomically: a code works once even under concurrent logins. */
+export async function consumeUserRecoveryCode(trx: Knex, id: number, hash: string, now: Date): Promise<boolean> {
+  const n = await trx('users').where({ id }).whereRaw('recovery_code_hashes \\? ?', [hash])
+    .update({ recovery_code_hashes: trx.raw('recovery_code_hashes - ?', [hash]), updated_at: now });
+  return n > 0;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import { isLanguage, type Language } from '../i18n';
 import { isSecretQuestionKey, SECRET_QUESTIONS } from '../domain/secret-answer';
@@ -13,9 +13,13 @@ import { LANG_COOKIE } from '../web/middleware/language';
 import { render } from '../web/render';
 import { formFields } from '../web/forms';
 import { FieldErrors, validEmail } from '../web/validation';
-import { accountCtx, addIssues } from '../web/account-ctx';
+import { accountCtx, addIssues, startUserSession } from '../web/account-ctx';
+import { confirmTotp, disableTotp, twoFactorView } from '../services/customer-totp';
+import { groupSecret } from '../domain/staff';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** How long a login may wait for the compulsory enrolment. */
+const ENROL_MS = 15 * 60_000;
 
 export function accountRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -138,6 +142,52 @@ export function accountRoutes(deps: AppDeps): Router {
     deps.mailer?.kick();
     req.session.flash = { kind: 'success', key: r.kind === 'linked' ? 'account.supply.done' : 'account.supply.already', params: { name: r.name } };
     res.redirect(303, '/suministros');
+  });
+
+  /** The logged-in user, or one whose login waits for the second factor the policy requires. */
+  function enrollingUser(req: Request): number | undefined {
+    if (req.user) return req.user.id;
+    const { enrolUserId, pendingSince } = req.session;
+    return enrolUserId && pendingSince && deps.clock.now().getTime() - pendingSince <= ENROL_MS ? enrolUserId : undefined;
+  }
+
+  const userOrEnrolling: RequestHandler = (req, res, next) => (enrollingUser(req) ? next() : requireUser(req, res, next));
+
+  async function twoFactorPage(req: Request, res: Response, errors: Record<string, string>, status = 200) {
+    const view = await twoFactorView(accountCtx(deps, req), enrollingUser(req)!);
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'account/two-factor', {
+      title: res.locals.t('account.twoFactor.title'), ...view, secretGroups: view.secret ? groupSecret(view.secret) : '', enrolling: !req.user, errors,
+    }, { status });
+  }
+
+  router.get('/ajustes/2fa', userOrEnrolling, (req, res) => twoFactorPage(req, res, {}));
+
+  router.post('/ajustes/2fa', userOrEnrolling, async (req, res) => {
+    const t = res.locals.t;
+    const { code } = formFields(req, ['code'] as const);
+    if (!code.trim()) return twoFactorPage(req, res, { code: t('errors.required') }, 422);
+    const ctx = accountCtx(deps, req);
+    const userId = enrollingUser(req)!;
+    const r = await confirmTotp(ctx, userId, code);
+    if (!r.ok) return twoFactorPage(req, res, { code: t('account.twoFactor.wrongCode') }, 422);
+    deps.mailer?.kick();
+    // a login that waited for the enrolment now holds both factors
+    if (!req.user) await startUserSession(req, res, { id: userId, language: res.locals.lang as Language }, ctx.now);
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'account/recovery-codes', { title: t('account.twoFactor.codesTitle'), codes: r.recoveryCodes });
+  });
+
+  router.post('/ajustes/2fa/desactivar', requireUser, async (req, res) => {
+    const t = res.locals.t;
+    const { password } = formFields(req, ['password'] as const);
+    if (!password) return twoFactorPage(req, res, { password: t('errors.required') }, 422);
+    const r = await disableTotp(accountCtx(deps, req), req.user!.id, password);
+    if (r === 'required') return twoFactorPage(req, res, { password: t('account.twoFactor.required') }, 422);
+    if (r !== 'done') return twoFactorPage(req, res, { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') }, 422);
+    deps.mailer?.kick();
+    req.session.flash = { kind: 'success', key: 'account.twoFactor.disabled' };
+    res.redirect(303, '/ajustes');
   });
 
   return router;

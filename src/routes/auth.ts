@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import { classifyLoginId } from '../domain/ids';
+import { SECOND_STEP_MS } from '../domain/staff';
 import { customerPasswordStep, logout } from '../services/login';
-import { generateCsrfToken } from '../web/middleware/csrf';
+import { customerCodeStep } from '../services/customer-totp';
 import { LANG_COOKIE } from '../web/middleware/language';
 import { render } from '../web/render';
 import { formFields } from '../web/forms';
-import { safeLocalPath } from '../web/safe-redirect';
-import { accountCtx } from '../web/account-ctx';
+import { accountCtx, startPendingSession, startUserSession } from '../web/account-ctx';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -15,12 +15,19 @@ function loginPage(req: Request, res: Response, form: Record<string, string>, er
   render(req, res, 'home/index', { title: res.locals.t('home.title'), form, errors, ...extra }, { status });
 }
 
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+function codePage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
+  render(req, res, 'auth/code', { title: res.locals.t('auth.code.title'), errors: {}, ...data }, { status });
 }
 
 export function authRoutes(deps: AppDeps): Router {
   const router = Router();
+
+  /** The code step is good for a few minutes after the password, in the same session only. */
+  function pendingUser(req: Request): number | undefined {
+    const { pendingUserId, pendingSince } = req.session;
+    if (!pendingUserId || !pendingSince || deps.clock.now().getTime() - pendingSince > SECOND_STEP_MS) return undefined;
+    return pendingUserId;
+  }
 
   router.post('/acceso', async (req, res) => {
     const t = res.locals.t;
@@ -38,20 +45,39 @@ export function authRoutes(deps: AppDeps): Router {
     const r = await customerPasswordStep(ctx, { loginId: id.value, password: form.password, userAgent: req.get('user-agent') ?? null, failedBefore });
     deps.mailer?.kick();
     if (r.kind === 'throttled') return loginPage(req, res, { loginId: form.loginId }, {}, { generalError: t('auth.login.throttled') }, 429);
-    if (r.kind === 'success') {
-      const returnTo = safeLocalPath(req.session.returnTo, '/suministros');
-      await regenerate(req);
-      req.session.userId = r.user.id;
-      req.session.createdAt = ctx.now.getTime();
-      req.session.lastSeenAt = ctx.now.getTime();
-      req.session.lang = r.user.language;
-      generateCsrfToken(req, true);
-      res.cookie(LANG_COOKIE, r.user.language, { httpOnly: true, sameSite: 'lax', maxAge: YEAR_MS, path: '/' });
-      return res.redirect(303, returnTo);
+    if (r.kind === 'success') return res.redirect(303, await startUserSession(req, res, r.user, ctx.now));
+    if (r.kind === 'code') {
+      await startPendingSession(req, { pendingUserId: r.user.id, pendingSince: ctx.now.getTime() });
+      return res.redirect(303, '/acceso/codigo');
+    }
+    if (r.kind === 'enrol') {
+      await startPendingSession(req, { enrolUserId: r.user.id, pendingSince: ctx.now.getTime() });
+      return res.redirect(303, '/ajustes/2fa');
     }
     req.session.failedAttempts = failedBefore + 1;
     const generalError = r.mayRevealPending ? t('auth.login.pending') : t('auth.login.errors.credentials');
     return loginPage(req, res, { loginId: form.loginId }, {}, { generalError, lockHint: r.lockHint }, 401);
+  });
+
+  router.get('/acceso/codigo', (req, res) => {
+    if (req.user) return res.redirect(303, '/suministros');
+    if (!pendingUser(req)) return res.redirect(303, '/acceso');
+    codePage(req, res, {});
+  });
+
+  router.post('/acceso/codigo', async (req, res) => {
+    const userId = pendingUser(req);
+    if (!userId) return res.redirect(303, '/acceso');
+    const t = res.locals.t;
+    const { code } = formFields(req, ['code'] as const);
+    if (!code.trim()) return codePage(req, res, { errors: { code: t('errors.required') } }, 422);
+    const ctx = accountCtx(deps, req);
+    const r = await customerCodeStep(ctx, userId, code);
+    deps.mailer?.kick();
+    if (!r.ok) return codePage(req, res, { generalError: t(r.throttled ? 'auth.login.throttled' : 'auth.code.failed') }, r.throttled ? 429 : 401);
+    const next = await startUserSession(req, res, { id: userId, language: r.language }, ctx.now);
+    if (r.method === 'recovery') req.session.flash = { kind: 'warning', key: 'auth.code.recoveryUsed', params: { count: String(r.left) } };
+    res.redirect(303, next);
   });
 
   router.post('/salir', async (req, res) => {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import type { Language } from '../i18n';
 import { classifyLoginId } from '../domain/ids';
 import { answerSecretQuestion, questionFor, recoverByContract, resetLinkState, resetPassword } from '../services/recovery';
+import { completeTotpReset, requestTotpReset, totpResetLinkState } from '../services/customer-totp';
 import { render } from '../web/render';
 import { formFields } from '../web/forms';
 import { FieldErrors, validEmail } from '../web/validation';
@@ -61,6 +62,50 @@ export function recoverRoutes(deps: AppDeps): Router {
     await recoverByContract(accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() });
     deps.mailer?.kick();
     sent(res);
+  });
+
+  // A lost second factor: contract data and the email on file, then a link to that email.
+  router.get('/recuperar/2fa', view('twoFactor'));
+
+  router.post('/recuperar/2fa', async (req, res) => {
+    const t = res.locals.t;
+    const form = formFields(req, ['contractAccount', 'email', 'ibanLast4'] as const);
+    const e = new FieldErrors(t);
+    const account = form.contractAccount.replace(/\s/g, '');
+    if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
+    if (e.requireValue('email', form.email) && !validEmail(form.email.trim())) e.add('email', 'register.errors.email');
+    if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
+    if (e.any) return render(req, res, 'recover/twoFactor', { title: t('recover.twoFactor.title'), form, errors: e.errors }, { status: 422 });
+    await requestTotpReset(accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() });
+    deps.mailer?.kick();
+    sent(res);
+  });
+
+  function totpResetPage(req: Request, res: Response, token: unknown, check: string, errors: Record<string, string>, status: number) {
+    render(req, res, 'recover/twoFactorConfirm', { title: res.locals.t('recover.twoFactor.confirmTitle'), token: check === 'valid' ? token : null, check, errors }, { status });
+  }
+
+  router.get('/recuperar/2fa/confirmar', async (req, res) => {
+    const check = await totpResetLinkState(accountCtx(deps, req), req.query.token);
+    totpResetPage(req, res, req.query.token, check, {}, check === 'valid' ? 200 : 410);
+  });
+
+  router.post('/recuperar/2fa/confirmar', async (req, res) => {
+    const t = res.locals.t;
+    const form = formFields(req, ['token', 'password'] as const);
+    const ctx = accountCtx(deps, req);
+    if (!form.password) {
+      const check = await totpResetLinkState(ctx, form.token);
+      return totpResetPage(req, res, form.token, check, check === 'valid' ? { password: t('errors.required') } : {}, check === 'valid' ? 422 : 410);
+    }
+    const r = await completeTotpReset(ctx, form.token, form.password);
+    if (r === 'wrong_password' || r === 'throttled') {
+      return totpResetPage(req, res, form.token, 'valid', { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') }, r === 'throttled' ? 429 : 422);
+    }
+    if (r !== 'done') return totpResetPage(req, res, null, r, {}, 410);
+    deps.mailer?.kick();
+    req.session.flash = { kind: 'success', key: 'recover.twoFactor.done' };
+    res.redirect(303, '/acceso');
   });
 
   router.get('/restablecer', async (req, res) => {

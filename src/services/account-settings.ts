@@ -9,7 +9,7 @@ import { queueMail } from '../adapters/mail/outbox';
 import { issueLink } from './account-links';
 import { consumeToken } from './token-use';
 import { loadUserAccess } from './access';
-import { checkCurrentPassword } from './login';
+import { checkCurrentPassword } from './current-password';
 import { passwordIssues, type FieldIssue } from './field-issues';
 import type { AccountCtx } from './account-context';
 

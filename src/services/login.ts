@@ -3,15 +3,14 @@
  * translate the outcome into pages; the lockout rule lives in the domain.
  */
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Config } from '../config';
-import { DEFAULT_LOCKOUT, evaluateLogin, type LoginChanges } from '../domain/accounts';
-import { findUserById, findUserByLoginId, lockUserForUpdate, recordLogin, updateUser, type UserRow } from '../data/users-repo';
+import { DEFAULT_LOCKOUT, evaluateLogin } from '../domain/accounts';
+import { findUserByLoginId, lockUserForUpdate, recordLogin, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
 import { hashPassword, verifyPassword } from '../adapters/passwords';
-import { queueMail } from '../adapters/mail/outbox';
 import { isBlocked, overLimit, THROTTLES } from './throttle';
-import { issueResetLink } from './account-links';
+import { lockedOut, loginChanges } from './current-password';
+import { enrolled, secondFactorPolicy } from './customer-totp';
 import type { AccountCtx } from './account-context';
 
 // A hash at the configured cost, verified for unknown users so they take as long as known ones.
@@ -25,22 +24,17 @@ function dummy(config: Config): Promise<string> {
 /** No user has this id: the unknown-user path runs the same statements against it. */
 const NO_USER = -1;
 
-function toUpdate(c: LoginChanges | null): Record<string, unknown> {
-  if (!c) return {};
-  return {
-    ...(c.status !== undefined ? { status: c.status } : {}),
-    ...(c.failedLogins !== undefined ? { failed_logins: c.failedLogins } : {}),
-    ...(c.lockedAt !== undefined ? { locked_at: c.lockedAt } : {}),
-    ...(c.lastLoginAt !== undefined ? { last_login_at: c.lastLoginAt } : {}),
-  };
-}
 
 export interface LoginUser { id: number; language: 'es' | 'ca' }
 
 export type PasswordStepResult =
   | { kind: 'throttled' }
   | { kind: 'failure'; mayRevealPending: boolean; lockHint: boolean }
-  | { kind: 'success'; user: LoginUser };
+  | { kind: 'success'; user: LoginUser }
+  /** The password was right; the authenticator's code comes next. */
+  | { kind: 'code'; user: LoginUser }
+  /** The password was right, but the policy requires a second factor this user has not set up yet. */
+  | { kind: 'enrol'; user: LoginUser };
 
 export interface PasswordStepInput {
   /** Already classified as a personal id and normalised. */
@@ -67,59 +61,32 @@ export async function customerPasswordStep(ctx: AccountCtx, input: PasswordStepI
     const locked = await lockUserForUpdate(trx, user ? user.id : NO_USER);
     const state = locked ? { status: locked.status, failedLogins: locked.failed_logins } : null;
     const d = evaluateLogin(state, passwordOk, now, DEFAULT_LOCKOUT, input.failedBefore);
-    const update = toUpdate(d.changes);
+    // with a second factor, the login succeeds (and the counters reset) only at the code step
+    const codeNext = d.outcome === 'success' && locked !== undefined && enrolled(locked);
+    const update = codeNext ? {} : loginChanges(d.changes);
     const changes = Object.keys(update).length > 0;
     // with nothing to write, the same statement runs against no row
     await updateUser(trx, locked && changes ? locked.id : NO_USER, changes ? update : { failed_logins: 0 }, now);
-    await recordLogin(trx, { userId: locked ? locked.id : NO_USER, at: now, success: d.outcome === 'success', ip, userAgent: input.userAgent });
+    await recordLogin(trx, { userId: locked && !codeNext ? locked.id : NO_USER, at: now, success: d.outcome === 'success', ip, userAgent: input.userAgent });
     await audit(trx, {
       actorType: d.outcome === 'success' ? 'user' : 'anonymous', actorId: locked?.id,
-      action: d.outcome === 'success' ? 'login.success' : 'login.failure',
+      action: codeNext ? 'login.password_ok' : d.outcome === 'success' ? 'login.success' : 'login.failure',
       targetType: locked ? 'user' : undefined, targetId: locked?.id, ip, at: now,
       details: { outcome: locked ? d.outcome : 'unknown_user' },
     });
     if (locked && d.justLocked) await lockedOut(trx, locked, ctx);
-    return d;
+    return { ...d, codeNext };
   });
   if (decision.outcome !== 'success' || !user) {
     await overLimit(db, THROTTLES.login, ip, now);
     return { kind: 'failure', mayRevealPending: decision.mayRevealPending, lockHint: decision.showLockHint };
   }
-  return { kind: 'success', user: { id: user.id, language: user.language } };
+  const who = { id: user.id, language: user.language };
+  if (decision.codeNext) return { kind: 'code', user: who };
+  if (await secondFactorPolicy(ctx, user.id)) return { kind: 'enrol', user: who };
+  return { kind: 'success', user: who };
 }
 
-async function lockedOut(trx: Knex, user: UserRow, ctx: AccountCtx): Promise<void> {
-  await audit(trx, { actorType: 'system', action: 'account.locked', targetType: 'user', targetId: user.id, at: ctx.now });
-  const link = await issueResetLink(trx, user.id, ctx.now, ctx.config);
-  await queueMail(trx, { to: user.email, lang: user.language, template: 'lockout', params: { name: user.first_name }, actionUrl: link, userId: user.id });
-}
-
-export type CurrentPasswordCheck = 'ok' | 'wrong' | 'throttled';
-
-/**
- * Re-entering the current password in Ajustes: a wrong one counts against the same per-address
- * throttle and the same account lockout as a failed login, so a left-open session does not
- * give unlimited guesses.
- */
-export async function checkCurrentPassword(ctx: AccountCtx, userId: number, password: string): Promise<CurrentPasswordCheck> {
-  const { db, now, ip } = ctx;
-  if (await isBlocked(db, THROTTLES.login, ip, now)) return 'throttled';
-  const user = await findUserById(db, userId);
-  if (!user) return 'wrong';
-  const ok = await verifyPassword(user.password_hash, password);
-  if (ok) return 'ok';
-  await db.transaction(async (trx) => {
-    const row = await lockUserForUpdate(trx, userId);
-    if (!row) return;
-    const d = evaluateLogin({ status: row.status, failedLogins: row.failed_logins }, false, now, DEFAULT_LOCKOUT);
-    const update = toUpdate(d.changes);
-    if (Object.keys(update).length) await updateUser(trx, row.id, update, now);
-    await audit(trx, { actorType: 'user', actorId: row.id, action: 'settings.password_check_failed', targetType: 'user', targetId: row.id, ip, at: now });
-    if (d.justLocked) await lockedOut(trx, row, ctx);
-  });
-  await overLimit(db, THROTTLES.login, ip, now);
-  return 'wrong';
-}
 
 export async function logout(ctx: AccountCtx, userId: number | undefined): Promise<void> {
   if (userId) await audit(ctx.db, { actorType: 'user', actorId: userId, action: 'logout', ip: ctx.ip, at: ctx.now });

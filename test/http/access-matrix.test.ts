@@ -71,6 +71,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /': { access: 'public', override: ANY_LOGGED_IN_REDIRECTS },
   'GET /acceso': { access: 'public', override: ANY_LOGGED_IN_REDIRECTS },
   'POST /acceso': publicPost, // empty form: the login form again with errors
+  // the second-factor step: only a session whose password was right gets the form
+  'GET /acceso/codigo': { access: 'public', ok: [303] },
+  'POST /acceso/codigo': { access: 'public', ok: [303] },
   'POST /idioma': publicPost, // the language switch of the public pages
   'GET /legal/aviso-legal': publicPage,
   'GET /legal/privacidad': publicPage,
@@ -97,6 +100,11 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /recuperar/pregunta': publicPost,
   'POST /recuperar/pregunta/respuesta': publicPost,
   'POST /recuperar/contrato': publicPost,
+  // a lost second factor: contract data, then a single-use link from the mail
+  'GET /recuperar/2fa': publicPage,
+  'POST /recuperar/2fa': publicPost,
+  'GET /recuperar/2fa/confirmar': { access: 'public', ok: [410] },
+  'POST /recuperar/2fa/confirmar': { access: 'public', ok: [410] },
   'GET /restablecer': { access: 'public', ok: [410] },
   'POST /restablecer': { access: 'public', ok: [410] },
   // the new address is confirmed from the link in the mail, possibly in another browser
@@ -128,6 +136,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   // "add a supply": the user proves with contract data that a customer is theirs
   'GET /ajustes/suministros': { access: 'user' },
   'POST /ajustes/suministros': { access: 'user' },
+  // the user's own second factor
+  'GET /ajustes/2fa': { access: 'user' },
+  'POST /ajustes/2fa': { access: 'user' },
+  'POST /ajustes/2fa/desactivar': { access: 'user' },
   // lists over every client of the user; searching or filtering for a client they cannot read
   // shows nothing of it (checked by the leak check of each row)
   'GET /suministros': { access: 'user', url: '/suministros?q=:taxId' },
