@@ -2,9 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { AppDeps } from '../deps';
 import { isLanguage, type Language } from '../i18n';
 import { isSecretQuestionKey, SECRET_QUESTIONS } from '../domain/secret-answer';
-import { loginHistory } from '../data/users-repo';
-import { changePassword, confirmEmailChange, requestEmailChange, setLanguage, setSecretQuestion, settingsView, type SettingsResult } from '../services/account-settings';
-import { peekToken } from '../services/token-use';
+import { changePassword, confirmEmailChange, emailChangeLinkState, recentLogins, requestEmailChange, setLanguage, setSecretQuestion, settingsView, type SettingsResult } from '../services/account-settings';
 import { proveSupply, type SupplyClaim } from '../services/registration';
 import { classifyTaxId, normalizeId } from '../domain/ids';
 import { parseEuroAmountToCents } from '../domain/registration';
@@ -43,7 +41,7 @@ export function accountRoutes(deps: AppDeps): Router {
   router.get('/ajustes', requireUser, (req, res) => settingsPage(req, res));
 
   router.get('/ajustes/accesos', requireUser, async (req, res) => {
-    const rows = await loginHistory(deps.db.knex, req.user!.id, 20);
+    const rows = await recentLogins(accountCtx(deps, req), req.user!.id);
     render(req, res, 'account/history', { title: res.locals.t('account.history.title'), rows });
   });
 
@@ -70,7 +68,7 @@ export function accountRoutes(deps: AppDeps): Router {
 
   // Confirming from the new address works whether or not the user is logged in on this browser.
   router.get('/ajustes/email/confirmar', async (req, res) => {
-    const { check } = await peekToken(deps.db.knex, req.query.token, 'email_change', deps.clock.now());
+    const check = await emailChangeLinkState(accountCtx(deps, req), req.query.token);
     render(req, res, 'account/confirm-email', { title: res.locals.t('account.email.confirmTitle'), token: check === 'valid' ? req.query.token : null, check }, { status: check === 'valid' ? 200 : 410 });
   });
 

@@ -1,13 +1,14 @@
 /** Ajustes: what a logged-in user changes about their own account. */
 import type { Language } from '../i18n';
 import { isSecretQuestionKey, normalizeAnswer, type SecretQuestionKey } from '../domain/secret-answer';
-import { destroyUserSessions, findUserById, updateUser, type UserRow } from '../data/users-repo';
+import { destroyUserSessions, findUserById, loginHistory, updateUser, type UserRow } from '../data/users-repo';
 import { findCustomersByIds } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
 import { hashPassword } from '../adapters/passwords';
 import { queueMail } from '../adapters/mail/outbox';
 import { issueLink } from './account-links';
-import { consumeToken } from './token-use';
+import { consumeToken, peekToken } from './token-use';
+import type { TokenCheck } from '../domain/tokens';
 import { loadUserAccess } from './access';
 import { checkCurrentPassword } from './current-password';
 import { passwordIssues, type FieldIssue } from './field-issues';
@@ -126,4 +127,14 @@ export async function setSecretQuestion(ctx: AccountCtx, userId: number, input: 
     await audit(trx, { actorType: 'user', actorId: userId, action: 'settings.secret_question', targetType: 'user', targetId: userId, ip: ctx.ip, at: ctx.now });
   });
   return { ok: true };
+}
+
+/** "Últimos accesos": the user's own recent login attempts. */
+export function recentLogins(ctx: AccountCtx, userId: number): ReturnType<typeof loginHistory> {
+  return loginHistory(ctx.db, userId, 20);
+}
+
+/** For the page the confirmation link opens. */
+export async function emailChangeLinkState(ctx: AccountCtx, token: unknown): Promise<TokenCheck> {
+  return (await peekToken(ctx.db, token, 'email_change', ctx.now)).check;
 }

@@ -223,7 +223,8 @@ export const scenarios: Scenario[] = [
 
       // 2. the demo user has no secret question: set one in Ajustes, then log out
       await h.visit('/ajustes');
-      await page.fill('#f-secretQuestion', '¿Cómo se llamaba el barco del abuelo?');
+      // questions are chosen from the translated list (issue 12, item 9)
+      await page.selectOption('#f-secretQuestion', 'primary_school');
       await page.fill('#f-secretAnswer', 'Esperanza');
       await page.fill('#f-questionPassword', byContract);
       await h.submit('form[action="/ajustes/pregunta"] button[type="submit"]');
@@ -235,7 +236,7 @@ export const scenarios: Scenario[] = [
       await h.visit('/recuperar/pregunta');
       await page.fill('#f-loginId', '12345678Z');
       await h.submit('form[action="/recuperar/pregunta"] button[type="submit"]');
-      expect(await page.textContent('.question-text')).to.equal('¿Cómo se llamaba el barco del abuelo?');
+      expect(await page.textContent('.question-text')).to.equal('¿Cuál era el nombre de tu colegio de primaria?');
       await page.fill('#f-answer', 'esperanza');
       await h.submit('form[action="/recuperar/pregunta/respuesta"] button[type="submit"]');
       await page.waitForURL('**/recuperar/enviado');
