@@ -14,6 +14,8 @@ import { homeRoutes } from './routes/home';
 import { healthRoutes } from './routes/health';
 import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
+import { helpRoutes } from './routes/help';
+import { solarRoutes } from './routes/solar';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(homeRoutes());
   app.use(languageRoutes(deps));
   app.use(legalRoutes());
+  app.use(helpRoutes(deps));
   app.use(authRoutes(deps));
   app.use(registerRoutes(deps));
   app.use(activationRoutes(deps));
@@ -116,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes());
   app.use(contractRoutes());
+  app.use(solarRoutes(deps));
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());

@@ -4,6 +4,8 @@ import { DomainError } from './errors';
 export const REQUEST_TYPES = [
   'meter_reading', 'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'complaint',
   'representative_change', 'external_manager', 'cif_migration',
+  // leads from the new products area
+  'solar_study',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 

@@ -79,6 +79,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /legal/privacidad': publicPage,
   'GET /legal/cookies': publicPage,
   'GET /legal/accesibilidad': publicPage,
+  'GET /ayuda': publicPage, // the help centre
+  'GET /ayuda/certificado-firma': publicPage, // the public certificate that signs the invoices
+  'GET /ayuda/certificado-firma.pem': publicPage,
+  'GET /ayuda/certificado-firma.cer': publicPage,
   'POST /salir': { access: 'public', endsSession: true }, // logging out works (and is harmless) without a session
   'GET /sesion-caducada': publicPage, // where expired sessions land
   'GET /empresas': publicPage, // how businesses get access (seed 001)
@@ -166,6 +170,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/lectura': { access: 'act' },
   'GET /contratos/:contractId/potencia': { access: 'read' },
   'POST /contratos/:contractId/potencia': { access: 'act' },
+  'GET /contratos/:contractId/simulador-solar': { access: 'read' },
+  // with an empty query the summary sends back to the form
+  'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },
+  'POST /contratos/:contractId/simulador-solar/estudio': { access: 'act' },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },

@@ -12,6 +12,8 @@ export interface PdfSigner {
   sign(pdf: Buffer, opts: { reason: string; signedAt: Date }): Promise<Buffer>;
   /** Subject of the signing certificate, RFC 4514 style ("CN=…, O=…, C=ES"). */
   subject: string;
+  /** The public signing certificate (PEM), published so customers can verify their invoices. */
+  certificatePem: string;
 }
 
 export interface LoadSignerOptions {
@@ -73,6 +75,7 @@ async function createSigner(p12: Buffer, passphrase: string, source: string): Pr
 
   return {
     subject,
+    certificatePem: forge.pki.certificateToPem(certificate),
     async sign(pdf, { reason, signedAt }) {
       const withPlaceholder = plainAddPlaceholder({
         pdfBuffer: pdf,

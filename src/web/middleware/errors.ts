@@ -39,8 +39,17 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   render(req, res, 'errors/error', { errorKey: 'notFound', errorId: null }, { status: 404 });
 };
 
+/**
+ * A form that arrives with no cookie at all cannot have a session, so its token can never
+ * match: the browser refuses cookies, and saying "the form expired" would send the person
+ * round in circles.
+ */
+function withoutCookies(view: ErrorView | null, cookieHeader: string | undefined): ErrorView | null {
+  return view?.key === 'csrf' && !cookieHeader ? { status: 403, key: 'cookies' } : view;
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = classifyError(err);
+  const known = withoutCookies(classifyError(err), req.headers.cookie);
   const status = known?.status ?? 500;
   const errorId = status >= 500 ? crypto.randomBytes(6).toString('hex') : null;
   if (status >= 500) req.log?.error({ err, errorId }, 'unhandled error');
