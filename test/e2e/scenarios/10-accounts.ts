@@ -14,6 +14,7 @@
 import { buildDemoPlan, type DemoCustomer } from '../../../src/demo/plan';
 import { draftInvoice } from '../../../src/domain/invoicing';
 import { ibanLast4 } from '../../../src/domain/ids';
+import { generate } from 'otplib';
 import type { Harness, Scenario } from '../harness';
 
 const SUBJECT = {
@@ -253,6 +254,41 @@ export const scenarios: Scenario[] = [
       await page.fill('#f-passwordConfirm', 'Cliente-Demo-2026');
       await h.submit('form[action="/ajustes/contrasena"] button[type="submit"]');
       expect(await page.textContent('main')).to.contain('Tu contraseña se ha cambiado.');
+      await h.submit('form[action="/salir"] button[type="submit"]');
+    },
+  },
+  {
+    // issue 12, item 10; left switched off at the end, as the JavaScript-off pass runs it again
+    name: 'accounts: switch on the second factor in Ajustes, log in with a recovery code, switch it off',
+    async run(h) {
+      const { page, expect } = h;
+      const carmen = customer('Carmen Navarro Gil');
+      const password = 'Naranjo-Albufera-Barca-91';
+      await h.visit('/');
+      await login(h, carmen.taxId, password);
+      await h.visit('/ajustes/suministros');
+      expect(await page.textContent('h1')).to.equal('Añadir un suministro');
+      await h.visit('/ajustes/2fa');
+      const secret = (await page.textContent('#totp-secret'))!.replace(/\s+/g, '');
+      await page.fill('#f-code', await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+      await h.submit('form[action="/ajustes/2fa"] button[type="submit"]');
+      const codes = await page.locator('#recovery-codes code').allTextContents();
+      expect(codes).to.have.length(10);
+      await h.submit('form[action="/salir"] button[type="submit"]');
+
+      await page.fill('#f-loginId', carmen.taxId);
+      await page.fill('#f-password', password);
+      await h.submit('form[action="/acceso"] button[type="submit"]');
+      await page.waitForURL('**/acceso/codigo');
+      await page.fill('#f-code', codes[0]!);
+      await h.submit('form[action="/acceso/codigo"] button[type="submit"]');
+      await page.waitForURL('**/suministros');
+      expect(await page.textContent('main')).to.contain('Has accedido con un código de recuperación. Te quedan 9.');
+
+      await h.visit('/ajustes/2fa');
+      await page.fill('#f-password', password);
+      await h.submit('form[action="/ajustes/2fa/desactivar"] button[type="submit"]');
+      expect(await page.textContent('main')).to.contain('Hemos desactivado la verificación en dos pasos.');
       await h.submit('form[action="/salir"] button[type="submit"]');
     },
   },
