@@ -10,12 +10,14 @@ import { languageMiddleware } from './web/middleware/language';
 import { csrfLocals, csrfProtection } from './web/middleware/csrf';
 import { errorHandler, notFoundHandler } from './web/middleware/errors';
 import { viewLocals } from './web/middleware/locals';
+import { noStore } from './web/middleware/no-store';
 import { homeRoutes } from './routes/home';
 import { healthRoutes } from './routes/health';
 import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
+import { promotionRoutes } from './routes/promotions';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -93,12 +95,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/static', express.static(path.join(root, 'public'), staticOpts));
 
+  app.use(noStore);
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
-  app.use('/admin', adminRoutes(config, db, deps.sessionSecret));
+  app.use('/admin', adminRoutes(config, db, deps.sessionSecret, deps.clock));
 
   app.use(cookieParser());
-  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, !config.embeddedInMemory));
+  app.use(sessionMiddleware(config, db.sessionPool, deps.sessionSecret, config.pruneSessions));
   app.use(languageMiddleware);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   app.use(express.json({ limit: config.bodyLimit }));
@@ -120,6 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes());
   app.use(contractRoutes());
   app.use(solarRoutes(deps));
+  app.use(promotionRoutes(deps));
   app.use(invoiceRoutes());
   app.use(requestRoutes());
   app.use(gestionesRoutes());

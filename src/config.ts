@@ -6,10 +6,14 @@ export interface Config {
   host: string;
   /** Folder for the embedded database, the development signing certificate and the session secret. */
   dataDir: string;
-  /** A real PostgreSQL; when absent an embedded PGlite is served on loopback. */
+  /** A real PostgreSQL; when absent the embedded PostgreSQL server of DATA_DIR is used. */
   databaseUrl?: string;
-  /** Keep the embedded database in memory (tests). */
-  embeddedInMemory: boolean;
+  /** NODE_ENV=production with the embedded database, accepted knowingly (EMBEDDED_DB_IN_PRODUCTION=1). */
+  embeddedInProduction: boolean;
+  /** Delete expired sessions periodically (off in the test harness, whose pools close early). */
+  pruneSessions: boolean;
+  /** Demo data allowed in production (DEMO_DATA_IN_PRODUCTION names the risk). */
+  demoInProduction: boolean;
   dbPoolMax: number;
   demo: boolean;
   sessionSecret?: string;
@@ -42,6 +46,15 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/** A limit: zero would mean "expires at once" or "no connections", never what was meant. */
+function positive(value: string | undefined, fallback: number, name: string): number {
+  const n = int(value, fallback, name);
+  if (n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+export const DEMO_IN_PRODUCTION_FLAG = 'i-understand-demo-passwords-are-public';
+
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -65,22 +78,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   return {
     production,
     port: int(env.PORT, 3000, 'PORT'),
-    host: env.HOST || '0.0.0.0',
+    // reachable from this machine only, unless HOST says otherwise (e.g. 0.0.0.0 behind a proxy)
+    host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    embeddedInMemory: bool(env.EMBEDDED_DB_MEMORY, false),
-    dbPoolMax: int(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
-    demo: !noDemoFlag && bool(env.DEMO_DATA, true),
+    embeddedInProduction: env.EMBEDDED_DB_IN_PRODUCTION === '1',
+    pruneSessions: true,
+    demoInProduction: env.DEMO_DATA_IN_PRODUCTION === DEMO_IN_PRODUCTION_FLAG,
+    dbPoolMax: positive(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
+    // never by default in production: the demo logins' passwords are published in the README
+    demo: !noDemoFlag && bool(env.DEMO_DATA, !production),
     sessionSecret: env.SESSION_SECRET || undefined,
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY || undefined,
-    sessionIdleMinutes: int(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
-    sessionAbsoluteHours: int(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
-    adminIdleMinutes: int(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),
+    sessionIdleMinutes: positive(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
+    sessionAbsoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
+    adminIdleMinutes: positive(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),
     require2faAboveCustomers: env.REQUIRE_2FA_ABOVE_CUSTOMERS ? int(env.REQUIRE_2FA_ABOVE_CUSTOMERS, 0, 'REQUIRE_2FA_ABOVE_CUSTOMERS') : null,
     trustProxy: parseTrustProxy(trust),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Área Clientes <no-reply@area-clientes.local>',
-    devMailbox: !production && bool(env.DEV_MAILBOX, !smtpUrl),
+    // only when asked for, never in production: it shows every email, reset links included
+    devMailbox: !production && bool(env.DEV_MAILBOX, false),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${int(env.PORT, 3000, 'PORT')}`).replace(/\/+$/, ''),
     signingP12: env.SIGNING_P12 || undefined,
     signingP12Passphrase: env.SIGNING_P12_PASSPHRASE || undefined,

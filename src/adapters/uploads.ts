@@ -1,22 +1,33 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 import type { TFunction } from 'i18next';
 import { acceptUpload, displayName, type DocumentMime, type UploadPolicy, type UploadRejection } from '../domain/documents';
+import { inspectContent, type ContentRejection } from './upload-content';
 
 /**
- * Multipart uploads (DESIGN.md §5, OWASP file upload): multer in memory with every limit set,
- * then the real type from the magic bytes (file-type) against an allowlist. Problems become
- * field errors for the form (never the generic error page), and nothing is stored here: the
- * route saves the accepted files in its own transaction.
+ * Multipart uploads (DESIGN.md §5, OWASP file upload): multer with every limit set, each file
+ * streamed to a private temporary folder (never held in memory while it arrives), then the real
+ * type from the magic bytes (file-type) against an allowlist, and the content checked (no
+ * scripts or actions in PDFs, no metadata in images, no polyglots: ./upload-content.ts).
+ * Problems become field errors for the form (never the generic error page), and nothing is
+ * stored here: the route saves the accepted files in its own transaction. The temporary files
+ * are removed when the response ends.
  *
- * Usage, in this order (CSRF is checked only once the body is parsed):
- *   router.post(path, guard, parseUpload({ field, policy }), verifyCsrf, handler)
+ * Before the body is read, the route's guard has checked the session; the CSRF token is checked
+ * from the `x-csrf-token` header by the CSRF middleware, or here from the `_csrf` field, which
+ * forms put before their file inputs: a file part met without a valid token ends the request
+ * (403) before any of its bytes is accepted.
+ *
+ *   router.post(path, guard, parseUpload({ field, policy }), handler)
  * and in the handler `await inspectUpload(req, policy)`.
  */
 
-export type UploadErrorCode = UploadRejection | 'too_many' | 'field_too_long' | 'malformed';
+export type UploadErrorCode = UploadRejection | ContentRejection | 'too_many' | 'field_too_long' | 'malformed';
 
 export interface UploadError {
   code: UploadErrorCode;
@@ -32,6 +43,7 @@ export interface AcceptedFile {
   mime: DocumentMime;
   size: number;
   sha256: string;
+  /** What is stored: the upload as sent (PDF), or without its metadata (images). */
   content: Buffer;
 }
 
@@ -54,7 +66,44 @@ interface ParsedUpload {
 declare module 'express-serve-static-core' {
   interface Request {
     upload?: ParsedUpload;
+    /**
+     * Set by the CSRF middleware on a multipart request whose token travels in the body: tells
+     * whether the fields read so far carry the session's token.
+     */
+    csrfInBody?: () => boolean;
   }
+}
+
+/** Marks the upload parser, so the CSRF middleware knows which routes may receive multipart. */
+export const ACCEPTS_UPLOAD = Symbol.for('area-clientes.acceptsUpload');
+
+class UploadCsrfError extends Error {
+  readonly status = 403;
+  readonly code = 'EBADCSRFTOKEN';
+  constructor() {
+    super('invalid csrf token');
+  }
+}
+
+// The early answer of a request whose token is missing, for the file filter to give.
+const refusals = new WeakMap<Request, () => void>();
+
+let tmpRoot: string | null = null;
+
+/** A folder only this process's user can read, created on first use. */
+function uploadTmpDir(): string {
+  tmpRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-uploads-'));
+  return tmpRoot;
+}
+
+const diskStorage = multer.diskStorage({
+  destination: (_req, _file, cb) => cb(null, uploadTmpDir()),
+  // random names: the user's file name never reaches the file system
+  filename: (_req, _file, cb) => cb(null, crypto.randomBytes(16).toString('hex')),
+});
+
+function removeFiles(files: Express.Multer.File[]): void {
+  for (const f of files) if (f.path) fs.rm(f.path, { force: true }, () => undefined);
 }
 
 function fromMulterError(err: unknown, field: string): UploadError {
@@ -84,7 +133,7 @@ function fromMulterError(err: unknown, field: string): UploadError {
 export function parseUpload(opts: UploadOptions): RequestHandler {
   const maxFields = opts.maxFields ?? 10;
   const upload = multer({
-    storage: multer.memoryStorage(),
+    storage: diskStorage,
     // browsers send UTF-8 file names ("reclamación.pdf") without saying so
     defParamCharset: 'utf8',
     limits: {
@@ -98,20 +147,45 @@ export function parseUpload(opts: UploadOptions): RequestHandler {
       fieldNestingDepth: 0,
       fieldArrayIndexLimit: 0,
     },
+    fileFilter: (req, _file, cb) => {
+      if (!req.csrfInBody || req.csrfInBody()) return cb(null, true);
+      // answered now, not once multer has drained the rest of the body
+      refusals.get(req)?.();
+      cb(new UploadCsrfError());
+    },
   }).array(opts.field, opts.policy.maxFiles);
-  return (req: Request, res: Response, next: NextFunction) => {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
+    req.body ??= Object.create(null);
+    let settled = false;
+    const stored: Express.Multer.File[] = [];
+    res.once('close', () => removeFiles(stored));
+    const refuse = () => {
+      if (settled) return;
+      settled = true;
+      // the rest of the body is not wanted: answer now and close the connection
+      res.set('Connection', 'close');
+      next(new UploadCsrfError());
+    };
+    refusals.set(req, refuse);
     upload(req, res, (err?: unknown) => {
       const files = Array.isArray(req.files) ? req.files : [];
+      stored.push(...files);
+      if (res.writableEnded) removeFiles(files);
+      if (err instanceof UploadCsrfError || (req.csrfInBody && !req.csrfInBody())) return refuse();
+      if (settled) return;
+      settled = true;
       req.upload = err ? { field: opts.field, error: fromMulterError(err, opts.field), files: [] } : { field: opts.field, error: null, files };
-      req.body ??= Object.create(null);
       next();
     });
   };
+  (handler as unknown as Record<symbol, boolean>)[ACCEPTS_UPLOAD] = true;
+  return handler;
 }
 
 /**
- * The files of the request, each checked by its magic bytes, size and name; or the first
- * problem (limits found while parsing come first).
+ * The files of the request, each checked by its magic bytes, size, name and content; or the
+ * first problem (limits found while parsing come first). Only files that passed the size and
+ * type checks are read into memory, to be stored.
  */
 export async function inspectUpload(req: Request, policy: UploadPolicy): Promise<{ ok: true; files: AcceptedFile[] } | { ok: false; error: UploadError }> {
   const parsed = req.upload;
@@ -120,10 +194,13 @@ export async function inspectUpload(req: Request, policy: UploadPolicy): Promise
   if (parsed.files.length > policy.maxFiles) return { ok: false, error: { code: 'too_many', field: parsed.field } };
   const accepted: AcceptedFile[] = [];
   for (const f of parsed.files) {
-    const content = f.buffer;
-    const detected = content.length > 0 ? await fileTypeFromBuffer(content) : undefined;
-    const decision = acceptUpload({ detectedMime: detected?.mime, size: content.length, declaredName: f.originalname ?? '' }, policy);
-    if (!decision.ok) return { ok: false, error: { code: decision.code, field: parsed.field, fileName: displayName(f.originalname ?? '') } };
+    const fileName = displayName(f.originalname ?? '');
+    const detected = f.size > 0 ? await fileTypeFromFile(f.path) : undefined;
+    const decision = acceptUpload({ detectedMime: detected?.mime, size: f.size, declaredName: f.originalname ?? '' }, policy);
+    if (!decision.ok) return { ok: false, error: { code: decision.code, field: parsed.field, fileName } };
+    const checked = inspectContent(decision.mime, await fs.promises.readFile(f.path));
+    if (!checked.ok) return { ok: false, error: { code: checked.code, field: parsed.field, fileName } };
+    const content = checked.content;
     accepted.push({ name: decision.safeName, mime: decision.mime, size: content.length, sha256: crypto.createHash('sha256').update(content).digest('hex'), content });
   }
   return { ok: true, files: accepted };

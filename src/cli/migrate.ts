@@ -1,15 +1,13 @@
 import { loadConfig } from '../config';
 import { openDatabase } from '../data/db';
 import { migrateLatest } from '../data/migrations';
-import { StartupError } from '../data/startup-error';
+import { reportCommandError } from './command-db';
 
-const config = loadConfig();
 try {
-  const db = await openDatabase(config);
+  const db = await openDatabase(loadConfig(process.env, []), { role: 'command', what: 'npm run migrate' });
   const applied = await migrateLatest(db.knex);
   console.log(`${db.description}: ${applied} migration(s) applied`);
   await db.close();
 } catch (err) {
-  console.error(err instanceof StartupError ? `Error: ${err.message}` : err);
-  process.exit(1);
+  reportCommandError(err);
 }

@@ -34,34 +34,61 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
   }));
 }
 
+/** 'FE' and the two-digit year of issue: invoice numbers are correlative within it. */
+export function invoiceSeries(issueDate: string): string {
+  return `FE${issueDate.slice(2, 4)}`;
+}
+
 /**
  * Inserts the drafts; a draft whose contract and period already have an invoice is skipped
  * (a re-run, or another instance that got there first), which makes issuing idempotent.
+ * Numbers come from the series' counter row, locked until this transaction ends: a rollback
+ * gives its numbers back and concurrent runs take turns, so a series never has a gap (a
+ * sequence would lose the numbers of every rolled-back batch).
  */
-export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft[]): Promise<{ id: number; contractId: number; number: string }[]> {
+export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft[], opts: { billingRunId?: number | null } = {}): Promise<{ id: number; contractId: number; number: string }[]> {
   if (drafts.length === 0) return [];
+  const series = [...new Set(drafts.map((d) => invoiceSeries(d.issueDate)))].sort();
+  for (const s of series) await trx.raw('INSERT INTO invoice_series (series, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [s]);
+  // locked in a fixed order, so two runs never wait for each other crosswise
+  const counters = new Map<string, number>();
+  for (const row of await trx('invoice_series').whereIn('series', series).orderBy('series').forUpdate().select('series', 'last_number')) {
+    counters.set(row.series, Number(row.last_number));
+  }
+  // With the counters held, any other run's batch has committed (and is visible) or not begun.
+  const taken = new Set((await trx('invoices')
+    .whereIn('contract_id', drafts.map((d) => d.contractId))
+    .whereIn('period_start', [...new Set(drafts.map((d) => d.periodStart))])
+    .select('contract_id', 'period_start')).map((r: { contract_id: number; period_start: string }) => `${r.contract_id}|${r.period_start}`));
+  const fresh = drafts.filter((d) => !taken.has(`${d.contractId}|${d.periodStart}`));
+  if (fresh.length === 0) return [];
   const inserted = await trx('invoices')
-    .insert(drafts.map((d) => ({
-      number: trx.raw("'FE' || to_char(?::date, 'YY') || lpad(nextval('invoice_number_seq')::text, 8, '0')", [d.issueDate]),
-      contract_id: d.contractId,
-      customer_id: d.customerId,
-      period_start: d.periodStart,
-      period_end: d.periodEnd,
-      issue_date: d.issueDate,
-      due_date: d.dueDate,
-      status: 'pending',
-      delivery: d.delivery,
-      payment_method: d.paymentMethod,
-      consumption_p1_kwh: d.consumption.P1,
-      consumption_p2_kwh: d.consumption.P2,
-      consumption_p3_kwh: d.consumption.P3,
-      taxable_base_cents: d.bill.totals.taxableBaseCents,
-      vat_cents: d.bill.totals.vatCents,
-      total_cents: d.bill.totals.totalCents,
-    })))
-    .onConflict(['contract_id', 'period_start'])
-    .ignore()
+    .insert(fresh.map((d) => {
+      const s = invoiceSeries(d.issueDate);
+      const n = counters.get(s)! + 1;
+      counters.set(s, n);
+      return {
+        number: `${s}${String(n).padStart(8, '0')}`,
+        billing_run_id: opts.billingRunId ?? null,
+        contract_id: d.contractId,
+        customer_id: d.customerId,
+        period_start: d.periodStart,
+        period_end: d.periodEnd,
+        issue_date: d.issueDate,
+        due_date: d.dueDate,
+        status: 'pending',
+        delivery: d.delivery,
+        payment_method: d.paymentMethod,
+        consumption_p1_kwh: d.consumption.P1,
+        consumption_p2_kwh: d.consumption.P2,
+        consumption_p3_kwh: d.consumption.P3,
+        taxable_base_cents: d.bill.totals.taxableBaseCents,
+        vat_cents: d.bill.totals.vatCents,
+        total_cents: d.bill.totals.totalCents,
+      };
+    }))
     .returning(['id', 'contract_id', 'number']);
+  for (const [s, last] of counters) await trx('invoice_series').where({ series: s }).update({ last_number: last });
   const byContract = new Map(drafts.map((d) => [d.contractId, d]));
   const lines = inserted.flatMap((row: { id: number; contract_id: number }) =>
     byContract.get(row.contract_id)!.bill.lines.map((l, position) => ({

@@ -13,6 +13,8 @@ export interface BillingRunRow {
   started_at: Date;
   finished_at: Date | null;
   updated_at: Date;
+  /** host:pid of the process running it. */
+  owner?: string | null;
   /** staff.staff_id and name of who started it (null if unknown). */
   staff_login?: string | null;
   staff_name?: string | null;
@@ -50,8 +52,19 @@ export async function listRuns(db: Knex, limit: number): Promise<BillingRunRow[]
   return withStaff(db).orderBy('r.id', 'desc').limit(limit);
 }
 
-export async function markRunning(db: Knex, id: number, now: Date): Promise<void> {
-  await db('billing_runs').where({ id, status: 'queued' }).update({ status: 'running', updated_at: now });
+export async function markRunning(db: Knex, id: number, owner: string, now: Date): Promise<void> {
+  await db('billing_runs').where({ id, status: 'queued' }).update({ status: 'running', owner, updated_at: now });
+}
+
+/** The run's sign of life. */
+export async function heartbeat(db: Knex, id: number, at: Date): Promise<void> {
+  await db('billing_runs').where({ id, status: 'running' }).update({ updated_at: at });
+}
+
+/** Invoices a run committed, counted from the invoices themselves. */
+export async function countRunInvoices(db: Knex, id: number): Promise<number> {
+  const row = await db('invoices').where({ billing_run_id: id }).count<{ n: number }[]>('* as n').first();
+  return Number(row?.n ?? 0);
 }
 
 /** Only while running: a late progress write never overwrites the final counts. */

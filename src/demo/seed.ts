@@ -1,3 +1,4 @@
+import { seedDemoPromotions } from './promotions';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -10,6 +11,22 @@ import { DEMO_ACCOUNTS } from './accounts';
 import type { PdfSigner } from '../adapters/pdf/signing';
 import { buildDemoPlan, type DemoCustomer } from './plan';
 import { seedDemoStaffIfEmpty } from './staff';
+import { loadBillableContracts } from '../data/billing-repo';
+import { deleteMeta, getMeta, setMeta } from '../data/app-meta-repo';
+
+/** Set with the demo customers, cleared when the last demo step is done: a restart resumes. */
+const SEEDING_MARKER = 'demo_seeding';
+
+export class DemoInterrupted extends Error {
+  constructor() {
+    super('The first start was interrupted while creating the demo data; the next start completes it.');
+  }
+}
+
+export interface SeedOptions {
+  say?: (line: string) => void;
+  abort?: AbortSignal;
+}
 
 export interface DemoSummary {
   created: boolean;
@@ -72,18 +89,30 @@ async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { nex
 }
 
 /** Creates the demo accounts of DESIGN.md §8 when the database holds no customer yet. */
-export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner): Promise<DemoSummary> {
+export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner, opts: SeedOptions = {}): Promise<DemoSummary> {
   // staff first and on their own: a demo database from before the admin section gets them too
   await seedDemoStaffIfEmpty(knex, clock.now(), config);
+  const marker = await getMeta(knex, SEEDING_MARKER);
   const existing = await knex('customers').count<{ count: number }[]>('* as count').first();
-  if (existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
-  const now = clock.now();
+  if (!marker && existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
+  // a resumed seeding keeps the dates of the first attempt, so its months are the same
+  const now = marker ? new Date(marker) : clock.now();
   const months = monthsBack(now, 24);
   const plan = buildDemoPlan(months);
   const passwords = new Map<string, string>(DEMO_ACCOUNTS.map((a) => [a.login, a.password]));
+  const say = opts.say ?? (() => undefined);
+  const checkAbort = () => {
+    if (opts.abort?.aborted) throw new DemoInterrupted();
+  };
 
   let contracts = 0;
-  await knex.transaction(async (trx) => {
+  if (marker) {
+    say('  completando los datos de demostración de un primer arranque interrumpido…');
+    contracts = Number((await knex('contracts').count<{ n: number }[]>('* as n').first())?.n ?? 0);
+  } else {
+    await knex.transaction(async (trx) => {
+    say('  creando clientes y contratos de demostración…');
+    await setMeta(trx, SEEDING_MARKER, now.toISOString());
     let seq = 300000000000;
     const ids = { next: () => String(++seq) };
     for (const c of plan.customers) contracts += (await insertCustomer(trx, c, ids)).contracts;
@@ -106,13 +135,37 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
         status: 'active', created_at: '2025-02-10T09:00:00Z', decided_at: '2025-02-11T12:00:00Z',
       });
     }
-  });
-
-  let invoices = 0;
-  // History is issued through the same billing run; only the latest month tells customers by email.
-  for (const month of months) {
-    invoices += (await issueInvoicesForMonth(knex, month, { signer, now: clock.now(), config, notify: month === months[months.length - 1] })).issued;
+    await seedDemoPromotions(trx, now);
+    });
   }
+
+  checkAbort();
+  // History is issued through the same billing run (which skips what a previous attempt issued);
+  // only the latest month tells customers by email.
+  const perMonth: number[] = [];
+  for (const month of months) perMonth.push((await loadBillableContracts(knex, billingPeriod(month).start)).length);
+  const total = perMonth.reduce((a, b) => a + b, 0);
+  let invoices = 0;
+  let before = 0;
+  let lastSaid = 0;
+  for (const [i, month] of months.entries()) {
+    const r = await issueInvoicesForMonth(knex, month, {
+      signer, now: clock.now(), config, notify: month === months[months.length - 1],
+      onProgress: ({ done, candidates, total: toIssue }) => {
+        checkAbort();
+        const n = before + (candidates - toIssue) + done;
+        if (Date.now() - lastSaid > 3000 || n === total) {
+          lastSaid = Date.now();
+          say(`  creando facturas de demostración ${n}/${total}`);
+        }
+      },
+    }).catch((err: unknown) => {
+      throw opts.abort?.aborted ? new DemoInterrupted() : err;
+    });
+    invoices += r.issued;
+    before += perMonth[i]!;
+  }
+  say(`  creando facturas de demostración ${total}/${total}`);
 
   // History: what customers paid, and one direct debit the bank returned.
   const today = now.toISOString().slice(0, 10);
@@ -127,9 +180,10 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
       .orderBy('i.issue_date', 'desc').offset(1).first('i.id');
     if (inv) await knex('invoices').where('id', inv.id).update({ status: 'returned', paid_at: null });
   }
-  // Fresh tables have no statistics yet, and the embedded PGlite has no autovacuum to gather
-  // them: without ANALYZE the planner can pick cross joins for the first searches.
+  // Fresh tables have no statistics until autovacuum's first pass: without ANALYZE the planner
+  // can pick cross joins for the first searches.
   await knex.raw('ANALYZE');
+  await deleteMeta(knex, SEEDING_MARKER);
   logger.info({ customers: plan.customers.length, contracts, invoices }, 'demo data created');
   return { created: true, customers: plan.customers.length, contracts, invoices };
 }

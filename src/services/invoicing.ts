@@ -28,6 +28,8 @@ export interface IssueOptions {
   onProgress?: (p: { done: number; total: number; candidates: number }) => void;
   /** Contracts per transaction (default ISSUE_BATCH). */
   batchSize?: number;
+  /** The billing_runs row this run reports to (each invoice records it). */
+  billingRunId?: number;
 }
 
 /** Contracts issued per transaction: small enough that other requests are not held back for long. */
@@ -63,7 +65,7 @@ export async function issueInvoicesForMonth(knex: Knex, month: string, opts: Iss
     for (let i = 0; i < contracts.length; i += size) {
       const batch = contracts.slice(i, i + size);
       const committed = await knex.transaction(async (trx) => {
-        const inserted = await insertInvoices(trx, batch.map((c) => draftInvoice(c, month)));
+        const inserted = await insertInvoices(trx, batch.map((c) => draftInvoice(c, month)), { billingRunId: opts.billingRunId });
         // another instance (or run) issued these meanwhile
         skipped += batch.length - inserted.length;
         const batchIds = inserted.map((x) => x.id);

@@ -1,5 +1,6 @@
 /**
- * Browser tests: starts the portal on a free port with a fresh in-memory database and the
+ * Browser tests: starts the portal on a free port with a fresh database (the embedded server in
+ * a temporary data folder) and the
  * demo data, then runs every scenario in Debian's Chromium twice, with JavaScript enabled
  * and disabled, auditing every page with axe-core.
  */
@@ -27,11 +28,12 @@ function freePort(): Promise<number> {
   });
 }
 
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
+
 async function startApp(port: number): Promise<ChildProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SESSION_IDLE_MINUTES: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  [app] ${d.toString().trimEnd().split('\n').join('\n  [app] ')}\n`));
@@ -107,6 +109,7 @@ async function main(): Promise<number> {
     await browser.close();
     app.kill('SIGINT');
     await new Promise((r) => app.once('exit', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`\naxe-core: ${report.pages} page audits, ${report.violations.length} violations`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -133,6 +133,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   // The user's own account and lists over every customer they can read
   'GET /ajustes': { access: 'user' },
   'GET /ajustes/accesos': { access: 'user' },
+  'GET /ventajas': { access: 'user' }, // promotions for the user's own customers
+  'GET /ajustes/comunicaciones': { access: 'user' },
+  'POST /ajustes/comunicaciones': { access: 'user' },
   'POST /ajustes/contrasena': { access: 'user' },
   'POST /ajustes/email': { access: 'user' },
   'POST /ajustes/idioma': { access: 'user' },
@@ -213,6 +216,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   // none of the customer-portal people is staff, so every staff page sends them to the staff
   // login. Staff roles are the admin section's own tests' business.
   ...staffOnly([
+    'GET /admin/promociones', 'GET /admin/promociones/nueva', 'POST /admin/promociones', 'GET /admin/promociones/:promotionId',
+    'POST /admin/promociones/:promotionId', 'POST /admin/promociones/:promotionId/estado',
     'GET /admin/', 'GET /admin/personal', 'GET /admin/personal/nuevo', 'POST /admin/personal', 'GET /admin/personal/:staffMemberId',
     'POST /admin/personal/:staffMemberId', 'GET /admin/clientes', 'GET /admin/clientes/:customerId',
     'GET /admin/usuarios/:userId/desbloquear', 'POST /admin/usuarios/:userId/desbloquear',
@@ -306,6 +311,7 @@ const PARAMS: Record<string, (t: Target, w: World) => string | number> = {
   staffMemberId: () => 1,
   runId: () => 1,
   messageId: (_t, w) => w.outboxId,
+  promotionId: () => 1,
 };
 
 function fill(template: string, t: Target, w: World): string {

@@ -39,6 +39,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /admin/personal': SUPERVISOR_GET,
   'GET /admin/personal/nuevo': SUPERVISOR_GET,
   'POST /admin/personal': SUPERVISOR_POST,
+  'GET /admin/promociones': STAFF_GET,
+  'GET /admin/promociones/nueva': SUPERVISOR_GET,
+  'POST /admin/promociones': SUPERVISOR_POST,
+  'GET /admin/promociones/:promotionId': SUPERVISOR_GET,
+  'POST /admin/promociones/:promotionId': SUPERVISOR_POST,
+  'POST /admin/promociones/:promotionId/estado': SUPERVISOR_POST,
   'GET /admin/personal/:staffMemberId': SUPERVISOR_GET,
   'POST /admin/personal/:staffMemberId': SUPERVISOR_POST,
   // A2: customers and support actions (any staff member)
@@ -129,7 +135,7 @@ describe('admin: access to every route', () => {
   before(async function () {
     this.timeout(90_000);
     ctx = await testContext();
-    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test'), '/admin');
+    routes = listRoutes(adminRoutes(ctx.config, ctx.db, 'access-test', ctx.clock), '/admin');
     const db = ctx.db.knex;
     const household = await createHousehold(db);
     const other = await createStaff(db, { role: 'agente' });
@@ -144,6 +150,10 @@ describe('admin: access to every route', () => {
     const [run] = await db('billing_runs').insert({ period: '2026-09', status: 'done', total: 0, issued: 0, skipped: 0, started_at: now, finished_at: now, updated_at: now }).returning('id');
     const messageId = await insertOutbox(db, { to: u.email, language: 'es', template: 'activation', subject: 'Activa tu cuenta', text: 'x', html: 'x', customerId: household.customer.id });
     await db('outbox').where({ id: messageId }).update({ status: 'failed' });
+    const [promotion] = await db('promotions').insert({
+      title_es: 'Promoción de prueba', title_ca: 'Promoció de prova', body_es: 'Texto', body_ca: 'Text', valid_from: '2026-11-01', valid_to: '2026-12-31',
+      audience_kinds: ['household'], created_at: now, updated_at: now,
+    }).returning('id');
     params = {
       staffMemberId: String(other.id),
       customerId: String(household.customer.id),
@@ -152,6 +162,7 @@ describe('admin: access to every route', () => {
       documentId: String(review.documentId),
       runId: String((run as { id: number }).id),
       messageId: String(messageId),
+      promotionId: String(promotion.id),
     };
     // a support action's page is for a user it applies to
     routeParams = {

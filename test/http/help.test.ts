@@ -98,10 +98,15 @@ describe('help centre', () => {
 describe('a browser that refuses cookies', () => {
   it('is told to allow cookies instead of "the form expired"', async () => {
     const { app } = await testContext();
-    const res = await request(app).post('/acceso').type('form').send({ loginId: '12345678Z', password: 'x', _csrf: 'x' });
+    const res = await request(app).post('/acceso').set('Sec-Fetch-Site', 'same-origin').type('form').send({ loginId: '12345678Z', password: 'x', _csrf: 'x' });
     expect(res.status).to.equal(403);
     expect(pageText(res.text)).to.include('Tu navegador no acepta cookies');
-    const withCookie = await request(app).post('/acceso').set('Cookie', 'lang=es').type('form').send({ loginId: '12345678Z', _csrf: 'x' });
+    const byOrigin = await request(app).post('/acceso').set('Host', 'portal.example').set('Origin', 'https://portal.example').type('form').send({ _csrf: 'x' });
+    expect(pageText(byOrigin.text)).to.include('Tu navegador no acepta cookies');
+    // with a cookie the session simply expired; from another site it is a forged form
+    const withCookie = await request(app).post('/acceso').set('Cookie', 'lang=es').set('Sec-Fetch-Site', 'same-origin').type('form').send({ _csrf: 'x' });
     expect(pageText(withCookie.text)).to.include('El formulario ha caducado');
+    const crossSite = await request(app).post('/acceso').set('Origin', 'https://evil.example').set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf: 'x' });
+    expect(pageText(crossSite.text)).to.include('El formulario ha caducado');
   });
 });

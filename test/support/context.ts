@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,9 +8,9 @@ import { ManualClock } from '../../src/adapters/clock';
 import { createLogger } from '../../src/adapters/logger';
 
 /**
- * One app and one fresh database per test run: the embedded PGlite in memory by default,
- * or a new database created on the server of DATABASE_URL (dropped at the end), so a run
- * never touches data it did not create. Tests stay independent by creating their own rows
+ * One app and one fresh database per test run: the embedded PostgreSQL server started in a
+ * temporary data folder (removed at the end) by default, or a new database created on the
+ * server of DATABASE_URL (dropped at the end), so a run never touches data it did not create. Tests stay independent by creating their own rows
  * with unique identifiers (see factories.ts).
  */
 export interface TestContext extends Booted {
@@ -19,6 +20,7 @@ export interface TestContext extends Booted {
 
 let current: Promise<TestContext> | null = null;
 let dropDatabase: (() => Promise<void>) | null = null;
+let removeDataDir: (() => void) | null = null;
 
 export const TEST_START = new Date('2026-11-20T10:00:00Z');
 
@@ -41,10 +43,12 @@ async function createFreshDatabase(baseUrl: string): Promise<string> {
 
 async function start(): Promise<TestContext> {
   const baseUrl = process.env.DATABASE_URL;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-test-'));
+  removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATA_DIR: path.join(os.tmpdir(), `area-clientes-test-${process.pid}`),
-    EMBEDDED_DB_MEMORY: '1',
+    DATA_DIR: dataDir,
+    DEV_MAILBOX: '1',
     DEMO_DATA: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: baseUrl ? await createFreshDatabase(baseUrl) : '',
@@ -54,6 +58,7 @@ async function start(): Promise<TestContext> {
   const config = loadConfig(env, []);
   // argon2 at OWASP cost makes a suite of hundreds of logins slow; the algorithm stays argon2id
   config.argon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+  config.pruneSessions = false;
   const clock = new ManualClock(TEST_START);
   const booted = await boot(config, clock, createLogger(env.LOG_LEVEL!));
   return { ...booted, config, clock };
@@ -70,6 +75,7 @@ export async function stopTestContext(): Promise<void> {
   current = null;
   await ctx.close();
   if (dropDatabase) await dropDatabase();
+  removeDataDir?.();
 }
 
 (globalThis as { __stopTestContext?: () => Promise<void> }).__stopTestContext = stopTestContext;

@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
-import { claimDue, markFailedAttempt, markSent } from '../../data/outbox-repo';
+import { claimNext, markFailedAttempt, markSent } from '../../data/outbox-repo';
 
 export interface MailTransport {
   kind: 'smtp' | 'mailbox';
@@ -10,10 +11,19 @@ export interface MailTransport {
   close(): void;
 }
 
+/** Longest time one SMTP conversation may take; the claim of a message outlasts it. */
+const SMTP_TIMEOUT_MS = 60_000;
+export const LEASE_MS = 3 * SMTP_TIMEOUT_MS;
+
 /** SMTP when configured; otherwise messages stay in the outbox, readable in the dev mailbox. */
 export function createTransport(smtpUrl: string | undefined): MailTransport {
   if (!smtpUrl) return { kind: 'mailbox', async send() { /* kept in the outbox table */ }, close() {} };
-  const t = nodemailer.createTransport(smtpUrl);
+  // nodemailer reads its options from the URL's query; ours unless the URL sets them
+  const url = new URL(smtpUrl);
+  for (const [k, v] of [['connectionTimeout', 20_000], ['greetingTimeout', 20_000], ['socketTimeout', SMTP_TIMEOUT_MS]] as const) {
+    if (!url.searchParams.has(k)) url.searchParams.set(k, String(v));
+  }
+  const t = nodemailer.createTransport(url.toString());
   return {
     kind: 'smtp',
     async send(m) {
@@ -23,28 +33,41 @@ export function createTransport(smtpUrl: string | undefined): MailTransport {
   };
 }
 
-export const MAX_ATTEMPTS = 6;
-const LEASE_MS = 2 * 60_000;
-
-/** 1 min, 2, 4, 8, 16 … between attempts. */
+/** Capped backoff, never giving up: 1 min, 2, 4, 8, 16, 32, then every hour until it goes. */
+export const MAX_RETRY_DELAY_MS = 60 * 60_000;
 export function retryDelayMs(attempts: number): number {
-  return 60_000 * 2 ** Math.max(0, attempts - 1);
+  return Math.min(MAX_RETRY_DELAY_MS, 60_000 * 2 ** Math.min(20, Math.max(0, attempts - 1)));
 }
 
-export async function deliverDue(db: Knex, transport: MailTransport, from: string, clock: Clock, log?: Logger): Promise<{ sent: number; failed: number }> {
-  const due = await claimDue(db, clock.now(), LEASE_MS, 20);
+export interface DeliverOptions {
+  /** How long a claimed message is ours (tests shorten it). */
+  leaseMs?: number;
+  /** At most this many messages per call. */
+  max?: number;
+}
+
+/**
+ * Sends due messages one by one, each under its own claim taken just before it is sent. A
+ * failure is retried later with a capped backoff, forever: mail is never dropped silently;
+ * the admin home shows what is waiting and why.
+ */
+export async function deliverDue(db: Knex, transport: MailTransport, from: string, clock: Clock, log?: Logger, opts: DeliverOptions = {}): Promise<{ sent: number; failed: number }> {
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const max = opts.max ?? 20;
   let sent = 0;
   let failed = 0;
-  for (const m of due) {
+  while (sent + failed < max) {
+    const token = crypto.randomUUID();
+    const m = await claimNext(db, clock.now(), leaseMs, token);
+    if (!m) break;
     try {
       await transport.send({ from, to: m.to_address, subject: m.subject, text: m.text_body, html: m.html_body });
-      await markSent(db, m.id, transport.kind, clock.now());
+      await markSent(db, m.id, token, transport.kind, clock.now());
       sent++;
     } catch (err) {
       failed++;
-      const retryAt = m.attempts >= MAX_ATTEMPTS ? null : new Date(clock.now().getTime() + retryDelayMs(m.attempts));
-      await markFailedAttempt(db, m.id, (err as Error).message, retryAt);
-      log?.warn({ outboxId: m.id, attempts: m.attempts, willRetry: !!retryAt }, 'mail delivery failed');
+      await markFailedAttempt(db, m.id, token, (err as Error).message, new Date(clock.now().getTime() + retryDelayMs(m.attempts)));
+      log?.warn({ outboxId: m.id, attempts: m.attempts }, 'mail delivery failed; will retry');
     }
   }
   return { sent, failed };

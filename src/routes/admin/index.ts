@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import cookieParser from 'cookie-parser';
 import type { Config } from '../../config';
 import type { Database } from '../../data/db';
+import type { Clock } from '../../domain/clock';
 import { ADMIN_ABSOLUTE_HOURS } from '../../domain/staff';
 import { languageMiddleware } from '../../web/middleware/language';
 import { pgSession } from '../../web/middleware/session';
@@ -19,6 +20,7 @@ import { adminOutboxRoutes } from './outbox';
 import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
+import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -28,7 +30,7 @@ export function adminCookieName(config: Config): string {
 function adminSession(config: Config, db: Database, secret: string): RequestHandler {
   return pgSession({
     pool: db.sessionPool, table: 'staff_sessions', cookieName: adminCookieName(config), secret, ttlSeconds: ADMIN_ABSOLUTE_HOURS * 3600,
-    prune: !config.embeddedInMemory, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
+    prune: config.pruneSessions, cookie: { path: '/admin', sameSite: 'strict', secure: config.production },
   });
 }
 
@@ -64,7 +66,7 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
  * cookie (path /admin), its own session table, so neither kind of session opens the other's
  * pages. Each area's router is added below.
  */
-export function adminRoutes(config: Config, db: Database, sessionSecret: string): Router {
+export function adminRoutes(config: Config, db: Database, sessionSecret: string, clock: Clock): Router {
   const router = Router();
   const cookieName = adminCookieName(config);
   router.use((_req, res, next) => {
@@ -87,6 +89,7 @@ export function adminRoutes(config: Config, db: Database, sessionSecret: string)
   router.use(adminCustomerRoutes());
   router.use(adminReviewRoutes());
   router.use(adminRequestRoutes());
+  router.use(adminPromotionRoutes({ db, clock }));
 
   router.use(adminBillingRoutes());
   router.use(adminAuditRoutes());

@@ -1,5 +1,6 @@
 import { csrfSync } from 'csrf-sync';
 import type { Request, RequestHandler } from 'express';
+import { acceptsUpload } from './upload-routes';
 
 const sync = csrfSync({
   getTokenFromRequest: (req: Request) => {
@@ -11,23 +12,53 @@ const sync = csrfSync({
 
 export const generateCsrfToken = sync.generateToken;
 
-function isMultipart(req: Request): boolean {
-  return (req.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
-}
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Every state-changing request carries the session's token. Multipart bodies are only
- * parsed by the upload route itself, so those routes call `verifyCsrf` after multer.
- */
 // Server-to-server callbacks carry their own signature instead of a session token.
 const SIGNED_CALLBACKS = new Set(['/pagos/redsys/notificacion']);
 
+export function isMultipart(req: Request): boolean {
+  return (req.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
+}
+
+/** The 415 answer to a multipart body sent where no file is expected. */
+export class UnsupportedMediaTypeError extends Error {
+  readonly status = 415;
+  readonly code = 'EMULTIPART';
+  constructor() {
+    super('multipart/form-data is only accepted by upload forms');
+  }
+}
+
+/** The session's token against the one the request carries (body field `_csrf` or header). */
+export function csrfTokenValid(req: Request): boolean {
+  return sync.isRequestValid(req);
+}
+
+export const invalidCsrfTokenError = sync.invalidCsrfTokenError;
+
+/**
+ * Every state-changing request carries the session's token, checked here before any route
+ * runs. A multipart body is not parsed yet at this point: its token is taken from the
+ * `x-csrf-token` header when there is one (htmx); otherwise only an upload route may receive
+ * it, and its upload parser checks the `_csrf` field, which forms put before the file inputs,
+ * before it accepts the first file byte. Anywhere else multipart is refused (415) unread.
+ */
 export const csrfProtection: RequestHandler = (req, res, next) => {
-  if (isMultipart(req) && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+  if (SAFE_METHODS.has(req.method)) return next();
   if (req.method === 'POST' && SIGNED_CALLBACKS.has(req.path)) return next();
-  sync.csrfSynchronisedProtection(req, res, next);
+  if (!isMultipart(req)) return sync.csrfSynchronisedProtection(req, res, next);
+  if (req.get('x-csrf-token') !== undefined && !csrfTokenValid(req)) return next(sync.invalidCsrfTokenError);
+  if (!acceptsUpload(req)) return next(new UnsupportedMediaTypeError());
+  // checked by the upload parser (src/adapters/uploads.ts) from the fields before the first file
+  if (req.get('x-csrf-token') === undefined) req.csrfInBody = () => csrfTokenValid(req);
+  next();
 };
 
+/**
+ * Kept for upload routes written as `parseUpload(...), verifyCsrf`: the token was already
+ * checked (by the header, or by the upload parser from the fields before the files).
+ */
 export const verifyCsrf: RequestHandler = (req, res, next) => sync.csrfSynchronisedProtection(req, res, next);
 
 /** Exposes the token to every template (hidden field `_csrf`, and `hx-headers` for htmx). */
