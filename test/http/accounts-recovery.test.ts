@@ -95,9 +95,11 @@ describe('accounts: password recovery', () => {
       expect(token.token_hash).not.to.equal(tokenOf(link));
       expect(await ctx.db.knex('audit_log').where({ action: 'recovery.question.ok', target_id: String(user.id) })).to.have.length(1);
 
-      const done = await setPassword(request.agent(ctx.app), link, NEW_PASSWORD);
+      const resetter = request.agent(ctx.app);
+      const done = await setPassword(resetter, link, NEW_PASSWORD);
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/acceso');
+      expect(pageText((await resetter.get('/acceso').expect(200)).text)).to.include('Tu contraseña se ha cambiado.');
       expect((await tryLogin(ctx, user.loginId, user.password)).status).to.equal(401);
       expect((await tryLogin(ctx, user.loginId, NEW_PASSWORD)).status).to.equal(303);
       expect(await ctx.db.knex('audit_log').where({ action: 'password.reset', target_id: String(user.id) })).to.have.length(1);
