@@ -67,7 +67,11 @@ describe('safe defaults and production refusals (issue 12 items 2, 7, 15)', () =
       const db = ctx.db.knex;
       const key = (ctx.app.locals.deps.dataKey as Buffer).toString('base64');
       const prod = (k: string) => {
-        const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: k, DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent', TRUST_PROXY: '1' }, []);
+        // the test run's data folder holds the signing certificate the test database's invoices were signed with
+        const c = loadConfig({
+          NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: k, DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent', TRUST_PROXY: '1',
+          DATA_DIR: ctx.config.dataDir,
+        }, []);
         c.pruneSessions = false;
         return c;
       };
