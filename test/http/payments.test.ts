@@ -300,7 +300,7 @@ describe('card payment of invoices (Redsys redirect + sandbox gateway)', () => {
     await linkUser(ctx.db.knex, other, { id: p.customerId }, 'authorized_full');
     const agent = await loginAs(request.agent(ctx.app), other.loginId, other.password);
     const page = await agent.get(`/contratos/${p.contractId}/pagar`).expect(200);
-    expect(pageText(page.text)).to.include('Pago en curso hasta las');
+    expect(pageText(page.text)).to.include('Pago en curso hasta el');
     const refused = await agent.post(`/facturas/${inv.id}/pagar`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(409);
     expect(pageText(refused.text)).to.include('Ya hay un pago con tarjeta en curso');
     expect((await state(inv.id)).payments.map((x) => x.status)).to.deep.equal(['pending']);
