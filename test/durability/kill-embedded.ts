@@ -98,7 +98,12 @@ async function main(): Promise<number> {
       if (cycle === 1) await outagePages();
       for (let i = 0; i < 3; i++) statuses.add(await health());
       await waitHealthy(`cycle ${cycle}`);
-      const back = info();
+      // the supervisor records the new server once it answers, a moment after the portal may
+      let back = info();
+      for (let i = 0; i < 100 && back.pid === pid; i++) {
+        await sleep(100);
+        back = info();
+      }
       if (back.pid === pid) throw new Error(`cycle ${cycle}: the server was not started again`);
       console.log(`cycle ${cycle}: killed process group ${pid} after ${before} acknowledged writes; back as ${back.pid} in ${Date.now() - t0} ms`);
     }
