@@ -41,8 +41,15 @@ export function pgSession(o: PgSessionOptions): RequestHandler {
     cookie: { httpOnly: true, ...o.cookie },
   });
   return (req, res, next) => sessions(req, res, (err?: unknown) => {
-    if (err) next(err);
-    else saveBeforeRedirect(req, res, next);
+    if (!err) {
+      saveBeforeRedirect(req, res, next);
+      return;
+    }
+    // the store could not be read (the database is down): without this, express-session takes
+    // the missing session for one to destroy, fails again while the error page is going out,
+    // and the connection is cut instead of answering 503
+    (req as { sessionID?: string }).sessionID = undefined;
+    next(err);
   });
 }
 
