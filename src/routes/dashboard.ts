@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors';
 import { ENERGY_FILTERS, overviewQuery, parseOverviewFilter, recentMonths, ROLE_FILTERS } from '../domain/overview';
 import { todayInSpain } from '../domain/time';
 import { clientSupplies, supplyOverview } from '../services/bulk-overview';
+import { promotionsForUser } from '../services/promotions';
 import { accessOf, requireUser } from '../web/current-user';
 import { guards, type ActingForBanner } from '../web/guards';
 import { isFragmentRequest, render } from '../web/render';
@@ -32,11 +33,18 @@ export function overviewPage(d: AppDeps): OverviewPage {
     const filter = parseOverviewFilter(req.query as Record<string, unknown>);
     // the seed's e-billing banner, on full pages only
     const access = await accessOf(d.db.knex, req);
-    const o = await supplyOverview(d.db.knex, access, filter, { offers: !isFragmentRequest(req) });
+    const fullPage = !isFragmentRequest(req);
+    const lang = res.locals.lang === 'ca' ? 'ca' : 'es';
+    const [o, promotions] = await Promise.all([
+      supplyOverview(d.db.knex, access, filter, { offers: fullPage }),
+      // one promotion for this customer on the landing page; the rest wait under Ventajas
+      fullPage ? promotionsForUser({ db: d.db.knex, now: d.clock.now() }, req.user!.id, lang) : Promise.resolve([]),
+    ]);
     const months = recentMonths(todayInSpain(d.clock.now()), ZIP_MONTHS);
     render(req, res, 'dashboard/supplies', {
       title: res.locals.t('supplies.title'),
       filter, groups: o.groups, total: o.total, win: o.win, eBillingOffers: o.eBillingOffers,
+      promotion: promotions[0] ?? null,
       filtered: Boolean(filter.q || filter.role || filter.energy),
       hasAnyCustomer: o.hasAnyCustomer,
       showBulk: o.customerCount > 1 || o.total > 3,

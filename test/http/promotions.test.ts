@@ -36,6 +36,9 @@ describe('advantages and promotions', () => {
     const household = await loginAs(request.agent(ctx.app), h.user.loginId, h.user.password);
     const seen = pageText((await household.get('/ventajas').expect(200)).text);
     expect(seen).to.include(title).and.to.include('VAL-26');
+    // the landing page highlights one promotion (the one ending soonest) and leads to the rest
+    const landing = (await household.get('/suministros').expect(200)).text;
+    expect(landing).to.include('promotion-highlight').and.to.include('href="/ventajas"');
 
     // a gestoría: a company in Valencia that manages another customer's supplies
     const gestoria = await createCustomer(db, { kind: 'company' });
@@ -46,6 +49,7 @@ describe('advantages and promotions', () => {
     await linkUser(db, rep, gestoria, 'representative');
     const agent = await loginAs(request.agent(ctx.app), rep.loginId, rep.password);
     expect(pageText((await agent.get('/ventajas').expect(200)).text)).not.to.include(title);
+    expect(pageText((await agent.get('/suministros').expect(200)).text)).not.to.include(title);
 
     // withdrawn by staff: gone for everybody
     const staff = await createStaff(db, { role: 'supervisor' });
