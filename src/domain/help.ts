@@ -9,6 +9,8 @@ export interface HelpEntry {
   topic: string;
   question: string;
   answer: readonly string[];
+  /** Where to do what the answer explains, inside the portal. */
+  link?: { href: string; label: string };
 }
 
 export interface HelpMatch {

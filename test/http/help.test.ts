@@ -44,6 +44,15 @@ describe('help centre', () => {
     expect(text).not.to.include('¿Cómo cambio la potencia contratada?');
   });
 
+  it('leads from the DNIe answer to the certificate login, in Spanish and Catalan', async () => {
+    const { app } = await testContext();
+    const es = await request(app).get('/ayuda').query({ q: 'dnie' }).expect(200);
+    expect(es.text).to.match(/<a href="\/acceso\/certificado">Acceder con DNIe o certificado digital<\/a>/);
+    const ca = await request(app).get('/ayuda').query({ q: 'dnie' }).set('Cookie', 'lang=ca').expect(200);
+    expect(ca.text).to.include('href="/acceso/certificado"');
+    await request(app).get('/acceso/certificado').expect(200);
+  });
+
   it('answers htmx with the results only, and says when nothing matches', async () => {
     const { app } = await testContext();
     const frag = await request(app).get('/ayuda').query({ q: 'zzzz' }).set('HX-Request', 'true').expect(200);
