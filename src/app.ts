@@ -123,15 +123,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(restoreExpiredForm(deps));
 
   app.use(homeRoutes(deps));
-  app.use(languageRoutes());
+  app.use(languageRoutes(deps));
   app.use(legalRoutes(deps));
   app.use(helpRoutes(deps));
-  app.use(authRoutes());
-  app.use(registerRoutes());
-  app.use(activationRoutes());
-  app.use(recoverRoutes());
+  app.use(authRoutes(deps));
+  app.use(registerRoutes(deps));
+  app.use(activationRoutes(deps));
+  app.use(recoverRoutes(deps));
   app.use(certificateLoginRoutes(deps));
-  app.use(accountRoutes());
+  app.use(accountRoutes(deps));
   app.use(bulkDownloadRoutes());
   app.use(dashboardRoutes(deps));
   app.use(contractRoutes(deps));
@@ -142,8 +142,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(gestionesRoutes(deps));
   app.use(representativeRoutes(deps));
   app.use(cifMigrationRoutes(deps));
-  app.use(contactRoutes());
-  app.use(registerInvitedRoutes());
+  app.use(contactRoutes(deps));
+  app.use(registerInvitedRoutes(deps));
   app.use(externalManagerRoutes(deps));
   app.use(sessionTimeRoutes(deps));
   if (config.devMailbox && !config.production) app.use(devMailboxRoutes(deps));

@@ -24,6 +24,8 @@ export interface Config {
   sessionAbsoluteHours: number;
   /** Idle limit of the admin section's sessions (its absolute limit is 8 hours). */
   adminIdleMinutes: number;
+  /** Customers acting for more than this many customers must use a second factor; null = never required. */
+  require2faAboveCustomers: number | null;
   trustProxy: boolean | number | string;
   smtpUrl?: string;
   mailFrom: string;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sessionIdleMinutes: positive(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
     sessionAbsoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
     adminIdleMinutes: positive(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),
+    require2faAboveCustomers: env.REQUIRE_2FA_ABOVE_CUSTOMERS ? int(env.REQUIRE_2FA_ABOVE_CUSTOMERS, 0, 'REQUIRE_2FA_ABOVE_CUSTOMERS') : null,
     trustProxy: parseTrustProxy(trust),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Área Clientes <no-reply@area-clientes.local>',

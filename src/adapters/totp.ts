@@ -11,8 +11,8 @@ export function newTotpSecret(): string {
 }
 
 /** The QR code as a data: URL image, which the CSP allows and needs no inline script or style. */
-export async function totpQrDataUrl(staffId: string, secret: string): Promise<string> {
-  const uri = generateURI({ issuer: ISSUER, label: staffId, secret });
+export async function totpQrDataUrl(staffId: string, secret: string, issuer = ISSUER): Promise<string> {
+  const uri = generateURI({ issuer, label: staffId, secret });
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }

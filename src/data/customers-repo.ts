@@ -41,3 +41,9 @@ export async function holderRecord(db: Knex, taxId: string): Promise<(HolderReco
 export async function customerByContractAccount(db: Knex, number: string): Promise<CustomerRow | undefined> {
   return db('customers as c').join('contract_accounts as ca', 'ca.customer_id', 'c.id').where('ca.number', number).first('c.*');
 }
+
+/** The IBAN on a contract account, for recovery by contract data. */
+export async function contractAccountIban(db: Knex, number: string): Promise<string | null> {
+  const row = await db('contract_accounts').where({ number }).first('iban');
+  return row?.iban ?? null;
+}

@@ -17,6 +17,13 @@ export interface UserRow {
   secret_answer_hash: string | null;
   language: 'es' | 'ca';
   last_login_at: Date | null;
+  /** Proved to be the holder of the login id with contract data; false for users created from an invitation. */
+  identity_proven: boolean;
+  /** Sealed TOTP seed; enrolled once confirmed with a code. */
+  totp_secret: string | null;
+  totp_enrolled_at: Date | null;
+  totp_last_time_step: number | null;
+  recovery_code_hashes: string[];
   created_at: Date;
 }
 
@@ -37,6 +44,7 @@ export interface NewUser {
   loginId: string; firstName: string; lastName: string; email: string; phone?: string | null;
   passwordHash: string; status: AccountStatus; language: 'es' | 'ca';
   secretQuestion?: string | null; secretAnswerHash?: string | null; now: Date;
+  identityProven?: boolean;
 }
 
 export async function insertUser(db: Knex, u: NewUser): Promise<number> {
@@ -44,6 +52,7 @@ export async function insertUser(db: Knex, u: NewUser): Promise<number> {
     login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email, phone: u.phone ?? null,
     password_hash: u.passwordHash, status: u.status, language: u.language,
     secret_question: u.secretQuestion ?? null, secret_answer_hash: u.secretAnswerHash ?? null,
+    identity_proven: u.identityProven ?? true,
     created_at: u.now, updated_at: u.now,
   }).returning('id');
   return row.id;
@@ -53,8 +62,14 @@ export async function updateUser(db: Knex, id: number, fields: Record<string, un
   await db('users').where({ id }).update({ ...fields, updated_at: now });
 }
 
+/**
+ * Written as an insert from the user's row, so that for an id of no user (the login's unknown-id
+ * path) the very same statement runs and inserts nothing.
+ */
 export async function recordLogin(db: Knex, e: { userId: number; at: Date; success: boolean; ip: string | null; userAgent: string | null }): Promise<void> {
-  await db('login_history').insert({ user_id: e.userId, at: e.at, success: e.success, ip: e.ip, user_agent: e.userAgent?.slice(0, 300) ?? null });
+  await db.raw('INSERT INTO login_history (user_id, at, success, ip, user_agent) SELECT id, ?, ?, ?, ? FROM users WHERE id = ?', [
+    e.at, e.success, e.ip, e.userAgent?.slice(0, 300) ?? null, e.userId,
+  ]);
 }
 
 export async function loginHistory(db: Knex, userId: number, limit: number): Promise<{ at: Date; success: boolean; ip: string | null; user_agent: string | null }[]> {
@@ -66,4 +81,18 @@ export async function destroyUserSessions(db: Knex, userId: number, exceptSid?: 
   const q = db('sessions').whereRaw("(sess->>'userId')::bigint = ?", [userId]);
   if (exceptSid) q.whereNot('sid', exceptSid);
   return q.delete();
+}
+
+/** The holder's or representative's user of a customer with this email, for recovery by contract data. */
+export async function ownerUserByEmail(db: Knex, customerId: number, email: string): Promise<UserRow | undefined> {
+  return db('users as u').join('customer_links as l', 'l.user_id', 'u.id')
+    .where('l.customer_id', customerId).whereIn('l.role', ['holder', 'representative']).where('l.status', 'active')
+    .whereRaw('lower(u.email) = lower(?)', [email]).whereNot('u.status', 'disabled').first('u.*');
+}
+
+/** Uses up one recovery code, atomically: a code works once even under concurrent logins. */
+export async function consumeUserRecoveryCode(trx: Knex, id: number, hash: string, now: Date): Promise<boolean> {
+  const n = await trx('users').where({ id }).whereRaw('recovery_code_hashes \\? ?', [hash])
+    .update({ recovery_code_hashes: trx.raw('recovery_code_hashes - ?', [hash]), updated_at: now });
+  return n > 0;
 }

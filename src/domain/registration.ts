@@ -1,7 +1,8 @@
 /**
  * Proving you are the contract holder when registering (seeds 000 and 001, DESIGN.md §4
  * rule 2). Every negative answer is a plain "no match" so the form reveals nothing about
- * whose data it is; the only extra answer, 'not_representative', comes after a correct proof.
+ * whose data it is; the only extra answer, 'not_representative', depends on the NIF alone and
+ * never on whether the proof was right.
  */
 
 export interface HouseholdClaim {
@@ -70,6 +71,13 @@ export function businessProofMatches(claim: BusinessClaim, holder: HolderRecord 
   const taxId = normaliseId(claim.companyTaxId);
   if (taxId === '' || taxId !== normaliseId(holder.customerTaxId)) return 'no_match';
 
+  // Decided before the proof is looked at: answering "not the representative" only after a
+  // right proof would confirm the IBAN digits (or the invoice total) to whoever guessed them.
+  const person = normaliseId(claim.personNif);
+  if (holder.representativeNif === null || person === '' || person !== normaliseId(holder.representativeNif)) {
+    return 'not_representative';
+  }
+
   const ibanGiven = claim.ibanLast4 !== undefined && claim.ibanLast4.trim() !== '';
   const invoiceGiven = claim.invoiceTotalCents !== undefined;
   if (!ibanGiven && !invoiceGiven) return 'no_match';
@@ -85,10 +93,6 @@ export function businessProofMatches(claim: BusinessClaim, holder: HolderRecord 
     if (!holder.lastPaidInvoiceTotalsCents.slice(0, PROOF_INVOICES).includes(total)) return 'no_match';
   }
 
-  const person = normaliseId(claim.personNif);
-  if (holder.representativeNif === null || person === '' || person !== normaliseId(holder.representativeNif)) {
-    return 'not_representative';
-  }
   return 'ok';
 }
 

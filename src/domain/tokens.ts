@@ -3,7 +3,7 @@
  * hashing it for storage happen outside the domain.
  */
 
-export type TokenPurpose = 'activation' | 'password_reset' | 'email_change' | 'invitation';
+export type TokenPurpose = 'activation' | 'password_reset' | 'email_change' | 'invitation' | 'totp_reset';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -14,6 +14,8 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   password_reset: 30 * MINUTE_MS,
   email_change: 24 * HOUR_MS,
   invitation: 7 * 24 * HOUR_MS,
+  // removes the second factor: as short as a password reset
+  totp_reset: 30 * MINUTE_MS,
 };
 
 export function tokenExpiry(purpose: TokenPurpose, now: Date): Date {

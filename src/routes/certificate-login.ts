@@ -7,11 +7,10 @@ import {
 } from '../services/certificate-login';
 import { customersForProvenNif } from '../data/certificate-login-repo';
 import { generateCsrfToken } from '../web/middleware/csrf';
-import { requireUser } from '../web/middleware/auth';
+import { requireUser, startUserSession } from '../web/current-user';
 import { presentedCertificate, viaCertListener } from '../web/cert-login-server';
 import { render } from '../web/render';
 import { clientIp, formFields } from '../web/forms';
-import { safeLocalPath } from '../web/safe-redirect';
 import { FieldErrors, validEmail } from '../web/validation';
 import { isLanguage } from '../i18n';
 
@@ -148,18 +147,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
       await saved(req);
       return res.redirect(303, `${PREFIX}/alta`);
     }
-    const user = result.user;
-    const now = clock.now();
-    const returnTo = safeLocalPath(req.session.returnTo, '/suministros');
-    await regenerate(req);
-    req.session.userId = user.id;
-    req.session.createdAt = now.getTime();
-    req.session.lastSeenAt = now.getTime();
-    req.session.lang = user.language;
-    generateCsrfToken(req, true);
-    res.cookie('lang', user.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    const next = await startUserSession(req, res, result.user, { now: clock.now(), config });
     await saved(req);
-    res.redirect(303, returnTo);
+    res.redirect(303, next);
   });
 
   async function registrationPage(req: Request, res: Response, proof: CertificateProof, form: { email?: string }, errors: Record<string, string>, status = 200) {

@@ -1,14 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import { CONTACT_ROLES, invitationStatusShown, isContactRole, isProtectedRole, linkStatusShown, parseContactId } from '../domain/contacts';
+import type { AppDeps } from '../deps';
+import { CONTACT_ROLES, isContactRole, parseContactId } from '../domain/contacts';
 import { DomainError } from '../domain/errors';
-import { findCustomersByIds } from '../data/customers-repo';
-import { contactsOfCustomer } from '../data/links-repo';
-import { pendingInvitations } from '../data/invitations-repo';
-import { actOnInvitation, addContact, changeContactRole, deactivateContact, type ContactActor, type ContactCustomer } from '../services/contacts';
-import { deps, requireCustomer, userAccess } from '../web/middleware/auth';
+import {
+  actOnInvitation, addContact, changeContactRole, contactCustomer, contactOf, contactsView, deactivateContact,
+  type ContactActor, type ContactCustomer,
+} from '../services/contacts';
+import { requireCustomer } from '../web/middleware/auth';
 import { clientIp, formFields } from '../web/forms';
 import { cleanText, FieldErrors, validEmail } from '../web/validation';
 import { render } from '../web/render';
+import { accountCtx } from '../web/account-ctx';
 
 const ADD_FIELDS = ['nif', 'email', 'firstName', 'lastName', 'role'] as const;
 
@@ -22,47 +24,41 @@ function positiveId(v: unknown): number {
   return id;
 }
 
-async function loadCustomer(req: Request): Promise<ContactCustomer> {
-  const [c] = await findCustomersByIds(deps(req).db.knex, [positiveId(req.params.customerId)]);
-  if (!c) throw new DomainError('not_found');
-  return { id: Number(c.id), name: c.name };
-}
-
 function actorOf(req: Request): ContactActor {
   const u = req.user!;
   return { userId: u.id, loginId: u.loginId, firstName: u.firstName, lastName: u.lastName, ip: clientIp(req) };
-}
-
-async function contactsPage(req: Request, res: Response, customer: ContactCustomer, form: Record<string, string>, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
-  const { db, clock } = deps(req);
-  const lang = res.locals.lang as string;
-  const now = clock.now();
-  const contacts = (await contactsOfCustomer(db.knex, customer.id)).map((c) => ({
-    ...c, shown: linkStatusShown(c.status), locked: isProtectedRole(c.role) || c.user_id === req.user!.id, since: formatDay(c.status === 'revoked' && c.revoked_at ? c.revoked_at : c.granted_at, lang),
-  }));
-  const invitations = (await pendingInvitations(db.knex, customer.id))
-    .map((i) => ({ ...i, shown: invitationStatusShown({ status: i.status, expiresAt: i.expires_at }, now), since: formatDay(i.created_at, lang), until: formatDay(i.expires_at, lang) }))
-    .filter((i) => i.shown !== null);
-  render(req, res, 'contacts/list', {
-    title: res.locals.t('contacts.title'), customer, contacts, invitations, roles: CONTACT_ROLES,
-    form: { role: 'authorized_read', ...form }, errors, ...extra,
-  }, { status });
 }
 
 /**
  * Authorised contacts of a customer (seed 001 "ajustes → contactos autorizados"): only its
  * holder or representative gets here; through a gestoría nobody does (rule 18).
  */
-export function contactRoutes(): Router {
+export function contactRoutes(deps: AppDeps): Router {
   const router = Router();
   const guard = requireCustomer('manage_contacts');
+
+  async function loadCustomer(req: Request): Promise<ContactCustomer> {
+    const c = await contactCustomer(accountCtx(deps, req), positiveId(req.params.customerId));
+    if (!c) throw new DomainError('not_found');
+    return c;
+  }
+
+  async function contactsPage(req: Request, res: Response, customer: ContactCustomer, form: Record<string, string>, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
+    const lang = res.locals.lang as string;
+    const view = await contactsView(accountCtx(deps, req), customer.id, req.user!.id);
+    render(req, res, 'contacts/list', {
+      title: res.locals.t('contacts.title'), customer, roles: CONTACT_ROLES,
+      contacts: view.contacts.map((c) => ({ ...c, since: formatDay(c.sinceAt, lang) })),
+      invitations: view.invitations.map((i) => ({ ...i, since: formatDay(i.sinceAt, lang), until: formatDay(i.untilAt, lang) })),
+      form: { role: 'authorized_read', ...form }, errors, ...extra,
+    }, { status });
+  }
 
   router.get('/clientes/:customerId/contactos', guard, async (req, res) => {
     await contactsPage(req, res, await loadCustomer(req), {}, {});
   });
 
   router.post('/clientes/:customerId/contactos', guard, async (req, res) => {
-    const { db, clock, config } = deps(req);
     const customer = await loadCustomer(req);
     const form = formFields(req, ADD_FIELDS);
     const e = new FieldErrors(res.locals.t);
@@ -77,12 +73,13 @@ export function contactRoutes(): Router {
     if (!isContactRole(form.role)) e.add('role', 'contacts.errors.role');
     if (e.any || !id.ok || !isContactRole(form.role)) return contactsPage(req, res, customer, form, e.errors, 422);
 
-    const result = await db.knex.transaction((trx) => addContact(trx, customer, { nif: id.value, email, firstName, lastName, role: form.role as 'authorized_full' | 'authorized_read' }, actorOf(req), res.locals.lang as string, clock.now(), config));
+    const result = await addContact(accountCtx(deps, req), customer, { nif: id.value, email, firstName, lastName, role: form.role }, actorOf(req), res.locals.lang as string);
     if (result.kind === 'refused') {
+      if (result.reason === 'throttled') return contactsPage(req, res, customer, form, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
       e.add('nif', `contacts.errors.${result.reason}`);
       return contactsPage(req, res, customer, form, e.errors, 422);
     }
-    deps(req).mailer?.kick();
+    deps.mailer?.kick();
     req.session.flash = result.kind === 'linked'
       ? { kind: 'success', key: 'contacts.flash.linked', params: { name: result.name } }
       : { kind: 'success', key: 'contacts.flash.invited', params: { email: result.email } };
@@ -91,38 +88,45 @@ export function contactRoutes(): Router {
 
   // Pending invitations: send again (new link, new week) or cancel.
   router.post('/clientes/:customerId/contactos/invitaciones/:invitationId', guard, async (req, res) => {
-    const { db, clock, config } = deps(req);
     const customer = await loadCustomer(req);
     const invitationId = positiveId(req.params.invitationId);
     const { action } = formFields(req, ['action'] as const);
     if (action !== 'cancel' && action !== 'resend') throw new DomainError('invalid_input');
-    const result = await db.knex.transaction((trx) => actOnInvitation(trx, customer, invitationId, action, actorOf(req), res.locals.lang as string, clock.now(), config));
+    const result = await actOnInvitation(accountCtx(deps, req), customer, invitationId, action, actorOf(req), res.locals.lang as string);
     if (!result.ok) {
       if (result.reason === 'not_found') throw new DomainError('not_found');
+      if (result.reason === 'throttled') return contactsPage(req, res, customer, {}, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
       return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) });
     }
-    deps(req).mailer?.kick();
+    deps.mailer?.kick();
     req.session.flash = { kind: 'success', key: action === 'cancel' ? 'contacts.flash.invitationCancelled' : 'contacts.flash.invited', params: { email: result.email } };
     res.redirect(303, `/clientes/${customer.id}/contactos`);
   });
 
-  // One contact: change the role or deactivate.
+  // Deactivating asks first on a page of its own, so no single click (or script-less form) destroys access.
+  router.get('/clientes/:customerId/contactos/:linkId/desactivar', guard, async (req, res) => {
+    const customer = await loadCustomer(req);
+    const contact = await contactOf(accountCtx(deps, req), customer.id, positiveId(req.params.linkId));
+    if (!contact) throw new DomainError('not_found');
+    render(req, res, 'contacts/confirm-deactivate', { title: res.locals.t('contacts.confirm.title'), customer, contact });
+  });
+
+  // One contact: change the role or deactivate (the latter only from the confirmation page).
   router.post('/clientes/:customerId/contactos/:linkId', guard, async (req, res) => {
-    const { db, clock, config } = deps(req);
     const customer = await loadCustomer(req);
     const linkId = positiveId(req.params.linkId);
-    const { action, role } = formFields(req, ['action', 'role'] as const);
+    const { action, role, confirmed } = formFields(req, ['action', 'role', 'confirmed'] as const);
     if (action !== 'role' && action !== 'deactivate') throw new DomainError('invalid_input');
-    const actor = actorOf(req);
-    const now = clock.now();
-    const result = await db.knex.transaction((trx) => action === 'role'
-      ? changeContactRole(trx, customer, linkId, role, actor, now, config)
-      : deactivateContact(trx, customer, linkId, actor, now, config));
+    if (action === 'deactivate' && confirmed !== '1') return res.redirect(303, `/clientes/${customer.id}/contactos/${linkId}/desactivar`);
+    const ctx = accountCtx(deps, req);
+    const result = action === 'role'
+      ? await changeContactRole(ctx, customer, linkId, role, actorOf(req))
+      : await deactivateContact(ctx, customer, linkId, actorOf(req));
     if (!result.ok) {
       if (result.reason === 'not_found') throw new DomainError('not_found');
       return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) });
     }
-    deps(req).mailer?.kick();
+    deps.mailer?.kick();
     req.session.flash = action === 'role'
       ? { kind: 'success', key: 'contacts.flash.roleChanged', params: { name: result.name, role: res.locals.t(`contacts.roles.${role}`) } }
       : { kind: 'success', key: 'contacts.flash.deactivated', params: { name: result.name } };
@@ -130,11 +134,4 @@ export function contactRoutes(): Router {
   });
 
   return router;
-}
-
-/** For /ajustes: the customers whose contacts this user manages (their own as holder or representative). */
-export async function customersWithContactsPage(req: Request): Promise<{ id: number; name: string }[]> {
-  const access = await userAccess(req);
-  const ids = [...new Set(access.links.filter((l) => l.status === 'active').map((l) => l.customerId))].filter((id) => access.to(id).manageContacts);
-  return (await findCustomersByIds(deps(req).db.knex, ids)).map((c) => ({ id: Number(c.id), name: c.name }));
 }

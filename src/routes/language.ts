@@ -1,14 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { AppDeps } from '../deps';
 import { isLanguage } from '../i18n';
-import { LANG_COOKIE } from '../web/middleware/language';
+import { setLanguage } from '../services/account-settings';
+import { setLanguageCookie } from '../web/middleware/language';
 import { safeLocalPath } from '../web/safe-redirect';
-import { deps } from '../web/middleware/auth';
-import { audit } from '../data/audit-repo';
+import { accountCtx } from '../web/account-ctx';
 
 const body = z.object({ lang: z.string(), next: z.string().optional() });
 
-export function languageRoutes(): Router {
+export function languageRoutes(deps: AppDeps): Router {
   const router = Router();
   // A form post (not a link) so that changing a stored preference is never a GET.
   router.post('/idioma', async (req, res) => {
@@ -16,17 +17,10 @@ export function languageRoutes(): Router {
     const next = safeLocalPath(parsed.success ? parsed.data.next : undefined);
     if (parsed.success && isLanguage(parsed.data.lang)) {
       const lang = parsed.data.lang;
-      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
+      setLanguageCookie(res, lang, deps.config.production);
       req.session.lang = lang;
       // A logged-in user's choice is theirs on every device, and their emails follow it.
-      const userId = req.session.userId;
-      if (userId) {
-        const { db, clock } = deps(req);
-        await db.knex.transaction(async (trx) => {
-          const n = await trx('users').where({ id: userId }).whereNot({ language: lang }).update({ language: lang, updated_at: clock.now() });
-          if (n > 0) await audit(trx, { actorType: 'user', actorId: userId, action: 'settings.language', targetType: 'user', targetId: userId, ip: req.ip, at: clock.now(), details: { language: lang } });
-        });
-      }
+      if (req.session.userId) await setLanguage(accountCtx(deps, req), req.session.userId, lang);
     }
     res.redirect(303, next);
   });

@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../deps';
 import type { Language } from '../i18n';
 import { sameId, type InvitationRole, type InvitationState } from '../domain/contacts';
-import { checkPassword, passwordProblemMessage } from '../domain/password-policy';
 import { acceptInvitation, openInvitation, type OpenInvitation } from '../services/contacts';
-import { deps } from '../web/middleware/auth';
+import { passwordIssues } from '../services/field-issues';
 import { checkbox, clientIp, formFields } from '../web/forms';
 import { cleanText, FieldErrors } from '../web/validation';
 import { render } from '../web/render';
+import { accountCtx, addIssues } from '../web/account-ctx';
 
 const FIELDS = ['token', 'nif', 'firstName', 'lastName', 'password', 'passwordConfirm'] as const;
 
@@ -33,26 +34,25 @@ function formPage(req: Request, res: Response, token: string, open: OpenInvitati
 /**
  * Registration of an invited contact (seed 001: "Nombre + apellidos, email, NIF, contraseña"),
  * from the link in the invitation email. The token is the proof; the NIF typed must be the one
- * invited, so a forwarded email does not let someone else register under that invitation.
+ * invited, so a forwarded email does not let someone else register under that invitation. The
+ * invitee chooses the password here; the inviter never does.
  */
-export function registerInvitedRoutes(): Router {
+export function registerInvitedRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/registro/invitacion', async (req, res) => {
-    const { db, clock } = deps(req);
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const open = await openInvitation(db.knex, token, clock.now());
+    const open = await openInvitation(accountCtx(deps, req), token);
     if (open.state !== 'valid') return invalidPage(req, res, open.state, open.role);
     formPage(req, res, token, open, {}, {});
   });
 
   router.post('/registro/invitacion', async (req, res) => {
-    const { db, clock, config } = deps(req);
     const t = res.locals.t;
     const lang = res.locals.lang as Language;
     const form = formFields(req, FIELDS);
-    const now = clock.now();
-    const open = await openInvitation(db.knex, form.token, now);
+    const ctx = accountCtx(deps, req);
+    const open = await openInvitation(ctx, form.token);
     if (open.state !== 'valid' || !open.invitation) return invalidPage(req, res, open.state, open.role);
     const inv = open.invitation;
 
@@ -65,10 +65,7 @@ export function registerInvitedRoutes(): Router {
       if (e.requireValue('firstName', firstName) && firstName.length < 2) e.add('firstName', 'register.errors.name');
       if (e.requireValue('lastName', lastName) && lastName.length < 2) e.add('lastName', 'register.errors.name');
       if (e.requireValue('password', form.password)) {
-        const check = checkPassword(form.password, { lang, userInputs: [inv.nif, firstName, lastName, inv.email.split('@')[0] ?? '', open.customerName ?? ''], confirmation: form.passwordConfirm });
-        const first = check.problems.find((p) => p !== 'mismatch');
-        if (first) e.addText('password', [passwordProblemMessage(first, lang), ...check.suggestions].join(' '));
-        if (check.problems.includes('mismatch')) e.addText('passwordConfirm', passwordProblemMessage('mismatch', lang));
+        addIssues(e, passwordIssues(form.password, form.passwordConfirm, lang, [inv.nif, firstName, lastName, inv.email.split('@')[0] ?? '', open.customerName ?? '']));
       }
       if (!checkbox(req, 'terms')) e.add('terms', 'register.errors.terms');
       const { password: _p, passwordConfirm: _c, ...typed } = form;
@@ -76,7 +73,7 @@ export function registerInvitedRoutes(): Router {
       account = { nif: form.nif, firstName, lastName, password: form.password, language: lang, ip: clientIp(req) };
     }
 
-    const result = await db.knex.transaction((trx) => acceptInvitation(trx, form.token, account, now, config));
+    const result = await acceptInvitation(ctx, form.token, account);
     if (result.kind === 'invalid') return invalidPage(req, res, result.state, inv.role);
     if (result.kind === 'nif_mismatch') {
       return formPage(req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName }, { nif: t(nifMismatchKey(inv.role)) }, 422);

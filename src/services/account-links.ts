@@ -9,6 +9,7 @@ const PATHS: Record<TokenPurpose, string> = {
   password_reset: '/restablecer',
   email_change: '/ajustes/email/confirmar',
   invitation: '/invitacion',
+  totp_reset: '/recuperar/2fa/confirmar',
 };
 
 /** Creates a single-use token (replacing older unused ones) and returns the link to email. */

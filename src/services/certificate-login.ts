@@ -148,7 +148,13 @@ export async function redeemCertificateTicket(
       return { kind: 'refused', reason };
     }
     // The certificate proved who this is, as a correct password would: the failure count restarts.
-    await updateUser(trx, user.id, { failed_logins: 0, last_login_at: ctx.now }, ctx.now);
+    // It proves more than the password of a user created from an invitation ever did, that this
+    // person holds the NIF, so such a user's identity counts as proven from now on.
+    const provenNow = !user.identity_proven;
+    await updateUser(trx, user.id, { failed_logins: 0, last_login_at: ctx.now, ...(provenNow ? { identity_proven: true } : {}) }, ctx.now);
+    if (provenNow) {
+      await audit(trx, { actorType: 'user', actorId: user.id, action: 'identity.proven_by_certificate', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now, details });
+    }
     await recordLogin(trx, { userId: user.id, at: ctx.now, success: true, ip: ctx.ip, userAgent: input.userAgent });
     await audit(trx, { actorType: 'user', actorId: user.id, action: 'login.certificate', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now, details });
     return { kind: 'logged_in', user };
@@ -180,7 +186,8 @@ export async function registerWithCertificate(
     const lastName = proof.lastName ?? '';
     const userId = await insertUser(trx, {
       loginId: proof.personId, firstName, lastName, email: input.email, passwordHash: unusable, status: 'pending',
-      language: input.language, now: ctx.now,
+      // the certificate proved the NIF itself, as contract data would
+      language: input.language, identityProven: true, now: ctx.now,
     });
     for (const c of customers) await insertLink(trx, { userId, customerId: c.id, role: c.role, grantedBy: null, now: ctx.now });
     await sendActivationLink(trx, { id: userId, email: input.email, firstName, loginId: proof.personId, language: input.language }, ctx.now, ctx.config, customers[0]!.id);

@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { translator, isLanguage, DEFAULT_LANGUAGE } from '../i18n';
 import {
-  addContactDecision, deactivationDecision, invitationActionDecision, invitationExpiry, invitationState, roleChangeDecision, sameId,
-  type AddRefusal, type ChangeRefusal, type ContactRole, type InvitationRole, type InvitationState,
+  addContactDecision, deactivationDecision, invitationActionDecision, invitationExpiry, invitationState, invitationStatusShown, isProtectedRole,
+  linkStatusShown, roleChangeDecision, sameId,
+  type AddRefusal, type ChangeRefusal, type ContactRole, type ContactStatus, type InvitationRole, type InvitationState,
 } from '../domain/contacts';
-import { findCustomerLinkForUpdate, insertContactLink, liveLink, revokeLink, updateLinkRole } from '../data/links-repo';
+import { contactsOfCustomer, findCustomerLinkForUpdate, insertContactLink, liveLink, revokeLink, updateLinkRole, type ContactRow } from '../data/links-repo';
+import { findCustomersByIds } from '../data/customers-repo';
 import {
   cancelInvitation, cancelRepresentativeInvitations, findCustomerInvitationForUpdate, findInvitationByHash, insertInvitation, markInvitationAccepted, pendingInvitationFor,
+  pendingInvitations,
   type InvitationRow,
 } from '../data/invitations-repo';
 import { findUserById, findUserByLoginId, insertUser, updateUser } from '../data/users-repo';
@@ -15,6 +18,8 @@ import { audit } from '../data/audit-repo';
 import { hashPassword } from '../adapters/passwords';
 import { hashToken, newToken } from '../adapters/tokens';
 import { queueMail } from '../adapters/mail/outbox';
+import { overLimit, THROTTLES } from './throttle';
+import type { AccountCtx } from './account-context';
 
 export interface ContactActor {
   userId: number;
@@ -54,27 +59,35 @@ async function issueInvitation(trx: Knex, customer: ContactCustomer, c: NewConta
   if (pending) await cancelInvitation(trx, pending.id, now);
   const { token, hash } = newToken();
   const id = await insertInvitation(trx, { customerId: customer.id, nif: c.nif, email: c.email, firstName: c.firstName, lastName: c.lastName, role: c.role, tokenHash: hash, expiresAt: invitationExpiry(now), invitedBy: actor.userId, now });
+  // Nothing the inviter typed goes into the email (the names could carry any text): the
+  // greeting is plain, and the rest comes from the grantor's account and the customer's record.
   await queueMail(trx, {
     to: c.email, lang, template: 'contact_invited', customerId: customer.id,
-    params: { name: c.firstName, grantor: fullName(actor), company: customer.name, role: roleText(lang, c.role) },
+    params: { name: '', grantor: fullName(actor), company: customer.name, role: roleText(lang, c.role) },
     actionUrl: `${config.publicUrl}/registro/invitacion?token=${token}`,
   });
   return { id, replaced: pending !== undefined };
 }
 
-export type AddResult = { kind: 'linked'; name: string } | { kind: 'invited'; email: string } | { kind: 'refused'; reason: AddRefusal };
+export type AddResult = { kind: 'linked'; name: string } | { kind: 'invited'; email: string } | { kind: 'refused'; reason: AddRefusal | 'throttled' | 'unproven_user' };
 
 /**
  * Someone who already has a user gets access at once (and an email saying who granted it, sent
  * to the address on their account, not the one typed); anyone else gets an invitation.
  * `lang` is the language of the invitation email: the granting user's, the only one known.
  */
-export async function addContact(trx: Knex.Transaction, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string, now: Date, config: Config): Promise<AddResult> {
+async function addContactTx(trx: Knex.Transaction, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string, now: Date, config: Config): Promise<AddResult> {
   const existing = await findUserByLoginId(trx, c.nif);
   const link = existing ? await liveLink(trx, existing.id, customer.id) : undefined;
   const pending = await pendingInvitationFor(trx, customer.id, c.nif);
   const decision = addContactDecision({ actorLoginId: actor.loginId, nif: c.nif, existingLink: link ?? null, pendingInvitationRole: pending?.role ?? null });
   if (!decision.ok) return { kind: 'refused', reason: decision.reason };
+  // A user created from someone else's invitation has proved only the mailbox that inviter
+  // typed: it gets another customer's data only when this inviter names that same mailbox.
+  if (existing && !existing.identity_proven && existing.email.toLowerCase() !== c.email.toLowerCase()) {
+    await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: customer.id, action: 'contact.refused_unproven', targetType: 'user', targetId: existing.id, ip: actor.ip, at: now });
+    return { kind: 'refused', reason: 'unproven_user' };
+  }
 
   if (existing) {
     const linkId = await insertContactLink(trx, { userId: existing.id, customerId: customer.id, role: c.role, grantedBy: actor.userId, now });
@@ -91,7 +104,7 @@ export async function addContact(trx: Knex.Transaction, customer: ContactCustome
 export type ChangeResult = { ok: true; name: string } | { ok: false; reason: ChangeRefusal | 'not_found' };
 
 /** Takes effect on the contact's next request: access is loaded from the links on every request. */
-export async function changeContactRole(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, role: unknown, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
+async function changeContactRoleTx(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, role: unknown, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
   const link = await findCustomerLinkForUpdate(trx, customer.id, linkId);
   if (!link) return { ok: false, reason: 'not_found' };
   const decision = roleChangeDecision({ role: link.role, status: link.status, userId: link.user_id }, role, actor.userId);
@@ -104,7 +117,7 @@ export async function changeContactRole(trx: Knex.Transaction, customer: Contact
   return { ok: true, name: `${user.first_name} ${user.last_name}` };
 }
 
-export async function deactivateContact(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
+async function deactivateContactTx(trx: Knex.Transaction, customer: ContactCustomer, linkId: number, actor: ContactActor, now: Date, config: Config): Promise<ChangeResult> {
   const link = await findCustomerLinkForUpdate(trx, customer.id, linkId);
   if (!link) return { ok: false, reason: 'not_found' };
   const decision = deactivationDecision({ role: link.role, status: link.status, userId: link.user_id }, actor.userId);
@@ -116,10 +129,10 @@ export async function deactivateContact(trx: Knex.Transaction, customer: Contact
   return { ok: true, name: `${user.first_name} ${user.last_name}` };
 }
 
-export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' | 'protected' };
+export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' | 'protected' | 'throttled' };
 
 /** Cancel, or send again with a new link and a new week (the old link stops working). */
-export async function actOnInvitation(trx: Knex.Transaction, customer: ContactCustomer, invitationId: number, action: 'cancel' | 'resend', actor: ContactActor, lang: string, now: Date, config: Config): Promise<InvitationActionResult> {
+async function actOnInvitationTx(trx: Knex.Transaction, customer: ContactCustomer, invitationId: number, action: 'cancel' | 'resend', actor: ContactActor, lang: string, now: Date, config: Config): Promise<InvitationActionResult> {
   const inv = await findCustomerInvitationForUpdate(trx, customer.id, invitationId);
   if (!inv) return { ok: false, reason: 'not_found' };
   if (inv.status !== 'pending') return { ok: false, reason: 'not_pending' };
@@ -176,7 +189,8 @@ export interface OpenInvitation {
 }
 
 /** Read-only, for the page the emailed link opens. */
-export async function openInvitation(db: Knex, token: unknown, now: Date): Promise<OpenInvitation> {
+export async function openInvitation(ctx: AccountCtx, token: unknown): Promise<OpenInvitation> {
+  const { db, now } = ctx;
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { state: 'unknown' };
   const inv = await findInvitationByHash(db, hashToken(token));
   const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
@@ -207,10 +221,12 @@ export type AcceptResult =
 
 /**
  * Single use: the invitation row is locked and marked accepted in the same transaction. The
- * account is created active because following the emailed link proved the address; a person
+ * account is created active because following the emailed link proved the address, but with
+ * an unproven identity: it reaches only the customers it is invited to, and a registration
+ * with contract data never attaches anything else to it (see services/registration). A person
  * who registered meanwhile by other means is only linked (their password is not touched).
  */
-export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a: InvitedAccount | null, now: Date, config: Config): Promise<AcceptResult> {
+async function acceptInvitationTx(trx: Knex.Transaction, token: unknown, a: InvitedAccount | null, now: Date, config: Config): Promise<AcceptResult> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { kind: 'invalid', state: 'unknown' };
   const inv = await findInvitationByHash(trx, hashToken(token), true);
   const state = invitationState(inv ? { status: inv.status, expiresAt: inv.expires_at } : null, now);
@@ -232,6 +248,8 @@ export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a:
     userId = await insertUser(trx, {
       loginId: inv.nif, firstName: a.firstName, lastName: a.lastName, email: inv.email,
       passwordHash: await hashPassword(a.password, config.argon2), status: 'active', language: a.language, now,
+      // following the link proved the mailbox the inviter typed, not who holds the NIF
+      identityProven: false,
     });
     await updateUser(trx, userId, { email_verified_at: now }, now);
     kind = 'created';
@@ -247,4 +265,61 @@ export async function acceptInvitation(trx: Knex.Transaction, token: unknown, a:
     ip: a?.ip ?? null, at: now, details: { linkId, role: inv.role, newUser: kind === 'created', alreadyLinked: live !== undefined },
   });
   return { kind, userId, customerName };
+}
+
+/** The customer whose contacts are managed; the guard has checked the user may manage them. */
+export async function contactCustomer(ctx: AccountCtx, customerId: number): Promise<ContactCustomer | undefined> {
+  const [c] = await findCustomersByIds(ctx.db, [customerId]);
+  return c ? { id: Number(c.id), name: c.name } : undefined;
+}
+
+export interface ContactsView {
+  contacts: (ContactRow & { shown: ContactStatus; locked: boolean; sinceAt: Date })[];
+  invitations: (InvitationRow & { shown: ContactStatus; sinceAt: Date; untilAt: Date })[];
+}
+
+/** The contacts page: live and past links, and invitations still worth showing. */
+export async function contactsView(ctx: AccountCtx, customerId: number, viewerId: number): Promise<ContactsView> {
+  const contacts = (await contactsOfCustomer(ctx.db, customerId)).map((c) => ({
+    ...c, shown: linkStatusShown(c.status), locked: isProtectedRole(c.role) || c.user_id === viewerId,
+    sinceAt: c.status === 'revoked' && c.revoked_at ? c.revoked_at : c.granted_at,
+  }));
+  const invitations = (await pendingInvitations(ctx.db, customerId))
+    .map((i) => ({ ...i, shown: invitationStatusShown({ status: i.status, expiresAt: i.expires_at }, ctx.now), sinceAt: i.created_at, untilAt: i.expires_at }))
+    .filter((i): i is typeof i & { shown: ContactStatus } => i.shown !== null);
+  return { contacts, invitations };
+}
+
+/** One contact of the customer, for the deactivation confirmation page. */
+export async function contactOf(ctx: AccountCtx, customerId: number, linkId: number): Promise<ContactRow | undefined> {
+  return (await contactsOfCustomer(ctx.db, customerId)).find((c) => Number(c.link_id) === linkId);
+}
+
+/**
+ * Invitations are limited per inviter and per invited NIF, whoever invites it, so the form
+ * cannot be used to send mail in bulk or to flood one person.
+ */
+export async function addContact(ctx: AccountCtx, customer: ContactCustomer, c: NewContact, actor: ContactActor, lang: string): Promise<AddResult> {
+  const byInviter = await overLimit(ctx.db, THROTTLES.inviteByInviter, String(actor.userId), ctx.now);
+  const toTarget = await overLimit(ctx.db, THROTTLES.inviteToTarget, c.nif, ctx.now);
+  if (byInviter || toTarget) return { kind: 'refused', reason: 'throttled' };
+  return ctx.db.transaction((trx) => addContactTx(trx, customer, c, actor, lang, ctx.now, ctx.config));
+}
+
+export function changeContactRole(ctx: AccountCtx, customer: ContactCustomer, linkId: number, role: unknown, actor: ContactActor): Promise<ChangeResult> {
+  return ctx.db.transaction((trx) => changeContactRoleTx(trx, customer, linkId, role, actor, ctx.now, ctx.config));
+}
+
+export function deactivateContact(ctx: AccountCtx, customer: ContactCustomer, linkId: number, actor: ContactActor): Promise<ChangeResult> {
+  return ctx.db.transaction((trx) => deactivateContactTx(trx, customer, linkId, actor, ctx.now, ctx.config));
+}
+
+/** A resend is an invitation like any other and counts against the same limits. */
+export async function actOnInvitation(ctx: AccountCtx, customer: ContactCustomer, invitationId: number, action: 'cancel' | 'resend', actor: ContactActor, lang: string): Promise<InvitationActionResult> {
+  if (action === 'resend' && (await overLimit(ctx.db, THROTTLES.inviteByInviter, String(actor.userId), ctx.now))) return { ok: false, reason: 'throttled' };
+  return ctx.db.transaction((trx) => actOnInvitationTx(trx, customer, invitationId, action, actor, lang, ctx.now, ctx.config));
+}
+
+export function acceptInvitation(ctx: AccountCtx, token: unknown, a: InvitedAccount | null): Promise<AcceptResult> {
+  return ctx.db.transaction((trx) => acceptInvitationTx(trx, token, a, ctx.now, ctx.config));
 }

@@ -3,10 +3,15 @@ import { hit, peek } from '../data/rate-limit-repo';
 
 export interface ThrottleRule { name: string; limit: number; windowMs: number }
 
-/** Per-IP limits; numbers chosen to stop scripted guessing without bothering a person. */
+/** Per-IP limits (and a few per customer, user or id); numbers chosen to stop scripted guessing without bothering a person. */
 export const THROTTLES = {
   login: { name: 'login', limit: 20, windowMs: 15 * 60_000 },
   register: { name: 'register', limit: 10, windowMs: 60 * 60_000 },
+  /** Contract-data proofs per customer (and per logged-in user adding a supply), whatever the address. */
+  registerCustomer: { name: 'register-customer', limit: 5, windowMs: 60 * 60_000 },
+  /** Invitations sent by one user, and received by one NIF, whoever sends them. */
+  inviteByInviter: { name: 'invite-by', limit: 20, windowMs: 24 * 60 * 60_000 },
+  inviteToTarget: { name: 'invite-to', limit: 5, windowMs: 24 * 60 * 60_000 },
   recover: { name: 'recover', limit: 10, windowMs: 15 * 60_000 },
   secretAnswer: { name: 'secret-answer', limit: 5, windowMs: 15 * 60_000 },
 } satisfies Record<string, ThrottleRule>;

@@ -1,4 +1,5 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../deps';
 import type { Language } from '../i18n';
@@ -8,6 +9,9 @@ import { evaluateSession, sessionPolicyFrom } from '../domain/sessions';
 import { findUserById } from '../data/users-repo';
 import { loadUserAccess, type UserAccess } from '../services/access';
 import { clientIp } from './forms';
+import { generateCsrfToken } from './middleware/csrf';
+import { setLanguageCookie } from './middleware/language';
+import { safeLocalPath } from './safe-redirect';
 
 declare module 'express-session' {
   interface SessionData {
@@ -19,6 +23,11 @@ declare module 'express-session' {
     /** Where to go after logging in again. */
     returnTo?: string;
     flash?: { kind: 'success' | 'info' | 'warning'; key: string; params?: Record<string, string> };
+    /** Password right, code pending (customer login with a second factor). */
+    pendingUserId?: number;
+    pendingSince?: number;
+    /** Password right, but the policy requires setting up a second factor before anything else. */
+    enrolUserId?: number;
   }
 }
 
@@ -123,4 +132,41 @@ export function userActor(req: Request): UserActor {
   const u = req.user;
   if (!u) throw new DomainError('unauthenticated');
   return { userId: u.id, email: u.email, firstName: u.firstName, language: u.language, ip: clientIp(req) };
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+/** A half-way state (code or enrolment pending) in a fresh session id, keeping only the language. */
+export async function startPendingSession(
+  req: Request,
+  state: { pendingUserId: number; pendingSince: number } | { enrolUserId: number; pendingSince: number },
+): Promise<void> {
+  const lang = req.session.lang;
+  const returnTo = req.session.returnTo;
+  await regenerate(req);
+  Object.assign(req.session, state);
+  if (lang) req.session.lang = lang;
+  if (returnTo) req.session.returnTo = returnTo;
+}
+
+/**
+ * THE start of a customer's logged-in session, whatever proved who they are (password and code,
+ * certificate): a new session id and CSRF token, so nothing from before carries over (session
+ * fixation). Returns where to go next: the page that sent them to log in, if any.
+ */
+export async function startUserSession(
+  req: Request, res: Response, user: { id: number; language: Language },
+  ctx: { now: Date; config: Pick<Config, 'production'> },
+): Promise<string> {
+  const returnTo = safeLocalPath(req.session.returnTo, '/suministros');
+  await regenerate(req);
+  req.session.userId = user.id;
+  req.session.createdAt = ctx.now.getTime();
+  req.session.lastSeenAt = ctx.now.getTime();
+  req.session.lang = user.language;
+  generateCsrfToken(req, true);
+  setLanguageCookie(res, user.language, ctx.config.production);
+  return returnTo;
 }

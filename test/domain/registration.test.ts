@@ -85,7 +85,8 @@ describe('businessProofMatches (seed 001)', () => {
     ['both given, one wrong', { companyTaxId: 'B81234569', ibanLast4: '1332', invoiceTotalCents: 99999, personNif: '71234567W' }, company, 'no_match'],
     ['no proof at all', { companyTaxId: 'B81234569', ibanLast4: ' ', personNif: '71234567W' }, company, 'no_match'],
     ['right proof, not the representative', { companyTaxId: 'B81234569', ibanLast4: '1332', personNif: '12345678Z' }, company, 'not_representative'],
-    ['wrong proof by a non-representative does not say who is', { companyTaxId: 'B81234569', ibanLast4: '0000', personNif: '12345678Z' }, company, 'no_match'],
+    // the answer to a non-representative must not confirm the IBAN digits (issue 12, item 16)
+    ['wrong proof, not the representative: the same answer as with the right proof', { companyTaxId: 'B81234569', ibanLast4: '0000', personNif: '12345678Z' }, company, 'not_representative'],
     ['right proof, no representative on file', { companyTaxId: 'B81234569', ibanLast4: '1332', personNif: '71234567W' }, { ...company, representativeNif: null }, 'not_representative'],
     ['community of owners by invoice', { companyTaxId: 'H28123453', invoiceTotalCents: 23456, personNif: '45678123P' }, community, 'ok'],
     ['another CIF', { companyTaxId: 'B65432106', ibanLast4: '1332', personNif: '71234567W' }, company, 'no_match'],

@@ -70,6 +70,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /': { access: 'public', override: ANY_LOGGED_IN_REDIRECTS },
   'GET /acceso': { access: 'public', override: ANY_LOGGED_IN_REDIRECTS },
   'POST /acceso': publicPost, // empty form: the login form again with errors
+  // the second-factor step: only a session whose password was right gets the form
+  'GET /acceso/codigo': { access: 'public', ok: [303] },
+  'POST /acceso/codigo': { access: 'public', ok: [303] },
   'POST /idioma': publicPost, // the language switch of the public pages
   'GET /legal/aviso-legal': publicPage,
   'GET /legal/privacidad': publicPage,
@@ -101,6 +104,11 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /recuperar/pregunta': publicPost,
   'POST /recuperar/pregunta/respuesta': publicPost,
   'POST /recuperar/contrato': publicPost,
+  // a lost second factor: contract data, then a single-use link from the mail
+  'GET /recuperar/2fa': publicPage,
+  'POST /recuperar/2fa': publicPost,
+  'GET /recuperar/2fa/confirmar': { access: 'public', ok: [410] },
+  'POST /recuperar/2fa/confirmar': { access: 'public', ok: [410] },
   'GET /restablecer': { access: 'public', ok: [410] },
   'POST /restablecer': { access: 'public', ok: [410] },
   // Certificate login: the help page; the entry answers only through the TLS listener or a
@@ -144,6 +152,13 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /ajustes/certificado': { access: 'user' }, // turning certificate login on or off
   'POST /ajustes/idioma': { access: 'user' },
   'POST /ajustes/pregunta': { access: 'user' },
+  // "add a supply": the user proves with contract data that a customer is theirs
+  'GET /ajustes/suministros': { access: 'user' },
+  'POST /ajustes/suministros': { access: 'user' },
+  // the user's own second factor
+  'GET /ajustes/2fa': { access: 'user' },
+  'POST /ajustes/2fa': { access: 'user' },
+  'POST /ajustes/2fa/desactivar': { access: 'user' },
   // lists over every client of the user; searching or filtering for a client they cannot read
   // shows nothing of it (checked by the leak check of each row)
   'GET /suministros': { access: 'user', url: '/suministros?q=:taxId' },
@@ -198,6 +213,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /clientes/:customerId/contactos': { access: 'manage' },
   'POST /clientes/:customerId/contactos/invitaciones/:invitationId': { access: 'manage' },
   'POST /clientes/:customerId/contactos/:linkId': { access: 'manage' },
+  // the confirmation page before deactivating a contact (issue 13, item 7)
+  'GET /clientes/:customerId/contactos/:linkId/desactivar': { access: 'manage' },
   'GET /clientes/:customerId/representante': { access: 'manage' },
   'POST /clientes/:customerId/representante': { access: 'manage', multipart: 'documents' },
   'GET /clientes/:customerId/gestor-externo': { access: 'manage' },
@@ -263,7 +280,12 @@ interface Cross { body: Record<string, string>; state(db: Knex, a: Target): Prom
 
 const CROSS_CUSTOMER: Record<string, Cross> = {
   'POST /clientes/:customerId/contactos/:linkId': {
-    body: { action: 'deactivate' },
+    body: { action: 'deactivate', confirmed: '1' },
+    state: async (db, a) => String((await db('customer_links').where({ id: a.spareLinkId }).first('status')).status),
+  },
+  // the confirmation page names the contact: another customer's contact is not shown
+  'GET /clientes/:customerId/contactos/:linkId/desactivar': {
+    body: {},
     state: async (db, a) => String((await db('customer_links').where({ id: a.spareLinkId }).first('status')).status),
   },
   'POST /clientes/:customerId/contactos/invitaciones/:invitationId': {
@@ -400,8 +422,9 @@ describe('access matrix: every route × every role (DESIGN.md §4 rule 18, §5)'
       // C's own id, A's row
       const url = fill(path, world.A, world).replace(/^\/clientes\/\d+/, `/clientes/${world.C.customer.id}`);
       const s = world.sessions.rep_C;
-      expect(method).to.equal('POST');
-      const res = await s.agent.post(url).redirects(0).type('form').send({ _csrf: s.csrf, ...cross.body });
+      const res = method === 'GET'
+        ? await s.agent.get(url).redirects(0)
+        : await s.agent.post(url).redirects(0).type('form').send({ _csrf: s.csrf, ...cross.body });
       expect(res.status, url).to.equal(404);
       expect(await cross.state(db, world.A)).to.equal(before);
     });

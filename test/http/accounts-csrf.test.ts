@@ -19,6 +19,12 @@ const ROUTES: { path: string; loggedIn: boolean }[] = [
   { path: '/ajustes/email/confirmar', loggedIn: false },
   { path: '/ajustes/idioma', loggedIn: true },
   { path: '/ajustes/pregunta', loggedIn: true },
+  { path: '/ajustes/suministros', loggedIn: true },
+  { path: '/ajustes/2fa', loggedIn: true },
+  { path: '/ajustes/2fa/desactivar', loggedIn: true },
+  { path: '/acceso/codigo', loggedIn: false },
+  { path: '/recuperar/2fa', loggedIn: false },
+  { path: '/recuperar/2fa/confirmar', loggedIn: false },
 ];
 
 const CSRF_PAGE = 'El formulario ha caducado';

@@ -52,6 +52,29 @@ describe('accounts: login, lockout and throttling', () => {
     expect(audit[0].actor_type).to.equal('user');
   });
 
+  // issue 12, item 18: timing must not tell ids apart, so both paths run the same statements
+  it('runs the same SQL statements for an unknown id as for a known id with a wrong password', async () => {
+    const user = await createUser(ctx.db.knex);
+    const statements = async (loginId: string) => {
+      const agent = request.agent(ctx.app);
+      const page = await agent.get('/acceso');
+      const seen: string[] = [];
+      const listener = (q: { sql: string }) => seen.push(q.sql.replace(/\s+/g, ' ').trim());
+      ctx.db.knex.on('query', listener);
+      try {
+        const res = await agent.post('/acceso').type('form').send({ _csrf: csrfFrom(page.text), loginId, password: WRONG });
+        expect(res.status).to.equal(401);
+      } finally {
+        ctx.db.knex.removeListener('query', listener);
+      }
+      return seen;
+    };
+    const known = await statements(user.loginId);
+    const unknown = await statements(uniqueNif());
+    expect(known.length).to.be.greaterThan(3);
+    expect(unknown).to.deep.equal(known);
+  });
+
   it('accepts the NIF typed in lower case or with dots and dashes', async () => {
     const user = await createUser(ctx.db.knex);
     const typed = `${user.loginId.slice(0, 2)}.${user.loginId.slice(2, 5)}.${user.loginId.slice(5, 8)}-${user.loginId.slice(8).toLowerCase()}`;
@@ -61,7 +84,7 @@ describe('accounts: login, lockout and throttling', () => {
 
   it('refuses a CIF with the seeds\' explanation and a link to the business page', async () => {
     const res = await attempt(request.agent(ctx.app), 'B81234569', 'cualquier-cosa');
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     const text = pageText(res.text);
     expect(text).to.include('A partir de ahora no puedes acceder con CIF (NIF de persona jurídica). Accede con el NIF del representante de la empresa o de la gestoría.');
     expect(text).to.include('No te preocupes: si necesitas ayuda para pasar al NIF del representante, consulta cómo hacerlo.');
@@ -72,25 +95,25 @@ describe('accounts: login, lockout and throttling', () => {
 
   it('refuses an email with the seeds\' explanation, in Spanish and in Catalan', async () => {
     const res = await attempt(request.agent(ctx.app), 'gestor@fincas.es', 'cualquier-cosa');
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(pageText(res.text)).to.include('El acceso mediante email ya no está disponible.');
     expect(res.text).to.include('<a href="/empresas">');
 
     const ca = request.agent(ctx.app);
     const page = await ca.get('/acceso').set('Accept-Language', 'ca');
     const cif = await ca.post('/acceso').set('Accept-Language', 'ca').type('form').send({ _csrf: csrfFrom(page.text), loginId: 'B81234569', password: 'x' });
-    expect(cif.status).to.equal(400);
+    expect(cif.status).to.equal(422);
     expect(pageText(cif.text)).to.include("A partir d'ara no pots accedir amb CIF (NIF de persona jurídica).");
   });
 
   it('shows the seeds\' field messages for a bad format and for empty fields', async () => {
     const format = await attempt(request.agent(ctx.app), '1234', 'x');
-    expect(format.status).to.equal(400);
+    expect(format.status).to.equal(422);
     expect(pageText(format.text)).to.include('Formato de NIF, NIE o Pasaporte incorrecto. Revisa las indicaciones antes de poner contraseña.');
     expect(pageText(format.text)).to.include('Poner el NIF sin puntos ni guiones. Ej: 02356126X');
 
     const empty = await attempt(request.agent(ctx.app), '', '');
-    expect(empty.status).to.equal(400);
+    expect(empty.status).to.equal(422);
     expect(empty.text).to.include('<a href="#f-loginId">NIF, NIE o Pasaporte: Este campo es requerido</a>');
     expect(empty.text).to.include('<a href="#f-password">Contraseña: Este campo es requerido</a>');
   });

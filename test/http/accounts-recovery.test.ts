@@ -9,7 +9,9 @@ import { verifyPassword } from '../../src/adapters/passwords';
 
 const NEW_PASSWORD = 'Lavanda-Muralla-Cometa-82';
 const SENT_TEXT = 'Si los datos son correctos, te hemos enviado un email con un enlace para elegir una contraseña nueva.';
-const QUESTION = '¿Cómo se llamaba mi primer perro?';
+/** Questions are stored by key and shown translated. */
+const QUESTION_KEY = 'childhood_friend';
+const QUESTION = '¿Cómo se llamaba tu mejor amigo de la infancia?';
 const DECOYS = [
   '¿Cuál es el nombre de tu primera mascota?',
   '¿En qué ciudad nació tu madre?',
@@ -17,6 +19,14 @@ const DECOYS = [
   '¿Cuál es tu comida favorita?',
   '¿Cómo se llamaba tu mejor amigo de la infancia?',
   '¿En qué calle vivías de pequeño?',
+];
+const DECOYS_CA = [
+  'Com es deia la teva primera mascota?',
+  'En quina ciutat va néixer la teva mare?',
+  'Com es deia la teva escola de primària?',
+  'Quin és el teu menjar preferit?',
+  'Com es deia el teu millor amic de la infància?',
+  'A quin carrer vivies de petit?',
 ];
 
 async function askQuestion(agent: Agent, loginId: string) {
@@ -29,7 +39,8 @@ async function answer(agent: Agent, loginId: string, text: string) {
   const page = await askQuestion(agent, loginId);
   expect(page.status).to.equal(200);
   const question = /class="question-text"><strong>([^<]*)<\/strong>/.exec(page.text)![1]!;
-  return agent.post('/recuperar/pregunta/respuesta').type('form').send({ _csrf: csrfFrom(page.text), loginId, question, answer: text });
+  expect(question).not.to.equal('');
+  return agent.post('/recuperar/pregunta/respuesta').type('form').send({ _csrf: csrfFrom(page.text), loginId, answer: text });
 }
 
 async function byContract(agent: Agent, fields: { contractAccount: string; email: string; ibanLast4: string }) {
@@ -58,7 +69,7 @@ describe('accounts: password recovery', () => {
 
   describe('with the secret question', () => {
     it('shows the question, sends a single-use 30-minute link for the right answer and sets the new password', async () => {
-      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION, secretAnswer: 'Tobías' });
+      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
       const agent = request.agent(ctx.app);
       const page = await askQuestion(agent, user.loginId.toLowerCase());
       expect(page.status).to.equal(200);
@@ -84,9 +95,11 @@ describe('accounts: password recovery', () => {
       expect(token.token_hash).not.to.equal(tokenOf(link));
       expect(await ctx.db.knex('audit_log').where({ action: 'recovery.question.ok', target_id: String(user.id) })).to.have.length(1);
 
-      const done = await setPassword(request.agent(ctx.app), link, NEW_PASSWORD);
+      const resetter = request.agent(ctx.app);
+      const done = await setPassword(resetter, link, NEW_PASSWORD);
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/acceso');
+      expect(pageText((await resetter.get('/acceso').expect(200)).text)).to.include('Tu contraseña se ha cambiado.');
       expect((await tryLogin(ctx, user.loginId, user.password)).status).to.equal(401);
       expect((await tryLogin(ctx, user.loginId, NEW_PASSWORD)).status).to.equal(303);
       expect(await ctx.db.knex('audit_log').where({ action: 'password.reset', target_id: String(user.id) })).to.have.length(1);
@@ -96,9 +109,9 @@ describe('accounts: password recovery', () => {
     });
 
     it('answers a wrong answer exactly like a right one, and sends nothing', async () => {
-      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION, secretAnswer: 'Tobías' });
+      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
       const right = await answer(request.agent(ctx.app), user.loginId, 'tobías');
-      const other = await createUser(ctx.db.knex, { secretQuestion: QUESTION, secretAnswer: 'Tobías' });
+      const other = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
       const wrong = await answer(request.agent(ctx.app), other.loginId, 'Rufo');
       expect([wrong.status, wrong.headers.location, wrong.text]).to.deep.equal([right.status, right.headers.location, right.text]);
       expect(await mailsTo(ctx.db.knex, other.email)).to.have.length(0);
@@ -123,17 +136,51 @@ describe('accounts: password recovery', () => {
       expect(await mailsTo(ctx.db.knex, noQuestion.email)).to.have.length(0);
     });
 
+    for (const lang of ['es', 'ca'] as const) {
+      it(`shows a real question and a decoy from the same translated list (${lang})`, async () => {
+        const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
+        const ask = async (loginId: string) => {
+          const agent = request.agent(ctx.app);
+          const form = await agent.get('/recuperar/pregunta').set('Accept-Language', lang).expect(200);
+          const page = await agent.post('/recuperar/pregunta').set('Accept-Language', lang).type('form').send({ _csrf: csrfFrom(form.text), loginId }).expect(200);
+          return /class="question-text"><strong>([^<]*)<\/strong>/.exec(page.text)![1]!;
+        };
+        const list = lang === 'es' ? DECOYS : DECOYS_CA;
+        for (let i = 0; i < 5; i++) expect(list).to.include(await ask(uniqueNif()));
+        expect(list).to.include(await ask(user.loginId));
+      });
+    }
+
+    it('counts wrong answers, for real questions and decoys alike, on the login throttle of the address', async () => {
+      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
+      await answer(request.agent(ctx.app), user.loginId, 'malo');
+      await answer(request.agent(ctx.app), uniqueNif(), 'malo');
+      expect((await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%').first()).hits).to.equal(2);
+      // a blocked address gets no link even for the right answer
+      await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%').update({ hits: 100 });
+      await answer(request.agent(ctx.app), user.loginId, 'Tobías');
+      expect(await mailsTo(ctx.db.knex, user.email)).to.have.length(0);
+    });
+
+    it('never shows a question typed before the list existed: it counts as none', async () => {
+      const user = await createUser(ctx.db.knex, { secretQuestion: '¿Cómo se llamaba mi primer perro?', secretAnswer: 'Tobías' });
+      const page = await askQuestion(request.agent(ctx.app), user.loginId);
+      expect(page.text).not.to.include('primer perro');
+      await answer(request.agent(ctx.app), user.loginId, 'Tobías');
+      expect(await mailsTo(ctx.db.knex, user.email)).to.have.length(0);
+    });
+
     it('refuses a CIF or a badly formed NIF with the login messages', async () => {
       const res = await askQuestion(request.agent(ctx.app), 'B81234569');
-      expect(res.status).to.equal(400);
+      expect(res.status).to.equal(422);
       expect(pageText(res.text)).to.include('A partir de ahora no puedes acceder con CIF');
     });
 
     it('stops answering after 5 tries on one NIF: the 6th, even right, sends nothing', async () => {
-      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION, secretAnswer: 'Tobías' });
+      const user = await createUser(ctx.db.knex, { secretQuestion: QUESTION_KEY, secretAnswer: 'Tobías' });
       for (let i = 1; i <= 5; i++) expect((await answer(request.agent(ctx.app), user.loginId, `malo ${i}`)).status).to.equal(303);
-      // the per-IP limit (10) is not reached: this is the per-NIF one
-      expect((await ctx.db.knex('rate_limits').where('bucket', 'like', 'recover:%').first()).hits).to.equal(5);
+      // the per-IP login limit (20) is not reached: this is the per-NIF one
+      expect((await ctx.db.knex('rate_limits').where('bucket', 'like', 'secret-answer:%').first()).hits).to.equal(5);
       const sixth = await answer(request.agent(ctx.app), user.loginId, 'Tobías');
       expect(sixth.status).to.equal(303);
       expect(sixth.headers.location).to.equal('/recuperar/enviado');
@@ -175,7 +222,7 @@ describe('accounts: password recovery', () => {
 
     it('validates the fields', async () => {
       const res = await byContract(request.agent(ctx.app), { contractAccount: '12', email: '', ibanLast4: 'abcd' });
-      expect(res.status).to.equal(400);
+      expect(res.status).to.equal(422);
       const text = pageText(res.text);
       expect(text).to.include('El número de cuenta contrato tiene 12 cifras. Lo encontrarás en tu factura.');
       expect(text).to.include('Este campo es requerido');
@@ -240,10 +287,10 @@ describe('accounts: password recovery', () => {
       const user = await createUser(ctx.db.knex);
       const link = await resetLink(user);
       const weak = await setPassword(request.agent(ctx.app), link, 'corta');
-      expect(weak.status).to.equal(400);
+      expect(weak.status).to.equal(422);
       expect(pageText(weak.text)).to.include('La contraseña debe tener al menos 12 caracteres.');
       const mismatch = await setPassword(request.agent(ctx.app), link, NEW_PASSWORD, 'otra-cosa-distinta');
-      expect(mismatch.status).to.equal(400);
+      expect(mismatch.status).to.equal(422);
       expect(pageText(mismatch.text)).to.include('Las contraseñas no coinciden.');
       expect((await setPassword(request.agent(ctx.app), link, NEW_PASSWORD)).status).to.equal(303);
     });

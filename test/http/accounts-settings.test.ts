@@ -41,6 +41,33 @@ describe('accounts: settings', () => {
   });
 
   describe('password', () => {
+    it('counts a wrong current password like a failed login: the 5th locks the account and the address is throttled', async () => {
+      const user = await createUser(ctx.db.knex);
+      const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
+      for (let i = 1; i <= 4; i++) {
+        const res = await submit(agent, '/ajustes/contrasena', { currentPassword: `no-es-la-mia-${i}`, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+        expect(res.status, `attempt ${i}`).to.equal(422);
+      }
+      expect((await ctx.db.knex('users').where({ id: user.id }).first()).failed_logins).to.equal(4);
+      await submit(agent, '/ajustes/email', { newEmail: uniqueEmail('nuevo'), emailPassword: 'tampoco-es-la-mia' });
+      const row = await ctx.db.knex('users').where({ id: user.id }).first();
+      expect(row.status).to.equal('locked');
+      expect((await lastMailTo(ctx.db.knex, user.email))!.template).to.equal('lockout');
+      // a locked user's session ends
+      await agent.get('/ajustes').expect(303);
+      expect((await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%').first()).hits).to.equal(5);
+    });
+
+    it('stops checking the current password once the address is over the login throttle', async () => {
+      const user = await createUser(ctx.db.knex);
+      const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
+      await submit(agent, '/ajustes/contrasena', { currentPassword: 'no-es-la-mia', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+      await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%').update({ hits: 20 });
+      const res = await submit(agent, '/ajustes/contrasena', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+      expect(res.status).to.equal(422);
+      expect(await verifyPassword((await ctx.db.knex('users').where({ id: user.id }).first()).password_hash, user.password)).to.equal(true);
+    });
+
     it('changes it with the current one, keeps this session, ends the others and tells the owner', async () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
@@ -65,13 +92,13 @@ describe('accounts: settings', () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
       const wrong = await submit(agent, '/ajustes/contrasena', { currentPassword: 'no-es-la-mia-123', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
-      expect(wrong.status).to.equal(400);
+      expect(wrong.status).to.equal(422);
       expect(wrong.text).to.include('<a href="#f-currentPassword">Contraseña actual: La contraseña actual no es correcta.</a>');
       const weak = await submit(agent, '/ajustes/contrasena', { currentPassword: user.password, password: `${user.loginId}-casa`, passwordConfirm: `${user.loginId}-casa` });
-      expect(weak.status).to.equal(400);
+      expect(weak.status).to.equal(422);
       expect(pageText(weak.text)).to.include('La contraseña no puede contener tu NIF, tu nombre, tu email ni palabras de este servicio.');
       const mismatch = await submit(agent, '/ajustes/contrasena', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: 'otra' });
-      expect(mismatch.status).to.equal(400);
+      expect(mismatch.status).to.equal(422);
       expect(pageText(mismatch.text)).to.include('Las contraseñas no coinciden.');
       const row = await ctx.db.knex('users').where({ id: user.id }).first();
       expect(await verifyPassword(row.password_hash, user.password)).to.equal(true);
@@ -120,13 +147,13 @@ describe('accounts: settings', () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
       const wrong = await submit(agent, '/ajustes/email', { newEmail: uniqueEmail('x'), emailPassword: 'no-es-la-mia-123' });
-      expect(wrong.status).to.equal(400);
+      expect(wrong.status).to.equal(422);
       expect(wrong.text).to.include('<a href="#f-emailPassword">Contraseña actual: La contraseña actual no es correcta.</a>');
       const invalid = await submit(agent, '/ajustes/email', { newEmail: 'sin-arroba', emailPassword: user.password });
-      expect(invalid.status).to.equal(400);
+      expect(invalid.status).to.equal(422);
       expect(pageText(invalid.text)).to.include('Escribe un email válido, por ejemplo nombre@dominio.es');
       const same = await submit(agent, '/ajustes/email', { newEmail: user.email.toUpperCase(), emailPassword: user.password });
-      expect(same.status).to.equal(400);
+      expect(same.status).to.equal(422);
       expect(pageText(same.text)).to.include('Es el mismo email que ya tienes.');
       expect(await mailsTo(ctx.db.knex, user.email)).to.have.length(0);
       expect(await auditOf(ctx, 'email.change_requested', user.id)).to.have.length(0);
@@ -188,7 +215,7 @@ describe('accounts: settings', () => {
     it('refuses an unknown language', async () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
-      expect((await submit(agent, '/ajustes/idioma', { language: 'fr' })).status).to.equal(400);
+      expect((await submit(agent, '/ajustes/idioma', { language: 'fr' })).status).to.equal(422);
       expect((await ctx.db.knex('users').where({ id: user.id }).first()).language).to.equal('es');
       expect(await auditOf(ctx, 'settings.language', user.id)).to.have.length(0);
     });
@@ -198,13 +225,13 @@ describe('accounts: settings', () => {
     it('saves a question and the hashed, normalised answer with the password, and recovery then asks it', async () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
-      const res = await submit(agent, '/ajustes/pregunta', { secretQuestion: '¿En qué pueblo veraneaba?', secretAnswer: ' Peñíscola ', questionPassword: user.password });
+      const res = await submit(agent, '/ajustes/pregunta', { secretQuestion: 'primary_school', secretAnswer: ' Peñíscola ', questionPassword: user.password });
       expect(res.status).to.equal(303);
       const page = await agent.get('/ajustes').expect(200);
       expect(pageText(page.text)).to.include('Hemos guardado tu pregunta secreta.');
-      expect(pageText(page.text)).to.include('Tu pregunta actual: «¿En qué pueblo veraneaba?».');
+      expect(pageText(page.text)).to.include('Tu pregunta actual: «¿Cuál era el nombre de tu colegio de primaria?».');
       const row = await ctx.db.knex('users').where({ id: user.id }).first();
-      expect(row.secret_question).to.equal('¿En qué pueblo veraneaba?');
+      expect(row.secret_question).to.equal('primary_school');
       expect(row.secret_answer_hash).not.to.include('Peñíscola');
       expect(await verifyPassword(row.secret_answer_hash, normalizeAnswer('PENISCOLA'))).to.equal(true);
       expect(await auditOf(ctx, 'settings.secret_question', user.id)).to.have.length(1);
@@ -212,18 +239,19 @@ describe('accounts: settings', () => {
       const visitor = request.agent(ctx.app);
       const form = await visitor.get('/recuperar/pregunta');
       const question = await visitor.post('/recuperar/pregunta').type('form').send({ _csrf: csrfFrom(form.text), loginId: user.loginId }).expect(200);
-      expect(pageText(question.text)).to.include('¿En qué pueblo veraneaba?');
+      expect(pageText(question.text)).to.include('¿Cuál era el nombre de tu colegio de primaria?');
     });
 
     it('refuses it without the password or with a too short question or answer', async () => {
       const user = await createUser(ctx.db.knex);
       const agent = await loginAs(request.agent(ctx.app), user.loginId, user.password);
-      const noPassword = await submit(agent, '/ajustes/pregunta', { secretQuestion: '¿En qué pueblo veraneaba?', secretAnswer: 'Peñíscola', questionPassword: '' });
-      expect(noPassword.status).to.equal(400);
+      const noPassword = await submit(agent, '/ajustes/pregunta', { secretQuestion: 'primary_school', secretAnswer: 'Peñíscola', questionPassword: '' });
+      expect(noPassword.status).to.equal(422);
       expect(noPassword.text).to.include('<a href="#f-questionPassword">Contraseña actual: Este campo es requerido</a>');
+      // a question of one's own is refused: only the translated list's keys are accepted
       const short = await submit(agent, '/ajustes/pregunta', { secretQuestion: '¿Y?', secretAnswer: 'no', questionPassword: user.password });
-      expect(short.status).to.equal(400);
-      expect(pageText(short.text)).to.include('Escribe una pregunta de al menos 5 caracteres.');
+      expect(short.status).to.equal(422);
+      expect(pageText(short.text)).to.include('Elige una pregunta de la lista.');
       expect(pageText(short.text)).to.include('La respuesta debe tener al menos 3 caracteres.');
       expect((await ctx.db.knex('users').where({ id: user.id }).first()).secret_question).to.equal(null);
       expect(await auditOf(ctx, 'settings.secret_question', user.id)).to.have.length(0);

@@ -114,6 +114,21 @@ describe('certificate login (TLS client authentication)', function () {
     expect(row.details.serial).to.equal(cert.cert.serialNumber.toUpperCase().replace(/^(00)+/, ''));
   });
 
+  it('a user created from an invitation (identity unproven) is proven by its certificate', async () => {
+    const h = await createHousehold(ctx.db.knex);
+    await ctx.db.knex('users').where({ id: h.user.id }).update({ identity_proven: false });
+    const { landed } = await loginWith(pki.issue(dnieSubject(h.user.loginId)));
+    expect(landed.headers.location).to.equal('/suministros');
+    const user = await ctx.db.knex('users').where({ id: h.user.id }).first();
+    expect(user.identity_proven).to.equal(true);
+    const row = await ctx.db.knex('audit_log').where({ action: 'identity.proven_by_certificate', actor_id: h.user.id }).first();
+    expect(row.details.issuer).to.equal('AC Pruebas Usuarios');
+    // a second login has nothing left to prove
+    await loginWith(pki.issue(dnieSubject(h.user.loginId)));
+    const rows = await ctx.db.knex('audit_log').where({ action: 'identity.proven_by_certificate', actor_id: h.user.id });
+    expect(rows).to.have.length(1);
+  });
+
   it('an FNMT-like certificate (NIF only in the CN) logs in too', async () => {
     const h = await createHousehold(ctx.db.knex);
     const { landed } = await loginWith(pki.issue(fnmtSubject(h.user.loginId)));
@@ -291,6 +306,8 @@ describe('certificate login (TLS client authentication)', function () {
     const user = await ctx.db.knex('users').where({ login_id: nif }).first();
     expect(user.status).to.equal('pending');
     expect(user.first_name).to.equal('María');
+    // the certificate proved the NIF, as contract data would (issue 12, item 1)
+    expect(user.identity_proven).to.equal(true);
     const links = await ctx.db.knex('customer_links').where({ user_id: user.id }).orderBy('customer_id');
     expect(links.map((l: { role: string }) => l.role)).to.deep.equal(['holder', 'representative']);
     const mail = await lastMailTo(ctx.db.knex, email);

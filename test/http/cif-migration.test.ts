@@ -33,7 +33,7 @@ describe('accounts registered with a CIF (seed 002)', () => {
     const a = await loginAttempt(request.agent(ctx.app), customer.taxId);
     const unknownCif = uniqueCif();
     const b = await loginAttempt(request.agent(ctx.app), unknownCif);
-    expect(a.status).to.equal(400);
+    expect(a.status).to.equal(422);
     expect(b.status).to.equal(a.status);
     const text = pageText(a.text);
     expect(text).to.include('A partir de ahora no puedes acceder con CIF (NIF de persona jurídica)');

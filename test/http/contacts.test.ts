@@ -62,6 +62,41 @@ async function registerFromInvitation(app: unknown, link: string, fields: Record
 }
 
 describe('authorised contacts', () => {
+  // issue 12, item 16: invitations are limited per inviter and per invited NIF
+  it('limits invitations per invited NIF whoever sends them, and per inviter', async () => {
+    const { db, customer, agent } = await company();
+    // logging in resets the throttles: both inviters log in first
+    const other = await company();
+    const nif = uniqueNif();
+    for (let i = 1; i <= 5; i++) {
+      const res = await addContact(agent, customer.id, { nif, email: uniqueEmail(`diana${i}`), firstName: 'Diana', lastName: 'Objetivo Ruiz', role: 'authorized_read' });
+      expect(res.status, `invitation ${i}`).to.equal(303);
+    }
+    // another company inviting the same NIF is refused too
+    const refused = await addContact(other.agent, other.customer.id, { nif, email: uniqueEmail('diana'), firstName: 'Diana', lastName: 'Objetivo Ruiz', role: 'authorized_read' });
+    expect(refused.status).to.equal(429);
+    expect(pageText(refused.text)).to.include('Espera unos minutos antes de volver a intentarlo.');
+    expect(await db('contact_invitations').where({ customer_id: other.customer.id })).to.have.length(0);
+
+    await db('rate_limits').where('bucket', 'like', 'invite-to:%').delete();
+    await db('rate_limits').where('bucket', 'like', 'invite-by:%').update({ hits: 20 });
+    const byInviter = await addContact(agent, customer.id, { nif: uniqueNif(), email: uniqueEmail('otra'), firstName: 'Otra', lastName: 'Persona Distinta', role: 'authorized_read' });
+    expect(byInviter.status).to.equal(429);
+  });
+
+  it('refuses to give a user created from someone else\'s invitation another customer\'s data under a different email', async () => {
+    const { db, customer, agent } = await company();
+    const invited = await createUser(db, { firstName: 'Pedro', lastName: 'Invitado Ruiz' });
+    await db('users').where({ id: invited.id }).update({ identity_proven: false });
+    const res = await addContact(agent, customer.id, { nif: invited.loginId, email: uniqueEmail('real'), firstName: 'Pedro', lastName: 'Invitado Ruiz', role: 'authorized_full' });
+    expect(res.status).to.equal(422);
+    expect(await liveLinkOf(db, invited.id, customer.id)).to.equal(undefined);
+    expect(await mailsTo(db, invited.email)).to.have.length(0);
+    // the same mailbox as the one on that user is fine
+    const same = await addContact(agent, customer.id, { nif: invited.loginId, email: invited.email, firstName: 'Pedro', lastName: 'Invitado Ruiz', role: 'authorized_full' });
+    expect(same.status).to.equal(303);
+  });
+
   it('invites an unregistered person, who registers from the emailed link, logs in and sees the client', async () => {
     const { ctx, db, customer, supply, rep, agent } = await company();
     const nif = uniqueNif();
@@ -187,7 +222,17 @@ describe('authorised contacts', () => {
     const contact = await loginAs(request.agent(ctx.app), full.loginId, full.password);
     await contact.get(`/contratos/${supply.contractId}`).expect(200);
 
-    const res = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    // issue 13, item 7: one click never destroys access; a confirmation page (no JavaScript needed) asks first
+    const unconfirmed = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    expect(unconfirmed.status).to.equal(303);
+    expect(unconfirmed.headers.location).to.equal(`/clientes/${customer.id}/contactos/${link.id}/desactivar`);
+    expect((await db('customer_links').where({ id: link.id }).first()).status).to.equal('active');
+    const confirm = await agent.get(unconfirmed.headers.location!).expect(200);
+    expect(pageText(confirm.text)).to.include('Iván Desactivado Ruiz dejará de tener acceso');
+    expect(confirm.text).to.include('name="confirmed" value="1"');
+    await contact.get(`/contratos/${supply.contractId}`).expect(200);
+
+    const res = await agent.post(`/clientes/${customer.id}/contactos/${link.id}`).type('form').send({ _csrf: csrfFrom(confirm.text), action: 'deactivate', confirmed: '1' });
     expect(res.status).to.equal(303);
     const list = pageText((await agent.get(res.headers.location!)).text);
     expect(list).to.include('Iván Desactivado Ruiz se ha desactivado');
@@ -201,7 +246,7 @@ describe('authorised contacts', () => {
     await contact.get(`/contratos/${supply.contractId}`).expect(404);
 
     // deactivating again is refused with a message, and they can be added back later
-    const again = await postOnContact(agent, customer.id, link.id, { action: 'deactivate' });
+    const again = await postOnContact(agent, customer.id, link.id, { action: 'deactivate', confirmed: '1' });
     expect(again.status).to.equal(422);
     expect(pageText(again.text)).to.include('ya está desactivado');
     const back = await addContact(agent, customer.id, { nif: full.loginId, email: full.email, firstName: 'Iván', lastName: 'Desactivado Ruiz', role: 'authorized_read' });
@@ -223,7 +268,7 @@ describe('authorised contacts', () => {
     const holderish = await createUser(db);
     await linkUser(db, holderish, customer, 'representative');
     const other = await liveLinkOf(db, holderish.id, customer.id);
-    for (const fields of [{ action: 'role', role: 'authorized_read' }, { action: 'deactivate' }] as Record<string, string>[]) {
+    for (const fields of [{ action: 'role', role: 'authorized_read' }, { action: 'deactivate', confirmed: '1' }] as Record<string, string>[]) {
       const res = await postOnContact(agent, customer.id, other.id, fields);
       expect(res.status).to.equal(422);
       expect(pageText(res.text)).to.include('no se puede cambiar desde esta página');
@@ -353,7 +398,7 @@ describe('authorised contacts', () => {
       expect((await postReading(collab, supply.contractId)).status).to.not.equal(403);
 
       // deactivated on the gestoría, they lose its clients too
-      await postOnContact(agent, g.id, link.id, { action: 'deactivate' });
+      await postOnContact(agent, g.id, link.id, { action: 'deactivate', confirmed: '1' });
       await collab.get(`/contratos/${supply.contractId}`).expect(404);
     });
   });

@@ -19,16 +19,6 @@ import { buildWorld, type UserName, type World } from '../support/roles';
 import { tinyPdf } from '../support/multipart';
 
 /**
- * Form routes that still answer 400 to invalid input: their routers belong to engineers whose
- * branches convert them in issue 10. The lead empties this list after merging; a route listed
- * here that already answers 422 fails the suite, so the list never goes stale.
- */
-const STILL_ANSWERING_400: readonly string[] = [
-  'POST /acceso', 'POST /registro/hogar', 'POST /registro/empresa', 'POST /recuperar/contrato', 'POST /recuperar/pregunta',
-  'POST /ajustes/contrasena', 'POST /ajustes/email', 'POST /ajustes/pregunta',
-];
-
-/**
  * POST routes that are not forms with typed fields: buttons that carry an action (or nothing),
  * server-to-server callbacks, and steps whose body is a single-use link's token.
  */
@@ -64,6 +54,9 @@ const NOT_FORMS: Record<string, string> = {
   'POST /admin/revision/:requestId/aprobar': 'the approve button (its note is optional)',
   'POST /admin/revision/:requestId/rechazar': 'covered by the review tests: needs a pending review',
   'POST /ajustes/comunicaciones': 'a yes or no to commercial communications',
+  'POST /acceso/codigo': 'the code step of a login in progress (covered by accounts-two-factor.test.ts)',
+  'POST /ajustes/2fa/desactivar': 'needs a second factor switched on (covered by accounts-two-factor.test.ts, 422 on a wrong password)',
+  'POST /recuperar/2fa/confirmar': 'the lost-second-factor link\'s token, then the password (accounts-two-factor.test.ts)',
   'POST /admin/promociones/:promotionId': 'the same form and rules as POST /admin/promociones, for an existing promotion',
   'POST /admin/promociones/:promotionId/estado': 'the publish / withdraw buttons',
 };
@@ -105,6 +98,15 @@ const CASES: Record<string, Case> = {
   },
   'POST /ajustes/email': {
     who: 'owner_A', page: () => '/ajustes', body: { newEmail: 'no-es-un-correo', emailPassword: '' }, field: 'newEmail', kept: 'no-es-un-correo',
+  },
+  'POST /ajustes/suministros': {
+    who: 'owner_A', page: () => '/ajustes/suministros', body: { kind: 'household', contractAccount: '12', ibanLast4: '1' },
+    field: 'contractAccount', kept: '12',
+  },
+  'POST /ajustes/2fa': { who: 'owner_A', page: () => '/ajustes/2fa', body: { code: '' }, field: 'code' },
+  'POST /recuperar/2fa': {
+    who: 'anonymous', page: () => '/recuperar/2fa',
+    body: { contractAccount: '12', email: 'ana@example.com', ibanLast4: '1' }, field: 'contractAccount', kept: '12',
   },
   'POST /ajustes/pregunta': {
     who: 'owner_A', page: () => '/ajustes', body: { secretQuestion: '', secretAnswer: '', questionPassword: '' }, field: 'questionPassword',
@@ -280,9 +282,7 @@ describe('forms: one status (422) for invalid input, with the page, the field er
       } else {
         res = await agent.post(postUrl).type('form').send({ _csrf: csrf, ...c.body });
       }
-      const expected = STILL_ANSWERING_400.includes(route) ? 400 : 422;
-      expect(res.status, `${route} (${postUrl}) answered ${res.status}`
-        + (res.status === 422 && expected === 400 ? ': remove it from STILL_ANSWERING_400' : '')).to.equal(expected);
+      expect(res.status, `${route} (${postUrl}) answered ${res.status}`).to.equal(422);
       expect(res.type).to.equal('text/html');
       expect(res.text).to.match(/<h1[ >]/);
       const shown = [...res.text.matchAll(/id="f-([\w-]+)-error"/g)].map((m) => m[1]);

@@ -153,10 +153,11 @@ describe('invitation of a representative approved by an administrator', () => {
 
     const actor = { userId: rep.id, loginId: rep.loginId, firstName: rep.firstName, lastName: rep.lastName, ip: '127.0.0.1' };
     const c = { id: customer.id, name: customer.name };
+    const sctx = { db, now: clock.now(), config, ip: '127.0.0.1', dataKey: Buffer.alloc(32) };
     for (const action of ['cancel', 'resend'] as const) {
-      expect(await db.transaction((trx) => actOnInvitation(trx, c, inv.id, action, actor, 'es', clock.now(), config))).to.deep.equal({ ok: false, reason: 'protected' });
+      expect(await actOnInvitation(sctx, c, inv.id, action, actor, 'es')).to.deep.equal({ ok: false, reason: 'protected' });
     }
-    expect(await db.transaction((trx) => addContact(trx, c, { nif, email, firstName: 'Pere', lastName: 'Vidal', role: 'authorized_full' }, actor, 'es', clock.now(), config)))
+    expect(await addContact(sctx, c, { nif, email, firstName: 'Pere', lastName: 'Vidal', role: 'authorized_full' }, actor, 'es'))
       .to.deep.equal({ kind: 'refused', reason: 'is_representative' });
 
     // the representative on file changed again by other means: the link no longer works

@@ -24,7 +24,8 @@ export function renderMail(lang: Language, content: MailContent): RenderedMail {
   const subject = t(`${key}.subject`, vars);
   const paragraphs = (t(`${key}.paragraphs`, { ...vars, returnObjects: true }) as unknown as string[]).filter((p) => p.trim() !== '');
   const action = content.actionUrl ? t(`${key}.action`, vars) : null;
-  const greeting = t('mail.greeting', vars);
+  // an empty name (an invitation, whose names the inviter typed) gets a greeting without one
+  const greeting = content.params.name === '' ? t('mail.greetingPlain') : t('mail.greeting', vars);
   const signature = t('mail.signature', vars);
   const footer = t('mail.footer', vars);
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { isLanguage, negotiateLanguage, translator, type Language } from '../../i18n';
 
 declare module 'express-session' {
@@ -8,6 +8,13 @@ declare module 'express-session' {
 }
 
 export const LANG_COOKIE = 'lang';
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** The language outlives the session (the next visit's login page); Secure wherever cookies are. */
+export function setLanguageCookie(res: Response, lang: Language, production: boolean): void {
+  res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: YEAR_MS, path: '/', secure: production });
+}
 
 /** Session (a logged-in user's preference) wins, then the cookie, then the browser's languages. */
 export const languageMiddleware: RequestHandler = (req, res, next) => {

@@ -15,6 +15,7 @@ import { monthInSpain, todayInSpain } from '../../../src/domain/time';
 import { buildDemoPlan, type DemoCustomer } from '../../../src/demo/plan';
 import { draftInvoice } from '../../../src/domain/invoicing';
 import { ibanLast4 } from '../../../src/domain/ids';
+import { generate } from 'otplib';
 import type { Harness, Scenario } from '../harness';
 
 const SUBJECT = {
@@ -226,7 +227,8 @@ export const scenarios: Scenario[] = [
 
       // 2. the demo user has no secret question: set one in Ajustes, then log out
       await h.visit('/ajustes');
-      await page.fill('#f-secretQuestion', '¿Cómo se llamaba el barco del abuelo?');
+      // questions are chosen from the translated list (issue 12, item 9)
+      await page.selectOption('#f-secretQuestion', 'primary_school');
       await page.fill('#f-secretAnswer', 'Esperanza');
       await page.fill('#f-questionPassword', byContract);
       await h.submit('form[action="/ajustes/pregunta"] button[type="submit"]');
@@ -238,7 +240,7 @@ export const scenarios: Scenario[] = [
       await h.visit('/recuperar/pregunta');
       await page.fill('#f-loginId', '12345678Z');
       await h.submit('form[action="/recuperar/pregunta"] button[type="submit"]');
-      expect(await page.textContent('.question-text')).to.equal('¿Cómo se llamaba el barco del abuelo?');
+      expect(await page.textContent('.question-text')).to.equal('¿Cuál era el nombre de tu colegio de primaria?');
       await page.fill('#f-answer', 'esperanza');
       await h.submit('form[action="/recuperar/pregunta/respuesta"] button[type="submit"]');
       await page.waitForURL('**/recuperar/enviado');
@@ -255,6 +257,41 @@ export const scenarios: Scenario[] = [
       await page.fill('#f-passwordConfirm', 'Cliente-Demo-2026');
       await h.submit('form[action="/ajustes/contrasena"] button[type="submit"]');
       expect(await page.textContent('main')).to.contain('Tu contraseña se ha cambiado.');
+      await h.submit('form[action="/salir"] button[type="submit"]');
+    },
+  },
+  {
+    // issue 12, item 10; left switched off at the end, as the JavaScript-off pass runs it again
+    name: 'accounts: switch on the second factor in Ajustes, log in with a recovery code, switch it off',
+    async run(h) {
+      const { page, expect } = h;
+      const carmen = customer('Carmen Navarro Gil');
+      const password = 'Naranjo-Albufera-Barca-91';
+      await h.visit('/');
+      await login(h, carmen.taxId, password);
+      await h.visit('/ajustes/suministros');
+      expect(await page.textContent('h1')).to.equal('Añadir un suministro');
+      await h.visit('/ajustes/2fa');
+      const secret = (await page.textContent('#totp-secret'))!.replace(/\s+/g, '');
+      await page.fill('#f-code', await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+      await h.submit('form[action="/ajustes/2fa"] button[type="submit"]');
+      const codes = await page.locator('#recovery-codes code').allTextContents();
+      expect(codes).to.have.length(10);
+      await h.submit('form[action="/salir"] button[type="submit"]');
+
+      await page.fill('#f-loginId', carmen.taxId);
+      await page.fill('#f-password', password);
+      await h.submit('form[action="/acceso"] button[type="submit"]');
+      await page.waitForURL('**/acceso/codigo');
+      await page.fill('#f-code', codes[0]!);
+      await h.submit('form[action="/acceso/codigo"] button[type="submit"]');
+      await page.waitForURL('**/suministros');
+      expect(await page.textContent('main')).to.contain('Has accedido con un código de recuperación. Te quedan 9.');
+
+      await h.visit('/ajustes/2fa');
+      await page.fill('#f-password', password);
+      await h.submit('form[action="/ajustes/2fa/desactivar"] button[type="submit"]');
+      expect(await page.textContent('main')).to.contain('Hemos desactivado la verificación en dos pasos.');
       await h.submit('form[action="/salir"] button[type="submit"]');
     },
   },
