@@ -32,6 +32,8 @@ export async function findRectifiable(db: Knex, id: number): Promise<Rectifiable
  */
 export async function insertRectifying(trx: Knex.Transaction, o: RectifiableInvoice, r: {
   issueDate: string; dueDate: string; reason: string; consumption: ConsumptionByPeriod; bill: BillResult;
+  /** The complaint it answers, if it comes from one. */
+  requestId?: number | null;
 }): Promise<{ id: number; number: string }> {
   // gap-free like the ordinary series: the counter row is locked until the transaction ends
   const series = `R${r.issueDate.slice(2, 4)}`;
@@ -45,7 +47,7 @@ export async function insertRectifying(trx: Knex.Transaction, o: RectifiableInvo
     issue_date: r.issueDate, due_date: r.dueDate, status: o.status, delivery: o.delivery, payment_method: o.payment_method,
     consumption_p1_kwh: r.consumption.P1, consumption_p2_kwh: r.consumption.P2, consumption_p3_kwh: r.consumption.P3,
     taxable_base_cents: r.bill.totals.taxableBaseCents, vat_cents: r.bill.totals.vatCents, total_cents: r.bill.totals.totalCents,
-    rectifies_invoice_id: o.id, rectification_reason: r.reason,
+    rectifies_invoice_id: o.id, rectification_reason: r.reason, rectification_request_id: r.requestId ?? null,
   }).returning(['id', 'number']);
   await trx('invoice_lines').insert(r.bill.lines.map((l, position) => ({
     invoice_id: row.id, position, kind: l.kind, period: l.period ?? null, detail: l.detail, quantity: l.quantity, unit: l.unit, unit_price: l.unitPrice, amount_cents: l.amountCents,
@@ -59,4 +61,18 @@ export async function electronicRecipients(db: Knex, customerId: number): Promis
   return db('customer_links as l').join('users as u', 'u.id', 'l.user_id').where('l.customer_id', customerId)
     .whereIn('l.role', ['holder', 'representative']).where('l.status', 'active').where('u.status', 'active')
     .select('u.id', 'u.email', 'u.first_name', 'u.language');
+}
+
+/** The invoices of a contract that can still be rectified (not replaced, not rectifying), newest first. */
+export async function rectifiableInvoicesOf(db: Knex, contractId: number, limit = 12): Promise<{
+  id: number; number: string; period_start: string; period_end: string; total_cents: number;
+}[]> {
+  return db('invoices').where({ contract_id: contractId }).whereNull('rectified_by_invoice_id')
+    .whereNull('rectifies_invoice_id').orderBy('period_start', 'desc').limit(limit)
+    .select('id', 'number', 'period_start', 'period_end', 'total_cents');
+}
+
+/** The rectifying invoices issued in answer to a complaint. */
+export async function rectifyingOfRequest(db: Knex, requestId: number): Promise<{ id: number; number: string }[]> {
+  return db('invoices').where({ rectification_request_id: requestId }).orderBy('id').select('id', 'number');
 }

@@ -5,6 +5,8 @@ export interface RequestRow {
   id: number; reference: string; type: RequestType; customer_id: number; contract_id: number | null; created_by: number | null;
   via_manager_customer_id: number | null; payload: Record<string, unknown>; status: RequestStatus; assigned_staff_id: number | null;
   created_at: Date; updated_at: Date;
+  /** A complaint's answer (issue 14); absent from the rows of older queries. */
+  outcome?: 'favourable' | 'partial' | 'unfavourable' | null;
 }
 
 export interface RequestListRow extends RequestRow { customer_name: string; cups: string | null; street: string | null; sp_number: string | null }

@@ -12,7 +12,8 @@ const KWH_MAX = 1_000_000;
 export type RectifyError =
   | { field: 'reason'; code: 'required' | 'too_long' }
   | { field: 'p1' | 'p2' | 'p3'; code: 'required' | 'invalid' }
-  | { field: 'invoice'; code: 'already_rectified' | 'is_rectifying' };
+  | { field: 'invoice'; code: 'already_rectified' | 'is_rectifying' }
+  | { field: 'complaint'; code: ComplaintRectifyRefusal };
 
 export interface RectifyInput { reason: string; p1: string; p2: string; p3: string }
 
@@ -65,4 +66,34 @@ export function rectifiedBill(original: {
 export function rectifyingDates(today: string, originalDue: string, minDaysToPay: number): { issueDate: string; dueDate: string } {
   const earliest = new Date(Date.parse(`${today}T00:00:00Z`) + minDaysToPay * 86_400_000).toISOString().slice(0, 10);
   return { issueDate: today, dueDate: earliest > originalDue ? earliest : originalDue };
+}
+
+/** A complaint as the rectification from it needs it. */
+export interface ComplaintForRectifying {
+  type: string;
+  status: string;
+  outcome: string | null;
+  category: unknown;
+  customerId: number;
+  contractId: number | null;
+}
+
+export type ComplaintRectifyRefusal = 'not_a_complaint' | 'not_billing' | 'not_answered' | 'unfavourable' | 'other_contract';
+
+/**
+ * May this complaint produce a rectifying invoice of this invoice? Only a billing complaint that
+ * was answered in the customer's favour (wholly or partly), and only for an invoice of the
+ * contract it is about: the rectification is the remedy the answer promised. Null when it may.
+ */
+export function complaintRectifyRefusal(
+  c: ComplaintForRectifying, invoice: { customerId: number; contractId: number },
+): ComplaintRectifyRefusal | null {
+  if (c.type !== 'complaint') return 'not_a_complaint';
+  if (c.category !== 'billing') return 'not_billing';
+  if (c.status !== 'completada' || c.outcome === null) return 'not_answered';
+  if (c.outcome !== 'favourable' && c.outcome !== 'partial') return 'unfavourable';
+  if (c.customerId !== invoice.customerId || (c.contractId !== null && c.contractId !== invoice.contractId)) {
+    return 'other_contract';
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import { documentsOfRequest } from '../data/documents-repo';
 import { findRequest, listRequests, requestEvents, type RequestListRow } from '../data/requests-repo';
+import { rectifyingOfRequest } from '../data/rectifying-repo';
 import { suppliesOfCustomers } from '../data/supplies-repo';
 import type { Access } from '../domain/access';
 import { visibleDocuments } from '../domain/document-access';
@@ -63,7 +64,10 @@ function sendDetail(d: AppDeps) {
     const db = d.db.knex;
     const request = await findRequest(db, Number(req.params.requestId));
     if (!request) throw new DomainError('not_found');
-    const [events, documents] = await Promise.all([requestEvents(db, request.id), documentsOfRequest(db, request.id)]);
+    const [events, documents, rectifying] = await Promise.all([
+      requestEvents(db, request.id), documentsOfRequest(db, request.id),
+      request.type === 'complaint' ? rectifyingOfRequest(db, request.id) : [],
+    ]);
     const t = res.locals.t;
     const fmt = res.locals.fmt as Formatter;
     // only the documents this user may download (uploader, holder or representative)
@@ -89,6 +93,8 @@ function sendDetail(d: AppDeps) {
           ? request.effective_date ?? null : null,
         outcome: request.outcome ?? null, resolution: request.resolution ?? null,
         next: letter.next ? t(letter.next.key, letter.next.params) : null,
+        // the invoices that replaced a wrong one because this complaint was upheld
+        rectifying: rectifying.map((i) => ({ href: `/facturas/${i.id}`, number: i.number })),
       },
       events: events.map((e) => ({ at: e.at, kind: e.kind, status: e.status, note: e.note })),
       documents: visible.map((doc) => ({

@@ -3,6 +3,7 @@
  * the right consumption; one service call issues, signs and stores the rectifying invoice.
  */
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../domain/errors';
 import { RECTIFY_REASON_MAX, type RectifyError } from '../../domain/rectifying';
@@ -14,6 +15,9 @@ import { adminFlash, requireStaff } from '../../web/middleware/staff';
 import { staffContext } from '../../web/use-case-context';
 
 const FIELDS = ['reason', 'p1', 'p2', 'p3'] as const;
+// the complaint the rectification answers: ?reclamacion= on the form's page, a hidden field on the post
+const ComplaintRef = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined);
+const complaintOf = (v: unknown): number | undefined => ComplaintRef.parse(v === '' ? undefined : v);
 
 export function adminRectifyingRoutes(d: AppDeps): Router {
   const router = Router();
@@ -32,7 +36,7 @@ export function adminRectifyingRoutes(d: AppDeps): Router {
   ): void {
     render(req, res, 'admin/invoices/rectify', {
       title: res.locals.t('rectifying.admin.title', { number: inv.number }),
-      invoice: inv, form, errors, reasonMax: RECTIFY_REASON_MAX,
+      invoice: inv, form, errors, reasonMax: RECTIFY_REASON_MAX, complaintId: form.complaintId || null,
       view: {
         periodStart: inv.period_start, periodEnd: inv.period_end, issued: inv.issue_date, totalCents: inv.total_cents,
       },
@@ -42,9 +46,10 @@ export function adminRectifyingRoutes(d: AppDeps): Router {
 
   router.get('/facturas/:invoiceId/rectificar', requireStaff('supervisor'), async (req, res) => {
     const inv = await load(req);
+    const complaintId = complaintOf(req.query.reclamacion);
     page(req, res, inv, {
       reason: '', p1: String(inv.consumption_p1_kwh), p2: String(inv.consumption_p2_kwh),
-      p3: String(inv.consumption_p3_kwh),
+      p3: String(inv.consumption_p3_kwh), complaintId: complaintId ? String(complaintId) : '',
     });
   });
 
@@ -52,13 +57,15 @@ export function adminRectifyingRoutes(d: AppDeps): Router {
     const inv = await load(req);
     const t = res.locals.t;
     const form = formFields(req, FIELDS);
-    const result = await issueRectifyingInvoice(staffContext(d, req), inv.id, form);
+    const complaintId = complaintOf((req.body as Record<string, unknown> | undefined)?.complaintId);
+    const result = await issueRectifyingInvoice(staffContext(d, req), inv.id, { ...form, complaintId });
     if (!result.ok) {
       const errors: Record<string, string> = {};
       for (const e of result.errors as RectifyError[]) {
         errors[e.field] = t(`rectifying.admin.errors.${e.field}.${e.code}`, { max: RECTIFY_REASON_MAX });
       }
-      return page(req, res, (await load(req)), form, errors, 422);
+      const kept = { ...form, complaintId: complaintId ? String(complaintId) : '' };
+      return page(req, res, (await load(req)), kept, errors, 422);
     }
     d.mailer?.kick();
     adminFlash(req, 'success', 'rectifying.admin.done', { number: result.number, original: result.original });
