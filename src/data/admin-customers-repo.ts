@@ -90,7 +90,7 @@ export interface CustomerPage {
   customer: { id: number; tax_id: string; kind: string; name: string; representative_nif: string | null; email: string | null; phone: string | null; created_at: Date };
   users: CustomerUserRow[];
   contracts: { id: number; number: string; status: string; start_date: string; end_date: string | null; product_code: string; e_billing: boolean; account_number: string; cups: string; energy: string; tariff: string; street: string; sp_number: string; floor_door: string | null; postal_code: string; municipality: string }[];
-  invoices: { id: number; number: string; period_start: string; period_end: string; issue_date: string; total_cents: number; status: string }[];
+  invoices: { id: number; number: string; period_start: string; period_end: string; issue_date: string; total_cents: number; status: string; rectified_by_invoice_id: number | null; rectifies_invoice_id: number | null }[];
   requests: { id: number; reference: string; type: string; status: string; created_at: Date }[];
   managers: { id: number; status: string; created_at: Date; decided_at: Date | null; name: string; tax_id: string; other_id: number }[];
   managedClients: { id: number; status: string; created_at: Date; decided_at: Date | null; name: string; tax_id: string; other_id: number }[];
@@ -115,7 +115,7 @@ export async function loadCustomerPage(db: Knex, customerId: number): Promise<Cu
       .orderByRaw("c.status = 'ended', sp.street, c.id"),
     db('invoices').where({ customer_id: customerId })
       .select('id', 'number', db.raw("to_char(period_start, 'YYYY-MM-DD') AS period_start"), db.raw("to_char(period_end, 'YYYY-MM-DD') AS period_end"),
-        db.raw("to_char(issue_date, 'YYYY-MM-DD') AS issue_date"), 'total_cents', 'status')
+        db.raw("to_char(issue_date, 'YYYY-MM-DD') AS issue_date"), 'total_cents', 'status', 'rectified_by_invoice_id', 'rectifies_invoice_id')
       .orderBy([{ column: 'issue_date', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(CUSTOMER_PAGE_LIMITS.invoices),
     db('requests').where({ customer_id: customerId }).select('id', 'reference', 'type', 'status', 'created_at')
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(CUSTOMER_PAGE_LIMITS.requests),

@@ -1,37 +1,68 @@
 import type { Knex } from 'knex';
-import type { BillableContract, InvoiceDraft } from '../domain/invoicing';
+import { billingPeriod, type BillableContract, type InvoiceDraft } from '../domain/invoicing';
+import { billedConsumption, type MeterReadingFact } from '../domain/invoice-readings';
+import { powerSchedules } from './power-periods-repo';
 
-/** Active contracts with consumption recorded for the month and no invoice for it yet. */
+/** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
+  const periodEnd = billingPeriod(periodStart.slice(0, 7)).end;
   const rows = await db('contracts as c')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
-    .join('consumption as co', function () {
+    .leftJoin('consumption as co', function () {
       this.on('co.contract_id', '=', 'c.id').andOn('co.month', '=', db.raw('?::date', [periodStart]));
     })
     .leftJoin('invoices as i', function () {
-      this.on('i.contract_id', '=', 'c.id').andOn('i.period_start', '=', db.raw('?::date', [periodStart]));
+      this.on('i.contract_id', '=', 'c.id').andOn('i.period_start', '=', db.raw('?::date', [periodStart])).andOnNull('i.rectifies_invoice_id');
     })
     .whereNull('i.id')
     .where('c.start_date', '<=', periodStart)
+    // the distributor's metering for the month, or a reading the customer gave within it
+    .where((w) => w.whereNotNull('co.id').orWhereExists(db('meter_readings as mr').where('mr.supply_point_id', db.ref('sp.id'))
+      .where('mr.source', 'customer').whereBetween('mr.reading_date', [periodStart, periodEnd])))
     .select(
       'c.id as contract_id', 'c.customer_id', 'c.product_code', 'c.e_billing',
-      'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw',
+      'sp.id as sp_id', 'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw',
       'ca.direct_debit', 'ca.payment_day',
       'co.p1_kwh', 'co.p2_kwh', 'co.p3_kwh',
     )
     .orderBy('c.id');
-  return rows.map((r) => ({
+  // power changes of every contract in one query: each day is billed with the powers in force
+  const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
+  const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null).map((r) => Number(r.sp_id)), periodStart, periodEnd);
+  const billable = rows.flatMap((r) => {
+    const metered = r.p1_kwh === null ? null : { P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh };
+    const billed = billedConsumption({ start: periodStart, end: periodEnd }, metered, readings.get(Number(r.sp_id)) ?? []);
+    return billed ? [{ r, billed }] : [];
+  });
+  return billable.map(({ r, billed }) => ({
     contractId: r.contract_id,
     customerId: r.customer_id,
     energy: r.energy,
     productCode: r.product_code,
     powerKw: r.energy === 'electricity' ? { P1: Number(r.power_p1_kw), P2: Number(r.power_p2_kw) } : null,
+    powerSchedule: schedules.get(Number(r.contract_id)) ?? [],
     eBilling: r.e_billing,
     directDebit: r.direct_debit,
     paymentDay: r.payment_day,
-    consumption: { P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh },
+    consumption: billed.consumption,
+    readings: { source: billed.source, from: billed.from, to: billed.to },
   }));
+}
+
+/** The readings a customer-read month compares: those of the period and the two months before it. */
+async function readingsAround(db: Knex, supplyPointIds: number[], periodStart: string, periodEnd: string): Promise<Map<number, MeterReadingFact[]>> {
+  const out = new Map<number, MeterReadingFact[]>();
+  if (supplyPointIds.length === 0) return out;
+  const rows = await db('meter_readings').whereIn('supply_point_id', supplyPointIds)
+    .whereBetween('reading_date', [db.raw("?::date - interval '62 days'", [periodStart]), periodEnd])
+    .orderBy(['supply_point_id', 'reading_date', 'id']).select('supply_point_id', 'reading_date', 'source', 'p1_kwh', 'p2_kwh', 'p3_kwh');
+  for (const m of rows) {
+    const id = Number(m.supply_point_id);
+    if (!out.has(id)) out.set(id, []);
+    out.get(id)!.push({ date: m.reading_date, source: m.source, P1: m.p1_kwh, P2: m.p2_kwh, P3: m.p3_kwh });
+  }
+  return out;
 }
 
 /** 'FE' and the two-digit year of issue: invoice numbers are correlative within it. */
@@ -59,6 +90,7 @@ export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft
   const taken = new Set((await trx('invoices')
     .whereIn('contract_id', drafts.map((d) => d.contractId))
     .whereIn('period_start', [...new Set(drafts.map((d) => d.periodStart))])
+    .whereNull('rectifies_invoice_id')
     .select('contract_id', 'period_start')).map((r: { contract_id: number; period_start: string }) => `${r.contract_id}|${r.period_start}`));
   const fresh = drafts.filter((d) => !taken.has(`${d.contractId}|${d.periodStart}`));
   if (fresh.length === 0) return [];
@@ -82,6 +114,9 @@ export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft
         consumption_p1_kwh: d.consumption.P1,
         consumption_p2_kwh: d.consumption.P2,
         consumption_p3_kwh: d.consumption.P3,
+        readings_source: d.readings?.source ?? 'real',
+        reading_from: d.readings?.from ?? null,
+        reading_to: d.readings?.to ?? null,
         taxable_base_cents: d.bill.totals.taxableBaseCents,
         vat_cents: d.bill.totals.vatCents,
         total_cents: d.bill.totals.totalCents,

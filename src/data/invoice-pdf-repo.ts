@@ -11,7 +11,7 @@ function addressLine(r: { street: string; number: string; floor_door: string | n
 interface Row {
   id: number; number: string; issue_date: string; due_date: string; period_start: string; period_end: string;
   delivery: 'paper' | 'electronic'; payment_method: 'direct_debit' | 'transfer';
-  consumption_p1_kwh: number; consumption_p2_kwh: number; consumption_p3_kwh: number;
+  consumption_p1_kwh: number; consumption_p2_kwh: number; consumption_p3_kwh: number; readings_source: 'real' | 'customer' | 'estimated';
   taxable_base_cents: number; vat_cents: number; total_cents: number;
   contract_id: number; contract_number: string; product_code: string;
   customer_name: string; customer_tax_id: string;
@@ -20,6 +20,7 @@ interface Row {
   supply_point_id: number; cups: string; energy: 'electricity' | 'gas'; tariff: string; distributor: string;
   street: string; sp_number: string; floor_door: string | null; postal_code: string; municipality: string;
   power_p1_kw: number | null; power_p2_kw: number | null;
+  rectification_reason: string | null; original_number: string | null; original_issue_date: string | null;
 }
 
 /**
@@ -34,13 +35,15 @@ export async function loadInvoicePdfData(db: Knex, invoiceIds: number[]): Promis
     .join('customers as cu', 'cu.id', 'i.customer_id')
     .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+    .leftJoin('invoices as o', 'o.id', 'i.rectifies_invoice_id')
     .whereIn('i.id', invoiceIds)
     .select('i.id', 'i.number', 'i.issue_date', 'i.due_date', 'i.period_start', 'i.period_end', 'i.delivery', 'i.payment_method',
-      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'i.taxable_base_cents', 'i.vat_cents', 'i.total_cents',
+      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'i.readings_source', 'i.taxable_base_cents', 'i.vat_cents', 'i.total_cents',
       'c.id as contract_id', 'c.number as contract_number', 'c.product_code', 'cu.name as customer_name', 'cu.tax_id as customer_tax_id',
       'ca.number as ca_number', 'ca.billing_name', 'ca.billing_street', 'ca.billing_number', 'ca.billing_floor_door', 'ca.billing_postal_code',
       'ca.billing_municipality', 'ca.billing_province', 'ca.iban', 'sp.id as supply_point_id', 'sp.cups', 'sp.energy', 'sp.tariff', 'sp.distributor',
-      'sp.street', 'sp.number as sp_number', 'sp.floor_door', 'sp.postal_code', 'sp.municipality', 'sp.power_p1_kw', 'sp.power_p2_kw');
+      'sp.street', 'sp.number as sp_number', 'sp.floor_door', 'sp.postal_code', 'sp.municipality', 'sp.power_p1_kw', 'sp.power_p2_kw',
+      'i.rectification_reason', 'o.number as original_number', 'o.issue_date as original_issue_date');
   const lines = await db('invoice_lines').whereIn('invoice_id', invoiceIds).orderBy(['invoice_id', 'position']);
   const contractIds = [...new Set(rows.map((r) => r.contract_id))];
   const supplyIds = [...new Set(rows.map((r) => r.supply_point_id))];
@@ -77,6 +80,8 @@ export async function loadInvoicePdfData(db: Knex, invoiceIds: number[]): Promis
       },
       readings: { previous: currentIdx > 0 ? asReading(spReadings[currentIdx - 1]) : null, current: currentIdx >= 0 ? asReading(spReadings[currentIdx]) : null },
       consumptionKwh: { P1: r.consumption_p1_kwh, P2: r.consumption_p2_kwh, P3: r.consumption_p3_kwh },
+      readingsSource: r.readings_source,
+      ...(r.original_number ? { rectifies: { number: r.original_number, issueDate: r.original_issue_date!, reason: r.rectification_reason ?? '' } } : {}),
       history: hist,
       lines: linesBy.get(r.id) ?? [],
       totals: { taxableBaseCents: r.taxable_base_cents, vatCents: r.vat_cents, totalCents: r.total_cents },

@@ -26,6 +26,9 @@ export interface InvoiceDetail extends InvoiceListRow {
   taxable_base_cents: number; vat_cents: number; original_downloaded_at: Date | null;
   consumption_p1_kwh: number; consumption_p2_kwh: number; consumption_p3_kwh: number;
   cups: string; energy: 'electricity' | 'gas'; street: string; sp_number: string; municipality: string;
+  readings_source: 'real' | 'customer' | 'estimated'; reading_from: string | null; reading_to: string | null;
+  rectifies_invoice_id: number | null; rectifies_number: string | null; rectification_reason: string | null;
+  rectified_by_invoice_id: number | null; rectified_by_number: string | null;
 }
 
 export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail | undefined> {
@@ -33,7 +36,10 @@ export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail |
     .where('i.id', id)
     .first('i.id', 'i.number', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.total_cents', 'i.status', 'i.delivery',
       'i.contract_id', 'i.customer_id', 'i.payment_method', 'i.taxable_base_cents', 'i.vat_cents', 'i.original_downloaded_at',
-      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'sp.cups', 'sp.energy', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
+      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'i.readings_source', 'i.reading_from', 'i.reading_to',
+      'i.rectifies_invoice_id', 'i.rectification_reason', 'i.rectified_by_invoice_id',
+      db.raw('(SELECT x.number FROM invoices x WHERE x.id = i.rectifies_invoice_id) AS rectifies_number'),
+      db.raw('(SELECT x.number FROM invoices x WHERE x.id = i.rectified_by_invoice_id) AS rectified_by_number'), 'sp.cups', 'sp.energy', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
 }
 
 export async function invoiceLines(db: Knex, id: number): Promise<{ kind: string; period: string | null; detail: string; amount_cents: number }[]> {

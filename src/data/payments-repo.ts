@@ -167,6 +167,8 @@ export interface PayableInvoiceRow {
 /** A contract's unpaid invoices within retention, oldest due first (one indexed query). */
 export async function unpaidInvoices(db: Knex, contractId: number, cutoff: string): Promise<PayableInvoiceRow[]> {
   return db('invoices').where('contract_id', contractId).where('issue_date', '>=', cutoff).whereIn('status', ['pending', 'returned'])
+    // a replaced invoice is paid through its rectifying invoice
+    .whereNull('rectified_by_invoice_id')
     .orderBy('due_date').orderBy('id')
     .select('id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'payment_method');
 }

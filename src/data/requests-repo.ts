@@ -5,6 +5,8 @@ export interface RequestRow {
   id: number; reference: string; type: RequestType; customer_id: number; contract_id: number | null; created_by: number | null;
   via_manager_customer_id: number | null; payload: Record<string, unknown>; status: RequestStatus; assigned_staff_id: number | null;
   created_at: Date; updated_at: Date;
+  /** A complaint's answer (issue 14); absent from the rows of older queries. */
+  outcome?: 'favourable' | 'partial' | 'unfavourable' | null;
 }
 
 export interface RequestListRow extends RequestRow { customer_name: string; cups: string | null; street: string | null; sp_number: string | null }
@@ -23,10 +25,19 @@ export async function insertEvent(db: Knex, e: { requestId: number; at: Date; ki
   await db('request_events').insert({ request_id: e.requestId, at: e.at, kind: e.kind, status: e.status ?? null, note: e.note ?? null, actor_type: e.actorType, actor_id: e.actorId ?? null });
 }
 
-export async function findRequest(db: Knex, id: number): Promise<RequestListRow | undefined> {
+/** One request as its page shows it: with what it did once handled and the supply's distributor. */
+export interface RequestDetailRow extends RequestListRow {
+  distributor: string | null;
+  effective_date: string | null;
+  sent_to_distributor_on: string | null;
+  resolution: string | null;
+  outcome: 'favourable' | 'partial' | 'unfavourable' | null;
+}
+
+export async function findRequest(db: Knex, id: number): Promise<RequestDetailRow | undefined> {
   return db('requests as r').join('customers as cu', 'cu.id', 'r.customer_id')
     .leftJoin('contracts as c', 'c.id', 'r.contract_id').leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .where('r.id', id).first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number');
+    .where('r.id', id).first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number', 'sp.distributor');
 }
 
 export async function lockRequest(trx: Knex.Transaction, id: number): Promise<RequestRow | undefined> {

@@ -110,7 +110,7 @@ export function filterQuery(f: AdminRequestFilter, page = f.page): string {
 }
 
 export type StatusChangeError =
-  | { field: 'status'; code: 'required' | 'not_allowed' | 'use_review' }
+  | { field: 'status'; code: 'required' | 'not_allowed' | 'use_review' | 'use_effect' }
   | { field: 'note'; code: 'required_for_rejection' | 'too_long' };
 
 /**
@@ -126,6 +126,7 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
   else if (!isRequestStatus(input.to) || !allowedTransitions(input.from).includes(input.to)) errors.push({ field: 'status', code: 'not_allowed' });
   else if (isReviewType(input.type) && input.to !== 'en_tramite') errors.push({ field: 'status', code: 'use_review' });
   else if (isSystemManaged(input.type)) errors.push({ field: 'status', code: 'not_allowed' });
+  else if (!genericStatusAllowed(input.type, input.to)) errors.push({ field: 'status', code: 'use_effect' });
   else to = input.to;
   if (note.length > NOTE_MAX) errors.push({ field: 'note', code: 'too_long' });
   else if (to === 'rechazada' && !note) errors.push({ field: 'note', code: 'required_for_rejection' });
@@ -137,7 +138,19 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
 export function statusOptions(type: RequestType, from: RequestStatus): RequestStatus[] {
   // a card payment follows its gateway order: nobody moves it by hand
   if (isSystemManaged(type)) return [];
-  return allowedTransitions(from).filter((s) => !isReviewType(type) || s === 'en_tramite');
+  return allowedTransitions(from).filter((s) => (!isReviewType(type) || s === 'en_tramite') && genericStatusAllowed(type, s));
+}
+
+/**
+ * Requests whose completion changes something have their own form, which applies the change
+ * with the status: a power change is sent to the distributor and completed by its answer, a
+ * complaint is completed by its resolution.
+ */
+export function genericStatusAllowed(type: RequestType, to: RequestStatus): boolean {
+  if (type === 'power_change') return to === 'rechazada';
+  // a complaint is completed by its resolution (outcome and text); it may still be taken in hand or refused
+  if (type === 'complaint') return to !== 'completada';
+  return true;
 }
 
 export type Decision = 'approve' | 'reject';

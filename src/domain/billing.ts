@@ -7,6 +7,7 @@ import type {
   TariffPeriod,
 } from './billing-types';
 import { findProduct, TAXES, type ElectricityProduct, type GasProduct, type Product } from './tariffs';
+import { powerSegments, type PowerPeriod, type PowerSegment } from './power-periods';
 
 export interface BillingInput {
   energy: Energy;
@@ -15,8 +16,10 @@ export interface BillingInput {
   periodStart: string;
   /** 'YYYY-MM-DD', inclusive. */
   periodEnd: string;
-  /** Electricity only. */
+  /** Electricity only: the powers in force before the first entry of powerSchedule (or always). */
   powerKw?: { P1: number; P2: number };
+  /** Electricity only: power changes; each day is billed with the powers in force on it. */
+  powerSchedule?: readonly PowerPeriod[];
   /** Gas has no periods: put everything in P1 (P2 and P3 are added to it anyway). */
   consumptionKwh: ConsumptionByPeriod;
 }
@@ -191,7 +194,13 @@ function line(
   };
 }
 
-function powerLine(period: 'P1' | 'P2', kw: number, days: number, eurPerKwDay: number): InvoiceLine {
+/** "01/11–15/11": the days a power line covers when the powers changed inside the period. */
+function span(from: string, to: string): string {
+  const dm = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
+  return ` (${dm(from)}–${dm(to)})`;
+}
+
+function powerLine(period: 'P1' | 'P2', kw: number, days: number, eurPerKwDay: number, dates = ''): InvoiceLine {
   const kwDays = mul(dec(kw), dec(days));
   return line(
     'power_term',
@@ -199,7 +208,7 @@ function powerLine(period: 'P1' | 'P2', kw: number, days: number, eurPerKwDay: n
     'kW·día',
     eurPerKwDay,
     mul(kwDays, dec(eurPerKwDay)),
-    `${es(dec(kw))} kW × ${daysText(days)} × ${price(eurPerKwDay)} €/kW día`,
+    `${es(dec(kw))} kW × ${daysText(days)} × ${price(eurPerKwDay)} €/kW día${dates}`,
     period,
   );
 }
@@ -308,8 +317,20 @@ function powerLines(product: ElectricityProduct, powerKw: { P1: number; P2: numb
   ];
 }
 
+/**
+ * One line per tariff period and run of days with the same powers: a change inside the period
+ * is billed pro rata, each part rounded to cents on its own like any other line.
+ */
+function segmentedPowerLines(product: ElectricityProduct, segments: readonly PowerSegment[]): InvoiceLine[] {
+  if (segments.length === 1) return powerLines(product, segments[0]!, segments[0]!.days);
+  return (['P1', 'P2'] as const).flatMap((p) =>
+    segments.map((s) => powerLine(p, s[p], s.days, product.powerEurPerKwDay[p], span(s.from, s.to))));
+}
+
 function electricityBill(product: ElectricityProduct, input: BillingInput, days: number): BillResult {
   const powerKw = checkPower(input.powerKw);
+  const segments = powerSegments(input.periodStart, input.periodEnd, input.powerSchedule ?? [], powerKw);
+  for (const s of segments) checkPower(s);
   const c = input.consumptionKwh;
   const totalKwh = toNumber(add(dec(c.P1), dec(c.P2), dec(c.P3)));
 
@@ -323,7 +344,7 @@ function electricityBill(product: ElectricityProduct, input: BillingInput, days:
     }
   }
 
-  const supply = [...powerLines(product, powerKw, days), ...energy];
+  const supply = [...segmentedPowerLines(product, segments), ...energy];
   const tax = electricityTax(sumCents(supply), totalKwh).line;
   const rental = perDayLine('meter_rental', days, product.meterRentalEurPerDay);
   return withVat([...supply, tax, rental], days);

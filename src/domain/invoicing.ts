@@ -1,5 +1,10 @@
 import type { ConsumptionByPeriod, Energy } from './billing-types';
 import { computeBill, type BillResult } from './billing';
+import type { PowerPeriod } from './power-periods';
+import type { ReadingsSource } from './invoice-readings';
+
+/** Which readings the consumption comes from (absent: the distributor's metering). */
+export interface ReadingsUsed { source: ReadingsSource; from: string | null; to: string | null }
 
 /** A contract as the billing run needs it. */
 export interface BillableContract {
@@ -8,10 +13,13 @@ export interface BillableContract {
   energy: Energy;
   productCode: string;
   powerKw: { P1: number; P2: number } | null;
+  /** Power changes (electricity); days before the first entry use powerKw. */
+  powerSchedule?: PowerPeriod[];
   eBilling: boolean;
   directDebit: boolean;
   paymentDay: number | null;
   consumption: ConsumptionByPeriod;
+  readings?: ReadingsUsed;
 }
 
 export interface InvoiceDraft {
@@ -24,6 +32,7 @@ export interface InvoiceDraft {
   delivery: 'paper' | 'electronic';
   paymentMethod: 'direct_debit' | 'transfer';
   consumption: ConsumptionByPeriod;
+  readings?: ReadingsUsed;
   bill: BillResult;
 }
 
@@ -85,6 +94,7 @@ export function draftInvoice(contract: BillableContract, month: string): Invoice
     periodStart: start,
     periodEnd: end,
     powerKw: contract.powerKw ?? undefined,
+    powerSchedule: contract.powerSchedule,
     consumptionKwh: contract.consumption,
   });
   const { issueDate, dueDate } = invoiceDates(end, contract.paymentDay);
@@ -98,6 +108,7 @@ export function draftInvoice(contract: BillableContract, month: string): Invoice
     delivery: contract.eBilling ? 'electronic' : 'paper',
     paymentMethod: contract.directDebit ? 'direct_debit' : 'transfer',
     consumption: contract.consumption,
+    ...(contract.readings ? { readings: contract.readings } : {}),
     bill,
   };
 }

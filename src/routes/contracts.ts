@@ -45,8 +45,8 @@ export function contractRoutes(deps: AppDeps): Router {
   const contractId = (p: Record<string, string | string[] | undefined>) => Number(p.contractId);
 
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
-    const { contract: c, invoices } = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
-    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices });
+    const { contract: c, invoices, powers } = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
+    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers });
   });
 
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {

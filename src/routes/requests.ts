@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import { documentsOfRequest } from '../data/documents-repo';
 import { findRequest, listRequests, requestEvents, type RequestListRow } from '../data/requests-repo';
+import { rectifyingOfRequest } from '../data/rectifying-repo';
 import { suppliesOfCustomers } from '../data/supplies-repo';
 import type { Access } from '../domain/access';
 import { visibleDocuments } from '../domain/document-access';
@@ -14,6 +15,8 @@ import { accessOf, requireUser } from '../web/current-user';
 import type { Formatter } from '../web/format';
 import { guards } from '../web/guards';
 import { render } from '../web/render';
+import { letterOfRequest } from '../domain/request-letter';
+import { todayInSpain } from '../domain/time';
 
 const PAGE_SIZE = 20;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,32 +59,26 @@ function summary(r: RequestListRow): RequestSummaryView {
   };
 }
 
-/** A payload value as text: stored days are printed as dates; lists and objects are not facts. */
-function factValue(v: unknown, fmt: Formatter): string | null {
-  if (v === null || v === undefined || v === '' || typeof v === 'object') return null;
-  if (typeof v === 'string' && DAY.test(v)) return fmt.date(v);
-  return String(v);
-}
-
 function sendDetail(d: AppDeps) {
   return async (req: Request, res: Response) => {
     const db = d.db.knex;
     const request = await findRequest(db, Number(req.params.requestId));
     if (!request) throw new DomainError('not_found');
-    const [events, documents] = await Promise.all([requestEvents(db, request.id), documentsOfRequest(db, request.id)]);
+    const [events, documents, rectifying] = await Promise.all([
+      requestEvents(db, request.id), documentsOfRequest(db, request.id),
+      request.type === 'complaint' ? rectifyingOfRequest(db, request.id) : [],
+    ]);
     const t = res.locals.t;
     const fmt = res.locals.fmt as Formatter;
     // only the documents this user may download (uploader, holder or representative)
     const viewer = { userId: req.user!.id, customerAccess: res.locals.customerAccess as Access, isStaff: false };
     const visible = visibleDocuments(documents, viewer);
-    const facts = Object.entries(request.payload ?? {}).flatMap(([key, raw]) => {
-      const value = factValue(raw, fmt);
-      if (value === null) return [];
-      return [{
-        label: t(`requests.fields.${key}`, { defaultValue: key }),
-        value: t(`requests.values.${key}.${value}`, { defaultValue: value }),
-      }];
-    });
+    // the request as a letter: values written for people, what happens next and by when
+    const letter = letterOfRequest(request, fmt.lang, todayInSpain(new Date(request.created_at)));
+    const facts = letter.facts.map((f) => ({
+      label: t(f.label, { defaultValue: f.label.split('.').pop() }),
+      value: f.valueKey ? t(f.valueKey, { defaultValue: f.value }) : f.value,
+    }));
     const stored = request.payload?.deadline;
     const deadline = request.type !== 'complaint' ? null
       : typeof stored === 'string' && DAY.test(stored) ? stored : complaintDeadlineDay(new Date(request.created_at));
@@ -90,6 +87,14 @@ function sendDetail(d: AppDeps) {
       request: {
         ...summary(request), customerName: request.customer_name,
         supply: request.cups ? { place: placeOf(request), cups: request.cups } : null, facts, deadline,
+        sentToDistributorOn: request.sent_to_distributor_on ?? null,
+        // the day a change took effect; a complaint's or a reading's completion is its answer instead
+        appliedOn: request.status === 'completada' && request.type !== 'complaint' && request.type !== 'meter_reading'
+          ? request.effective_date ?? null : null,
+        outcome: request.outcome ?? null, resolution: request.resolution ?? null,
+        next: letter.next ? t(letter.next.key, letter.next.params) : null,
+        // the invoices that replaced a wrong one because this complaint was upheld
+        rectifying: rectifying.map((i) => ({ href: `/facturas/${i.id}`, number: i.number })),
       },
       events: events.map((e) => ({ at: e.at, kind: e.kind, status: e.status, note: e.note })),
       documents: visible.map((doc) => ({

@@ -4,6 +4,9 @@ import { DomainError } from '../domain/errors';
 import { adminTimeline, assignableStaff, findAdminRequest, reviewQueue, searchRequests, type AdminRequestDetail } from '../data/admin-requests-repo';
 import { documentsOfRequest } from '../data/documents-repo';
 import { liveLinksOfCustomer } from '../data/representative-repo';
+import { requestOutcome } from '../data/request-outcomes-repo';
+import { rectifiableInvoicesOf, rectifyingOfRequest } from '../data/rectifying-repo';
+import { complaintRectifyRefusal } from '../domain/rectifying';
 
 /** What the admin request and review pages read: one call per page. */
 
@@ -22,8 +25,28 @@ export async function reviewContext(db: Knex, request: AdminRequestDetail) {
 /** The request page: the request (as it is now), its context and the staff it may be assigned to. */
 export async function adminRequestDetail(db: Knex, id: number, opts: { reviewOnly?: boolean } = {}) {
   const request = await loadAdminRequest(db, id, opts);
-  const [context, staff] = await Promise.all([reviewContext(db, request), assignableStaff(db)]);
-  return { ...context, staffList: staff };
+  const [context, staff, rectifying] = await Promise.all([
+    reviewContext(db, request), assignableStaff(db), complaintRectifying(db, request),
+  ]);
+  return { ...context, staffList: staff, rectifying };
+}
+
+/**
+ * A billing complaint answered in the customer's favour: the invoices of its contract an
+ * administrator may rectify from it, and those already issued for it. Null for anything else.
+ */
+async function complaintRectifying(db: Knex, request: AdminRequestDetail) {
+  if (request.type !== 'complaint' || request.contract_id === null) return null;
+  const outcome = await requestOutcome(db, request.id);
+  const refusal = complaintRectifyRefusal({
+    type: request.type, status: request.status, outcome: outcome?.outcome ?? null, category: request.payload?.category,
+    customerId: request.customer_id, contractId: request.contract_id,
+  }, { customerId: request.customer_id, contractId: request.contract_id });
+  if (refusal) return null;
+  const [invoices, issued] = await Promise.all([
+    rectifiableInvoicesOf(db, request.contract_id), rectifyingOfRequest(db, request.id),
+  ]);
+  return { invoices, issued };
 }
 
 export async function adminRequestList(db: Knex, filter: AdminRequestFilter, staffId: number, pageSize: number) {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config';
-import { isReviewType, type Decision, type ReviewType } from '../domain/admin-requests';
+import { genericStatusAllowed, isReviewType, type Decision, type ReviewType } from '../domain/admin-requests';
 import { DomainError } from '../domain/errors';
 import { isSystemManaged, type RequestStatus } from '../domain/requests';
 import { audit } from '../data/audit-repo';
@@ -59,6 +59,7 @@ async function changeStatusInTransaction(trx: Knex.Transaction, requestId: numbe
   if (!req) throw new DomainError('not_found');
   if (isReviewType(req.type) && to !== 'en_tramite') throw new DomainError('conflict', 'Review requests are decided on the review page');
   if (isSystemManaged(req.type)) throw new DomainError('conflict', 'A card payment follows its gateway order');
+  if (!genericStatusAllowed(req.type, to)) throw new DomainError('conflict', 'This request completes through its own form, which applies its change');
   await changeRequestStatus(trx, requestId, to, { type: 'staff', id: staff.id }, note, now, config);
   if (note) {
     // the generic status audit row has no note; keep what the customer was told with the staff member's address

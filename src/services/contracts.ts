@@ -8,6 +8,7 @@ import { retentionCutoff } from '../domain/invoices';
 import { todayInSpain } from '../domain/time';
 import { queueMail } from '../adapters/mail/outbox';
 import type { UseCaseContext } from './context';
+import { contractPowers, type ContractPowersView } from './contract-powers';
 
 /** A contract's pages: its summary, consumption and invoices; and switching e-billing. */
 
@@ -34,10 +35,13 @@ export function eligibilityOf(c: ContractView): EBillingEligibility {
   return eBillingEligibility({ status: c.status, altPayerName: c.alt_payer_name, altRecipientName: c.alt_recipient_name });
 }
 
-export async function contractSummary(ctx: UseCaseContext, input: { contractId: number }): Promise<{ contract: ContractView; invoices: InvoiceListRow[] }> {
+export async function contractSummary(ctx: UseCaseContext, input: { contractId: number }): Promise<{
+  contract: ContractView; invoices: InvoiceListRow[]; powers: ContractPowersView | null;
+}> {
   const contract = await contractOrNotFound(ctx, input.contractId);
-  const list = await listContractInvoices(ctx.db, contract.id, { cutoff: retentionCutoff(todayInSpain(ctx.now)), limit: 3, offset: 0 });
-  return { contract, invoices: list.rows };
+  const today = todayInSpain(ctx.now);
+  const list = await listContractInvoices(ctx.db, contract.id, { cutoff: retentionCutoff(today), limit: 3, offset: 0 });
+  return { contract, invoices: list.rows, powers: await contractPowers(ctx.db, contract, today) };
 }
 
 export async function contractConsumption(ctx: UseCaseContext, input: { contractId: number }) {

@@ -6,6 +6,9 @@ import type { Access } from '../domain/access';
 import type { UserActor } from '../domain/actor';
 import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
+import { lockContract, markApplied, openRequestFor } from '../data/request-outcomes-repo';
+import { todayInSpain } from '../domain/time';
+import { DuplicateRequestError, oneOpenPerContract } from '../domain/open-requests';
 import { queueMail } from '../adapters/mail/outbox';
 import { translator, isLanguage } from '../i18n';
 
@@ -31,6 +34,7 @@ export interface NewRequest {
  * email, inside the caller's transaction (so the change it records commits with it).
  */
 export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now: Date, config: Config): Promise<{ id: number; reference: string }> {
+  await refuseDuplicate(trx, r);
   const reference = formatReference(now.getUTCFullYear(), await nextReferenceNumber(trx));
   const via = r.access.via?.kind === 'manager' ? r.access.via.managerCustomerId : null;
   const id = await insertRequest(trx, {
@@ -41,6 +45,8 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
   if (r.status && r.status !== 'recibida') {
     await updateRequestStatus(trx, id, transition('recibida', r.status, r.completionNote), now);
     await insertEvent(trx, { requestId: id, at: now, kind: 'status', status: r.status, note: r.completionNote ?? null, actorType: 'system' });
+    // applied at once (IBAN, payment day, address, reading): the customer sees the day it took effect
+    if (r.status === 'completada') await markApplied(trx, id, todayInSpain(now));
   }
   await audit(trx, {
     actorType: 'user', actorId: actor.userId, customerId: r.customerId, action: `request.${r.type}`, targetType: 'request', targetId: id, ip: actor.ip, at: now,
@@ -62,6 +68,8 @@ export async function changeRequestStatus(trx: Knex.Transaction, requestId: numb
   if (!current) throw new DomainError('not_found');
   const next = transition(current.status, to, note ?? undefined);
   await updateRequestStatus(trx, requestId, next, now);
+  // a completion applies its change today unless the use case set another effective day first
+  if (next === 'completada') await markApplied(trx, requestId, todayInSpain(now));
   await insertEvent(trx, { requestId, at: now, kind: 'status', status: next, note, actorType: by.type, actorId: by.id ?? null });
   await audit(trx, { actorType: by.type, actorId: by.id ?? null, customerId: current.customer_id, action: 'request.status', targetType: 'request', targetId: requestId, at: now, details: { from: current.status, to: next } });
   const full = await findRequest(trx, requestId);
@@ -72,4 +80,12 @@ export async function changeRequestStatus(trx: Knex.Transaction, requestId: numb
       params: { name: creator.first_name, reference: full.reference, type: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.types.${full.type}`), status: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.status.${next}`), note: note ?? '' }, actionUrl: `${config.publicUrl}/gestiones/${requestId}`,
     });
   }
+}
+
+/** One open request of a kind per contract: checked under the contract's lock, so two submissions at once cannot both pass. */
+async function refuseDuplicate(trx: Knex, r: NewRequest): Promise<void> {
+  if (!r.contractId || !oneOpenPerContract(r.type)) return;
+  await lockContract(trx, r.contractId);
+  const open = await openRequestFor(trx, r.contractId, r.type);
+  if (open) throw new DuplicateRequestError(r.type, { id: Number(open.id), reference: open.reference });
 }

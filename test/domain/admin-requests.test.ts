@@ -37,7 +37,10 @@ describe('admin request filters', () => {
 describe('admin status change', () => {
   const cases: [string, RequestType, RequestStatus, string, string, boolean | string][] = [
     ['complaint in progress', 'complaint', 'recibida', 'en_tramite', '', true],
-    ['complaint completed with a note', 'complaint', 'en_tramite', 'completada', 'Resuelta', true],
+    ['a reading completed with a note', 'meter_reading', 'en_tramite', 'completada', 'Registrada', true],
+    ['a complaint is completed by its resolution, not here', 'complaint', 'en_tramite', 'completada', 'Resuelta', 'status:use_effect'],
+    ['a power change is completed by the distributor answer', 'power_change', 'en_tramite', 'completada', '', 'status:use_effect'],
+    ['nor sent to the distributor from here', 'power_change', 'recibida', 'en_tramite', '', 'status:use_effect'],
     ['rejection needs a note', 'complaint', 'recibida', 'rechazada', '  ', 'note:required_for_rejection'],
     ['rejection with a note', 'power_change', 'recibida', 'rechazada', 'Potencia no normalizada', true],
     ['finished requests do not move', 'complaint', 'completada', 'en_tramite', '', 'status:not_allowed'],
@@ -62,7 +65,10 @@ describe('admin status change', () => {
   }
 
   it('offers only the moves the form may make', () => {
-    expect(statusOptions('complaint', 'recibida')).to.deep.equal(['en_tramite', 'completada', 'rechazada']);
+    expect(statusOptions('complaint', 'recibida')).to.deep.equal(['en_tramite', 'rechazada']);
+    expect(statusOptions('meter_reading', 'recibida')).to.deep.equal(['en_tramite', 'completada', 'rechazada']);
+    expect(statusOptions('power_change', 'recibida')).to.deep.equal(['rechazada']);
+    expect(statusOptions('power_change', 'en_tramite')).to.deep.equal(['rechazada']);
     expect(statusOptions('complaint', 'completada')).to.deep.equal([]);
     expect(statusOptions('cif_migration', 'recibida')).to.deep.equal(['en_tramite']);
     expect(statusOptions('cif_migration', 'en_tramite')).to.deep.equal([]);

@@ -9,7 +9,7 @@ import type { Router } from 'express';
 import { adminRoutes } from '../../src/routes/admin';
 import type { AppDeps } from '../../src/deps';
 import { testContext, type TestContext } from '../support/context';
-import { createCustomer, createHousehold, createUser, linkUser, loginAs, resetThrottles, type Agent } from '../support/factories';
+import { addConsumption, createCustomer, createHousehold, createUser, issueInvoices, linkUser, loginAs, resetThrottles, type Agent } from '../support/factories';
 import { postMultipart, tinyPdf } from '../support/multipart';
 import { createRequest } from '../../src/services/requests';
 import { insertOutbox } from '../../src/data/outbox-repo';
@@ -74,6 +74,16 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /admin/gestiones/:requestId': STAFF_GET,
   'POST /admin/gestiones/:requestId/estado': STAFF_POST,
   'POST /admin/gestiones/:requestId/asignar': STAFF_POST,
+  // power changes with the distributor (any staff member); the answer page redirects unless en trámite
+  'POST /admin/gestiones/:requestId/distribuidora/envio': STAFF_POST,
+  'GET /admin/gestiones/:requestId/distribuidora': STAFF_POST,
+  'POST /admin/gestiones/:requestId/distribuidora': STAFF_POST,
+  // complaint resolution (any staff member); the page redirects unless the complaint is open
+  'GET /admin/gestiones/:requestId/resolucion': STAFF_POST,
+  'POST /admin/gestiones/:requestId/resolucion': STAFF_POST,
+  // rectifying invoices: supervisors
+  'GET /admin/facturas/:invoiceId/rectificar': SUPERVISOR_GET,
+  'POST /admin/facturas/:invoiceId/rectificar': SUPERVISOR_POST,
   // A4: billing runs (starting one: supervisors), audit log, outbox
   'GET /admin/facturacion': STAFF_GET,
   'POST /admin/facturacion': SUPERVISOR_POST,
@@ -154,6 +164,8 @@ describe('admin: access to every route', () => {
       type: 'power_change', customerId: household.customer.id, contractId: null, payload: { p1Kw: 4.6, p2Kw: 4.6 }, access: { read: true, act: true, manageContacts: true, via: null },
     }, { userId: u.id, email: u.email, firstName: u.firstName, language: 'es', ip: '127.0.0.1' }, ctx.clock.now(), ctx.config));
     const review = await filedRepresentativeChange();
+    await addConsumption(db, household.supply.contractId, [{ month: '2026-09', P1: 100, P2: 80, P3: 120 }]);
+    const [invoice] = await issueInvoices(db, household.supply.contractId, ['2026-09']);
     const now = ctx.clock.now();
     const [run] = await db('billing_runs').insert({ period: '2026-09', status: 'done', total: 0, issued: 0, skipped: 0, started_at: now, finished_at: now, updated_at: now }).returning('id');
     const messageId = await insertOutbox(db, { to: u.email, language: 'es', template: 'activation', subject: 'Activa tu cuenta', text: 'x', html: 'x', customerId: household.customer.id });
@@ -172,6 +184,7 @@ describe('admin: access to every route', () => {
       messageId: String(messageId),
       // no such charge: the answer is a 404 for staff, the login for everyone else
       paymentId: '999999999',
+      invoiceId: String(invoice!.id),
       promotionId: String(promotion.id),
     };
     // a support action's page is for a user it applies to

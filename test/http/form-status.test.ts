@@ -17,6 +17,8 @@ import {
 import { todayInSpain } from '../../src/domain/time';
 import { buildWorld, type UserName, type World } from '../support/roles';
 import { tinyPdf } from '../support/multipart';
+import { createRequest } from '../../src/services/requests';
+import { sendPowerChangeToDistributor } from '../../src/services/power-changes';
 
 /**
  * POST routes that are not forms with typed fields: buttons that carry an action (or nothing),
@@ -46,6 +48,7 @@ const NOT_FORMS: Record<string, string> = {
   'POST /clientes/:customerId/gestor-externo/:relationId/revocar': 'the confirmation button of a revocation',
   'POST /admin/correo/:messageId/reintentar': 'the retry button of a message',
   'POST /admin/gestiones/:requestId/asignar': 'the take / assign buttons',
+  'POST /admin/gestiones/:requestId/distribuidora/envio': 'the "sent to the distributor" button',
   'POST /activar': 'the activation link\'s token',
   'POST /ajustes/email/confirmar': 'the confirmation link\'s token',
   'POST /registro/invitacion': 'the invitation link\'s token (and a form covered by the registration cases)',
@@ -185,6 +188,18 @@ const CASES: Record<string, Case> = {
     who: 'staff', post: (w) => `/admin/usuarios/${w.sessions.owner_A.user!.id}/corregir-email`, page: (w) => `/admin/usuarios/${w.sessions.owner_A.user!.id}/corregir-email`,
     body: { email: 'no-es-un-correo', reason: 'Llamada de la titular' }, field: 'email', kept: 'no-es-un-correo',
   },
+  'POST /admin/gestiones/:requestId/distribuidora': {
+    who: 'staff', post: () => '/admin/gestiones/POWER/distribuidora', page: () => '/admin/gestiones/POWER/distribuidora',
+    body: { answer: 'accepted', effectiveDate: '31/02/2026', reason: '' }, field: 'effectiveDate', kept: '31/02/2026',
+  },
+  'POST /admin/gestiones/:requestId/resolucion': {
+    who: 'staff', post: () => '/admin/gestiones/COMPLAINT/resolucion', page: () => '/admin/gestiones/COMPLAINT/resolucion',
+    body: { outcome: '', resolution: 'Revisada' }, field: 'outcome', kept: 'Revisada',
+  },
+  'POST /admin/facturas/:invoiceId/rectificar': {
+    who: 'staff', post: (w) => `/admin/facturas/${w.A.invoiceId}/rectificar`, page: (w) => `/admin/facturas/${w.A.invoiceId}/rectificar`,
+    body: { reason: 'Lectura real', p1: 'ciento', p2: '50', p3: '90' }, field: 'p1', kept: 'ciento',
+  },
 };
 
 interface RouteLayer {
@@ -233,6 +248,22 @@ describe('forms: one status (422) for invalid input, with the page, the field er
     const year = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(y, m - 13 + i, 1)).toISOString().slice(0, 7));
     solar = await createHousehold(ctx.db.knex, { consumption: year.map((month) => ({ month, P1: 100, P2: 90, P3: 160 })) });
     ids.SOLAR = String(solar.supply.contractId);
+    // a power change already at the distributor, and an open complaint, for their answer forms
+    const h = await createHousehold(ctx.db.knex);
+    const actor = { userId: h.user.id, email: h.user.email, firstName: h.user.firstName, language: 'es' as const, ip: '127.0.0.1' };
+    const access = { read: true, act: true, manageContacts: true, via: null };
+    const power = await ctx.db.knex.transaction((trx) => createRequest(trx, {
+      type: 'power_change', customerId: h.customer.id, contractId: h.supply.contractId, access,
+      payload: { fromP1: 4.6, fromP2: 4.6, toP1: 5.75, toP2: 5.75 },
+    }, actor, ctx.clock.now(), ctx.config));
+    await sendPowerChangeToDistributor(
+      { db: ctx.db.knex, now: ctx.clock.now(), config: ctx.config, actor: { id: supervisor.id, ip: null } }, power.id,
+    );
+    const complaint = await ctx.db.knex.transaction((trx) => createRequest(trx, {
+      type: 'complaint', customerId: h.customer.id, contractId: h.supply.contractId, access, payload: { category: 'billing' },
+    }, actor, ctx.clock.now(), ctx.config));
+    ids.POWER = String(power.id);
+    ids.COMPLAINT = String(complaint.id);
   });
 
   /** A session of the right kind, and the CSRF token of the form's page. */
@@ -268,7 +299,7 @@ describe('forms: one status (422) for invalid input, with the page, the field er
 
   for (const [route, c] of Object.entries(CASES)) {
     it(route, async () => {
-      const fill = (url: string) => url.replace(/OTHER|LOCKED|PENDING|SOLAR/, (k) => ids[k]!);
+      const fill = (url: string) => url.replace(/OTHER|LOCKED|PENDING|SOLAR|POWER|COMPLAINT/, (k) => ids[k]!);
       const pageUrl = fill(c.page(world));
       const path = route.slice('POST '.length);
       const postUrl = c.post ? fill(c.post(world)) : path;

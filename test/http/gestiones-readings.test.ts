@@ -125,7 +125,7 @@ describe('gestiones: meter reading', () => {
     const text = pageText(detail.text);
     expect(text).to.include(`Hemos registrado tu lectura del ${dmy(h.today)} con la referencia ${r.reference}`);
     expect(text).to.include('Completada');
-    expect(text).to.include('Lectura P1 · punta (kWh) 10100');
+    expect(text).to.include('Lectura P1 · punta (kWh) 10.100');
     expect(text).to.include('Consumo desde la lectura anterior (kWh) 240');
 
     const list = await h.agent.get('/gestiones').expect(200);

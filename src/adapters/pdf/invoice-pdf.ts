@@ -25,6 +25,10 @@ export interface InvoicePdfData {
     current: { date: string; P1: number; P2: number | null; P3: number | null } | null;
   };
   consumptionKwh: { P1: number; P2: number; P3: number };
+  /** Which readings were billed (absent on older data: the distributor's). */
+  readingsSource?: 'real' | 'customer' | 'estimated';
+  /** A rectifying invoice: the invoice it replaces and why. */
+  rectifies?: { number: string; issueDate: string; reason: string };
   history: { month: string /* 'YYYY-MM' */; kwh: number }[]; // up to 14 months for the small chart
   lines: InvoiceLine[];
   totals: InvoiceTotals;
@@ -209,7 +213,8 @@ class InvoiceLayout {
       this.text(this.duplicateLine(), rx, ry, { font: BOLD, size: 10, color: C.duplicate, width: rw, align: 'right' });
       ry += 15;
     }
-    const title = data.supply.energy === 'electricity' ? 'FACTURA DE ELECTRICIDAD' : 'FACTURA DE GAS NATURAL';
+    const title = data.rectifies ? 'FACTURA RECTIFICATIVA'
+      : data.supply.energy === 'electricity' ? 'FACTURA DE ELECTRICIDAD' : 'FACTURA DE GAS NATURAL';
     this.text(title, rx, ry, { font: BOLD, size: 14, color: C.brand, width: rw, align: 'right' });
     ry += 22;
     const days = daysInclusive(data.periodStart, data.periodEnd);
@@ -219,6 +224,7 @@ class InvoiceLayout {
       ['Fecha de emisión', formatDate(data.issueDate)],
       ['Periodo de facturación', `${formatDate(data.periodStart)} a ${formatDate(data.periodEnd)} (${days} días)`],
       [dueLabel, formatDate(data.dueDate)],
+      ...(data.rectifies ? [['Rectifica la factura', `${data.rectifies.number} del ${formatDate(data.rectifies.issueDate)}`] as [string, string]] : []),
     ];
     for (const [label, value] of rows) {
       this.text(label, rx + 20, ry, { size: 8.5, color: C.muted });
@@ -226,6 +232,12 @@ class InvoiceLayout {
       ry += 12.5;
     }
 
+    if (data.rectifies) {
+      // RD 1619/2012 art. 15: the rectifying invoice says which one it corrects and why
+      const why = `Motivo de la rectificación: ${data.rectifies.reason}. Sustituye a la factura ${data.rectifies.number}.`;
+      this.text(why, rx, ry, { size: 8, color: C.muted, width: rw, align: 'right' });
+      ry += this.height(why, rw, FONT, 8) + 4;
+    }
     this.y = Math.max(ly, ry) + 8;
     this.rule(this.y, C.brand, MARGIN, RIGHT, 1.2);
     this.y += 10;
@@ -407,6 +419,11 @@ class InvoiceLayout {
     this.text('Total', cols[0]!, y + 1, { font: BOLD, size: 8, width: colW[0]! });
     this.text(formatInt(total), cols[3]!, y + 1, { font: BOLD, size: 8, width: colW[3]!, align: 'right' });
     y += 14;
+    const source = data.readingsSource ?? 'real';
+    const sourceNote = source === 'customer' ? 'Lecturas: la lectura actual la ha aportado el cliente.'
+      : source === 'estimated' ? 'Lecturas: consumo calculado con una lectura estimada.' : 'Lecturas: reales, de la distribuidora.';
+    this.text(sourceNote, x, y, { size: 7, color: C.muted, width: w });
+    y += this.height(sourceNote, w, FONT, 7) + 3;
     if (!previous || !current) {
       const note = 'Consumo estimado: no disponemos de lectura real del contador para este periodo.';
       this.text(note, x, y, { size: 7, color: C.muted, width: w });

@@ -21,6 +21,9 @@ import { adminCustomerRoutes } from './customers';
 import { adminReviewRoutes } from './reviews';
 import { adminRequestRoutes } from './requests';
 import { adminRefundRoutes } from './refunds';
+import { adminPowerChangeRoutes } from './power-changes';
+import { adminComplaintRoutes } from './complaint-resolution';
+import { adminRectifyingRoutes } from './rectifying';
 import { adminPromotionRoutes } from './promotions';
 
 export function adminCookieName(config: Config): string {
@@ -94,6 +97,9 @@ export function adminRoutes(d: AppDeps): Router {
   router.use(adminCustomerRoutes(d));
   router.use(adminReviewRoutes(d));
   router.use(adminRequestRoutes(d));
+  router.use(adminPowerChangeRoutes(d));
+  router.use(adminComplaintRoutes(d));
+  router.use(adminRectifyingRoutes(d));
   router.use(adminPromotionRoutes({ db, clock }));
 
   router.use(adminBillingRoutes(d));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
+import { DuplicateRequestError } from '../../domain/open-requests';
 import { render } from '../render';
 import { ensureLocals } from './locals';
 
@@ -109,6 +110,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   try {
     ensureLocals(req, res);
+    // a second request while one is open: say so and link to the open one
+    if (err instanceof DuplicateRequestError) {
+      const title = res.locals.t('requests.duplicate.title');
+      render(req, res, 'requests/duplicate', { title, type: err.type, open: err.open }, { status });
+      return;
+    }
     render(req, res, 'errors/error', { errorKey: known?.key ?? 'server', errorId }, { status });
   } catch (renderErr) {
     req.log?.error({ err: renderErr }, 'error page failed to render');
