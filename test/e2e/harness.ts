@@ -23,6 +23,11 @@ export interface Harness {
 export interface Scenario {
   name: string;
   run(h: Harness): Promise<void>;
+  /**
+   * The scenario spends most of its time waiting out the server's real clock (an idle session
+   * limit): it runs in its own browser context beside the others instead of holding them up.
+   */
+  background?: boolean;
 }
 
 export interface AxeReport {

@@ -7,6 +7,7 @@ const IDLE_WAIT_MS = 62_000;
 export const scenarios: Scenario[] = [
   {
     name: 'accounts: an idle session expires, the page explains it, and logging in again returns to the same page',
+    background: true,
     async run(h) {
       const { page, expect } = h;
       await h.visit('/');

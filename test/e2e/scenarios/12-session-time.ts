@@ -30,6 +30,7 @@ async function openComplaintForm(h: Harness): Promise<string> {
 export const scenarios: Scenario[] = [
   {
     name: 'issue 13 session: a complaint typed past the idle limit survives the expiry (JS off); the warning extends the session (JS on)',
+    background: true,
     async run(h) {
       const { page, expect } = h;
       const formPath = await openComplaintForm(h);
