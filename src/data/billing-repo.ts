@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { billingPeriod, type BillableContract, type InvoiceDraft } from '../domain/invoicing';
 import { billedConsumption, type MeterReadingFact } from '../domain/invoice-readings';
 import { powerSchedules } from './power-periods-repo';
+import { productInForceSql } from './product-periods-repo';
 
 /** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
@@ -21,7 +22,9 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     .where((w) => w.whereNotNull('co.id').orWhereExists(db('meter_readings as mr').where('mr.supply_point_id', db.ref('sp.id'))
       .where('mr.source', 'customer').whereBetween('mr.reading_date', [periodStart, periodEnd])))
     .select(
-      'c.id as contract_id', 'c.customer_id', 'c.product_code', 'c.e_billing',
+      'c.id as contract_id', 'c.customer_id', 'c.e_billing',
+      // a product change applies from a month's first day: the product in force when the period begins
+      db.raw('? as product_code', [productInForceSql(db, 'c', periodStart)]),
       'sp.id as sp_id', 'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw',
       'ca.direct_debit', 'ca.payment_day',
       'co.p1_kwh', 'co.p2_kwh', 'co.p3_kwh',

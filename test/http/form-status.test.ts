@@ -129,6 +129,10 @@ const CASES: Record<string, Case> = {
   'POST /contratos/:contractId/potencia': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/potencia`, page: (w) => `/contratos/${w.A.contractId}/potencia`, body: { p1: '99', p2: '99' }, field: 'p1',
   },
+  'POST /contratos/:contractId/tarifa': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/tarifa`, page: (w) => `/contratos/${w.A.contractId}/tarifa`,
+    body: { product: 'tarifa-gas-rl1' }, field: 'product',
+  },
   'POST /contratos/:contractId/reclamacion': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/reclamacion`, page: (w) => `/contratos/${w.A.contractId}/reclamacion`, multipart: 'attachments',
     body: { category: 'billing', description: 'Muy corta' }, field: 'description', kept: 'Muy corta',
