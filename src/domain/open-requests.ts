@@ -7,7 +7,7 @@ import type { RequestType } from './requests';
  * the open one. Readings and complaints may be many.
  */
 export const ONE_OPEN_PER_CONTRACT: readonly RequestType[] = [
-  'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'product_change',
+  'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'product_change', 'cancellation',
 ];
 
 export function oneOpenPerContract(type: RequestType): boolean {

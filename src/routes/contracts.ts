@@ -21,6 +21,7 @@ function gestionesFor(c: ContractView): { path: string; label: string }[] {
     ...(c.customer_kind !== 'individual' ? [{ path: 'dia-pago', label: 'requests.types.payment_day' }] : []),
     { path: 'correspondencia', label: 'requests.types.correspondence_address' },
     { path: 'reclamacion', label: 'requests.types.complaint' },
+    { path: 'baja', label: 'cancellation.gestion' },
   ];
 }
 
