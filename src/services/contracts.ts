@@ -29,7 +29,7 @@ export function lastClosedMonth(today: string): string {
   return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
 }
 
-function monthsBefore(month: string, n: number): string {
+export function monthsBefore(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m - 1 - n, 1)).toISOString().slice(0, 7);
 }

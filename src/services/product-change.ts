@@ -21,7 +21,7 @@ import { insertProductPeriod, productSchedule, setContractProduct } from '../dat
 import { translator, isLanguage } from '../i18n';
 import type { StaffActor, UseCaseContext } from './context';
 import { createRequest } from './requests';
-import { lastClosedMonth } from './contracts';
+import { lastClosedMonth, monthsBefore } from './contracts';
 
 export interface ProductOption { code: string; name: string; differenceCents: number | null }
 
@@ -32,11 +32,6 @@ export interface ProductPage {
   /** How many of the last 12 months had consumption to compare on. */
   months: number;
   pending: { id: number; reference: string } | null;
-}
-
-function monthsBefore(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 - n, 1)).toISOString().slice(0, 7);
 }
 
 /** The contract's product today, the others it may move to and what each would have cost. */
