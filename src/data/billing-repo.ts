@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { billingPeriod, type BillableContract, type InvoiceDraft } from '../domain/invoicing';
 import { billedConsumption, type MeterReadingFact } from '../domain/invoice-readings';
+import { billedPeriod } from '../domain/cancellation';
 import { powerSchedules } from './power-periods-repo';
+import { productInForceSql } from './product-periods-repo';
 
 /** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
@@ -17,11 +19,15 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     })
     .whereNull('i.id')
     .where('c.start_date', '<=', periodStart)
+    // an ended contract is billed up to its last day of supply, never after
+    .where((w) => w.whereNull('c.end_date').orWhere('c.end_date', '>=', periodStart))
     // the distributor's metering for the month, or a reading the customer gave within it
     .where((w) => w.whereNotNull('co.id').orWhereExists(db('meter_readings as mr').where('mr.supply_point_id', db.ref('sp.id'))
       .where('mr.source', 'customer').whereBetween('mr.reading_date', [periodStart, periodEnd])))
     .select(
-      'c.id as contract_id', 'c.customer_id', 'c.product_code', 'c.e_billing',
+      'c.id as contract_id', 'c.customer_id', 'c.e_billing', 'c.end_date',
+      // a product change applies from a month's first day: the product in force when the period begins
+      db.raw('? as product_code', [productInForceSql(db, 'c', periodStart)]),
       'sp.id as sp_id', 'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw',
       'ca.direct_debit', 'ca.payment_day',
       'co.p1_kwh', 'co.p2_kwh', 'co.p3_kwh',
@@ -29,10 +35,13 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     .orderBy('c.id');
   // power changes of every contract in one query: each day is billed with the powers in force
   const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
-  const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null).map((r) => Number(r.sp_id)), periodStart, periodEnd);
+  const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null || r.end_date).map((r) => Number(r.sp_id)), periodStart, periodEnd);
   const billable = rows.flatMap((r) => {
-    const metered = r.p1_kwh === null ? null : { P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh };
-    const billed = billedConsumption({ start: periodStart, end: periodEnd }, metered, readings.get(Number(r.sp_id)) ?? []);
+    const period = billedPeriod({ start: periodStart, end: periodEnd }, r.end_date ?? null);
+    if (!period) return [];
+    // the final invoice bills the final reading, not the distributor's whole month
+    const metered = r.p1_kwh === null || period.final ? null : { P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh };
+    const billed = billedConsumption(period, metered, readings.get(Number(r.sp_id)) ?? []);
     return billed ? [{ r, billed }] : [];
   });
   return billable.map(({ r, billed }) => ({
@@ -47,6 +56,7 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     paymentDay: r.payment_day,
     consumption: billed.consumption,
     readings: { source: billed.source, from: billed.from, to: billed.to },
+    endDate: r.end_date ?? null,
   }));
 }
 

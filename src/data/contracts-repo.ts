@@ -44,3 +44,8 @@ export async function monthlyConsumption(db: Knex, contractId: number, fromMonth
     .select('month', 'p1_kwh', 'p2_kwh', 'p3_kwh');
   return rows.map((r: { month: string; p1_kwh: number; p2_kwh: number; p3_kwh: number }) => ({ month: r.month.slice(0, 7), P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh }));
 }
+
+/** A contract's supply ends on this day (cancellation): nothing is billed after it. */
+export async function endContract(db: Knex, contractId: number, endDate: string): Promise<void> {
+  await db('contracts').where({ id: contractId }).update({ status: 'ended', end_date: endDate });
+}

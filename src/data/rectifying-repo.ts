@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { BillResult } from '../domain/billing';
 import type { ConsumptionByPeriod, Energy } from '../domain/billing-types';
+import { productInForceSql } from './product-periods-repo';
 
 /** An invoice as a rectification needs it, locked so two administrators cannot both replace it. */
 export interface RectifiableInvoice {
@@ -23,7 +24,7 @@ export async function findRectifiable(db: Knex, id: number): Promise<Rectifiable
     .where('i.id', id)
     .first('i.id', 'i.number', 'i.contract_id', 'i.customer_id', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.status', 'i.delivery',
       'i.payment_method', 'i.total_cents', 'i.rectified_by_invoice_id', 'i.rectifies_invoice_id', 'i.consumption_p1_kwh', 'i.consumption_p2_kwh',
-      'i.consumption_p3_kwh', 'c.product_code', 'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
+      'i.consumption_p3_kwh', db.raw('? as product_code', [productInForceSql(db, 'c', db.ref('i.period_start'))]), 'sp.energy', 'sp.power_p1_kw', 'sp.power_p2_kw', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
 }
 
 /**

@@ -20,6 +20,8 @@ export interface BillableContract {
   paymentDay: number | null;
   consumption: ConsumptionByPeriod;
   readings?: ReadingsUsed;
+  /** The last day of supply of an ended contract: its final invoice stops there. */
+  endDate?: string | null;
 }
 
 export interface InvoiceDraft {
@@ -87,7 +89,9 @@ export function invoiceDates(periodEnd: string, paymentDay: number | null): { is
 }
 
 export function draftInvoice(contract: BillableContract, month: string): InvoiceDraft {
-  const { start, end } = billingPeriod(month);
+  const period = billingPeriod(month);
+  const start = period.start;
+  const end = contract.endDate && contract.endDate < period.end ? contract.endDate : period.end;
   const bill = computeBill({
     energy: contract.energy,
     productCode: contract.productCode,

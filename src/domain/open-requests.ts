@@ -6,7 +6,9 @@ import type { RequestType } from './requests';
  * en trámite) a second one of the same type for the same contract is refused, with a link to
  * the open one. Readings and complaints may be many.
  */
-export const ONE_OPEN_PER_CONTRACT: readonly RequestType[] = ['power_change', 'direct_debit', 'payment_day', 'correspondence_address'];
+export const ONE_OPEN_PER_CONTRACT: readonly RequestType[] = [
+  'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'product_change', 'cancellation',
+];
 
 export function oneOpenPerContract(type: RequestType): boolean {
   return ONE_OPEN_PER_CONTRACT.includes(type);

@@ -1,5 +1,6 @@
 import { letterDay, letterEuros, letterKw } from './letter-format';
 import type { RequestStatus } from './requests';
+import { findProduct } from './tariffs';
 
 /**
  * A request as the customer reads it: its facts with values written for people (kW, euros,
@@ -58,6 +59,21 @@ function powerFacts(p: Record<string, unknown>, lang: string): LetterFact[] {
   return out;
 }
 
+function productFacts(p: Record<string, unknown>, lang: string): LetterFact[] {
+  const name = (code: unknown) => (typeof code === 'string' ? findProduct(code)?.name ?? code : null);
+  const out: LetterFact[] = [];
+  const from = name(p.fromProduct);
+  const to = name(p.toProduct);
+  if (from) out.push({ label: 'requests.fields.fromProduct', value: from });
+  if (to) out.push({ label: 'requests.fields.toProduct', value: to });
+  const cents = num(p.monthlyDifferenceCents);
+  if (cents !== null) {
+    const sign = cents > 0 ? '+' : cents < 0 ? '−' : '';
+    out.push({ label: 'requestLetter.facts.productDifference', value: `${sign}${letterEuros(Math.abs(cents), lang)}` });
+  }
+  return out;
+}
+
 const SKIP = new Set(['description']);
 
 /** Every other request: each scalar of the payload under its field label, values written for people. */
@@ -99,7 +115,8 @@ function nextStep(r: LetterRequest): LetterStep | null {
 }
 
 export function requestLetter(r: LetterRequest, lang: string): RequestLetter {
-  const facts = r.type === 'power_change' ? powerFacts(r.payload, lang) : genericFacts(r.payload, lang);
+  const facts = r.type === 'power_change' ? powerFacts(r.payload, lang)
+    : r.type === 'product_change' ? productFacts(r.payload, lang) : genericFacts(r.payload, lang);
   return { facts, next: nextStep(r) };
 }
 

@@ -15,11 +15,13 @@ function gestionesFor(c: ContractView): { path: string; label: string }[] {
   return [
     { path: 'lectura', label: 'requests.types.meter_reading' },
     ...(c.energy === 'electricity' ? [{ path: 'potencia', label: 'requests.types.power_change' }] : []),
+    { path: 'tarifa', label: 'productChange.gestion' },
     { path: 'domiciliacion', label: 'requests.types.direct_debit' },
     { path: 'pagar', label: 'payments.title' },
     ...(c.customer_kind !== 'individual' ? [{ path: 'dia-pago', label: 'requests.types.payment_day' }] : []),
     { path: 'correspondencia', label: 'requests.types.correspondence_address' },
     { path: 'reclamacion', label: 'requests.types.complaint' },
+    { path: 'baja', label: 'cancellation.gestion' },
   ];
 }
 
@@ -45,8 +47,12 @@ export function contractRoutes(deps: AppDeps): Router {
   const contractId = (p: Record<string, string | string[] | undefined>) => Number(p.contractId);
 
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
-    const { contract: c, invoices, powers } = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
-    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers });
+    const summary = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
+    const c = summary.contract;
+    render(req, res, 'contracts/page', {
+      title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c),
+      invoices: summary.invoices, powers: summary.powers, productNow: summary.product,
+    });
   });
 
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {

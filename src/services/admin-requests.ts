@@ -4,6 +4,8 @@ import { genericStatusAllowed, isReviewType, type Decision, type ReviewType } fr
 import { DomainError } from '../domain/errors';
 import { isSystemManaged, type RequestStatus } from '../domain/requests';
 import { audit } from '../data/audit-repo';
+import { applyProductChange } from './product-change';
+import { applyCancellation } from './cancellation';
 import { findRequest, lockRequest } from '../data/requests-repo';
 import { isAssignableStaff, lockRequestForAssignment, setAssignee } from '../data/admin-requests-repo';
 import { approveRepresentativeChange, rejectRepresentativeChange } from './representative-change';
@@ -60,6 +62,9 @@ async function changeStatusInTransaction(trx: Knex.Transaction, requestId: numbe
   if (isReviewType(req.type) && to !== 'en_tramite') throw new DomainError('conflict', 'Review requests are decided on the review page');
   if (isSystemManaged(req.type)) throw new DomainError('conflict', 'A card payment follows its gateway order');
   if (!genericStatusAllowed(req.type, to)) throw new DomainError('conflict', 'This request completes through its own form, which applies its change');
+  // completing a request applies its change in the same transaction, with its effective day
+  if (to === 'completada' && req.type === 'product_change') await applyProductChange(trx, req, staff, now);
+  if (to === 'completada' && req.type === 'cancellation') await applyCancellation(trx, req, staff, now);
   await changeRequestStatus(trx, requestId, to, { type: 'staff', id: staff.id }, note, now, config);
   if (note) {
     // the generic status audit row has no note; keep what the customer was told with the staff member's address

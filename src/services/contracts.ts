@@ -8,6 +8,9 @@ import { retentionCutoff } from '../domain/invoices';
 import { todayInSpain } from '../domain/time';
 import { queueMail } from '../adapters/mail/outbox';
 import type { UseCaseContext } from './context';
+import { productOn } from '../domain/product-change';
+import { findProduct } from '../domain/tariffs';
+import { productSchedule } from '../data/product-periods-repo';
 import { contractPowers, type ContractPowersView } from './contract-powers';
 
 /** A contract's pages: its summary, consumption and invoices; and switching e-billing. */
@@ -26,7 +29,7 @@ export function lastClosedMonth(today: string): string {
   return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
 }
 
-function monthsBefore(month: string, n: number): string {
+export function monthsBefore(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m - 1 - n, 1)).toISOString().slice(0, 7);
 }
@@ -35,13 +38,28 @@ export function eligibilityOf(c: ContractView): EBillingEligibility {
   return eBillingEligibility({ status: c.status, altPayerName: c.alt_payer_name, altRecipientName: c.alt_recipient_name });
 }
 
+/** The product in force today (and since when, if it changed here) and one agreed for later. */
+export interface ContractProductView { name: string; since: string | null; next: { name: string; from: string } | null }
+
 export async function contractSummary(ctx: UseCaseContext, input: { contractId: number }): Promise<{
-  contract: ContractView; invoices: InvoiceListRow[]; powers: ContractPowersView | null;
+  contract: ContractView; invoices: InvoiceListRow[]; powers: ContractPowersView | null; product: ContractProductView;
 }> {
   const contract = await contractOrNotFound(ctx, input.contractId);
   const today = todayInSpain(ctx.now);
-  const list = await listContractInvoices(ctx.db, contract.id, { cutoff: retentionCutoff(today), limit: 3, offset: 0 });
-  return { contract, invoices: list.rows, powers: await contractPowers(ctx.db, contract, today) };
+  const [list, powers, schedule] = await Promise.all([
+    listContractInvoices(ctx.db, contract.id, { cutoff: retentionCutoff(today), limit: 3, offset: 0 }),
+    contractPowers(ctx.db, contract, today), productSchedule(ctx.db, contract.id),
+  ]);
+  const now = productOn(today, schedule, contract.product_code);
+  const later = schedule.find((p) => p.validFrom > today);
+  const name = (code: string) => findProduct(code)?.name ?? code;
+  // the first entry is the product the contract started with: no "since" for it
+  const changed = now.since !== null && schedule.some((p) => p.validFrom < now.since!);
+  const product = {
+    name: name(now.code), since: changed ? now.since : null,
+    next: later ? { name: name(later.productCode), from: later.validFrom } : null,
+  };
+  return { contract, invoices: list.rows, powers, product };
 }
 
 export async function contractConsumption(ctx: UseCaseContext, input: { contractId: number }) {

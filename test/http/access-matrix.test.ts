@@ -188,6 +188,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/lectura': { access: 'act' },
   'GET /contratos/:contractId/potencia': { access: 'read' },
   'POST /contratos/:contractId/potencia': { access: 'act' },
+  'GET /contratos/:contractId/tarifa': { access: 'read' },
+  'POST /contratos/:contractId/tarifa': { access: 'act' },
+  'GET /contratos/:contractId/baja': { access: 'read' },
+  'POST /contratos/:contractId/baja': { access: 'act' },
   'GET /contratos/:contractId/simulador-solar': { access: 'read' },
   // with an empty query the summary sends back to the form
   'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },

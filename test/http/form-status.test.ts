@@ -131,6 +131,14 @@ const CASES: Record<string, Case> = {
   'POST /contratos/:contractId/potencia': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/potencia`, page: (w) => `/contratos/${w.A.contractId}/potencia`, body: { p1: '99', p2: '99' }, field: 'p1',
   },
+  'POST /contratos/:contractId/tarifa': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/tarifa`, page: (w) => `/contratos/${w.A.contractId}/tarifa`,
+    body: { product: 'tarifa-gas-rl1' }, field: 'product',
+  },
+  'POST /contratos/:contractId/baja': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/baja`, page: (w) => `/contratos/${w.A.contractId}/baja`,
+    body: { endDate: '31/02/2026', p1: '12ab', p2: '', p3: '' }, field: 'endDate', kept: '12ab',
+  },
   'POST /contratos/:contractId/reclamacion': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/reclamacion`, page: (w) => `/contratos/${w.A.contractId}/reclamacion`, multipart: 'attachments',
     body: { category: 'billing', description: 'Muy corta' }, field: 'description', kept: 'Muy corta',

@@ -5,6 +5,8 @@ import { readingRoutes } from './readings';
 import { paymentRoutes } from './payments';
 import { accountChangeRoutes } from './account-changes';
 import { complaintRoutes } from './complaints';
+import { productChangeRoutes } from './product-change';
+import { cancellationRoutes } from './cancellation';
 
 /** The self-service operations of a contract; each creates a tracked request. */
 export function gestionesRoutes(deps: AppDeps): Router {
@@ -13,6 +15,8 @@ export function gestionesRoutes(deps: AppDeps): Router {
   router.use(paymentRoutes(deps));
   router.use(accountChangeRoutes(deps));
   router.use(complaintRoutes(deps));
+  router.use(productChangeRoutes(deps));
+  router.use(cancellationRoutes(deps));
   // the stand-in for the bank's payment page (development and tests, never in production)
   router.use(sandboxGatewayRoutes(deps));
   return router;
