@@ -7,19 +7,23 @@
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 
-if (isMainThread && process.send) {
+if (isMainThread && (process.send || process.env.BENCH_LOG_SQL === '1')) {
   const require = createRequire(import.meta.url);
   const pg = require('pg');
   let queries = 0;
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function counted(...args) {
     queries++;
+    if (process.env.BENCH_LOG_SQL === '1') {
+      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
+      process.stderr.write(`SQL ${String(text).replace(/\s+/g, ' ').slice(0, 160)}\n`);
+    }
     return query.apply(this, args);
   };
   // `--profile=DIR`: a CPU profile of the load on each page only (not of the start-up)
   let session = null;
   process.on('message', (m) => {
-    if (m === 'queries') process.send({ queries });
+    if (m === 'queries') process.send?.({ queries });
     else if (m?.profile === 'start') {
       void import('node:inspector').then(({ Session }) => {
         session = new Session();
