@@ -45,6 +45,14 @@ async function cleanup(): Promise<void> {
   for (const f of cleanups.reverse()) await f();
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+// a failure anywhere (an uncaught error ends the process) must not leave the servers running
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+});
+process.on('unhandledRejection', (err) => {
+  console.error(err);
+  void cleanup().finally(() => process.exit(1));
+});
 
 // ---- a fresh database ------------------------------------------------------------------------
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-bench-http-'));
