@@ -101,7 +101,8 @@ const t0 = performance.now();
 const portal = await start('portal', [useDist ? 'dist/src/server.js' : 'src/server.ts'], {
   PORT: String(portalPort), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO_DATA: '1', CERT_LOGIN_PORT: '0',
   SESSION_SECRET: secret, DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  ...(production ? { NODE_ENV: 'production', DEMO_DATA_IN_PRODUCTION: 'i-understand-demo-passwords-are-public', EMBEDDED_DB_IN_PRODUCTION: '1' } : {}),
+  // production: Secure cookies, so the bench plays a TLS-terminating proxy (X-Forwarded-Proto)
+  ...(production ? { NODE_ENV: 'production', DEMO_DATA_IN_PRODUCTION: 'i-understand-demo-passwords-are-public', EMBEDDED_DB_IN_PRODUCTION: '1', TRUST_PROXY: '1' } : {}),
 }, /escuchando en/);
 const portalBase = `http://127.0.0.1:${portalPort}`;
 console.log(`portal (${useDist ? 'compiled dist/' : 'tsx'}${production ? ', NODE_ENV=production' : ''}) ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -118,14 +119,15 @@ const baselineBase = `http://127.0.0.1:${baselinePort}`;
 
 // ---- log in through the real form ------------------------------------------------------------
 const cookieName = production ? '__Host-ac.sid' : 'ac.sid';
+const proxied: Record<string, string> = production ? { 'x-forwarded-proto': 'https' } : {};
 const sidOf = (h: Headers) => h.getSetCookie().find((c) => c.startsWith(`${cookieName}=`))?.split(';')[0];
 async function login(loginId: string, password: string): Promise<string> {
-  const home = await fetch(`${portalBase}/`);
+  const home = await fetch(`${portalBase}/`, { headers: proxied });
   const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
   const first = sidOf(home.headers);
   const res = await fetch(`${portalBase}/acceso`, {
     method: 'POST', redirect: 'manual',
-    headers: { ...(first ? { cookie: first } : {}), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { ...proxied, ...(first ? { cookie: first } : {}), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: token, loginId, password }),
   });
   const cookie = sidOf(res.headers);
@@ -171,6 +173,7 @@ interface Probe { queries: number; status: number; bytes: number }
 const gzip = args.has('gzip');
 function headersFor(t: Target, like?: Probe): Record<string, string> {
   return {
+    ...proxied,
     ...(t.cookie ? { cookie: t.cookie } : {}),
     ...(like ? { 'x-bench-queries': String(like.queries), 'x-bench-bytes': String(like.bytes) } : {}),
     ...(gzip ? { 'accept-encoding': 'gzip' } : {}),
