@@ -76,7 +76,7 @@ const LONG_LINES_PENDING = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'public/vendor/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'public/vendor/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

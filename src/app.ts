@@ -50,7 +50,9 @@ import { sessionTimeRoutes } from './routes/session-time';
 export type { AppDeps } from './deps';
 
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// the project folder: src/.. under tsx, dist/src/../.. when compiled (npm run build)
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
 const htmxFile = path.join(root, 'node_modules/htmx.org/dist/htmx.min.js');
 
 /** Builds the application without listening, so tests and the server share one wiring. */

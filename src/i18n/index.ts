@@ -46,8 +46,66 @@ export function isLanguage(v: unknown): v is Language {
   return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
 }
 
+const translators = new Map<Language, TFunction>();
+
+// options that change how i18next picks or builds the text: such calls always go to i18next
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'returnObjects', 'returnDetails', 'defaultValue', 'lng', 'lngs', 'ns', 'ordinal',
+  'replace', 'interpolation', 'joinArrays', 'postProcess', 'keySeparator', 'nsSeparator', 'fallbackLng', 'skipInterpolation']);
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+const SIMPLE_NAME = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/;
+
+/** The text with its `{{name}}` placeholders filled, or undefined when i18next must do it. */
+function interpolate(raw: string, options: Record<string, unknown>): string | undefined {
+  for (const k in options) if (I18NEXT_OPTIONS.has(k)) return undefined;
+  let simple = true;
+  const out = raw.replace(PLACEHOLDER, (whole, name: string) => {
+    const v = SIMPLE_NAME.test(name) ? options[name.trim()] : undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    simple = false;
+    return whole;
+  });
+  return simple && !out.includes('$t(') ? out : undefined;
+}
+
+/**
+ * The language's translation function, one per language for the life of the process. A key
+ * asked for without options (most of every page) is looked up in i18next once and then kept;
+ * a text whose only options are `{{name}}` values is filled here from the stored text. The
+ * resources never change after start-up, and i18next's own lookup and interpolation was the
+ * largest single CPU cost of rendering a page. Anything else (plurals, context, objects, a
+ * missing key or value, nesting) goes to i18next as before.
+ */
 export function translator(lang: Language): TFunction {
-  return instance.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    const fixed = instance.getFixedT(lang) as unknown as (...args: unknown[]) => unknown;
+    const plain = new Map<string, string>();
+    const raws = new Map<string, string | null>();
+    t = ((key: unknown, ...rest: unknown[]) => {
+      if (typeof key !== 'string') return fixed(key, ...rest);
+      if (rest.length === 0) {
+        const known = plain.get(key);
+        if (known !== undefined) return known;
+        const value = fixed(key);
+        if (typeof value === 'string') plain.set(key, value);
+        return value;
+      }
+      const options = rest[0];
+      if (rest.length === 1 && options && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype) {
+        let raw = raws.get(key);
+        if (raw === undefined) {
+          const r: unknown = instance.getResource(lang, 'translation', key);
+          raw = typeof r === 'string' ? r : null;
+          raws.set(key, raw);
+        }
+        const filled = raw === null ? undefined : interpolate(raw, options as Record<string, unknown>);
+        if (filled !== undefined) return filled;
+      }
+      return fixed(key, ...rest);
+    }) as unknown as TFunction;
+    translators.set(lang, t);
+  }
+  return t;
 }
 
 export function hasKey(key: string, lang: Language = DEFAULT_LANGUAGE): boolean {
@@ -65,4 +123,22 @@ export function negotiateLanguage(header: string | undefined): Language {
     })
     .sort((a, b) => b.q - a.q);
   return ranked.find((r) => isLanguage(r.tag))?.tag as Language | undefined ?? DEFAULT_LANGUAGE;
+}
+
+/** i18next's own translation function, without the memo above (for the tests that compare). */
+export function i18nextTranslator(lang: Language): TFunction {
+  return instance.getFixedT(lang);
+}
+
+/** Every translation key of a language whose value is a text (for tests). */
+export function textKeys(lang: Language): string[] {
+  const out: string[] = [];
+  const walk = (o: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string') out.push(prefix + k);
+      else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+    }
+  };
+  walk(instance.getResourceBundle(lang, 'translation') as Record<string, unknown>, '');
+  return out;
 }

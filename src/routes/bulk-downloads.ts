@@ -11,6 +11,7 @@ import { deps, requireUser, userAccess } from '../web/middleware/auth';
 import { showOverview } from './dashboard';
 import { todayInSpain } from '../domain/time';
 import { clientIp } from '../web/forms';
+import { holdResponseEnd } from '../web/download';
 
 function monthName(month: string, lang: string): string {
   return new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -65,6 +66,8 @@ export function bulkDownloadRoutes(): Router {
       return showOverview(req, res, { status: 404, zipMonth: month.month, zipError: t('overview.bulk.errors.empty', { month: monthName(month.month, res.locals.lang) }) });
     }
     const now = clock.now();
+    // the lease is given back before the ZIP's last bytes go out, so the next download is free
+    const releaseEnd = holdResponseEnd(res);
     const outcome = await withBulkDownloadLease(db.knex, req.user!.id, now, async () => {
       const customers = new Map<number, number>();
       for (const r of rows) customers.set(r.customer_id, (customers.get(r.customer_id) ?? 0) + 1);
@@ -93,7 +96,7 @@ export function bulkDownloadRoutes(): Router {
         logger.error({ err }, 'bulk invoice download failed');
         res.destroy(err as Error);
       }
-    });
+    }).finally(releaseEnd);
     if (outcome.busy) {
       // one ZIP per user at a time: the pool serves everybody, not one person's twelve tabs
       res.set('Retry-After', '30');

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import type { Access } from '../domain/access';
 import { downloadInvoice, invoiceSummary, type InvoiceFile } from '../services/invoice-download';
@@ -6,12 +6,21 @@ import { invoiceGuard } from '../web/middleware/guards';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
 
-function sendPdf(res: Response, file: InvoiceFile): void {
+function sendPdf(req: Request, res: Response, file: InvoiceFile): void {
   res.set({
     'Content-Disposition': `attachment; filename="${file.fileName}"`,
     'Cache-Control': 'private, no-store',
     'X-Invoice-Copy': file.kind,
-  }).type('application/pdf').send(file.pdf);
+  }).type('application/pdf');
+  // a duplicate is the same stored bytes every time: a client that kept it may ask if it changed
+  if (file.version) {
+    res.set({ ETag: `"${file.version.sha256}"`, 'Last-Modified': file.version.generatedAt.toUTCString() });
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+  }
+  res.send(file.pdf);
 }
 
 export function invoiceRoutes(deps: AppDeps): Router {
@@ -24,12 +33,12 @@ export function invoiceRoutes(deps: AppDeps): Router {
 
   // A link, a prefetch or another site's GET never uses up the original: always a signed duplicate.
   router.get('/facturas/:invoiceId/pdf', invoiceGuard('read'), async (req, res) => {
-    sendPdf(res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false }));
+    sendPdf(req, res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false }));
   });
 
   // The explicit "download the original" button (a form with the CSRF token, no JavaScript needed).
   router.post('/facturas/:invoiceId/original', invoiceGuard('read'), async (req, res) => {
-    sendPdf(res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true }));
+    sendPdf(req, res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true }));
   });
 
   return router;

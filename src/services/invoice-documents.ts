@@ -30,6 +30,26 @@ export async function readOriginal(db: Knex, invoiceId: number): Promise<Buffer 
   return row ? (row.original_pdf as Buffer) : null;
 }
 
+export interface StoredPdf { pdf: Buffer; sha256: string; generatedAt: Date }
+
+/**
+ * The invoice's signed copy marked "DUPLICADO": rendered and signed (in the worker pool) on its
+ * first download, stored, and the same bytes served to every later download. Two first
+ * downloads at once may both render one; the first stored wins and both get that one.
+ */
+export async function signedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<StoredPdf> {
+  const read = async () => {
+    const row = await db('invoice_duplicates').where({ invoice_id: invoiceId }).first('pdf', 'sha256', 'generated_at');
+    return row ? { pdf: row.pdf as Buffer, sha256: row.sha256 as string, generatedAt: new Date(row.generated_at) } : null;
+  };
+  const stored = await read();
+  if (stored) return stored;
+  const pdf = await makeSignedDuplicate(db, invoiceId, signer, now);
+  const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
+  await db('invoice_duplicates').insert({ invoice_id: invoiceId, pdf, sha256, size_bytes: pdf.length, generated_at: now }).onConflict('invoice_id').ignore();
+  return (await read()) ?? { pdf, sha256, generatedAt: now };
+}
+
 /** A new, signed copy marked "DUPLICADO", from the same stored data as the original. */
 export async function makeSignedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<Buffer> {
   const d = (await loadInvoicePdfData(db, [invoiceId])).get(invoiceId);

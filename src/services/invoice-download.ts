@@ -5,7 +5,7 @@ import { todayInSpain } from '../domain/time';
 import { audit } from '../data/audit-repo';
 import { claimOriginal, findInvoice, invoiceLines, type InvoiceDetail } from '../data/invoices-repo';
 import type { UseCaseContext } from './context';
-import { makeSignedDuplicate, readOriginal } from './invoice-documents';
+import { readOriginal, signedDuplicate } from './invoice-documents';
 
 export interface InvoiceSummary {
   invoice: InvoiceDetail;
@@ -25,12 +25,18 @@ export async function invoiceSummary(ctx: UseCaseContext, input: { invoiceId: nu
   return { invoice, lines, nextCopy, canTakeOriginal: nextCopy === 'original' && mayReceiveOriginal(input.access.via) };
 }
 
-export interface InvoiceFile { kind: 'original' | 'duplicate'; pdf: Buffer; fileName: string }
+export interface InvoiceFile {
+  kind: 'original' | 'duplicate';
+  pdf: Buffer;
+  fileName: string;
+  /** A duplicate's stored version (the same bytes on every download): ETag and Last-Modified. */
+  version?: { sha256: string; generatedAt: Date };
+}
 
 /**
  * A download of an invoice's PDF. Only an explicit request for the original (a POST) by someone
  * who may receive it claims it — atomically, so one download ever gets it; every other download
- * is a new signed duplicate. The claim and the read share a transaction: a failed read gives the
+ * is the signed duplicate (made once, then served as stored). The claim and the read share a transaction: a failed read gives the
  * original back.
  */
 export async function downloadInvoice(ctx: UseCaseContext, input: { invoiceId: number; access: Access; original: boolean }): Promise<InvoiceFile> {
@@ -56,6 +62,6 @@ export async function downloadInvoice(ctx: UseCaseContext, input: { invoiceId: n
   });
   if (original) return { kind: 'original', pdf: original, fileName: invoiceFileName(invoice.number, 'original') };
   if (!ctx.signer) throw new Error('downloadInvoice needs a signer');
-  const pdf = await makeSignedDuplicate(ctx.db, invoice.id, ctx.signer, now);
-  return { kind: 'duplicate', pdf, fileName: invoiceFileName(invoice.number, 'duplicate') };
+  const dup = await signedDuplicate(ctx.db, invoice.id, ctx.signer, now);
+  return { kind: 'duplicate', pdf: dup.pdf, fileName: invoiceFileName(invoice.number, 'duplicate'), version: { sha256: dup.sha256, generatedAt: dup.generatedAt } };
 }

@@ -24,3 +24,25 @@ export function sendDocument(res: Response, doc: { mime_type: string; file_name:
   res.set('Content-Security-Policy', "default-src 'none'; sandbox");
   res.send(content);
 }
+
+/**
+ * Holds back the end of the response (its last bytes) until `release` is called: a download
+ * whose clean-up must be done before the client can see it finished (and ask for the next one)
+ * streams as usual and only the final chunk waits.
+ */
+export function holdResponseEnd(res: Response): () => void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  let released = false;
+  let pending: unknown[] | null = null;
+  res.end = ((...args: unknown[]) => {
+    if (released) return end(...args);
+    pending = args;
+    return res;
+  }) as Response['end'];
+  return () => {
+    if (released) return;
+    released = true;
+    res.end = end as Response['end'];
+    if (pending) end(...pending);
+  };
+}

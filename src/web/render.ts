@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
@@ -11,8 +12,48 @@ import type { ReplayFields } from '../data/form-replays-repo';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
+/**
+ * Templates are compiled once. In production (`cache`) they are kept for the life of the
+ * process; in development an edited file is read and compiled again on its next use (each
+ * file's modification time is looked at most every half second), so compiling every template
+ * on every request no longer costs development pages most of their time.
+ */
 export function createViewEngine(cache: boolean): Eta {
-  return new Eta({ views: viewsDir, cache, autoTrim: [false, 'nl'] });
+  const eta = new Eta({ views: viewsDir, cache: true, autoTrim: [false, 'nl'] });
+  if (!cache) recompileEdited(eta);
+  return eta;
+}
+
+const RECHECK_MS = 500;
+
+function recompileEdited(eta: Eta): void {
+  const store = eta.templatesSync;
+  const get = store.get.bind(store);
+  const seen = new Map<string, { mtimeMs: number; checkedAt: number }>();
+  const mtimeOf = (file: string) => {
+    try {
+      return fs.statSync(file).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  store.get = ((key: string) => {
+    const fn = get(key);
+    if (!fn || !path.isAbsolute(key)) return fn;
+    const now = Date.now();
+    const s = seen.get(key);
+    if (!s) {
+      seen.set(key, { mtimeMs: mtimeOf(key), checkedAt: now });
+      return fn;
+    }
+    if (now - s.checkedAt < RECHECK_MS) return fn;
+    s.checkedAt = now;
+    const mtimeMs = mtimeOf(key);
+    if (mtimeMs === s.mtimeMs) return fn;
+    seen.delete(key);
+    store.remove(key);
+    return undefined;
+  }) as typeof store.get;
 }
 
 export interface RenderOptions {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createHarness, type AxeReport, type Scenario } from './harness';
@@ -45,7 +45,11 @@ async function startApp(port: number): Promise<ChildProcess> {
   let certPort = await freePort();
   while (certPort === port) certPort = await freePort();
   process.env.E2E_CERT_LOGIN_PORT = String(certPort);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // the compiled portal, as `npm start` runs it (built first when a source is newer than dist/);
+  // E2E_TSX=1 runs the TypeScript sources through tsx instead
+  const entry = process.env.E2E_TSX === '1' ? ['--import', 'tsx', 'src/server.ts'] : ['dist/src/server.js'];
+  if (process.env.E2E_TSX !== '1') execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: '1', DEV_MAILBOX: '1', SANDBOX_GATEWAY: '1',

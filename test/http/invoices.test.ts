@@ -124,6 +124,64 @@ describe('invoices', () => {
     expect(await pdfTool('pdftotext', res.body as Buffer)).to.include('DUPLICADO');
   });
 
+  it('renders and signs a duplicate once, then serves the stored bytes with ETag and Last-Modified (304 when unchanged)', async () => {
+    const { agent, invoices, db, ctx } = await householdWithInvoices(['2026-08']);
+    const id = invoices[0]!.id;
+    const first = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    // minutes later: a duplicate made again would print another time and carry another signature time
+    const started = ctx.clock.now();
+    ctx.clock.advance(5 * 60_000);
+    const second = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    expect(Buffer.compare(first.body as Buffer, second.body as Buffer)).to.equal(0);
+    const stored = await db('invoice_duplicates').where({ invoice_id: id }).first('pdf', 'sha256', 'generated_at');
+    expect(Buffer.compare(stored.pdf, first.body as Buffer)).to.equal(0);
+    expect(first.headers.etag).to.equal(`"${stored.sha256}"`);
+    expect(second.headers.etag).to.equal(first.headers.etag);
+    expect(first.headers['last-modified']).to.equal(new Date(stored.generated_at).toUTCString());
+    expect(first.headers['cache-control']).to.equal('private, no-store');
+    expect(first.headers['x-invoice-copy']).to.equal('duplicate');
+
+    ctx.clock.set(started);
+    const again = await agent.get(`/facturas/${id}/pdf`).set('If-None-Match', first.headers.etag!).expect(304);
+    expect(again.headers.etag).to.equal(first.headers.etag);
+    expect(again.text ?? '').to.equal('');
+    await agent.get(`/facturas/${id}/pdf`).set('If-Modified-Since', first.headers['last-modified']!).expect(304);
+    const changed = await agent.get(`/facturas/${id}/pdf`).set('If-None-Match', '"another"').buffer(true).parse(binary).expect(200);
+    expect(Buffer.compare(changed.body as Buffer, first.body as Buffer)).to.equal(0);
+    // each download, a 304 included, is still audited as one
+    const audits = await db('audit_log').where({ target_type: 'invoice', target_id: String(id) }).pluck('action');
+    expect(audits).to.deep.equal(Array(5).fill('invoice.duplicate_downloaded'));
+
+    // the original is untouched by duplicates: still there, once, through the button only
+    const summary = await agent.get(`/facturas/${id}`).expect(200);
+    const original = await agent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(summary.text) }).buffer(true).parse(binary).expect(200);
+    expect(original.headers['x-invoice-copy']).to.equal('original');
+    expect(original.headers.etag).to.not.equal(first.headers.etag);
+    const after = await agent.post(`/facturas/${id}/original`).type('form').send({ _csrf: csrfFrom(summary.text) }).buffer(true).parse(binary).expect(200);
+    expect(after.headers['x-invoice-copy']).to.equal('duplicate');
+    expect(Buffer.compare(after.body as Buffer, first.body as Buffer)).to.equal(0);
+  });
+
+  it('gives every one of 10 concurrent first downloads the same stored duplicate', async () => {
+    const { agent, invoices, db } = await householdWithInvoices(['2026-04']);
+    const id = invoices[0]!.id;
+    const all = await Promise.all(Array.from({ length: 10 }, () => agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200)));
+    const stored = await db('invoice_duplicates').where({ invoice_id: id }).first('pdf');
+    for (const r of all) expect(Buffer.compare(r.body as Buffer, stored.pdf)).to.equal(0);
+  });
+
+  it('keeps a stored duplicate from another customer and from anonymous visitors (404 / login), ETag or not', async () => {
+    const { invoices, agent, ctx } = await householdWithInvoices(['2026-03']);
+    const id = invoices[0]!.id;
+    const mine = await agent.get(`/facturas/${id}/pdf`).buffer(true).parse(binary).expect(200);
+    const other = await householdWithInvoices(['2026-03']);
+    const refused = await other.agent.get(`/facturas/${id}/pdf`).set('If-None-Match', mine.headers.etag!).expect(404);
+    expect(refused.headers.etag).to.not.equal(mine.headers.etag);
+    expect(refused.headers['content-type']).to.match(/text\/html/);
+    const anonymous = await request(ctx.app).get(`/facturas/${id}/pdf`).set('If-None-Match', mine.headers.etag!).expect(303);
+    expect(anonymous.headers.location).to.equal('/');
+  });
+
   it("answers 404 for another customer's invoice, page and PDF alike, and never sends the file", async () => {
     const { invoices } = await householdWithInvoices(['2026-06']);
     const other = await householdWithInvoices(['2026-06']);

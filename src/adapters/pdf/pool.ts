@@ -35,8 +35,9 @@ function poolFor(signer: PdfSigner): Piscina {
   let pool = pools.get(signer);
   if (!pool) {
     pool = new Piscina({
-      // a .ts file: the threads inherit the parent's execArgv, which loads tsx in the app and the tests
-      filename: new URL('./worker.ts', import.meta.url).href,
+      // under tsx a .ts file (the threads inherit the parent's execArgv, which loads tsx in the app
+      // and the tests); the compiled worker.js beside this file when running from dist/
+      filename: new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href,
       workerData: signer.material,
       minThreads: 0,
       maxThreads: defaultPdfWorkers(),

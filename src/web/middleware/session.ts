@@ -29,6 +29,11 @@ export function pgSession(o: PgSessionOptions): RequestHandler {
     createTableIfMissing: false,
     ttl: o.ttlSeconds,
     pruneSessionInterval: o.prune ? 15 * 60 : false,
+    // No UPDATE of the row's expiry on every request that leaves the session as it was: the
+    // idle and absolute limits are kept in the session itself (lastSeenAt, saved at most every
+    // 30 s, and createdAt; web/current-user.ts, middleware/staff.ts), and every save already
+    // moves the row's expiry to a full TTL, past the absolute limit.
+    disableTouch: true,
   });
   const sessions = session({
     name: o.cookieName,

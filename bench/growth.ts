@@ -1,0 +1,101 @@
+/**
+ * Growth (issue 17 item 4): the supplies overview of a gestoría with 2,000 supplies against one
+ * with 20,000 (10,000 clients, 24 months of invoices each: 480,000 invoices), on the same fresh
+ * database (the embedded server in a temporary folder, or a new database on DATABASE_URL's
+ * server). Prints median and p95 of page 1, a search, a filtered page and a deep page for both,
+ * the ratio, and the plan node types of the overview's queries at 20,000.
+ *   npm run bench:growth [-- --clients=10000 --n=20]
+ * Creating the large gestoría takes several minutes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import knexFactory from 'knex';
+import { loadConfig } from '../src/config';
+import { boot } from '../src/boot';
+import { systemClock } from '../src/adapters/clock';
+import { createLogger } from '../src/adapters/logger';
+import { BULK_PASSWORD, bulkLogin, createBulkGestoria } from './bulk-data';
+
+const args = new Map(process.argv.slice(2).map((a) => {
+  const [k, v] = a.replace(/^--/, '').split('=');
+  return [k!, v ?? '1'] as const;
+}));
+const bigClients = Number(args.get('clients') ?? 10_000);
+const n = Number(args.get('n') ?? 20);
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-growth-'));
+let databaseUrl = '';
+let dropDatabase = async () => {};
+if (process.env.DATABASE_URL) {
+  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+  const name = `area_clientes_growth_${process.pid}`;
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/${name}`;
+  databaseUrl = u.toString();
+  dropDatabase = async () => {
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  };
+}
+const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DEMO_DATA: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, CERT_LOGIN_PORT: '0' }, []);
+const booted = await boot(config, systemClock, createLogger('silent'), { what: 'npm run bench:growth' });
+const knex = booted.db.knex;
+
+for (const [variant, clients] of [[0, 1000], [1, bigClients]] as const) {
+  const s = performance.now();
+  const b = await createBulkGestoria(knex, config.argon2, clients, new Date(), variant);
+  console.log(`gestoría ${variant}: ${b.clients} clients, ${b.contracts.length} supplies, ${b.invoices} invoices in ${((performance.now() - s) / 1000).toFixed(0)} s`);
+}
+await knex.raw('ANALYZE');
+
+const server = booted.app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+async function login(loginId: string): Promise<string> {
+  const home = await fetch(`${base}/`);
+  const sid = (h: Headers) => h.getSetCookie().find((c) => c.startsWith('ac.sid='))?.split(';')[0];
+  const first = sid(home.headers);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
+  const res = await fetch(`${base}/acceso`, { method: 'POST', redirect: 'manual', headers: { ...(first ? { cookie: first } : {}), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, loginId, password: BULK_PASSWORD }) });
+  if (res.status !== 303) throw new Error(`login ${loginId}: ${res.status}`);
+  return sid(res.headers)!;
+}
+
+async function times(url: string, cookie: string): Promise<{ median: number; p95: number }> {
+  const t: number[] = [];
+  for (let i = 0; i < n + 2; i++) {
+    const s = performance.now();
+    const res = await fetch(base + url, { headers: { cookie } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    if (i >= 2) t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return { median: t[Math.floor(t.length / 2)]!, p95: t[Math.min(t.length - 1, Math.floor(t.length * 0.95))]! };
+}
+
+const small = await login(bulkLogin(0));
+const big = await login(bulkLogin(1));
+const pages = [
+  ['page 1', '/suministros', '/suministros'],
+  ['search "sueca"', '/suministros?q=sueca', '/suministros?q=sueca'],
+  ['search + role + energy filters', '/suministros?q=bench&rol=gestoria&energia=luz', '/suministros?q=bench&rol=gestoria&energia=luz'],
+  ['deep page (40 of 80 / 400 of 800)', '/suministros?pagina=40', '/suministros?pagina=400'],
+] as const;
+console.log(`\n| overview | 2,000 supplies median/p95 ms | ${(2 * bigClients).toLocaleString('en')} supplies median/p95 ms | ratio of medians |`);
+console.log('|---|---|---|---|');
+for (const [label, a, b] of pages) {
+  const x = await times(a, small);
+  const y = await times(b, big);
+  console.log(`| ${label} | ${x.median.toFixed(1)} / ${x.p95.toFixed(1)} | ${y.median.toFixed(1)} / ${y.p95.toFixed(1)} | ${(y.median / x.median).toFixed(2)}× |`);
+}
+
+server.close();
+await booted.close();
+await dropDatabase();
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
