@@ -49,8 +49,11 @@ export function isLanguage(v: unknown): v is Language {
 const translators = new Map<Language, TFunction>();
 
 // options that change how i18next picks or builds the text: such calls always go to i18next
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'returnObjects', 'returnDetails', 'defaultValue', 'lng', 'lngs', 'ns', 'ordinal',
-  'replace', 'interpolation', 'joinArrays', 'postProcess', 'keySeparator', 'nsSeparator', 'fallbackLng', 'skipInterpolation']);
+const I18NEXT_OPTIONS = new Set([
+  'count', 'context', 'returnObjects', 'returnDetails', 'defaultValue', 'lng', 'lngs', 'ns', 'ordinal',
+  'replace', 'interpolation', 'joinArrays', 'postProcess', 'keySeparator', 'nsSeparator', 'fallbackLng',
+  'skipInterpolation',
+]);
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const SIMPLE_NAME = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/;
 
@@ -91,7 +94,8 @@ export function translator(lang: Language): TFunction {
         return value;
       }
       const options = rest[0];
-      if (rest.length === 1 && options && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype) {
+      const plainObject = options && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype;
+      if (rest.length === 1 && plainObject) {
         let raw = raws.get(key);
         if (raw === undefined) {
           const r: unknown = instance.getResource(lang, 'translation', key);
