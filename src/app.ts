@@ -62,6 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.locals.eta = createViewEngine(config.production);
+  // for tests, which build use-case contexts from the app they started; src takes deps as parameters
   app.locals.deps = deps;
   app.locals.retailer = retailer;
   app.locals.sessionCookieName = sessionCookieName(config);
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(recoverRoutes(deps));
   app.use(certificateLoginRoutes(deps));
   app.use(accountRoutes(deps));
-  app.use(bulkDownloadRoutes());
+  app.use(bulkDownloadRoutes(deps));
   app.use(dashboardRoutes(deps));
   app.use(contractRoutes(deps));
   app.use(solarRoutes(deps));

@@ -5,12 +5,12 @@ import { MAX_DOCUMENTS, REPRESENTATIVE_DOCUMENT_TYPES, REPRESENTATIVE_POLICY } f
 import { requestCifMigration } from '../services/cif-migration';
 import { parseUpload } from '../adapters/uploads';
 import { verifyCsrf } from '../web/middleware/csrf';
-import { requireUser } from '../web/middleware/auth';
 import { formFields } from '../web/forms';
 import { FieldErrors } from '../web/validation';
 import { render } from '../web/render';
 import { requiredDocuments } from '../web/upload-documents';
 import { userContext } from '../web/use-case-context';
+import { requireUser } from '../web/current-user';
 
 function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
   render(req, res, 'representative/cif-migration', {

@@ -6,11 +6,11 @@ import {
   actOnInvitation, addContact, changeContactRole, contactCustomer, contactOf, contactsView, deactivateContact,
   type ContactActor, type ContactCustomer,
 } from '../services/contacts';
-import { requireCustomer } from '../web/middleware/auth';
 import { clientIp, formFields } from '../web/forms';
 import { cleanText, FieldErrors, validEmail } from '../web/validation';
 import { render } from '../web/render';
 import { accountCtx } from '../web/account-ctx';
+import { guards } from '../web/guards';
 
 const ADD_FIELDS = ['nif', 'email', 'firstName', 'lastName', 'role'] as const;
 
@@ -35,7 +35,7 @@ function actorOf(req: Request): ContactActor {
  */
 export function contactRoutes(deps: AppDeps): Router {
   const router = Router();
-  const guard = requireCustomer('manage_contacts');
+  const guard = guards(deps).customer('manage_contacts');
 
   async function loadCustomer(req: Request): Promise<ContactCustomer> {
     const c = await contactCustomer(accountCtx(deps, req), positiveId(req.params.customerId));

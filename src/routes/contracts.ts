@@ -6,9 +6,9 @@ import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
 import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
-import { contractGuard } from '../web/middleware/guards';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
+import { guards } from '../web/guards';
 
 /** The gestiones offered on a contract page (paths under /contratos/:id/). */
 function gestionesFor(c: ContractView): { path: string; label: string }[] {
@@ -47,9 +47,10 @@ const CHART_NUMBERS = { es: new Intl.NumberFormat('es-ES'), ca: new Intl.NumberF
 
 export function contractRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
   const contractId = (p: Record<string, string | string[] | undefined>) => Number(p.contractId);
 
-  router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId', guard.contract('read'), async (req, res) => {
     const summary = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
     const c = summary.contract;
     render(req, res, 'contracts/page', {
@@ -58,7 +59,7 @@ export function contractRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/factura-electronica', guard.contract('act'), async (req, res) => {
     const body = EBillingBody.parse(req.body ?? {});
     const enable = body.enable === '1';
     const result = await switchEBilling(userContext(deps, req), { contractId: contractId(req.params), enable });
@@ -73,7 +74,7 @@ export function contractRoutes(deps: AppDeps): Router {
     res.redirect(303, body.from === 'suministros' ? '/suministros' : `/contratos/${c.id}`);
   });
 
-  router.get('/contratos/:contractId/consumo', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId/consumo', guard.contract('read'), async (req, res) => {
     const { contract: c, rows } = await contractConsumption(userContext(deps, req), { contractId: contractId(req.params) });
     const t = res.locals.t;
     const fmt = res.locals.lang === 'ca' ? CHART_NUMBERS.ca : CHART_NUMBERS.es;
@@ -83,7 +84,7 @@ export function contractRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.get('/contratos/:contractId/consumo.csv', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId/consumo.csv', guard.contract('read'), async (req, res) => {
     const { contract: c, rows } = await contractConsumption(userContext(deps, req), { contractId: contractId(req.params) });
     const headers = res.locals.t('consumption.csv', { returnObjects: true }) as unknown as Record<string, string>;
     // gas has a single kWh column, headed as consumption rather than a total of periods
@@ -91,7 +92,7 @@ export function contractRoutes(deps: AppDeps): Router {
     res.set('Content-Disposition', `attachment; filename="consumo-${c.cups}.csv"`).type('text/csv; charset=utf-8').send(csv);
   });
 
-  router.get('/contratos/:contractId/facturas', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId/facturas', guard.contract('read'), async (req, res) => {
     const q = InvoicesQuery.parse(req.query);
     const { contract: c, list, pages } = await contractInvoices(userContext(deps, req), { contractId: contractId(req.params), year: q.anio, page: q.pagina });
     render(req, res, 'invoices/list', { title: res.locals.t('invoices.title'), ...contractLocals(res, c), list, year: q.anio, page: q.pagina, pages }, { fragment: 'invoices/_table' });

@@ -1,69 +1,16 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import type { Access } from '../domain/access';
 import { DomainError } from '../domain/errors';
-import { ENERGY_FILTERS, overviewQuery, parseOverviewFilter, recentMonths, ROLE_FILTERS } from '../domain/overview';
-import { todayInSpain } from '../domain/time';
-import { clientSupplies, supplyOverview } from '../services/bulk-overview';
-import { promotionsForUser } from '../services/promotions';
-import { accessOf, requireUser } from '../web/current-user';
+import { overviewQuery } from '../domain/overview';
+import { clientSupplies } from '../services/bulk-overview';
+import { requireUser } from '../web/current-user';
 import { guards, type ActingForBanner } from '../web/guards';
-import { isFragmentRequest, render } from '../web/render';
-import { deps as lookUpDeps } from '../web/middleware/auth';
+import { render } from '../web/render';
+import { overviewPage } from '../web/overview-page';
 
-export type { CustomerGroup } from '../services/bulk-overview';
-
-// Months offered for the bulk invoice download; older ones (within retention) still work by URL.
-export const ZIP_MONTHS = 24;
 // A client page lists this many supplies; past that, the overview's search is the way in.
 const CLIENT_SUPPLIES = 100;
-
-export interface OverviewExtras {
-  status?: number;
-  /** The bulk download's error, shown next to the month field. */
-  zipError?: string;
-  zipMonth?: string;
-}
-
-export type OverviewPage = (req: Request, res: Response, extras?: OverviewExtras) => Promise<void>;
-
-/** The overview page (also re-rendered by the bulk downloads when their month is refused). */
-export function overviewPage(d: AppDeps): OverviewPage {
-  return async (req, res, extras = {}) => {
-    const filter = parseOverviewFilter(req.query as Record<string, unknown>);
-    // the seed's e-billing banner, on full pages only
-    const access = await accessOf(d.db.knex, req);
-    const fullPage = !isFragmentRequest(req);
-    const lang = res.locals.lang === 'ca' ? 'ca' : 'es';
-    const [o, promotions] = await Promise.all([
-      supplyOverview(d.db.knex, access, filter, { offers: fullPage }),
-      // one promotion for this customer on the landing page; the rest wait under Ventajas
-      fullPage ? promotionsForUser({ db: d.db.knex, now: d.clock.now() }, req.user!.id, lang) : Promise.resolve([]),
-    ]);
-    const months = recentMonths(todayInSpain(d.clock.now()), ZIP_MONTHS);
-    render(req, res, 'dashboard/supplies', {
-      title: res.locals.t('supplies.title'),
-      filter, groups: o.groups, total: o.total, win: o.win, eBillingOffers: o.eBillingOffers,
-      promotion: promotions[0] ?? null,
-      filtered: Boolean(filter.q || filter.role || filter.energy),
-      hasAnyCustomer: o.hasAnyCustomer,
-      showBulk: o.customerCount > 1 || o.total > 3,
-      roleFilters: ROLE_FILTERS, energyFilters: Object.keys(ENERGY_FILTERS),
-      pageHref: (p: number) => `/suministros${overviewQuery(filter, p)}`,
-      csvHref: `/suministros.csv${overviewQuery(filter)}`,
-      months, zipMonth: extras.zipMonth ?? months[1], zipError: extras.zipError ?? null,
-      errors: extras.zipError ? { mes: extras.zipError } : {},
-    }, { status: extras.status, fragment: 'dashboard/_results' });
-  };
-}
-
-/**
- * @deprecated For bulk-downloads.ts until it is a factory: take `overviewPage(deps)` instead.
- * The only place this module looks its dependencies up.
- */
-export function showOverview(req: Request, res: Response, extras: OverviewExtras = {}): Promise<void> {
-  return overviewPage(lookUpDeps(req))(req, res, extras);
-}
 
 export function dashboardRoutes(d: AppDeps): Router {
   const router = Router();

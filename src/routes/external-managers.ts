@@ -9,12 +9,12 @@ import {
 } from '../services/external-managers';
 import { inspectUpload, parseUpload, uploadErrorMessage } from '../adapters/uploads';
 import { verifyCsrf } from '../web/middleware/csrf';
-import { requireCustomer } from '../web/middleware/auth';
 import { formFields } from '../web/forms';
 import { idParam } from '../web/params';
 import { FieldErrors } from '../web/validation';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
+import { guards } from '../web/guards';
 
 // Seed 002: "Deberás adjuntar la documentación indicada" — up to 5 documents per request (issue 6 item 6).
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 5 };
@@ -34,13 +34,14 @@ function problemKey(p: AppointmentProblem): string {
 /** External managers (gestor externo) of a client: list, appointment with documents, revocation. */
 export function externalManagerRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
   const base = '/clientes/:customerId/gestor-externo';
 
-  router.get(base, requireCustomer('manage_contacts'), async (req, res) => {
+  router.get(base, guard.customer('manage_contacts'), async (req, res) => {
     page(req, res, await externalManagersPage(userContext(deps, req), { customerId: idParam(req, 'customerId') }), {}, {});
   });
 
-  router.post(base, requireCustomer('manage_contacts'), parseUpload({ field: 'documents', policy: POLICY }), verifyCsrf, async (req, res) => {
+  router.post(base, guard.customer('manage_contacts'), parseUpload({ field: 'documents', policy: POLICY }), verifyCsrf, async (req, res) => {
     const t = res.locals.t;
     const form = formFields(req, FIELDS);
     const upload = await inspectUpload(req, POLICY);
@@ -61,7 +62,7 @@ export function externalManagerRoutes(deps: AppDeps): Router {
   });
 
   // Without `confirmar` the button leads to a confirmation page (no JavaScript needed); with it, the revocation is done.
-  router.post(`${base}/:relationId/revocar`, requireCustomer('manage_contacts'), async (req, res) => {
+  router.post(`${base}/:relationId/revocar`, guard.customer('manage_contacts'), async (req, res) => {
     const customerId = idParam(req, 'customerId');
     const back = `/clientes/${customerId}/gestor-externo`;
     const result = await revokeExternalManagerStep(userContext(deps, req), {

@@ -8,12 +8,13 @@ import {
 import { claimRepresentation, representativePage, requestRepresentativeChange, type RepresentativePage } from '../services/representative-change';
 import { parseUpload } from '../adapters/uploads';
 import { verifyCsrf } from '../web/middleware/csrf';
-import { requireCustomer, requireUser } from '../web/middleware/auth';
 import { formFields } from '../web/forms';
 import { FieldErrors } from '../web/validation';
 import { render } from '../web/render';
 import { requiredDocuments } from '../web/upload-documents';
 import { userContext } from '../web/use-case-context';
+import { requireUser } from '../web/current-user';
+import { guards } from '../web/guards';
 
 const CHANGE_FIELDS = ['choice', 'nif', 'name', 'email', 'documentType', 'previous'] as const;
 const CLAIM_FIELDS = ['cif', 'documentType'] as const;
@@ -36,12 +37,13 @@ function claimPage(req: Request, res: Response, form: Record<string, string>, er
 /** Change of representative (issue 6 item 3), for the representative on file and for someone who is not yet. */
 export function representativeRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
 
-  router.get('/clientes/:customerId/representante', requireCustomer('manage_contacts'), async (req, res) => {
+  router.get('/clientes/:customerId/representante', guard.customer('manage_contacts'), async (req, res) => {
     changePage(req, res, await representativePage(userContext(deps, req), { customerId: Number(req.params.customerId) }), {}, {});
   });
 
-  router.post('/clientes/:customerId/representante', requireCustomer('manage_contacts'), parseUpload({ field: 'documents', policy: REPRESENTATIVE_POLICY }), verifyCsrf, async (req, res) => {
+  router.post('/clientes/:customerId/representante', guard.customer('manage_contacts'), parseUpload({ field: 'documents', policy: REPRESENTATIVE_POLICY }), verifyCsrf, async (req, res) => {
     const t = res.locals.t;
     const form = formFields(req, CHANGE_FIELDS) as RepresentativeChangeForm & Record<string, string>;
     const e = new FieldErrors(t);

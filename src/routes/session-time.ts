@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
-import { requireUser } from '../web/middleware/auth';
 import { SESSION_LEFT_HEADER, secondsLeft } from '../web/middleware/session-time';
+import { requireUser } from '../web/current-user';
 
 /**
  * "Seguir conectado": a real request that counts as activity, so the idle limit starts

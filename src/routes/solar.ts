@@ -6,13 +6,13 @@ import { ORIENTATIONS } from '../domain/solar';
 import { BATTERY_OPTIONS, SOLAR_OFFER } from '../domain/solar-offer';
 import { solarChart } from '../domain/solar-chart';
 import { requestSolarStudy, runSolarSimulation, solarBasis, type SolarBasis } from '../services/solar';
-import { requestActor } from '../web/middleware/auth';
-import { contractGuard, loadGuardedContract } from '../web/middleware/guards';
 import { FieldErrors } from '../web/validation';
 import { render } from '../web/render';
 import { renderSolarPdf } from '../adapters/pdf/solar-pdf';
 import type { SolarResult } from '../domain/solar';
 import type { TFunction } from 'i18next';
+import { userContext } from '../web/use-case-context';
+import { guardedContract, guards } from '../web/guards';
 
 const FIELDS = ['orientation', 'tilt', 'sizing', 'panels', 'roofM2', 'battery'] as const;
 
@@ -36,9 +36,9 @@ function fieldErrors(res: Response, errors: { field: string; code: string }[]): 
  * The solar simulator of the "Nuevos productos" area: a GET form (a simulation changes
  * nothing), with the customer's own consumption; a POST turns it into a study request.
  */
-export function solarRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>): Router {
+export function solarRoutes(deps: AppDeps): Router {
   const router = Router();
-  const ctx = () => ({ db: deps.db.knex, now: deps.clock.now(), config: deps.config });
+  const guard = guards(deps);
 
   function page(req: Request, res: Response, c: ContractView, basis: SolarBasis, form: SolarFormInput, opts: { values?: SolarFormValues; errors?: Record<string, string>; status?: number }) {
     const result = opts.values && !basis.unavailable ? runSolarSimulation(basis, opts.values) : null;
@@ -49,9 +49,9 @@ export function solarRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>): Rou
     }, { status: opts.status ?? 200 });
   }
 
-  router.get('/contratos/:contractId/simulador-solar', contractGuard('read'), async (req, res) => {
-    const c = await loadGuardedContract(req);
-    const basis = await solarBasis(ctx(), c);
+  router.get('/contratos/:contractId/simulador-solar', guard.contract('read'), async (req, res) => {
+    const c = await guardedContract(deps.db.knex, req);
+    const basis = await solarBasis(userContext(deps, req), c);
     if (req.query.calcular === undefined) return page(req, res, c, basis, EMPTY_SOLAR_FORM, {});
     const form = readForm(req.query);
     const check = validateSolarForm(form);
@@ -60,9 +60,9 @@ export function solarRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>): Rou
   });
 
   // The printable summary of what the page showed, for the same query.
-  router.get('/contratos/:contractId/simulador-solar.pdf', contractGuard('read'), async (req, res) => {
-    const c = await loadGuardedContract(req);
-    const basis = await solarBasis(ctx(), c);
+  router.get('/contratos/:contractId/simulador-solar.pdf', guard.contract('read'), async (req, res) => {
+    const c = await guardedContract(deps.db.knex, req);
+    const basis = await solarBasis(userContext(deps, req), c);
     const form = readForm(req.query);
     const check = validateSolarForm(form);
     if (!check.ok || basis.unavailable) {
@@ -75,15 +75,15 @@ export function solarRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>): Rou
     res.type('application/pdf').send(pdf);
   });
 
-  router.post('/contratos/:contractId/simulador-solar/estudio', contractGuard('act'), async (req, res) => {
-    const c = await loadGuardedContract(req);
+  router.post('/contratos/:contractId/simulador-solar/estudio', guard.contract('act'), async (req, res) => {
+    const c = await guardedContract(deps.db.knex, req);
     const form = readForm(req.body);
     const check = validateSolarForm(form);
-    const basis = await solarBasis(ctx(), c);
+    const basis = await solarBasis(userContext(deps, req), c);
     if (!check.ok || basis.unavailable) {
       return page(req, res, c, basis, form, { errors: check.ok ? {} : fieldErrors(res, check.errors), status: 422 });
     }
-    const created = await requestSolarStudy({ ...ctx(), actor: requestActor(req), access: res.locals.customerAccess }, c, check.value);
+    const created = await requestSolarStudy({ ...userContext(deps, req), access: res.locals.customerAccess }, c, check.value);
     req.session.flash = { kind: 'success', key: 'requests.created', params: { reference: created.reference } };
     res.redirect(303, `/gestiones/${created.id}`);
   });

@@ -10,7 +10,7 @@ import { queueMail } from '../adapters/mail/outbox';
 import { translator } from '../i18n';
 import type { UseCaseContext } from './context';
 import { createRequest } from './requests';
-import { retailer } from './retailer';
+import { retailer } from '../domain/retailer';
 
 /**
  * Changes to the CONTRACT ACCOUNT a contract belongs to (they apply to every contract of the

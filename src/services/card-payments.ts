@@ -23,7 +23,7 @@ import { queueMail } from '../adapters/mail/outbox';
 import { isLanguage, translator, type Language } from '../i18n';
 import type { SystemContext, UseCaseContext } from './context';
 import { createRequest } from './requests';
-import { retailer } from './retailer';
+import { retailer } from '../domain/retailer';
 
 /**
  * Card payment of pending invoices over the Redsys redirect protocol (seed 000 "Pagar facturas

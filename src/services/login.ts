@@ -2,28 +2,17 @@
  * The customer login, in the shape of the staff login: routes call these steps and only
  * translate the outcome into pages; the lockout rule lives in the domain.
  */
-import crypto from 'node:crypto';
-import type { Config } from '../config';
 import { DEFAULT_LOCKOUT, evaluateLogin } from '../domain/accounts';
 import { findUserByLoginId, lockUserForUpdate, recordLogin, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword, verifyPassword } from '../adapters/passwords';
+import { verifyPasswordOrDummy } from '../adapters/passwords';
 import { isBlocked, overLimit, THROTTLES } from './throttle';
 import { lockedOut, loginChanges } from './current-password';
 import { enrolled, secondFactorPolicy } from './customer-totp';
 import type { AccountCtx } from './account-context';
 
-// A hash at the configured cost, verified for unknown users so they take as long as known ones.
-let dummyHash: Promise<string> | undefined;
-
-function dummy(config: Config): Promise<string> {
-  dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'), config.argon2);
-  return dummyHash;
-}
-
 /** No user has this id: the unknown-user path runs the same statements against it. */
 const NO_USER = -1;
-
 
 export interface LoginUser { id: number; language: 'es' | 'ca' }
 
@@ -55,7 +44,8 @@ export async function customerPasswordStep(ctx: AccountCtx, input: PasswordStepI
   // day, while guessing is what fails.
   if (await isBlocked(db, THROTTLES.login, ip, now)) return { kind: 'throttled' };
   const user = await findUserByLoginId(db, input.loginId);
-  const passwordOk = await verifyPassword(user ? user.password_hash : await dummy(config), input.password);
+  // unknown ids cost the same argon2 verify (against a dummy hash) as known ones
+  const passwordOk = await verifyPasswordOrDummy(user?.password_hash, input.password, config.argon2);
 
   const decision = await db.transaction(async (trx) => {
     const locked = await lockUserForUpdate(trx, user ? user.id : NO_USER);
@@ -86,7 +76,6 @@ export async function customerPasswordStep(ctx: AccountCtx, input: PasswordStepI
   if (await secondFactorPolicy(ctx, user.id)) return { kind: 'enrol', user: who };
   return { kind: 'success', user: who };
 }
-
 
 export async function logout(ctx: AccountCtx, userId: number | undefined): Promise<void> {
   if (userId) await audit(ctx.db, { actorType: 'user', actorId: userId, action: 'logout', ip: ctx.ip, at: ctx.now });

@@ -13,15 +13,13 @@ import type { TokenCheck } from '../domain/tokens';
 import { destroyUserSessions, findUserById, findUserByLoginId, lockUserForUpdate, ownerUserByEmail, updateUser, type UserRow } from '../data/users-repo';
 import { contractAccountIban, customerByContractAccount } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
-import { hashPassword, verifyPassword } from '../adapters/passwords';
+import { hashPassword, verifyPasswordOrDummy } from '../adapters/passwords';
 import { queueMail } from '../adapters/mail/outbox';
 import { isBlocked, overLimit, THROTTLES } from './throttle';
 import { issueResetLink } from './account-links';
 import { consumeToken, peekToken } from './token-use';
 import { passwordIssues, type FieldIssue } from './field-issues';
 import type { AccountCtx } from './account-context';
-
-let dummyAnswerHash: Promise<string> | undefined;
 
 /** The user's own question if it is usable; a question from the same list otherwise. */
 function usableQuestion(user: UserRow | undefined): SecretQuestionKey | null {
@@ -54,8 +52,8 @@ export async function answerSecretQuestion(ctx: AccountCtx, input: { loginId: st
   const throttled = (await isBlocked(db, THROTTLES.login, ip, now)) || (await isBlocked(db, THROTTLES.secretAnswer, input.loginId, now));
   const user = await findUserByLoginId(db, input.loginId);
   const real = usableQuestion(user) !== null ? user : undefined;
-  dummyAnswerHash ??= hashPassword(crypto.randomBytes(16).toString('hex'), config.argon2);
-  const matches = await verifyPassword(real?.secret_answer_hash ?? (await dummyAnswerHash), normalizeAnswer(input.answer));
+  // no real question: the same argon2 verify against a dummy, so timing does not tell them apart
+  const matches = await verifyPasswordOrDummy(real?.secret_answer_hash ?? undefined, normalizeAnswer(input.answer), config.argon2);
   const ok = !throttled && real !== undefined && matches;
   await db.transaction(async (trx) => {
     await audit(trx, {

@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import type { AppDeps } from '../deps';
 import type { StaffContext, SystemContext, UseCaseContext } from '../services/context';
-import { requestActor } from './middleware/auth';
+import { userActor } from './current-user';
 
 /** The context of a use case run for the logged-in customer user of this request. */
 export function userContext(deps: AppDeps, req: Request): UseCaseContext {
-  return { db: deps.db.knex, now: deps.clock.now(), config: deps.config, actor: requestActor(req), signer: deps.signer, mailer: deps.mailer };
+  return { db: deps.db.knex, now: deps.clock.now(), config: deps.config, actor: userActor(req), signer: deps.signer, mailer: deps.mailer };
 }
 
 /** The context of a use case run for the staff member of this admin request. */

@@ -375,7 +375,7 @@ describe('consumption: chart partial', () => {
     expect(html).to.include('<title>julio de 2025 · P2 llano: 60 kWh</title>');
     expect(count(html, /transform="rotate\(-45 /)).to.equal(24);
     expect(html).to.include('>dic 23</text>');
-    expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#073763"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text>\s*<\/g>/);
+    expect(html).to.match(/<g class="legend">\s*<rect[^>]*fill="#073763"[^>]*\/>\s*<text[^>]*>P1 punta<\/text>[\s\S]*P2 llano[\s\S]*P3 valle<\/text><text display="none">\.<\/text>\s*<\/g>/);
     expect(html).to.include('<figcaption>');
   });
 
@@ -405,7 +405,7 @@ describe('consumption: chart partial', () => {
     const gappy = full.filter((m) => m.month !== '2025-03').map((m) => (m.month === '2025-04' ? { ...m, P3: 0 } : m));
     const out = render(gappy, 'electricity');
     expect(out).to.include('<title>marzo de 2025: sin datos</title>');
-    expect(out).to.include('<span aria-hidden="true">—</span><span class="visually-hidden">sin datos</span>');
+    expect(out).to.include('<span aria-hidden="true">—</span><span class="visually-hidden"> sin datos</span>');
     expect(out).to.include('\u221230,0\u00a0%<span class="visually-hidden"> (descenso)</span>');
     expect(out).to.include('no hay datos suficientes para comparar');
     expect(count(tbody(out), /<tr[ >]/)).to.equal(24);
@@ -417,7 +417,7 @@ describe('consumption: chart partial', () => {
     expect(out).to.include('<th scope="col" class="num">Consumo (kWh)</th>');
     expect(out).not.to.include('P2 llano');
     expect(count(out, /<th scope="col"/)).to.equal(4);
-    expect(out).to.match(/<g class="legend">\s*<rect[^>]*\/>\s*<text[^>]*>Consumo<\/text>\s*<\/g>/);
+    expect(out).to.match(/<g class="legend">\s*<rect[^>]*\/>\s*<text[^>]*>Consumo<\/text><text display="none">\.<\/text>\s*<\/g>/);
   });
 
   it('renders in Catalan with every key translated', () => {

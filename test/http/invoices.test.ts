@@ -280,6 +280,26 @@ describe('consumption history', () => {
     expect(res.text).to.include('<table');
     expect(res.text).not.to.match(/\sstyle="/);
   });
+
+  // issue 13 item 9: a text browser prints the SVG labels in source order; they must read as lists
+  it('keeps the chart readable in a text browser: labels as lists, a caption for each drawing', async () => {
+    const ctx = await testContext();
+    const db = ctx.db.knex;
+    const h = await createHousehold(db, {});
+    await addConsumption(db, h.supply.contractId, [{ month: '2026-09', P1: 50, P2: 60, P3: 70 }]);
+    const agent = await loginAs(request.agent(ctx.app), h.user.loginId, h.user.password);
+    const res = await agent.get(`/contratos/${h.supply.contractId}/consumo`).expect(200);
+    const figure = /<figure class="consumption-figure">[\s\S]*?<\/figure>/.exec(res.text)![0];
+    // what w3m shows: titles are swallowed, tags vanish, line breaks are spaces
+    const asText = figure.replace(/<title[^>]*>[\s\S]*?<\/title>/g, '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(asText).to.include('P1 punta, P2 llano, P3 valle. kWh: 0;');
+    expect(asText).to.include('P1, P2, P3. kWh:');
+    expect(asText).to.match(/ago 26: sin datos; sep 26: 180; oct 26: sin datos\./);
+    expect(asText).to.include('un mes por fila. Cada barra suma P1 punta (a la izquierda)');
+    // the punctuation is never drawn
+    expect(figure).not.to.match(/<text display="none"[^>]*\s(x|y)=/);
+    expect(res.text).to.include('<span aria-hidden="true">—</span><span class="visually-hidden"> sin datos</span>');
+  });
 });
 
 describe('e-billing', () => {

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../deps';
 import { z } from 'zod';
-import { isLanguage } from '../../i18n';
+import { isLanguage, type Language } from '../../i18n';
 import { audit } from '../../data/audit-repo';
 import { findStaffById } from '../../data/staff-repo';
 import { groupSecret } from '../../domain/staff';
@@ -11,12 +12,11 @@ import {
 import { checkPassword, passwordProblemMessage } from '../../domain/password-policy';
 import { totpQrDataUrl } from '../../adapters/totp';
 import { generateCsrfToken } from '../../web/middleware/csrf';
-import { deps } from '../../web/middleware/auth';
-import { LANG_COOKIE } from '../../web/middleware/language';
+import { setLanguageCookie } from '../../web/middleware/language';
 import { clientIp, formFields } from '../../web/forms';
 import { render } from '../../web/render';
 import { safeLocalPath } from '../../web/safe-redirect';
-import { regenerateSession } from './middleware';
+import { regenerateSession } from '../../web/middleware/staff';
 
 function loginPage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
   render(req, res, 'admin/auth/login', { title: res.locals.t('admin.auth.login.title'), form: {}, errors: {}, ...data }, { status });
@@ -26,23 +26,23 @@ function codePage(req: Request, res: Response, data: Record<string, unknown>, st
   render(req, res, 'admin/auth/code', { title: res.locals.t('admin.auth.code.title'), errors: {}, ...data }, { status });
 }
 
-async function enrolPage(req: Request, res: Response, errors: Record<string, string>, status = 200): Promise<void> {
-  const { db, clock } = deps(req);
+async function enrolPage(d: AppDeps, req: Request, res: Response, errors: Record<string, string>, status = 200): Promise<void> {
+  const { db, clock } = d;
   const staff = req.staff!;
-  const secret = await enrolmentSecret(db.knex, staff.id, clock.now(), deps(req).dataKey);
+  const secret = await enrolmentSecret(db.knex, staff.id, clock.now(), d.dataKey);
   render(req, res, 'admin/auth/enrol', {
     title: res.locals.t('admin.auth.enrol.title'), errors, qr: await totpQrDataUrl(staff.staffId, secret), secretGroups: groupSecret(secret),
   }, { status });
 }
 
-async function throttled(req: Request): Promise<boolean> {
-  const { db, clock } = deps(req);
+async function throttled(d: AppDeps, req: Request): Promise<boolean> {
+  const { db, clock } = d;
   return overLimit(db.knex, ADMIN_LOGIN_THROTTLE, clientIp(req), clock.now());
 }
 
 /** Starts the logged-in session: a new id and a new CSRF token, so nothing from before carries over. */
-async function startSession(req: Request, staffId: number, enrolling: boolean, createdAt?: number): Promise<void> {
-  const now = deps(req).clock.now().getTime();
+async function startSession(d: AppDeps, req: Request, staffId: number, enrolling: boolean, createdAt?: number): Promise<void> {
+  const now = d.clock.now().getTime();
   const lang = req.session.lang;
   await regenerateSession(req);
   req.session.staffId = staffId;
@@ -72,29 +72,29 @@ function newPasswordProblem(res: Response, password: string, confirmation: strin
   return null;
 }
 
-export function adminAuthRoutes(): Router {
+export function adminAuthRoutes(d: AppDeps): Router {
   const router = Router();
 
   router.get('/acceso', (req, res) => {
     if (req.staff) return res.redirect(303, req.session.staffEnrolling ? '/admin/alta-2fa' : '/admin');
     const expired = req.query.caducada === 'limite' ? 'absolute' : req.query.caducada ? 'idle' : null;
-    loginPage(req, res, { expired, loggedOut: req.query.salida === '1', idleMinutes: deps(req).config.adminIdleMinutes });
+    loginPage(req, res, { expired, loggedOut: req.query.salida === '1', idleMinutes: d.config.adminIdleMinutes });
   });
 
   router.post('/acceso', async (req, res) => {
-    const { db, clock, config } = deps(req);
+    const { db, clock, config } = d;
     const t = res.locals.t;
     const form = formFields(req, ['staffId', 'password'] as const);
     const errors: Record<string, string> = {};
     if (!form.staffId.trim()) errors.staffId = t('errors.required');
     if (!form.password) errors.password = t('errors.required');
     if (Object.keys(errors).length) return loginPage(req, res, { form: { staffId: form.staffId }, errors }, 422);
-    if (await throttled(req)) return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.throttled') }, 429);
+    if (await throttled(d, req)) return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.throttled') }, 429);
 
     const r = await staffPasswordStep(db.knex, config, { staffId: form.staffId, password: form.password, ip: clientIp(req), now: clock.now() });
     if (r.kind === 'failure') return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.login.failed') }, 401);
     if (r.kind === 'enrol') {
-      await startSession(req, r.id, true);
+      await startSession(d, req, r.id, true);
       return res.redirect(303, '/admin/alta-2fa');
     }
     const lang = req.session.lang;
@@ -112,16 +112,16 @@ export function adminAuthRoutes(): Router {
   });
 
   router.post('/acceso/codigo', async (req, res) => {
-    const { db, clock } = deps(req);
+    const { db, clock } = d;
     const t = res.locals.t;
     const pending = req.session.pendingStaffId;
     if (!pending) return res.redirect(303, '/admin/acceso');
     const { code } = formFields(req, ['code'] as const);
     if (!code.trim()) return codePage(req, res, { errors: { code: t('errors.required') } }, 422);
-    if (await throttled(req)) return codePage(req, res, { generalError: t('admin.auth.throttled') }, 429);
-    const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now(), key: deps(req).dataKey });
+    if (await throttled(d, req)) return codePage(req, res, { generalError: t('admin.auth.throttled') }, 429);
+    const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now(), key: d.dataKey });
     if (!r.ok) return codePage(req, res, { generalError: t('admin.auth.code.failed') }, 401);
-    await startSession(req, pending, false);
+    await startSession(d, req, pending, false);
     if (r.method === 'recovery') {
       const staff = await findStaffById(db.knex, pending);
       req.session.adminFlash = { kind: 'warning', key: 'admin.auth.code.recoveryUsed', params: { count: String(staff?.recovery_code_hashes.length ?? 0) } };
@@ -132,21 +132,21 @@ export function adminAuthRoutes(): Router {
   router.get('/alta-2fa', async (req, res) => {
     if (!req.staff) return res.redirect(303, '/admin/acceso');
     if (!req.session.staffEnrolling) return res.redirect(303, '/admin');
-    await enrolPage(req, res, {});
+    await enrolPage(d, req, res, {});
   });
 
   router.post('/alta-2fa', async (req, res) => {
     if (!req.staff) return res.redirect(303, '/admin/acceso');
     if (!req.session.staffEnrolling) return res.redirect(303, '/admin');
-    const { db, clock } = deps(req);
+    const { db, clock } = d;
     const t = res.locals.t;
     const { code } = formFields(req, ['code'] as const);
-    if (!code.trim()) return enrolPage(req, res, { code: t('errors.required') }, 422);
-    if (await throttled(req)) return enrolPage(req, res, { code: t('admin.auth.throttled') }, 429);
-    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now(), key: deps(req).dataKey });
-    if (!r.ok) return enrolPage(req, res, { code: t('admin.auth.enrol.wrongCode') }, 422);
+    if (!code.trim()) return enrolPage(d, req, res, { code: t('errors.required') }, 422);
+    if (await throttled(d, req)) return enrolPage(d, req, res, { code: t('admin.auth.throttled') }, 429);
+    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now(), key: d.dataKey });
+    if (!r.ok) return enrolPage(d, req, res, { code: t('admin.auth.enrol.wrongCode') }, 422);
     // the session was opened with the password only; it now holds both factors
-    await startSession(req, req.staff.id, false, req.session.staffCreatedAt);
+    await startSession(d, req, req.staff.id, false, req.session.staffCreatedAt);
     res.locals.staff = req.staff;
     res.set('Cache-Control', 'no-store');
     render(req, res, 'admin/auth/recovery-codes', { title: res.locals.t('admin.auth.recovery.title'), codes: r.recoveryCodes });
@@ -166,7 +166,7 @@ export function adminAuthRoutes(): Router {
 
   router.post('/contrasena', async (req, res) => {
     if (!signedIn(req, res)) return;
-    const { db, clock, config } = deps(req);
+    const { db, clock, config } = d;
     const t = res.locals.t;
     const staff = req.staff!;
     const form = formFields(req, ['currentPassword', 'newPassword', 'newPasswordConfirm'] as const);
@@ -176,7 +176,7 @@ export function adminAuthRoutes(): Router {
     if (problem) errors.newPassword = problem;
     else if (form.newPassword === form.currentPassword) errors.newPassword = t('admin.auth.password.same');
     if (Object.keys(errors).length) return passwordPage(req, res, errors, 422);
-    if (await throttled(req)) return passwordPage(req, res, { currentPassword: t('admin.auth.throttled') }, 429);
+    if (await throttled(d, req)) return passwordPage(req, res, { currentPassword: t('admin.auth.throttled') }, 429);
     const r = await changeStaffPassword(db.knex, config, { id: staff.id, current: form.currentPassword, next: form.newPassword, ip: clientIp(req), now: clock.now(), keepSid: req.sessionID });
     if (r === 'locked') {
       await regenerateSession(req);
@@ -184,7 +184,7 @@ export function adminAuthRoutes(): Router {
     }
     if (r === 'wrong_current') return passwordPage(req, res, { currentPassword: t('admin.auth.password.wrongCurrent') }, 422);
     // a new session id and token after the change, as after a login
-    await startSession(req, staff.id, false, req.session.staffCreatedAt);
+    await startSession(d, req, staff.id, false, req.session.staffCreatedAt);
     req.session.adminFlash = { kind: 'success', key: 'admin.auth.password.changed' };
     res.redirect(303, '/admin');
   });
@@ -192,13 +192,13 @@ export function adminAuthRoutes(): Router {
   // The link a reset emails to the staff member (never shown to the supervisor).
   router.get('/restablecer', async (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const { db, clock } = deps(req);
+    const { db, clock } = d;
     const who = token ? await staffOfResetLink(db.knex, token, clock.now()) : null;
     resetPage(req, res, who ? token : null, {}, who ? 200 : 410);
   });
 
   router.post('/restablecer', async (req, res) => {
-    const { db, clock, config } = deps(req);
+    const { db, clock, config } = d;
     const form = formFields(req, ['token', 'newPassword', 'newPasswordConfirm'] as const);
     const who = form.token ? await staffOfResetLink(db.knex, form.token, clock.now()) : null;
     if (!who) return resetPage(req, res, null, {}, 410);
@@ -213,14 +213,14 @@ export function adminAuthRoutes(): Router {
   });
 
   router.post('/salir', async (req, res) => {
-    const { db, clock } = deps(req);
-    const lang = res.locals.lang as string;
+    const { db, clock } = d;
+    const lang = res.locals.lang as Language;
     if (req.session.staffId) {
       await audit(db.knex, { actorType: 'staff', actorId: req.session.staffId, action: 'staff.logout', targetType: 'staff', targetId: req.session.staffId, ip: clientIp(req), at: clock.now() });
     }
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie(res.locals.adminCookieName as string, { path: '/admin' });
-    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
+    setLanguageCookie(res, lang, d.config.production);
     res.redirect(303, '/admin/acceso?salida=1');
   });
 
@@ -231,7 +231,7 @@ export function adminAuthRoutes(): Router {
     if (!next.startsWith('/admin')) next = '/admin';
     if (parsed.success && isLanguage(parsed.data.lang)) {
       req.session.lang = parsed.data.lang;
-      res.cookie(LANG_COOKIE, parsed.data.lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/', secure: deps(req).config.production });
+      setLanguageCookie(res, parsed.data.lang, d.config.production);
     }
     res.redirect(303, next);
   });

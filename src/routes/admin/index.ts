@@ -74,7 +74,7 @@ const adminErrors: ErrorRequestHandler = (err, req, res, next) => {
  * pages. Each area's router is added below.
  */
 export function adminRoutes(d: AppDeps): Router {
-  const { config, db, sessionSecret, clock } = d;
+  const { config, db, sessionSecret } = d;
   const router = Router();
   const cookieName = adminCookieName(config);
   router.use((_req, res, next) => {
@@ -91,16 +91,16 @@ export function adminRoutes(d: AppDeps): Router {
   router.use(loadStaff(d));
   router.use(adminLocals);
 
-  router.use(adminAuthRoutes());
+  router.use(adminAuthRoutes(d));
   router.use(adminHomeRoutes(d));
-  router.use(adminStaffRoutes());
+  router.use(adminStaffRoutes(d));
   router.use(adminCustomerRoutes(d));
   router.use(adminReviewRoutes(d));
   router.use(adminRequestRoutes(d));
   router.use(adminPowerChangeRoutes(d));
   router.use(adminComplaintRoutes(d));
   router.use(adminRectifyingRoutes(d));
-  router.use(adminPromotionRoutes({ db, clock }));
+  router.use(adminPromotionRoutes(d));
 
   router.use(adminBillingRoutes(d));
   router.use(adminAuditRoutes(d));

@@ -7,7 +7,7 @@ import { outboxPage, retryOutboxMessage } from '../../services/outbox-admin';
 import { idParam } from '../../web/params';
 import { render } from '../../web/render';
 import { staffContext } from '../../web/use-case-context';
-import { adminFlash, requireStaff } from './middleware';
+import { adminFlash, requireStaff } from '../../web/middleware/staff';
 
 function pageHref(form: { estado: string; para: string }, page: number): string {
   const p = new URLSearchParams();

@@ -6,7 +6,7 @@ import { AUDIENCE_KINDS, validatePromotion, type PromotionForm } from '../../dom
 import { allPromotions, createPromotion, editPromotion, promotionById, switchPromotion } from '../../services/promotions';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
-import { adminFlash, requireStaff, staffActor } from './middleware';
+import { adminFlash, requireStaff, staffActor } from '../../web/middleware/staff';
 
 const TEXT_FIELDS = ['titleEs', 'titleCa', 'bodyEs', 'bodyCa', 'code', 'validFrom', 'validTo', 'energy', 'tariff', 'province'] as const;
 
@@ -28,7 +28,7 @@ function formOf(p: PromotionRow): PromotionForm {
 }
 
 /** Promotions for the customer area: every staff member sees them, supervisors publish them. */
-export function adminPromotionRoutes(deps: Pick<AppDeps, 'db' | 'clock'>): Router {
+export function adminPromotionRoutes(deps: AppDeps): Router {
   const router = Router();
   const supervisor = requireStaff('supervisor');
   const ctx = () => ({ db: deps.db.knex, now: deps.clock.now() });

@@ -10,7 +10,7 @@ import { formFields } from '../../web/forms';
 import { idParam } from '../../web/params';
 import { render } from '../../web/render';
 import { staffContext } from '../../web/use-case-context';
-import { adminFlash, requireStaff } from './middleware';
+import { adminFlash, requireStaff } from '../../web/middleware/staff';
 
 const PAGE_SIZE = 25;
 

@@ -10,9 +10,9 @@ import { downloadDocumentAsStaff } from '../../services/documents';
 import { formFields } from '../../web/forms';
 import { idParam } from '../../web/params';
 import { render } from '../../web/render';
-import { sendDocument } from '../../web/send-document';
+import { sendDocument } from '../../web/download';
 import { staffContext } from '../../web/use-case-context';
-import { adminFlash, requireStaff } from './middleware';
+import { adminFlash, requireStaff } from '../../web/middleware/staff';
 
 const PAGE_SIZE = 25;
 const QueueQuery = z.object({ pagina: z.coerce.number().int().min(1).max(10_000).catch(1) });

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../deps';
 import { checkPassword, passwordProblemMessage } from '../../domain/password-policy';
 import { checkReason, isStaffRole, normalizeStaffId, STAFF_ACTIONS, type StaffAction } from '../../domain/staff';
 import { DomainError } from '../../domain/errors';
 import { findStaffById, listStaff, type StaffRow } from '../../data/staff-repo';
 import { applyStaffAction, createStaffMember, generateInitialPassword } from '../../services/staff-admin';
-import { deps } from '../../web/middleware/auth';
 import { formFields } from '../../web/forms';
 import { render } from '../../web/render';
-import { adminFlash, requireStaff, staffActor } from './middleware';
+import { adminFlash, requireStaff, staffActor } from '../../web/middleware/staff';
 
 const FIELDS = ['staffId', 'firstName', 'lastName', 'email', 'role', 'passwordMode', 'password', 'reason'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -20,20 +20,20 @@ async function detailPage(req: Request, res: Response, member: StaffRow, form: R
   render(req, res, 'admin/staff/detail', { title: `${member.first_name} ${member.last_name}`, member, form, errors, self: member.id === req.staff!.id }, { status });
 }
 
-async function loadMember(req: Request): Promise<StaffRow> {
+async function loadMember(d: AppDeps, req: Request): Promise<StaffRow> {
   const id = Number(req.params.staffMemberId);
   if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found');
-  const member = await findStaffById(deps(req).db.knex, id);
+  const member = await findStaffById(d.db.knex, id);
   if (!member) throw new DomainError('not_found');
   return member;
 }
 
-export function adminStaffRoutes(): Router {
+export function adminStaffRoutes(d: AppDeps): Router {
   const router = Router();
   const supervisor = requireStaff('supervisor');
 
   router.get('/personal', supervisor, async (req, res) => {
-    const staff = await listStaff(deps(req).db.knex);
+    const staff = await listStaff(d.db.knex);
     render(req, res, 'admin/staff/list', { title: res.locals.t('admin.staff.list.title'), members: staff });
   });
 
@@ -42,7 +42,7 @@ export function adminStaffRoutes(): Router {
   });
 
   router.post('/personal', supervisor, async (req, res) => {
-    const { db, config, clock } = deps(req);
+    const { db, config, clock } = d;
     const t = res.locals.t;
     const lang = res.locals.lang as 'es' | 'ca';
     const form = formFields(req, FIELDS);
@@ -75,13 +75,13 @@ export function adminStaffRoutes(): Router {
   });
 
   router.get('/personal/:staffMemberId', supervisor, async (req, res) => {
-    await detailPage(req, res, await loadMember(req), {}, {});
+    await detailPage(req, res, await loadMember(d, req), {}, {});
   });
 
   router.post('/personal/:staffMemberId', supervisor, async (req, res) => {
-    const { db, clock, config } = deps(req);
+    const { db, clock, config } = d;
     const t = res.locals.t;
-    const member = await loadMember(req);
+    const member = await loadMember(d, req);
     const form = formFields(req, ['action', 'reason'] as const);
     const errors: Record<string, string> = {};
     const action = (STAFF_ACTIONS as readonly string[]).includes(form.action) ? form.action as StaffAction : null;

@@ -16,10 +16,10 @@ import { ADDRESS_LIMITS, formatAddress, PROVINCES_SORTED, validateAddress, type 
 import {
   accountPage, changeCorrespondenceAddress, changeDirectDebit, changePaymentDay, mandateFacts, type AccountPage,
 } from '../../services/account-changes';
-import { contractGuard } from '../../web/middleware/guards';
 import { render } from '../../web/render';
 import { checkbox, formFields } from '../../web/forms';
 import { userContext } from '../../web/use-case-context';
+import { guards } from '../../web/guards';
 
 type Errors = Record<string, string>;
 
@@ -110,16 +110,17 @@ function currentAddressForm(c: ContractView): AddressForm {
 
 export function accountChangeRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
   const page = (req: Request, business = false) => accountPage(userContext(deps, req), { contractId: Number(req.params.contractId), business });
   const access = (res: Response) => res.locals.customerAccess as Access;
 
-  router.get('/contratos/:contractId/domiciliacion', contractGuard('act'), async (req, res) => {
+  router.get('/contratos/:contractId/domiciliacion', guard.contract('act'), async (req, res) => {
     const p = await page(req);
     directDebitPage(req, res, p, { iban: '', holder: p.contract.iban_holder ?? p.contract.customer_name, mandate: false });
   });
 
   // Step 1: check what was typed and show it back for confirmation; nothing is saved yet.
-  router.post('/contratos/:contractId/domiciliacion', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/domiciliacion', guard.contract('act'), async (req, res) => {
     const form = { ...formFields(req, DD_FIELDS), mandate: checkbox(req, 'mandate') };
     const result = validateDirectDebit({ iban: form.iban, holder: form.holder, mandateAccepted: form.mandate });
     const p = await page(req);
@@ -129,7 +130,7 @@ export function accountChangeRoutes(deps: AppDeps): Router {
   });
 
   // Step 2: the values come back in hidden fields and are checked again, never trusted.
-  router.post('/contratos/:contractId/domiciliacion/confirmar', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/domiciliacion/confirmar', guard.contract('act'), async (req, res) => {
     const form = { ...formFields(req, DD_FIELDS), mandate: checkbox(req, 'mandate') };
     if ((req.body as Record<string, unknown>)?.action === 'edit') return directDebitPage(req, res, await page(req), form);
     const result = validateDirectDebit({ iban: form.iban, holder: form.holder, mandateAccepted: form.mandate });
@@ -139,11 +140,11 @@ export function accountChangeRoutes(deps: AppDeps): Router {
     res.redirect(303, `/gestiones/${created.id}`);
   });
 
-  router.get('/contratos/:contractId/dia-pago', contractGuard('act'), async (req, res) => {
+  router.get('/contratos/:contractId/dia-pago', guard.contract('act'), async (req, res) => {
     paymentDayPage(req, res, await page(req, true), { paymentDay: '' });
   });
 
-  router.post('/contratos/:contractId/dia-pago', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/dia-pago', guard.contract('act'), async (req, res) => {
     const form = formFields(req, ['paymentDay'] as const);
     const result = await changePaymentDay(userContext(deps, req), { contractId: Number(req.params.contractId), access: access(res), paymentDay: form.paymentDay });
     if (!result.ok) {
@@ -154,12 +155,12 @@ export function accountChangeRoutes(deps: AppDeps): Router {
     res.redirect(303, `/gestiones/${result.request.id}`);
   });
 
-  router.get('/contratos/:contractId/correspondencia', contractGuard('act'), async (req, res) => {
+  router.get('/contratos/:contractId/correspondencia', guard.contract('act'), async (req, res) => {
     const p = await page(req);
     correspondencePage(req, res, p, currentAddressForm(p.contract));
   });
 
-  router.post('/contratos/:contractId/correspondencia', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/correspondencia', guard.contract('act'), async (req, res) => {
     const form = formFields(req, ADDRESS_FIELDS);
     const result = validateAddress(form);
     if (!result.ok) return correspondencePage(req, res, await page(req), form, addressErrors(res.locals.t, result.errors, form, result.expectedProvince), 422);

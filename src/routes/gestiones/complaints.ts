@@ -10,15 +10,15 @@ import { fileComplaint } from '../../services/complaints';
 import { downloadDocument } from '../../services/documents';
 import { inspectUpload, parseUpload, uploadErrorMessage } from '../../adapters/uploads';
 import { verifyCsrf } from '../../web/middleware/csrf';
-import { requireUser, userAccess } from '../../web/middleware/auth';
-import { contractGuard } from '../../web/middleware/guards';
 import { formFields } from '../../web/forms';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
-import { sendDocument } from '../../web/send-document';
+import { sendDocument } from '../../web/download';
 import { formatter } from '../../web/format';
 import type { Language } from '../../i18n';
 import { userContext } from '../../web/use-case-context';
+import { accessOf, requireUser } from '../../web/current-user';
+import { guards } from '../../web/guards';
 
 const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 3 };
 const FIELDS = ['category', 'description'] as const;
@@ -31,6 +31,7 @@ function formatDay(d: Date, lang: Language): string {
 /** Complaints with attachments (issue 5 item 8) and the download of uploaded documents. */
 export function complaintRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
 
   async function guardedContract(req: Request): Promise<ContractView> {
     const c = await findContract(userContext(deps, req).db, Number(req.params.contractId));
@@ -46,11 +47,11 @@ export function complaintRoutes(deps: AppDeps): Router {
     }, { status });
   }
 
-  router.get('/contratos/:contractId/reclamacion', contractGuard('act'), async (req, res) => {
+  router.get('/contratos/:contractId/reclamacion', guard.contract('act'), async (req, res) => {
     complaintPage(req, res, await guardedContract(req), {}, {});
   });
 
-  router.post('/contratos/:contractId/reclamacion', contractGuard('act'), parseUpload({ field: 'attachments', policy: POLICY }), verifyCsrf, async (req, res) => {
+  router.post('/contratos/:contractId/reclamacion', guard.contract('act'), parseUpload({ field: 'attachments', policy: POLICY }), verifyCsrf, async (req, res) => {
     const t = res.locals.t;
     const form = formFields(req, FIELDS);
     // the textarea allows 4 000 characters; formFields cuts at 1 000, so read it whole
@@ -86,7 +87,7 @@ export function complaintRoutes(deps: AppDeps): Router {
   router.get('/documentos/:documentId', requireUser, async (req, res) => {
     const id = Number(req.params.documentId);
     if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found');
-    const access = await userAccess(req);
+    const access = await accessOf(deps.db.knex, req);
     const file = await downloadDocument(userContext(deps, req), { documentId: id, accessTo: async (customerId) => access.to(customerId) });
     sendDocument(res, file.meta, file.content);
   });

@@ -7,11 +7,11 @@ import { findPaymentByOrder, type PaymentView } from '../../data/payments-repo';
 import { NOTIFICATION_PATH } from '../../adapters/redsys';
 import { cardPaymentsOfContract, checkoutFor, handleRedsysNotification, paymentState, startCardPayment } from '../../services/card-payments';
 import { isLanguage, type Language } from '../../i18n';
-import { requireUser, userAccess } from '../../web/middleware/auth';
-import { contractGuard, invoiceGuard } from '../../web/middleware/guards';
 import { render } from '../../web/render';
 import { clientIp } from '../../web/forms';
 import { systemContext, userContext } from '../../web/use-case-context';
+import { accessOf, requireUser } from '../../web/current-user';
+import { guards } from '../../web/guards';
 
 /**
  * Card payment of pending invoices (seed 000 "Pagar facturas con tarjeta") over the Redsys
@@ -36,7 +36,7 @@ async function loadVisiblePayment(deps: AppDeps, req: Request, orderParam: unkno
   if (!isValidOrderId(orderParam)) throw new DomainError('not_found');
   const payment = await findPaymentByOrder(userContext(deps, req).db, orderParam);
   if (!payment) throw new DomainError('not_found');
-  const access = (await userAccess(req)).to(payment.customer_id);
+  const access = (await accessOf(deps.db.knex, req)).to(payment.customer_id);
   if (!access.read) throw new DomainError('not_found');
   if (action === 'act' && !access.act) throw new DomainError('forbidden');
   return payment;
@@ -44,16 +44,17 @@ async function loadVisiblePayment(deps: AppDeps, req: Request, orderParam: unkno
 
 export function paymentRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
 
   // The contract's unpaid invoices, each with its own "pay by card" button.
-  router.get('/contratos/:contractId/pagar', contractGuard('act'), async (req, res) => {
+  router.get('/contratos/:contractId/pagar', guard.contract('act'), async (req, res) => {
     const page = await cardPaymentsOfContract(userContext(deps, req), { contractId: Number(req.params.contractId) });
     noStore(res);
     render(req, res, 'gestiones/pay', { title: res.locals.t('payments.title'), tab: '', ...page });
   });
 
   // Starts one payment (or continues the open one), then the gateway page.
-  router.post('/facturas/:invoiceId/pagar', invoiceGuard('act'), async (req, res) => {
+  router.post('/facturas/:invoiceId/pagar', guard.invoice('act'), async (req, res) => {
     const result = await startCardPayment(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access });
     if (result.kind === 'refused') return unavailable(req, res, result.reason, result.invoice, result.status);
     res.redirect(303, `/pagos/${result.order}/pasarela`);

@@ -15,10 +15,10 @@ import {
   MODE_FIELDS, READING_FIELDS, readingPage, submitReading, type ReadingForm, type ReadingPage, type ReadingProblem,
 } from '../../services/meter-readings';
 import { estimate, formatKw, powerPage, requestPowerChange, type PowerEstimate, type PowerPage } from '../../services/power-change';
-import { contractGuard } from '../../web/middleware/guards';
 import { checkbox, formFields } from '../../web/forms';
 import { render } from '../../web/render';
 import { userContext } from '../../web/use-case-context';
+import { guards } from '../../web/guards';
 
 type Errors = Record<string, string>;
 
@@ -117,14 +117,15 @@ const PowerQuery = z.object({ p1: z.string().optional().catch(undefined), p2: z.
 
 export function readingRoutes(deps: AppDeps): Router {
   const router = Router();
+  const guard = guards(deps);
   const contractId = (req: Request) => Number(req.params.contractId);
 
-  router.get('/contratos/:contractId/lectura', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId/lectura', guard.contract('read'), async (req, res) => {
     const page = await readingPage(userContext(deps, req), { contractId: contractId(req) });
     showReadingPage(req, res, page, { form: { date: page.today, p1: '', p2: '', p3: '', total: '', m3: '', confirmedFor: '' } });
   });
 
-  router.post('/contratos/:contractId/lectura', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/lectura', guard.contract('act'), async (req, res) => {
     const form = formFields(req, READING_FIELDS);
     const result = await submitReading(userContext(deps, req), {
       contractId: contractId(req), access: res.locals.customerAccess as Access, form, confirm: checkbox(req, 'confirm'),
@@ -144,7 +145,7 @@ export function readingRoutes(deps: AppDeps): Router {
     }
   });
 
-  router.get('/contratos/:contractId/potencia', contractGuard('read'), async (req, res) => {
+  router.get('/contratos/:contractId/potencia', guard.contract('read'), async (req, res) => {
     const page = await powerPage(userContext(deps, req), { contractId: contractId(req) });
     const c = page.contract;
     const q = PowerQuery.parse(req.query);
@@ -163,7 +164,7 @@ export function readingRoutes(deps: AppDeps): Router {
     showPowerPage(req, res, page, { form, estimate: estimate(c, result.value, res.locals.lang as string) });
   });
 
-  router.post('/contratos/:contractId/potencia', contractGuard('act'), async (req, res) => {
+  router.post('/contratos/:contractId/potencia', guard.contract('act'), async (req, res) => {
     const form = formFields(req, ['p1', 'p2'] as const);
     const result = await requestPowerChange(userContext(deps, req), { contractId: contractId(req), access: res.locals.customerAccess as Access, ...form });
     if (result.kind === 'invalid') return showPowerPage(req, res, result.page, { form, errors: powerErrors(res.locals.t, result.errors, form) }, 422);

@@ -17,6 +17,7 @@ import { draftInvoice } from '../../../src/domain/invoicing';
 import { ibanLast4 } from '../../../src/domain/ids';
 import { generate } from 'otplib';
 import type { Harness, Scenario } from '../harness';
+import { login } from '../login';
 
 const SUBJECT = {
   activation: 'Activa tu usuario del Área Clientes',
@@ -78,13 +79,6 @@ async function linkFromMailbox(h: Harness, to: string, subjects: string[], path:
   throw new Error(`no message "${subjects.join('" or "')}" to ${to} in the dev mailbox`);
 }
 
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  await h.page.waitForURL('**/suministros');
-}
-
 async function setNewPassword(h: Harness, link: string, password: string): Promise<void> {
   await h.visit(link);
   h.expect(await h.page.textContent('h1')).to.equal('Elige una contraseña nueva');
@@ -122,7 +116,7 @@ async function finishRegistration(h: Harness, email: string, loginId: string, pa
     h.expect(mail.link).to.match(/^\/restablecer\?token=/);
     await setNewPassword(h, mail.link, password);
   }
-  await login(h, loginId, password);
+  await login(h, loginId, password, { visit: false });
 }
 
 export const scenarios: Scenario[] = [
@@ -223,7 +217,7 @@ export const scenarios: Scenario[] = [
       expect(await page.textContent('main')).to.contain('nunca enviamos contraseñas por email');
       const first = await linkFromMailbox(h, email, [SUBJECT.reset], '/restablecer');
       await setNewPassword(h, first.link, byContract);
-      await login(h, '12345678Z', byContract);
+      await login(h, '12345678Z', byContract, { visit: false });
 
       // 2. the demo user has no secret question: set one in Ajustes, then log out
       await h.visit('/ajustes');
@@ -247,7 +241,7 @@ export const scenarios: Scenario[] = [
       const second = await linkFromMailbox(h, email, [SUBJECT.reset], '/restablecer');
       expect(second.link).not.to.equal(first.link);
       await setNewPassword(h, second.link, byQuestion);
-      await login(h, '12345678Z', byQuestion);
+      await login(h, '12345678Z', byQuestion, { visit: false });
       expect(await page.textContent('main')).to.contain('Calle de Cirilo Amorós');
 
       // 4. put the demo password back (other scenarios log in with it), in Ajustes
@@ -268,7 +262,7 @@ export const scenarios: Scenario[] = [
       const carmen = customer('Carmen Navarro Gil');
       const password = 'Naranjo-Albufera-Barca-91';
       await h.visit('/');
-      await login(h, carmen.taxId, password);
+      await login(h, carmen.taxId, password, { visit: false });
       await h.visit('/ajustes/suministros');
       expect(await page.textContent('h1')).to.equal('Añadir un suministro');
       await h.visit('/ajustes/2fa');
@@ -279,10 +273,7 @@ export const scenarios: Scenario[] = [
       expect(codes).to.have.length(10);
       await h.submit('form[action="/salir"] button[type="submit"]');
 
-      await page.fill('#f-loginId', carmen.taxId);
-      await page.fill('#f-password', password);
-      await h.submit('form[action="/acceso"] button[type="submit"]');
-      await page.waitForURL('**/acceso/codigo');
+      await login(h, carmen.taxId, password, { visit: false, landsOn: '/acceso/codigo' });
       await page.fill('#f-code', codes[0]!);
       await h.submit('form[action="/acceso/codigo"] button[type="submit"]');
       await page.waitForURL('**/suministros');

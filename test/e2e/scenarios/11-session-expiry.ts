@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness';
+import { login } from '../login';
 
 // The e2e app runs with SESSION_IDLE_MINUTES=1 (see run.ts): waiting out that minute is the
 // only honest way to let the server, with its real clock, end the session.
@@ -10,10 +11,7 @@ export const scenarios: Scenario[] = [
     background: true,
     async run(h) {
       const { page, expect } = h;
-      await h.visit('/');
-      await page.fill('#f-loginId', '12345678Z');
-      await page.fill('#f-password', 'Cliente-Demo-2026');
-      await h.submit('form[action="/acceso"] button[type="submit"]');
+      await login(h, '12345678Z', 'Cliente-Demo-2026');
       await page.click('a:has-text("Calle del Mar 7")');
       // with htmx the navigation is a boosted swap: wait for the URL, not for a load event
       await page.waitForURL(/\/contratos\/\d+$/);
@@ -28,11 +26,8 @@ export const scenarios: Scenario[] = [
       expect(await page.textContent('.notice-warning')).to.contain('Tu sesión ha caducado');
       expect(await page.textContent('main')).to.contain('Tras un tiempo de inactividad tu sesión de usuario ha caducado');
 
-      await page.fill('#f-loginId', '12345678Z');
-      await page.fill('#f-password', 'Cliente-Demo-2026');
-      await h.submit('form[action="/acceso"] button[type="submit"]');
       // back where the user was going, not to the start page
-      expect(new URL(page.url()).pathname).to.equal(`${contractPath}/facturas`);
+      await login(h, '12345678Z', 'Cliente-Demo-2026', { visit: false, landsOn: `${contractPath}/facturas` });
     },
   },
 ];

@@ -5,19 +5,17 @@
  * With JavaScript: the warning appears before the limit and "Seguir conectado" extends it.
  */
 import { until, type Harness, type Scenario } from '../harness';
+import { login } from '../login';
 
 const PASSED_THE_LIMIT_MS = 62_000;
 const DESCRIPTION = 'El contador marca 40 kWh menos que la lectura estimada de la última factura.';
 
-async function login(h: Harness): Promise<void> {
-  await h.page.fill('#f-loginId', '12345678Z');
-  await h.page.fill('#f-password', 'Cliente-Demo-2026');
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-}
+/** On the page shown (the home page, or the expired-session page), wherever the login leads. */
+const loginHere = (h: Harness) => login(h, '12345678Z', 'Cliente-Demo-2026', { visit: false, landsOn: null });
 
 async function openComplaintForm(h: Harness): Promise<string> {
   await h.visit('/');
-  await login(h);
+  await loginHere(h);
   await h.page.click('a:has-text("Calle de Cirilo Amorós 24")');
   await h.page.waitForURL(/\/contratos\/\d+$/);
   await h.page.click('a[href$="/reclamacion"]');
@@ -42,7 +40,7 @@ export const scenarios: Scenario[] = [
         await page.waitForTimeout(PASSED_THE_LIMIT_MS);
         await h.submit('form[action$="/reclamacion"] button[type="submit"]');
         expect(new URL(page.url()).pathname).to.equal('/sesion-caducada');
-        await login(h);
+        await loginHere(h);
         // back on the same form, with what was typed and a word about it
         expect(new URL(page.url()).pathname).to.equal(formPath);
         expect(await page.inputValue('#f-description')).to.equal(DESCRIPTION);

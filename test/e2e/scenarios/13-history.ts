@@ -3,14 +3,7 @@
  * filter form), never the bare htmx fragment, on the three filtered lists.
  */
 import { until, type Harness, type Scenario } from '../harness';
-
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.visit('/');
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  await h.page.waitForURL('**/suministros');
-}
+import { login } from '../login';
 
 /** Goes by a link as a person does (a boosted swap with JavaScript, a page load without). */
 async function follow(h: Harness, selector: string, url: RegExp): Promise<void> {

@@ -6,14 +6,7 @@
  * scenario (the distributor accepts it), so each pass starts with no open power change.
  */
 import type { Harness, Scenario } from '../harness';
-
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.visit('/');
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  h.expect(new URL(h.page.url()).pathname).to.equal('/suministros');
-}
+import { login } from '../login';
 
 /** From the supplies list (the row of that address and energy) to one of the contract's gestiones. */
 async function openGestion(h: Harness, address: string, energy: 'Luz' | 'Gas', gestion: string): Promise<void> {

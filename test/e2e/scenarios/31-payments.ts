@@ -1,12 +1,5 @@
-import type { Harness, Scenario } from '../harness';
-
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.visit('/');
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  h.expect(new URL(h.page.url()).pathname).to.equal('/suministros');
-}
+import type { Scenario } from '../harness';
+import { login } from '../login';
 
 export const scenarios: Scenario[] = [
   {

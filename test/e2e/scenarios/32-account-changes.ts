@@ -5,17 +5,10 @@
  * values every time (allowed: a new mandate is signed each time).
  */
 import type { Harness, Scenario } from '../harness';
+import { login } from '../login';
 
 const TEST_IBAN = 'ES79 2100 0813 6101 2345 6789';
 const MASKED_TEST_IBAN = 'ES79 **** **** **** **** 6789';
-
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.visit('/');
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  h.expect(new URL(h.page.url()).pathname).to.equal('/suministros');
-}
 
 /** From the supplies list to a contract page, then to one of its gestiones. */
 async function openGestion(h: Harness, address: string, gestion: string): Promise<string> {

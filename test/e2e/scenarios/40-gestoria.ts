@@ -7,17 +7,10 @@
  */
 import { nif } from '../../../src/demo/plan';
 import type { Harness, Scenario } from '../harness';
+import { login } from '../login';
 
 const GESTORIA = { login: '45678123P', password: 'Gestoria-Demo-2026', name: 'Gestoría Fincas Levante S.L.', representative: 'Laura Sánchez Pérez' };
 const CLIENT = 'Comunidad de Propietarios Calle Mayor 15';
-
-async function login(h: Harness, loginId: string, password: string): Promise<void> {
-  await h.visit('/');
-  await h.page.fill('#f-loginId', loginId);
-  await h.page.fill('#f-password', password);
-  await h.submit('form[action="/acceso"] button[type="submit"]');
-  await h.page.waitForURL('**/suministros');
-}
 
 /** The link to `path` in the newest message to `to` in the dev mailbox, as a local path. */
 async function linkFromMailbox(h: Harness, to: string, path: string): Promise<string> {

@@ -9,18 +9,18 @@
 import type { Page } from 'playwright-core';
 import type { Harness, Scenario } from '../harness';
 import { adminLogin, DEMO_STAFF } from '../admin-login';
+import { fillLogin, LOGIN_BUTTON } from '../login';
 
 const COLLABORATOR = { login: 'X1234567L', password: 'Colabora-Demo-2026', name: 'Jordi Puig Ferrer' };
 const GESTORIA = 'Gestoría Fincas Levante S.L.';
 
 async function customerLogin(h: Harness, page: Page, password: string): Promise<void> {
   await page.goto('/acceso');
-  await page.fill('#f-loginId', COLLABORATOR.login);
-  await page.fill('#f-password', password);
+  await fillLogin(page, COLLABORATOR.login, password);
   // with JavaScript the boosted form is posted by htmx: wait for its answer, not for a navigation
   await Promise.all([
     h.javaScript ? page.waitForResponse((r) => r.request().method() === 'POST' || r.request().isNavigationRequest()) : page.waitForNavigation(),
-    page.click('form[action="/acceso"] button[type="submit"]'),
+    page.click(LOGIN_BUTTON),
   ]);
   await page.waitForLoadState('load');
   if (h.javaScript) await page.waitForTimeout(100);

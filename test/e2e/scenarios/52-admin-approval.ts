@@ -8,6 +8,7 @@
 import { adminLogin, DEMO_STAFF } from '../admin-login';
 import type { Page } from 'playwright-core';
 import type { Harness, Scenario } from '../harness';
+import { loginOn } from '../login';
 
 const REPRESENTATIVE = { login: '71234567W', password: 'Empresa-Demo-2026', name: 'Antonio Ruiz Martínez' };
 const PROPOSED = { login: '12345678Z', password: 'Cliente-Demo-2026', name: 'María García López', email: 'maria.garcia@example.com' };
@@ -19,10 +20,7 @@ function tinyPdf(label: string): Buffer {
 
 /** Logs a customer in on `page` (the harness page, or a second browser's). */
 async function customerLogin(h: Harness, page: Page, loginId: string, password: string): Promise<void> {
-  await page.goto('/');
-  await page.fill('#f-loginId', loginId);
-  await page.fill('#f-password', password);
-  await Promise.all([page.waitForURL('**/suministros'), page.click('form[action="/acceso"] button[type="submit"]')]);
+  await loginOn(page, loginId, password);
   if (page === h.page) await h.audit('supplies after login');
 }
 

@@ -1,2 +1,0 @@
-/** @deprecated The download headers belong to the web kit: import from web/download. */
-export { sendDocument } from '../web/download';
