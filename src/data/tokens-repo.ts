@@ -34,3 +34,8 @@ export async function markTokenUsed(db: Knex, id: number, now: Date): Promise<vo
 export async function invalidateTokens(db: Knex, userId: number, purpose: TokenPurpose, now: Date): Promise<void> {
   await db('user_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: now });
 }
+
+/** Every unused link of the user stops working (its account changed hands). */
+export async function invalidateAllTokens(db: Knex, userId: number, now: Date): Promise<void> {
+  await db('user_tokens').where({ user_id: userId }).whereNull('used_at').update({ used_at: now });
+}

@@ -13,8 +13,11 @@ import type { CertificateSummary } from '../adapters/client-cert';
 import { hashToken } from '../adapters/tokens';
 import { hashPassword } from '../adapters/passwords';
 import { audit } from '../data/audit-repo';
-import { findUserByLoginId, insertUser, lockUserForUpdate, recordLogin, updateUser, type UserRow } from '../data/users-repo';
-import { insertLink } from '../data/links-repo';
+import {
+  destroyUserSessions, findUserByLoginId, insertUser, lockUserForUpdate, recordLogin, updateUser, type UserRow,
+} from '../data/users-repo';
+import { invalidateAllTokens } from '../data/tokens-repo';
+import { insertLink, liveLink } from '../data/links-repo';
 import {
   certificateLoginEnabled, customersForProvenNif, findCertificateTicketForUpdate, insertCertificateTicket,
   markCertificateTicketUsed, setCertificateLogin, type ProvenCustomer,
@@ -43,6 +46,11 @@ export interface CertificateProof {
   issuer: string;
   serial: string;
   expiresAt: number;
+  /**
+   * The NIF's user was created from an invitation: its email and password were chosen on the
+   * inviter's side, so the certificate holder takes it over by registering their own email.
+   */
+  reclaimUserId?: number;
 }
 
 function signature(secret: string, random: string): string {
@@ -138,6 +146,21 @@ export async function redeemCertificateTicket(
       };
     }
     const user = (await lockUserForUpdate(trx, found.id))!;
+    if (!user.identity_proven && user.status !== 'disabled') {
+      // Logging in would hand the holder of the NIF an account whose password someone else may
+      // know; whatever that account did to itself (locked, certificate login off) must not stop it.
+      await audit(trx, {
+        actorType: 'anonymous', action: 'login.certificate_unproven_account', targetType: 'user', targetId: user.id,
+        ip: ctx.ip, at: ctx.now, details,
+      });
+      return {
+        kind: 'register',
+        proof: {
+          personId: row.person_id, entityCif: row.entity_cif, firstName: row.first_name, lastName: row.last_name,
+          issuer: row.issuer, serial: row.serial, expiresAt: ctx.now.getTime() + PROOF_LIFETIME_MS, reclaimUserId: user.id,
+        },
+      };
+    }
     const reason = user.status === 'locked' ? 'locked' : user.status === 'disabled' ? 'disabled' : user.status === 'pending' ? 'pending'
       : !(await certificateLoginEnabled(trx, user.id)) ? 'turned_off' : null;
     if (reason) {
@@ -148,13 +171,7 @@ export async function redeemCertificateTicket(
       return { kind: 'refused', reason };
     }
     // The certificate proved who this is, as a correct password would: the failure count restarts.
-    // It proves more than the password of a user created from an invitation ever did, that this
-    // person holds the NIF, so such a user's identity counts as proven from now on.
-    const provenNow = !user.identity_proven;
-    await updateUser(trx, user.id, { failed_logins: 0, last_login_at: ctx.now, ...(provenNow ? { identity_proven: true } : {}) }, ctx.now);
-    if (provenNow) {
-      await audit(trx, { actorType: 'user', actorId: user.id, action: 'identity.proven_by_certificate', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now, details });
-    }
+    await updateUser(trx, user.id, { failed_logins: 0, last_login_at: ctx.now }, ctx.now);
     await recordLogin(trx, { userId: user.id, at: ctx.now, success: true, ip: ctx.ip, userAgent: input.userAgent });
     await audit(trx, { actorType: 'user', actorId: user.id, action: 'login.certificate', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now, details });
     return { kind: 'logged_in', user };
@@ -179,7 +196,9 @@ export async function registerWithCertificate(
   if (proof.expiresAt < ctx.now.getTime()) return { kind: 'expired' };
   const unusable = await hashPassword(crypto.randomBytes(32).toString('base64url'), ctx.config.argon2);
   return ctx.db.transaction(async (trx): Promise<CertificateRegistrationResult> => {
-    if (await findUserByLoginId(trx, proof.personId)) return { kind: 'already_registered' };
+    const existing = await findUserByLoginId(trx, proof.personId);
+    if (existing && existing.id === proof.reclaimUserId) return reclaimInvitedUser(ctx, trx, { ...input, unusable });
+    if (existing) return { kind: 'already_registered' };
     const customers = await customersForProvenNif(trx, proof.personId);
     if (!customers.length) return { kind: 'no_customer' };
     const firstName = proof.firstName ?? customers.find((c) => c.role === 'holder')?.name ?? proof.personId;
@@ -197,6 +216,43 @@ export async function registerWithCertificate(
     });
     return { kind: 'activation_sent', customers };
   });
+}
+
+/**
+ * The certificate holder takes over the user an invitation created for their NIF: their own
+ * email (confirmed by the activation link) replaces the one given on the inviter's side, and
+ * everything set up without them stops working (password, second factor, sessions, links).
+ * What the invitation gave stays; the customers the NIF holds or represents are added.
+ */
+async function reclaimInvitedUser(
+  ctx: CertLoginContext, trx: Knex.Transaction, input: { proof: CertificateProof; email: string; language: 'es' | 'ca'; unusable: string },
+): Promise<CertificateRegistrationResult> {
+  const { proof } = input;
+  const user = (await lockUserForUpdate(trx, proof.reclaimUserId!))!;
+  if (user.identity_proven || user.status === 'disabled') return { kind: 'already_registered' };
+  await updateUser(trx, user.id, {
+    email: input.email, password_hash: input.unusable, status: 'pending', identity_proven: true, language: input.language,
+    failed_logins: 0, totp_secret: null, totp_enrolled_at: null, totp_last_time_step: null, certificate_login: true,
+    recovery_code_hashes: JSON.stringify([]),
+  }, ctx.now);
+  await destroyUserSessions(trx, user.id);
+  await invalidateAllTokens(trx, user.id, ctx.now);
+  const customers = await customersForProvenNif(trx, proof.personId);
+  for (const c of customers) {
+    if (!(await liveLink(trx, user.id, c.id))) {
+      await insertLink(trx, { userId: user.id, customerId: c.id, role: c.role, grantedBy: null, now: ctx.now });
+    }
+  }
+  await sendActivationLink(
+    trx, { id: user.id, email: input.email, firstName: user.first_name, loginId: proof.personId, language: input.language },
+    ctx.now, ctx.config, customers[0]?.id ?? null,
+  );
+  await audit(trx, {
+    actorType: 'anonymous', action: 'registration.certificate_reclaimed', targetType: 'user', targetId: user.id,
+    ip: ctx.ip, at: ctx.now, customerId: customers[0]?.id ?? null,
+    details: { issuer: proof.issuer, serial: proof.serial, customers: customers.map((c) => c.id) },
+  });
+  return { kind: 'activation_sent', customers };
 }
 
 export async function changeCertificateLogin(ctx: CertLoginContext, input: { userId: number; enabled: boolean }): Promise<void> {

@@ -18,7 +18,7 @@ import { buildOcspResponse, requestedSerial } from '../../src/adapters/ocsp';
 import { CERT_ENTRY_PATH } from '../../src/config-cert-login';
 import { createCertLoginServer } from '../../src/web/cert-login-server';
 import { testContext, type TestContext } from '../support/context';
-import { createContractAccount, createCustomer, createHousehold, createSupply, createUser, csrfFrom, lastMailTo, linkUser, pageText, uniqueCif, uniqueEmail, uniqueNif, type Agent } from '../support/factories';
+import { createContractAccount, createCustomer, createHousehold, createSupply, createUser, csrfFrom, lastMailTo, linkUser, loginAs, pageText, uniqueCif, uniqueEmail, uniqueNif, type Agent } from '../support/factories';
 import { dnieSubject, fnmtSubject, makeTestPki, representativeSubject, type TestPki } from '../support/cert-pki';
 
 interface TlsAnswer {
@@ -114,19 +114,47 @@ describe('certificate login (TLS client authentication)', function () {
     expect(row.details.serial).to.equal(cert.cert.serialNumber.toUpperCase().replace(/^(00)+/, ''));
   });
 
-  it('a user created from an invitation (identity unproven) is proven by its certificate', async () => {
-    const h = await createHousehold(ctx.db.knex);
-    await ctx.db.knex('users').where({ id: h.user.id }).update({ identity_proven: false });
-    const { landed } = await loginWith(pki.issue(dnieSubject(h.user.loginId)));
-    expect(landed.headers.location).to.equal('/suministros');
-    const user = await ctx.db.knex('users').where({ id: h.user.id }).first();
+  it('a user created from an invitation is taken over by the certificate holder: own email, and the inviter side locked out', async () => {
+    const db = ctx.db.knex;
+    const h = await createHousehold(db);
+    // the account an invitation created: email and password were chosen on the inviter's side
+    await db('users').where({ id: h.user.id }).update({ identity_proven: false });
+    const squatter = await loginAs(request.agent(app), h.user.loginId, h.user.password);
+    expect((await squatter.get('/ajustes')).status).to.equal(200);
+    // even with certificate login switched off by whoever holds that password
+    await db('users').where({ id: h.user.id }).update({ certificate_login: false });
+
+    const { agent, landed } = await loginWith(pki.issue(dnieSubject(h.user.loginId)));
+    expect(landed.headers.location).to.equal('/acceso/certificado/alta');
+    const form = await agent.get('/acceso/certificado/alta');
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('id="cert-reclaim"');
+    const email = uniqueEmail('propia');
+    const sent = await agent.post('/acceso/certificado/alta').type('form').send({ _csrf: csrfFrom(form.text), email });
+    expect(sent.headers.location).to.equal('/acceso/certificado/alta/enviada');
+
+    const user = await db('users').where({ id: h.user.id }).first();
+    expect(user.email).to.equal(email);
+    expect(user.status).to.equal('pending');
     expect(user.identity_proven).to.equal(true);
-    const row = await ctx.db.knex('audit_log').where({ action: 'identity.proven_by_certificate', actor_id: h.user.id }).first();
-    expect(row.details.issuer).to.equal('AC Pruebas Usuarios');
-    // a second login has nothing left to prove
-    await loginWith(pki.issue(dnieSubject(h.user.loginId)));
-    const rows = await ctx.db.knex('audit_log').where({ action: 'identity.proven_by_certificate', actor_id: h.user.id });
-    expect(rows).to.have.length(1);
+    // the inviter side's session ended and its password no longer opens the account
+    expect((await squatter.get('/ajustes')).status).to.not.equal(200);
+    const again = await request.agent(app).post('/acceso').type('form')
+      .send({ _csrf: csrfFrom((await request.agent(app).get('/acceso')).text), loginId: h.user.loginId, password: h.user.password });
+    expect(again.headers.location ?? '').to.not.equal('/suministros');
+    // what the account had stays: the household it holds
+    expect(await db('customer_links').where({ user_id: h.user.id, status: 'active' }).first()).to.not.equal(undefined);
+    const row = await db('audit_log').where({ action: 'registration.certificate_reclaimed', target_id: String(h.user.id) }).first();
+    expect(row).to.not.equal(undefined);
+
+    // the activation link goes to the person's own email; after it, the certificate logs them in
+    const mail = await lastMailTo(db, email);
+    expect(mail?.template).to.equal('activation');
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail!.text_body)![1];
+    const page = await agent.get(`/activar?token=${token}`);
+    expect((await agent.post('/activar').type('form').send({ _csrf: csrfFrom(page.text), token })).status).to.equal(303);
+    const back = await loginWith(pki.issue(dnieSubject(h.user.loginId)));
+    expect(back.landed.headers.location).to.equal('/suministros');
   });
 
   it('an FNMT-like certificate (NIF only in the CN) logs in too', async () => {
