@@ -7,6 +7,8 @@ export const REQUEST_TYPES = [
   'representative_change', 'external_manager', 'cif_migration', 'card_payment',
   // leads from the new products area
   'solar_study',
+  // contracting another energy at an address, or a new supply (services/new-supply.ts)
+  'new_energy', 'new_supply',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 

@@ -6,6 +6,7 @@ import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
 import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
+import { offerAtContract } from '../services/new-supply';
 import { contractGuard } from '../web/middleware/guards';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
@@ -46,7 +47,9 @@ export function contractRoutes(deps: AppDeps): Router {
 
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
     const { contract: c, invoices, powers } = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
-    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers });
+    // "Nuevos productos" next to the solar simulator: the energy this address still lacks
+    const energyOffer = await offerAtContract(deps.db.knex, c);
+    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers, energyOffer });
   });
 
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {
