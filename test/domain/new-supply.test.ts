@@ -16,7 +16,7 @@ import {
 import { formatLeadFact, leadFacts } from '../../src/domain/lead-facts';
 import { findProduct, type Product } from '../../src/domain/tariffs';
 import { formatter } from '../../src/web/format';
-import { cups } from '../../src/demo/plan';
+import { buildDemoPlan, cups } from '../../src/demo/plan';
 
 const home: SupplyAddress = {
   street: 'Calle de Colón',
@@ -341,5 +341,18 @@ describe('lead facts: a request read like a letter', () => {
       ['yearlyKwh', '3.000 kWh'],
     ]);
     expect(JSON.stringify(facts)).not.to.include('addressKey');
+  });
+});
+
+describe('demo data: the household has an address where the gas offer shows', () => {
+  it('Calle del Mar 7 (Dénia) has electricity and no gas', () => {
+    const plan = buildDemoPlan(['2026-01', '2026-02']);
+    const household = plan.customers.find((c) => c.taxId === '12345678Z')!;
+    let id = 0;
+    const supplies = household.accounts.flatMap((a) =>
+      a.supplies.map((s) => at(++id, s.energy, { ...s.address, floorDoor: s.address.floorDoor })),
+    );
+    const offers = energyOffers(supplies);
+    expect(offers.map((o) => [o.address.street, o.missing])).to.deep.equal([['Calle del Mar', ['gas']]]);
   });
 });
