@@ -18,7 +18,6 @@ import {
   energyOffers,
   monthlyEstimate,
   offerForContract,
-  productOffer,
   tariffOf,
   validateCompletion,
   type CompletionError,
@@ -171,7 +170,6 @@ export async function requestContracting(
   return created;
 }
 
-export { productOffer };
 
 // ---------------------------------------------------------------------------------------------
 // Completion
