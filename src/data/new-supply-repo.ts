@@ -117,6 +117,11 @@ export async function takeBankDetails(
   return row;
 }
 
+/** A refused request keeps no bank details: they were only ever for the account it would have created. */
+export async function dropBankDetails(db: Knex, requestId: number): Promise<void> {
+  await db('new_supply_bank_details').where({ request_id: requestId }).delete();
+}
+
 export async function nextNumber(
   db: Knex,
   sequence: 'contract_number_seq' | 'contract_account_number_seq',

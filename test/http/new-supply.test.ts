@@ -185,6 +185,10 @@ describe('contract another energy or a new supply', () => {
     const taken = await staff.post(`/admin/gestiones/${otherId}/alta`).type('form')
       .send({ _csrf: csrf, cups, startDate: todayInSpain(ctx.clock.now()), distributor: 'i-DE' }).expect(422);
     expect(pageText(taken.text)).to.include('Este CUPS ya tiene un contrato en vigor');
+    // refused instead: the IBAN it was holding for a new account goes with it
+    await staff.post(`/admin/gestiones/${otherId}/estado`).type('form')
+      .send({ _csrf: csrf, status: 'rechazada', note: 'No hay suministro de gas en esa calle.' }).expect(303);
+    expect(await db('new_supply_bank_details').where({ request_id: otherId }).first()).to.equal(undefined);
   });
 
   it('shows the solar study lead in the admin queue in euros and kWh, not cents', async () => {
