@@ -17,6 +17,7 @@ import { languageRoutes } from './routes/language';
 import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
+import { newSupplyRoutes } from './routes/new-supply';
 import { promotionRoutes } from './routes/promotions';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(dashboardRoutes(deps));
   app.use(contractRoutes(deps));
   app.use(solarRoutes(deps));
+  app.use(newSupplyRoutes(deps));
   app.use(promotionRoutes(deps));
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes(deps));

@@ -150,6 +150,8 @@ export function genericStatusAllowed(type: RequestType, to: RequestStatus): bool
   if (type === 'power_change') return to === 'rechazada';
   // a complaint is completed by its resolution (outcome and text); it may still be taken in hand or refused
   if (type === 'complaint') return to !== 'completada';
+  // contracting is completed by creating its contract (admin/requests/new-supply)
+  if (type === 'new_energy' || type === 'new_supply') return to !== 'completada';
   return true;
 }
 

@@ -9,6 +9,8 @@ export const REQUEST_TYPES = [
   'product_change', 'cancellation',
   // leads from the new products area
   'solar_study',
+  // contracting another energy at an address, or a new supply (services/new-supply.ts)
+  'new_energy', 'new_supply',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 

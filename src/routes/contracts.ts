@@ -6,6 +6,7 @@ import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
 import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
+import { offerAtContract } from '../services/new-supply';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
 import { guards } from '../web/guards';
@@ -53,9 +54,11 @@ export function contractRoutes(deps: AppDeps): Router {
   router.get('/contratos/:contractId', guard.contract('read'), async (req, res) => {
     const summary = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
     const c = summary.contract;
+    // "Nuevos productos" next to the solar simulator: the energy this address still lacks
+    const energyOffer = await offerAtContract(deps.db.knex, c);
     render(req, res, 'contracts/page', {
       title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c),
-      invoices: summary.invoices, powers: summary.powers, productNow: summary.product,
+      invoices: summary.invoices, powers: summary.powers, productNow: summary.product, energyOffer,
     });
   });
 

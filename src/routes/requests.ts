@@ -16,6 +16,7 @@ import type { Formatter } from '../web/format';
 import { guards } from '../web/guards';
 import { render } from '../web/render';
 import { letterOfRequest } from '../domain/request-letter';
+import { formatLeadFact, hasLeadFacts, leadFacts } from '../domain/lead-facts';
 import { todayInSpain } from '../domain/time';
 
 const PAGE_SIZE = 20;
@@ -75,10 +76,13 @@ function sendDetail(d: AppDeps) {
     const visible = visibleDocuments(documents, viewer);
     // the request as a letter: values written for people, what happens next and by when
     const letter = letterOfRequest(request, fmt.lang, todayInSpain(new Date(request.created_at)));
-    const facts = letter.facts.map((f) => ({
-      label: t(f.label, { defaultValue: f.label.split('.').pop() }),
-      value: f.valueKey ? t(f.valueKey, { defaultValue: f.value }) : f.value,
-    }));
+    const facts = hasLeadFacts(request.type)
+      // the new products' leads: values through the formatting module (euros, kWh, CUPS, masked IBAN)
+      ? leadFacts(request.type, request.payload).map((f) => ({ label: t(f.label), value: formatLeadFact(f, fmt, t) }))
+      : letter.facts.map((f) => ({
+        label: t(f.label, { defaultValue: f.label.split('.').pop() }),
+        value: f.valueKey ? t(f.valueKey, { defaultValue: f.value }) : f.value,
+      }));
     const stored = request.payload?.deadline;
     const deadline = request.type !== 'complaint' ? null
       : typeof stored === 'string' && DAY.test(stored) ? stored : complaintDeadlineDay(new Date(request.created_at));

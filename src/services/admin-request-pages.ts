@@ -7,6 +7,7 @@ import { liveLinksOfCustomer } from '../data/representative-repo';
 import { requestOutcome } from '../data/request-outcomes-repo';
 import { rectifiableInvoicesOf, rectifyingOfRequest } from '../data/rectifying-repo';
 import { complaintRectifyRefusal } from '../domain/rectifying';
+import { leadFacts } from '../domain/lead-facts';
 
 /** What the admin request and review pages read: one call per page. */
 
@@ -19,7 +20,7 @@ export async function loadAdminRequest(db: Knex, id: number, opts: { reviewOnly?
 /** What a reviewer needs beside the request: its documents, the customer's representative and users. */
 export async function reviewContext(db: Knex, request: AdminRequestDetail) {
   const [documents, links, timeline] = await Promise.all([documentsOfRequest(db, request.id), liveLinksOfCustomer(db, request.customer_id), adminTimeline(db, request.id)]);
-  return { request, documents, links, timeline, payload: payloadEntries(request.payload) };
+  return { request, documents, links, timeline, payload: payloadEntries(request.payload), leadFacts: leadFacts(request.type, request.payload) };
 }
 
 /** The request page: the request (as it is now), its context and the staff it may be assigned to. */

@@ -12,6 +12,8 @@ import { approveRepresentativeChange, rejectRepresentativeChange } from './repre
 import { approveCifMigration, rejectCifMigration } from './cif-migration';
 import { approveExternalManager, rejectExternalManager } from './external-managers';
 import { changeRequestStatus } from './requests';
+import { isLeadType } from '../domain/new-supply';
+import { dropBankDetails } from '../data/new-supply-repo';
 import type { StaffActor, StaffContext } from './context';
 
 export type { StaffActor } from './context';
@@ -66,6 +68,7 @@ async function changeStatusInTransaction(trx: Knex.Transaction, requestId: numbe
   if (to === 'completada' && req.type === 'product_change') await applyProductChange(trx, req, staff, now);
   if (to === 'completada' && req.type === 'cancellation') await applyCancellation(trx, req, staff, now);
   await changeRequestStatus(trx, requestId, to, { type: 'staff', id: staff.id }, note, now, config);
+  if (to === 'rechazada' && isLeadType(req.type)) await dropBankDetails(trx, requestId);
   if (note) {
     // the generic status audit row has no note; keep what the customer was told with the staff member's address
     await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'request.note', targetType: 'request', targetId: requestId, ip: staff.ip, at: now, details: { status: to, note } });

@@ -4,6 +4,7 @@ import { ENERGY_FILTERS, overviewQuery, parseOverviewFilter, recentMonths, ROLE_
 import { todayInSpain } from '../domain/time';
 import { supplyOverview } from '../services/bulk-overview';
 import { promotionsForUser } from '../services/promotions';
+import { offersFor } from '../services/new-supply';
 import { accessOf } from './current-user';
 import { isFragmentRequest, render } from './render';
 
@@ -14,6 +15,8 @@ import { isFragmentRequest, render } from './render';
 
 // Months offered for the bulk invoice download; older ones (within retention) still work by URL.
 export const ZIP_MONTHS = 24;
+// the supplies page suggests another energy only to users acting for up to this many customers
+const OFFER_CUSTOMERS_MAX = 10;
 
 export interface OverviewExtras {
   status?: number;
@@ -36,11 +39,15 @@ export function overviewPage(d: Pick<AppDeps, 'db' | 'clock'>): OverviewPage {
       // one promotion for this customer on the landing page; the rest wait under Ventajas
       fullPage ? promotionsForUser({ db: d.db.knex, now: d.clock.now() }, req.user!.id, lang) : Promise.resolve([]),
     ]);
+    // "Nuevos productos": addresses lacking an energy, for users acting for a few customers (not a whole gestoría)
+    const actable = access.customerIds().filter((id) => access.to(id).act);
+    const energyOffers = fullPage && actable.length <= OFFER_CUSTOMERS_MAX
+      ? (await offersFor(d.db.knex, actable)).slice(0, 3) : [];
     const months = recentMonths(todayInSpain(d.clock.now()), ZIP_MONTHS);
     render(req, res, 'dashboard/supplies', {
       title: res.locals.t('supplies.title'),
       filter, groups: o.groups, total: o.total, win: o.win, eBillingOffers: o.eBillingOffers,
-      promotion: promotions[0] ?? null,
+      promotion: promotions[0] ?? null, energyOffers,
       filtered: Boolean(filter.q || filter.role || filter.energy),
       hasAnyCustomer: o.hasAnyCustomer,
       showBulk: o.customerCount > 1 || o.total > 3,

@@ -145,6 +145,7 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /ajustes': { access: 'user' },
   'GET /ajustes/accesos': { access: 'user' },
   'GET /ventajas': { access: 'user' }, // promotions for the user's own customers
+  'GET /nuevos-productos': { access: 'user' }, // offers for the user's own customers
   'GET /ajustes/comunicaciones': { access: 'user' },
   'POST /ajustes/comunicaciones': { access: 'user' },
   'POST /ajustes/contrasena': { access: 'user' },
@@ -196,6 +197,11 @@ const EXPECTATIONS: Record<string, Spec> = {
   // with an empty query the summary sends back to the form
   'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },
   'POST /contratos/:contractId/simulador-solar/estudio': { access: 'act' },
+  // another energy at the contract's address (the offer is read; the form files a request) and a new supply
+  'GET /contratos/:contractId/otra-energia': { access: 'read' },
+  'POST /contratos/:contractId/otra-energia': { access: 'act' },
+  'GET /clientes/:customerId/nuevo-suministro': { access: 'act' },
+  'POST /clientes/:customerId/nuevo-suministro': { access: 'act' },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },
@@ -248,6 +254,7 @@ const EXPECTATIONS: Record<string, Spec> = {
     'POST /admin/gestiones/:requestId/estado', 'POST /admin/gestiones/:requestId/asignar',
     'POST /admin/gestiones/:requestId/distribuidora/envio', 'GET /admin/gestiones/:requestId/distribuidora', 'POST /admin/gestiones/:requestId/distribuidora',
     'GET /admin/gestiones/:requestId/resolucion', 'POST /admin/gestiones/:requestId/resolucion',
+    'GET /admin/gestiones/:requestId/alta', 'POST /admin/gestiones/:requestId/alta',
     'GET /admin/facturas/:invoiceId/rectificar', 'POST /admin/facturas/:invoiceId/rectificar',
     'GET /admin/facturacion', 'POST /admin/facturacion', 'GET /admin/facturacion/:runId',
     'GET /admin/auditoria', 'GET /admin/auditoria.csv', 'GET /admin/correo', 'GET /admin/correo/:messageId', 'POST /admin/correo/:messageId/reintentar',

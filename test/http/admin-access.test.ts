@@ -81,6 +81,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // complaint resolution (any staff member); the page redirects unless the complaint is open
   'GET /admin/gestiones/:requestId/resolucion': STAFF_POST,
   'POST /admin/gestiones/:requestId/resolucion': STAFF_POST,
+  // contracting (another energy, new supply) is completed by creating its contract: any staff member
+  'GET /admin/gestiones/:requestId/alta': STAFF_POST,
+  'POST /admin/gestiones/:requestId/alta': STAFF_POST,
   // rectifying invoices: supervisors
   'GET /admin/facturas/:invoiceId/rectificar': SUPERVISOR_GET,
   'POST /admin/facturas/:invoiceId/rectificar': SUPERVISOR_POST,

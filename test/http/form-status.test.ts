@@ -147,6 +147,19 @@ const CASES: Record<string, Case> = {
     who: 'solar', post: () => '/contratos/SOLAR/simulador-solar/estudio', page: () => '/contratos/SOLAR/simulador-solar',
     body: { orientation: 'S', tilt: '75', sizing: 'panels', panels: 'muchas', battery: '0' }, field: 'tilt', kept: 'muchas',
   },
+  'POST /contratos/:contractId/otra-energia': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/otra-energia`, page: (w) => `/contratos/${w.A.contractId}/otra-energia`,
+    body: { product: 'tarifa-gas-rl1', cups: 'ES12', payment: 'account', account: '', conditions: '1' }, field: 'cups', kept: 'ES12',
+  },
+  'POST /clientes/:customerId/nuevo-suministro': {
+    who: 'owner_A', post: (w) => `/clientes/${w.A.customer.id}/nuevo-suministro`, page: (w) => `/clientes/${w.A.customer.id}/nuevo-suministro`,
+    body: { street: 'Calle Mayor', number: '1', postalCode: '28001', municipality: 'València', province: 'Valencia', energy: 'gas' },
+    field: 'postalCode', kept: 'Calle Mayor',
+  },
+  'POST /admin/gestiones/:requestId/alta': {
+    who: 'staff', page: () => '/admin/gestiones/NEWSUPPLY/alta', post: () => '/admin/gestiones/NEWSUPPLY/alta',
+    body: { cups: 'ES12', startDate: '', distributor: 'Nedgia Cegas' }, field: 'cups', kept: 'ES12',
+  },
   'POST /clientes/:customerId/contactos': {
     who: 'rep_C', post: (w) => `/clientes/${w.C.customer.id}/contactos`, page: (w) => `/clientes/${w.C.customer.id}/contactos`,
     body: { nif: '123', email: 'ana@example.com', firstName: 'Ana', lastName: 'Pérez', role: 'authorized_read' }, field: 'nif', kept: '123',
@@ -271,6 +284,11 @@ describe('forms: one status (422) for invalid input, with the page, the field er
       type: 'complaint', customerId: h.customer.id, contractId: h.supply.contractId, access, payload: { category: 'billing' },
     }, actor, ctx.clock.now(), ctx.config));
     ids.POWER = String(power.id);
+    const lead = await ctx.db.knex.transaction((trx) => createRequest(trx, {
+      type: 'new_energy', customerId: h.customer.id, contractId: null, access,
+      payload: { energy: 'gas', productCode: 'tarifa-gas-rl1', payment: 'account', contractAccount: h.account.number },
+    }, actor, ctx.clock.now(), ctx.config));
+    ids.NEWSUPPLY = String(lead.id);
     ids.COMPLAINT = String(complaint.id);
   });
 
@@ -307,7 +325,7 @@ describe('forms: one status (422) for invalid input, with the page, the field er
 
   for (const [route, c] of Object.entries(CASES)) {
     it(route, async () => {
-      const fill = (url: string) => url.replace(/OTHER|LOCKED|PENDING|SOLAR|POWER|COMPLAINT/, (k) => ids[k]!);
+      const fill = (url: string) => url.replace(/OTHER|LOCKED|PENDING|SOLAR|POWER|COMPLAINT|NEWSUPPLY/, (k) => ids[k]!);
       const pageUrl = fill(c.page(world));
       const path = route.slice('POST '.length);
       const postUrl = c.post ? fill(c.post(world)) : path;

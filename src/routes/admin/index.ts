@@ -25,6 +25,7 @@ import { adminPowerChangeRoutes } from './power-changes';
 import { adminComplaintRoutes } from './complaint-resolution';
 import { adminRectifyingRoutes } from './rectifying';
 import { adminPromotionRoutes } from './promotions';
+import { adminNewSupplyRoutes } from './new-supply';
 
 export function adminCookieName(config: Config): string {
   // __Host- needs Path=/; the admin cookie is confined to /admin, so only __Secure- applies
@@ -99,6 +100,7 @@ export function adminRoutes(d: AppDeps): Router {
   router.use(adminRequestRoutes(d));
   router.use(adminPowerChangeRoutes(d));
   router.use(adminComplaintRoutes(d));
+  router.use(adminNewSupplyRoutes(d));
   router.use(adminRectifyingRoutes(d));
   router.use(adminPromotionRoutes(d));
 
