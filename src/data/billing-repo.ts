@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { billingPeriod, type BillableContract, type InvoiceDraft } from '../domain/invoicing';
 import { billedConsumption, type MeterReadingFact } from '../domain/invoice-readings';
 import { powerSchedules } from './power-periods-repo';
+import { servicesForBilling } from './contract-services-repo';
+import { discountsForBilling } from './promotion-acceptances-repo';
 
 /** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
@@ -29,6 +31,10 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     .orderBy('c.id');
   // power changes of every contract in one query: each day is billed with the powers in force
   const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
+  // maintenance services and promotion discounts of every contract, one query each
+  const ids = rows.map((r) => Number(r.contract_id));
+  const services = await servicesForBilling(db, ids, periodStart, periodEnd);
+  const discounts = await discountsForBilling(db, ids, periodStart);
   const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null).map((r) => Number(r.sp_id)), periodStart, periodEnd);
   const billable = rows.flatMap((r) => {
     const metered = r.p1_kwh === null ? null : { P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh };
@@ -47,6 +53,8 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     paymentDay: r.payment_day,
     consumption: billed.consumption,
     readings: { source: billed.source, from: billed.from, to: billed.to },
+    services: services.get(Number(r.contract_id)) ?? [],
+    discounts: discounts.get(Number(r.contract_id)) ?? [],
   }));
 }
 

@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { BilledDiscount } from '../domain/billing';
+
+export interface AcceptanceRow {
+  id: number;
+  promotion_id: number;
+  contract_id: number;
+  discount_percent: number;
+  first_month: string;
+  last_month: string;
+  accepted_at: Date;
+  title_es: string;
+  title_ca: string;
+}
+
+function month(v: unknown): string {
+  return (v instanceof Date ? v.toISOString() : String(v)).slice(0, 7);
+}
+
+export async function insertAcceptance(trx: Knex, v: {
+  promotionId: number; contractId: number; customerId: number; userId: number | null; percent: number; first: string; last: string; now: Date;
+}): Promise<number | null> {
+  // the unique (promotion, contract) makes "once per contract" hold even for two racing clicks
+  const rows = await trx('promotion_acceptances').insert({
+    promotion_id: v.promotionId, contract_id: v.contractId, customer_id: v.customerId, user_id: v.userId,
+    discount_percent: v.percent, first_month: `${v.first}-01`, last_month: `${v.last}-01`, accepted_at: v.now,
+  }).onConflict(['promotion_id', 'contract_id']).ignore().returning('id');
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+export async function acceptanceExists(db: Knex, promotionId: number, contractId: number): Promise<boolean> {
+  return Boolean(await db('promotion_acceptances').where({ promotion_id: promotionId, contract_id: contractId }).first('id'));
+}
+
+/** The promotions accepted for a contract, with the months they cover ('YYYY-MM'). */
+export async function contractAcceptances(db: Knex, contractId: number): Promise<AcceptanceRow[]> {
+  const rows = await db('promotion_acceptances as a').join('promotions as p', 'p.id', 'a.promotion_id')
+    .where('a.contract_id', contractId).orderBy('a.accepted_at', 'desc')
+    .select('a.id', 'a.promotion_id', 'a.contract_id', 'a.discount_percent', 'a.first_month', 'a.last_month', 'a.accepted_at', 'p.title_es', 'p.title_ca');
+  return rows.map((r: AcceptanceRow) => ({ ...r, id: Number(r.id), contract_id: Number(r.contract_id), first_month: month(r.first_month), last_month: month(r.last_month) }));
+}
+
+/** The discounts covering billing month `periodStart` for each contract (the invoice is in Spanish). */
+export async function discountsForBilling(db: Knex, contractIds: number[], periodStart: string): Promise<Map<number, BilledDiscount[]>> {
+  const out = new Map<number, BilledDiscount[]>();
+  if (contractIds.length === 0) return out;
+  const rows = await db('promotion_acceptances as a').join('promotions as p', 'p.id', 'a.promotion_id')
+    .whereIn('a.contract_id', contractIds)
+    .where('a.first_month', '<=', periodStart).where('a.last_month', '>=', periodStart)
+    .orderBy(['a.contract_id', 'a.id']).select('a.contract_id', 'a.discount_percent', 'p.title_es');
+  for (const r of rows) {
+    const id = Number(r.contract_id);
+    const list = out.get(id) ?? [];
+    list.push({ name: r.title_es, percent: Number(r.discount_percent) });
+    out.set(id, list);
+  }
+  return out;
+}
