@@ -18,6 +18,7 @@ import { legalRoutes } from './routes/legal';
 import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
 import { promotionRoutes } from './routes/promotions';
+import { maintenanceServiceRoutes } from './routes/maintenance-services';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contractRoutes(deps));
   app.use(solarRoutes(deps));
   app.use(promotionRoutes(deps));
+  app.use(maintenanceServiceRoutes(deps));
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes(deps));
   app.use(gestionesRoutes(deps));

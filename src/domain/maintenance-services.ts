@@ -25,16 +25,32 @@ export interface MaintenanceService {
   permanenceMonths: number;
   /** The name printed on the invoice line (invoices are issued in Spanish). */
   invoiceName: string;
+  /** The name in each language of the portal (pages, emails, the conditions PDF). */
+  names: { es: string; ca: string };
 }
 
 export const SERVICES: readonly MaintenanceService[] = [
-  { code: 'gas_boiler', energy: 'gas', monthlyFeeCents: 990, permanenceMonths: 12, invoiceName: 'Mantenimiento de caldera de gas' },
-  { code: 'electric_urgent', energy: 'electricity', monthlyFeeCents: 490, permanenceMonths: 0, invoiceName: 'Urgencias eléctricas 24 h' },
-  { code: 'electric_check', energy: 'electricity', monthlyFeeCents: 690, permanenceMonths: 12, invoiceName: 'Revisión de instalación eléctrica' },
+  {
+    code: 'gas_boiler', energy: 'gas', monthlyFeeCents: 990, permanenceMonths: 12, invoiceName: 'Mantenimiento de caldera de gas',
+    names: { es: 'Mantenimiento de caldera de gas', ca: 'Manteniment de caldera de gas' },
+  },
+  {
+    code: 'electric_urgent', energy: 'electricity', monthlyFeeCents: 490, permanenceMonths: 0, invoiceName: 'Urgencias eléctricas 24 h',
+    names: { es: 'Urgencias eléctricas 24 h', ca: 'Urgències elèctriques 24 h' },
+  },
+  {
+    code: 'electric_check', energy: 'electricity', monthlyFeeCents: 690, permanenceMonths: 12, invoiceName: 'Revisión de instalación eléctrica',
+    names: { es: 'Revisión de instalación eléctrica', ca: 'Revisió de la instal·lació elèctrica' },
+  },
 ];
 
 export function findService(code: string): MaintenanceService | undefined {
   return SERVICES.find((s) => s.code === code);
+}
+
+export function serviceName(code: string, lang: string): string {
+  const s = findService(code);
+  return s ? s.names[lang === 'ca' ? 'ca' : 'es'] : code;
 }
 
 export function servicesFor(energy: Energy): MaintenanceService[] {

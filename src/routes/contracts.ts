@@ -6,6 +6,8 @@ import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
 import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
+import { contractServices } from '../services/maintenance-services';
+import { serviceName } from '../domain/maintenance-services';
 import { contractGuard } from '../web/middleware/guards';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
@@ -46,7 +48,11 @@ export function contractRoutes(deps: AppDeps): Router {
 
   router.get('/contratos/:contractId', contractGuard('read'), async (req, res) => {
     const { contract: c, invoices, powers } = await contractSummary(userContext(deps, req), { contractId: contractId(req.params) });
-    render(req, res, 'contracts/page', { title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers });
+    const { contracted } = await contractServices(userContext(deps, req), { contractId: c.id });
+    const services = contracted.map((s) => ({ ...s, name: serviceName(s.code, String(res.locals.lang)) }));
+    render(req, res, 'contracts/page', {
+      title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers, services,
+    });
   });
 
   router.post('/contratos/:contractId/factura-electronica', contractGuard('act'), async (req, res) => {

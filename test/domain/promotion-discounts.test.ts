@@ -31,7 +31,7 @@ describe('promotion discounts: who may accept', () => {
     active: true, validFrom: '2026-12-01', validTo: '2027-01-31', discount: { percent: 10, months: 3 },
     audience: { kinds: ['household' as const], energy: 'electricity' as const, tariff: null, province: 'Valencia' as const },
   };
-  const contract = { status: 'active', energy: 'electricity' as const, tariff: '2.0TD', province: 'Valencia' };
+  const contract: { status: string; energy: 'electricity' | 'gas'; tariff: string; province: string } = { status: 'active', energy: 'electricity', tariff: '2.0TD', province: 'Valencia' };
   const cases: [string, Partial<typeof promo>, Partial<typeof contract>, 'household' | 'business', boolean, string, ReturnType<typeof acceptRefusal>][] = [
     ['a Valencia household electricity contract', {}, {}, 'household', false, '2026-12-05', null],
     ['a promotion without discount', { discount: null as never }, {}, 'household', false, '2026-12-05', 'no_discount'],

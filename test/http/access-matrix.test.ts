@@ -192,6 +192,15 @@ const EXPECTATIONS: Record<string, Spec> = {
   // with an empty query the summary sends back to the form
   'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },
   'POST /contratos/:contractId/simulador-solar/estudio': { access: 'act' },
+  // maintenance services: the catalogue and its conditions (public PDF), a contract's services,
+  // contracting (confirm step) and cancelling one (a service id of nobody's: 404 past the guard)
+  'GET /servicios': { access: 'user' },
+  'GET /servicios/:code/condiciones.pdf': publicPage,
+  'GET /contratos/:contractId/servicios': { access: 'read' },
+  'GET /contratos/:contractId/servicios/:code/contratar': { access: 'read', ok: [200, 303] },
+  'POST /contratos/:contractId/servicios/:code/contratar': { access: 'act' },
+  'GET /contratos/:contractId/servicios/:serviceId/baja': { access: 'read', ok: [404] },
+  'POST /contratos/:contractId/servicios/:serviceId/baja': { access: 'act', ok: [404] },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },
@@ -337,6 +346,8 @@ const PARAMS: Record<string, (t: Target, w: World) => string | number> = {
   messageId: (_t, w) => w.outboxId,
   paymentId: () => 1,
   promotionId: () => 1,
+  code: () => 'electric_urgent',
+  serviceId: () => 2_000_000_000,
 };
 
 function fill(template: string, t: Target, w: World): string {
