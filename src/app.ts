@@ -19,6 +19,7 @@ import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
 import { promotionRoutes } from './routes/promotions';
 import { maintenanceServiceRoutes } from './routes/maintenance-services';
+import { promotionAcceptRoutes } from './routes/promotion-discounts';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(solarRoutes(deps));
   app.use(promotionRoutes(deps));
   app.use(maintenanceServiceRoutes(deps));
+  app.use(promotionAcceptRoutes(deps));
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes(deps));
   app.use(gestionesRoutes(deps));

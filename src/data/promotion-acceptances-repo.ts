@@ -56,3 +56,40 @@ export async function discountsForBilling(db: Knex, contractIds: number[], perio
   }
   return out;
 }
+
+/** A contract as a promotion's acceptance sees it: the supply, the customer's kind, and whether it accepted. */
+export interface OfferContractRow {
+  contract_id: number;
+  customer_id: number;
+  customer_kind: string;
+  manages: boolean;
+  status: string;
+  energy: 'electricity' | 'gas';
+  tariff: string;
+  province: string;
+  street: string;
+  number: string;
+  municipality: string;
+  accepted: boolean;
+}
+
+/** The contracts of the given customers (or one contract), with what deciding on a promotion needs. */
+export async function offerContracts(
+  db: Knex, promotionId: number, where: { customerIds: number[] } | { contractId: number },
+): Promise<OfferContractRow[]> {
+  if ('customerIds' in where && where.customerIds.length === 0) return [];
+  const q = db('contracts as c')
+    .join('customers as cu', 'cu.id', 'c.customer_id')
+    .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+    .select(
+      'c.id as contract_id', 'c.customer_id', 'cu.kind as customer_kind', 'c.status', 'sp.energy', 'sp.tariff', 'sp.province',
+      'sp.street', 'sp.number', 'sp.municipality',
+      db.raw("EXISTS (SELECT 1 FROM external_managers em WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages"),
+      db.raw('EXISTS (SELECT 1 FROM promotion_acceptances a WHERE a.contract_id = c.id AND a.promotion_id = ?) AS accepted', [promotionId]),
+    )
+    .orderBy(['c.customer_id', 'c.id']);
+  if ('contractId' in where) q.where('c.id', where.contractId);
+  else q.whereIn('c.customer_id', where.customerIds).where('c.status', 'active');
+  const rows = await q;
+  return rows.map((r: OfferContractRow) => ({ ...r, contract_id: Number(r.contract_id), customer_id: Number(r.customer_id) }));
+}

@@ -9,14 +9,11 @@
  * energy terms after discounts.
  */
 import type { Energy } from './billing-types';
-import { promotionApplies, type Audience, type CustomerProfile } from './promotions';
+import { promotionApplies, type Audience, type CustomerProfile, type Discount } from './promotions';
+
+export type { Discount } from './promotions';
 
 export const DISCOUNT_LIMITS = { percentMax: 50, monthsMax: 24 } as const;
-
-export interface Discount {
-  percent: number;
-  months: number;
-}
 
 function monthIndex(month: string): number {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;

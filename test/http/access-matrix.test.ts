@@ -201,6 +201,11 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/servicios/:code/contratar': { access: 'act' },
   'GET /contratos/:contractId/servicios/:serviceId/baja': { access: 'read', ok: [404] },
   'POST /contratos/:contractId/servicios/:serviceId/baja': { access: 'act', ok: [404] },
+  // a promotion's discount: the contracts it can go to, and the confirm step on one contract
+  // (promotion 1 may have no discount or not exist in this world: "not found" past the guard)
+  'GET /ventajas/:promotionId/contratos': { access: 'user', ok: [200, 404] },
+  'GET /contratos/:contractId/promociones/:promotionId': { access: 'read', ok: [200, 404] },
+  'POST /contratos/:contractId/promociones/:promotionId': { access: 'act', ok: [303, 404, 409] },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },

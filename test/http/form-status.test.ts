@@ -63,6 +63,7 @@ const NOT_FORMS: Record<string, string> = {
   'POST /admin/promociones/:promotionId': 'the same form and rules as POST /admin/promociones, for an existing promotion',
   'POST /admin/promociones/:promotionId/estado': 'the publish / withdraw buttons',
   'POST /contratos/:contractId/servicios/:serviceId/baja': 'the confirmation button of a cancellation',
+  'POST /contratos/:contractId/promociones/:promotionId': 'the accept button of a promotion (no fields)',
 };
 
 /** 'solar': a household with the year of consumption the solar simulator needs. */
