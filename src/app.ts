@@ -19,6 +19,7 @@ import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
 import { promotionRoutes } from './routes/promotions';
 import { maintenanceServiceRoutes } from './routes/maintenance-services';
+import { activationResendRoutes } from './routes/activation-resend';
 import { promotionAcceptRoutes } from './routes/promotion-discounts';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(deps));
   app.use(registerRoutes(deps));
   app.use(activationRoutes(deps));
+  app.use(activationResendRoutes(deps));
   app.use(recoverRoutes(deps));
   app.use(certificateLoginRoutes(deps));
   app.use(accountRoutes(deps));

@@ -101,6 +101,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /recuperar/pregunta': publicPage,
   'GET /recuperar/contrato': publicPage,
   'GET /recuperar/enviado': publicPage,
+  // the activation email again: one answer whatever the NIF (see activation-resend.test.ts)
+  'GET /registro/reenviar-activacion': publicPage,
+  'GET /registro/reenviar-activacion/enviado': publicPage,
+  'POST /registro/reenviar-activacion': publicPost,
   'POST /recuperar/pregunta': publicPost,
   'POST /recuperar/pregunta/respuesta': publicPost,
   'POST /recuperar/contrato': publicPost,

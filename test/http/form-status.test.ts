@@ -85,6 +85,9 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   'POST /acceso': { who: 'anonymous', page: () => '/', body: { loginId: 'ABC', password: 'x' }, field: 'loginId', kept: 'ABC' },
+  'POST /registro/reenviar-activacion': {
+    who: 'anonymous', page: () => '/registro/reenviar-activacion', body: { loginId: 'ABC', email: '' }, field: 'loginId', kept: 'ABC',
+  },
   'POST /registro/hogar': {
     who: 'anonymous', page: () => '/registro/hogar',
     body: { taxId: '1234', contractAccount: '12', ibanLast4: '1', email: 'ana@example.com' }, field: 'taxId', kept: '1234',
