@@ -23,9 +23,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('cancelled_at', { useTz: true });
     t.index(['contract_id', 'start_date']);
   });
-  await knex.raw('ALTER TABLE contract_services ADD CONSTRAINT contract_services_fee_check CHECK (monthly_fee_cents > 0)');
+  await knex.raw('ALTER TABLE contract_services ADD CONSTRAINT contract_services_fee_check\n    CHECK (monthly_fee_cents > 0)');
   // one service of each kind in force per contract, even if two requests race
-  await knex.raw('CREATE UNIQUE INDEX contract_services_one_live ON contract_services (contract_id, service_code) WHERE end_date IS NULL');
+  await knex.raw(`CREATE UNIQUE INDEX contract_services_one_live ON contract_services (contract_id, service_code)
+    WHERE end_date IS NULL`);
 
   await knex.schema.alterTable('promotions', (t) => {
     t.smallint('discount_percent');

@@ -18,7 +18,8 @@ function month(v: unknown): string {
 }
 
 export async function insertAcceptance(trx: Knex, v: {
-  promotionId: number; contractId: number; customerId: number; userId: number | null; percent: number; first: string; last: string; now: Date;
+  promotionId: number; contractId: number; customerId: number; userId: number | null; percent: number;
+  first: string; last: string; now: Date;
 }): Promise<number | null> {
   // the unique (promotion, contract) makes "once per contract" hold even for two racing clicks
   const rows = await trx('promotion_acceptances').insert({
@@ -29,19 +30,25 @@ export async function insertAcceptance(trx: Knex, v: {
 }
 
 export async function acceptanceExists(db: Knex, promotionId: number, contractId: number): Promise<boolean> {
-  return Boolean(await db('promotion_acceptances').where({ promotion_id: promotionId, contract_id: contractId }).first('id'));
+  const row = await db('promotion_acceptances').where({ promotion_id: promotionId, contract_id: contractId }).first('id');
+  return Boolean(row);
 }
 
 /** The promotions accepted for a contract, with the months they cover ('YYYY-MM'). */
 export async function contractAcceptances(db: Knex, contractId: number): Promise<AcceptanceRow[]> {
   const rows = await db('promotion_acceptances as a').join('promotions as p', 'p.id', 'a.promotion_id')
     .where('a.contract_id', contractId).orderBy('a.accepted_at', 'desc')
-    .select('a.id', 'a.promotion_id', 'a.contract_id', 'a.discount_percent', 'a.first_month', 'a.last_month', 'a.accepted_at', 'p.title_es', 'p.title_ca');
-  return rows.map((r: AcceptanceRow) => ({ ...r, id: Number(r.id), contract_id: Number(r.contract_id), first_month: month(r.first_month), last_month: month(r.last_month) }));
+    .select('a.id', 'a.promotion_id', 'a.contract_id', 'a.discount_percent', 'a.first_month', 'a.last_month', 'a.accepted_at',
+      'p.title_es', 'p.title_ca');
+  return rows.map((r: AcceptanceRow) => ({
+    ...r, id: Number(r.id), contract_id: Number(r.contract_id), first_month: month(r.first_month), last_month: month(r.last_month),
+  }));
 }
 
 /** The discounts covering billing month `periodStart` for each contract (the invoice is in Spanish). */
-export async function discountsForBilling(db: Knex, contractIds: number[], periodStart: string): Promise<Map<number, BilledDiscount[]>> {
+export async function discountsForBilling(
+  db: Knex, contractIds: number[], periodStart: string,
+): Promise<Map<number, BilledDiscount[]>> {
   const out = new Map<number, BilledDiscount[]>();
   if (contractIds.length === 0) return out;
   const rows = await db('promotion_acceptances as a').join('promotions as p', 'p.id', 'a.promotion_id')
@@ -82,14 +89,19 @@ export async function offerContracts(
     .join('customers as cu', 'cu.id', 'c.customer_id')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .select(
-      'c.id as contract_id', 'c.customer_id', 'cu.kind as customer_kind', 'c.status', 'sp.energy', 'sp.tariff', 'sp.province',
+      'c.id as contract_id', 'c.customer_id', 'cu.kind as customer_kind', 'c.status',
+      'sp.energy', 'sp.tariff', 'sp.province',
       'sp.street', 'sp.number', 'sp.municipality',
-      db.raw("EXISTS (SELECT 1 FROM external_managers em WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages"),
-      db.raw('EXISTS (SELECT 1 FROM promotion_acceptances a WHERE a.contract_id = c.id AND a.promotion_id = ?) AS accepted', [promotionId]),
+      db.raw(`EXISTS (SELECT 1 FROM external_managers em
+        WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages`),
+      db.raw(`EXISTS (SELECT 1 FROM promotion_acceptances a
+        WHERE a.contract_id = c.id AND a.promotion_id = ?) AS accepted`, [promotionId]),
     )
     .orderBy(['c.customer_id', 'c.id']);
   if ('contractId' in where) q.where('c.id', where.contractId);
   else q.whereIn('c.customer_id', where.customerIds).where('c.status', 'active');
   const rows = await q;
-  return rows.map((r: OfferContractRow) => ({ ...r, contract_id: Number(r.contract_id), customer_id: Number(r.customer_id) }));
+  return rows.map((r: OfferContractRow) => ({
+    ...r, contract_id: Number(r.contract_id), customer_id: Number(r.customer_id),
+  }));
 }

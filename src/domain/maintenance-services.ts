@@ -31,15 +31,18 @@ export interface MaintenanceService {
 
 export const SERVICES: readonly MaintenanceService[] = [
   {
-    code: 'gas_boiler', energy: 'gas', monthlyFeeCents: 990, permanenceMonths: 12, invoiceName: 'Mantenimiento de caldera de gas',
+    code: 'gas_boiler', energy: 'gas', monthlyFeeCents: 990, permanenceMonths: 12,
+    invoiceName: 'Mantenimiento de caldera de gas',
     names: { es: 'Mantenimiento de caldera de gas', ca: 'Manteniment de caldera de gas' },
   },
   {
-    code: 'electric_urgent', energy: 'electricity', monthlyFeeCents: 490, permanenceMonths: 0, invoiceName: 'Urgencias eléctricas 24 h',
+    code: 'electric_urgent', energy: 'electricity', monthlyFeeCents: 490, permanenceMonths: 0,
+    invoiceName: 'Urgencias eléctricas 24 h',
     names: { es: 'Urgencias eléctricas 24 h', ca: 'Urgències elèctriques 24 h' },
   },
   {
-    code: 'electric_check', energy: 'electricity', monthlyFeeCents: 690, permanenceMonths: 12, invoiceName: 'Revisión de instalación eléctrica',
+    code: 'electric_check', energy: 'electricity', monthlyFeeCents: 690, permanenceMonths: 12,
+    invoiceName: 'Revisión de instalación eléctrica',
     names: { es: 'Revisión de instalación eléctrica', ca: 'Revisió de la instal·lació elèctrica' },
   },
 ];
@@ -124,7 +127,9 @@ export interface CancellationTerms {
   early: boolean;
 }
 
-export function cancellationTerms(s: ContractedService & { permanenceMonths: number }, today: string): CancellationTerms {
+export function cancellationTerms(
+  s: ContractedService & { permanenceMonths: number }, today: string,
+): CancellationTerms {
   // a service that has not started yet ends before its first day is billed
   const effectiveDate = s.startDate > today ? endOfMonth(s.startDate) : endOfMonth(today);
   const permanenceEnds = permanenceEnd(s.startDate, s.permanenceMonths);
@@ -141,7 +146,9 @@ function dayNumber(iso: string): number {
 }
 
 /** Days of the period [start, end] (inclusive) the service was in force. */
-export function activeDays(s: { startDate: string; endDate: string | null }, period: { start: string; end: string }): number {
+export function activeDays(
+  s: { startDate: string; endDate: string | null }, period: { start: string; end: string },
+): number {
   const from = Math.max(dayNumber(s.startDate), dayNumber(period.start));
   const to = Math.min(s.endDate === null ? Infinity : dayNumber(s.endDate), dayNumber(period.end));
   return to >= from ? to - from + 1 : 0;
@@ -154,7 +161,8 @@ export function activeDays(s: { startDate: string; endDate: string | null }, per
  */
 export function proratedFeeCents(monthlyFeeCents: number, days: number, periodDays: number): number {
   if (!Number.isSafeInteger(monthlyFeeCents) || monthlyFeeCents < 0) throw new RangeError(`Bad fee ${monthlyFeeCents}`);
-  if (!Number.isSafeInteger(days) || days < 0 || !Number.isSafeInteger(periodDays) || periodDays <= 0 || days > periodDays) {
+  const badDays = !Number.isSafeInteger(days) || days < 0 || days > periodDays;
+  if (badDays || !Number.isSafeInteger(periodDays) || periodDays <= 0) {
     throw new RangeError(`Bad days ${days}/${periodDays}`);
   }
   // integer half-up: floor((2·fee·days + periodDays) / (2·periodDays))

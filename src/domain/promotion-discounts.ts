@@ -58,20 +58,24 @@ export function acceptRefusal(
   if (!promo.discount) return 'no_discount';
   if (contract.status !== 'active') return 'contract_ended';
   // the audience must hold for this very contract, not for any supply of the customer
-  const profile: CustomerProfile = { kind: customerKind, supplies: [{ energy: contract.energy, tariff: contract.tariff, province: contract.province }] };
+  const supply = { energy: contract.energy, tariff: contract.tariff, province: contract.province };
+  const profile: CustomerProfile = { kind: customerKind, supplies: [supply] };
   if (!promotionApplies(promo, profile, today)) return 'not_for_you';
   if (alreadyAccepted) return 'already';
   return null;
 }
 
 /** Staff's two fields: both empty (no discount) or both whole numbers within the limits. */
+export interface DiscountError { field: 'discountPercent' | 'discountMonths'; code: 'required' | 'invalid' }
+
 export function parseDiscount(percentText: string, monthsText: string):
-  { ok: true; value: Discount | null } | { ok: false; errors: { field: 'discountPercent' | 'discountMonths'; code: 'required' | 'invalid' }[] } {
+  { ok: true; value: Discount | null } | { ok: false; errors: DiscountError[] } {
   const p = percentText.trim();
   const m = monthsText.trim();
   if (!p && !m) return { ok: true, value: null };
-  const errors: { field: 'discountPercent' | 'discountMonths'; code: 'required' | 'invalid' }[] = [];
-  const whole = (s: string, max: number) => (/^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= max ? Number(s) : null);
+  const errors: DiscountError[] = [];
+  const whole = (s: string, max: number) =>
+    (/^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= max ? Number(s) : null);
   const percent = whole(p, DISCOUNT_LIMITS.percentMax);
   const months = whole(m, DISCOUNT_LIMITS.monthsMax);
   if (!p) errors.push({ field: 'discountPercent', code: 'required' });

@@ -107,7 +107,9 @@ export function maintenanceServiceRoutes(deps: AppDeps): Router {
     }
     const today = todayInSpain(deps.clock.now());
     render(req, res, 'services/confirm', {
-      title: res.locals.t('maintenance.confirm.title', { service: s.names[lang(res)] }),
+      // a page answered with errors says so in its title, like every form
+      title: (Object.keys(errors).length ? 'Error: ' : '')
+        + res.locals.t('maintenance.confirm.title', { service: s.names[lang(res)] }),
       contract: page.contract, canAct: canAct(res), service: card(s, lang(res)), startDate: today,
       permanenceEnds: permanenceEnd(today, s.permanenceMonths), vatPercent: TAXES.vatPercent, errors,
     }, { status });

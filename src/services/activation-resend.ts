@@ -38,7 +38,9 @@ export type SelfResendResult = 'answered' | 'throttled';
  * the form reveals nothing; only a NIF whose registration is pending with that very address
  * gets an email, so it can never send a link to anyone else's mailbox.
  */
-export async function resendActivationSelfService(ctx: AccountCtx, input: { loginId: string; email: string }): Promise<SelfResendResult> {
+export async function resendActivationSelfService(
+  ctx: AccountCtx, input: { loginId: string; email: string },
+): Promise<SelfResendResult> {
   const byIp = await overLimit(ctx.db, RESEND_THROTTLES.byIp, ctx.ip, ctx.now);
   const byId = await overLimit(ctx.db, RESEND_THROTTLES.byLoginId, input.loginId, ctx.now);
   if (byIp || byId) return 'throttled';
@@ -48,7 +50,8 @@ export async function resendActivationSelfService(ctx: AccountCtx, input: { logi
     if (!user || !matches) return;
     await resendActivationEmail(trx, user, ctx.now, ctx.config);
     await audit(trx, {
-      actorType: 'anonymous', action: 'user.activation_resent', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now,
+      actorType: 'anonymous', action: 'user.activation_resent', targetType: 'user', targetId: user.id,
+      ip: ctx.ip, at: ctx.now,
       details: { selfService: true, loginId: user.login_id },
     });
   });

@@ -44,7 +44,9 @@ async function contractOrNotFound(ctx: UseCaseContext, contractId: number): Prom
 }
 
 function view(r: ContractServiceRow, today: string): ContractedServiceView {
-  const s = { code: r.service_code, startDate: r.start_date, endDate: r.end_date, permanenceMonths: r.permanence_months };
+  const s = {
+    code: r.service_code, startDate: r.start_date, endDate: r.end_date, permanenceMonths: r.permanence_months,
+  };
   return {
     id: r.id, code: r.service_code, monthlyFeeCents: r.monthly_fee_cents, startDate: r.start_date, endDate: r.end_date,
     live: serviceLive(s, today), terms: r.end_date === null ? cancellationTerms(s, today) : null,
@@ -75,7 +77,8 @@ export async function contractMaintenanceService(
   const result = await ctx.db.transaction(async (trx): Promise<ContractServiceResult> => {
     const c = await findContract(trx, input.contractId);
     if (!c) throw new DomainError('not_found');
-    const existing = (await listContractServices(trx, c.id)).map((r) => ({ code: r.service_code, startDate: r.start_date, endDate: r.end_date }));
+    const existing = (await listContractServices(trx, c.id))
+      .map((r) => ({ code: r.service_code, startDate: r.start_date, endDate: r.end_date }));
     const refusal = contractingRefusal(input.code, c, existing, today);
     if (refusal) return { kind: 'refused', reason: refusal };
     if (!input.acceptedConditions) return { kind: 'conditions_not_accepted' };
@@ -85,13 +88,19 @@ export async function contractMaintenanceService(
       permanenceMonths: service.permanenceMonths, startDate: today, userId: actor.userId, now,
     });
     await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'service.contracted', targetType: 'contract', targetId: c.id, ip: actor.ip, at: now,
-      details: { service: service.code, contractServiceId: id, monthlyFeeCents: service.monthlyFeeCents, permanenceMonths: service.permanenceMonths, startDate: today },
+      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'service.contracted',
+      targetType: 'contract', targetId: c.id, ip: actor.ip, at: now,
+      details: {
+        service: service.code, contractServiceId: id, monthlyFeeCents: service.monthlyFeeCents,
+        permanenceMonths: service.permanenceMonths, startDate: today,
+      },
     });
     await queueMail(trx, {
-      to: actor.email, lang: actor.language, template: 'service_contracted', userId: actor.userId, customerId: c.customer_id,
+      to: actor.email, lang: actor.language, template: 'service_contracted',
+      userId: actor.userId, customerId: c.customer_id,
       params: {
-        name: actor.firstName, service: serviceName(service.code, actor.language), address: `${c.street} ${c.sp_number}, ${c.municipality}`,
+        name: actor.firstName, service: serviceName(service.code, actor.language),
+        address: `${c.street} ${c.sp_number}, ${c.municipality}`,
         fee: euros(service.monthlyFeeCents), start: dmy(today), months: service.permanenceMonths,
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
@@ -105,9 +114,12 @@ export async function contractMaintenanceService(
 export interface CancelPage { contract: ContractView; service: ContractedServiceView }
 
 /** A service of the contract that can still be cancelled, with what cancelling means today. */
-export async function serviceToCancel(ctx: UseCaseContext, input: { contractId: number; serviceId: number }): Promise<CancelPage> {
+export async function serviceToCancel(
+  ctx: UseCaseContext, input: { contractId: number; serviceId: number },
+): Promise<CancelPage> {
   const contract = await contractOrNotFound(ctx, input.contractId);
-  const row = Number.isSafeInteger(input.serviceId) ? await findContractService(ctx.db, contract.id, input.serviceId) : undefined;
+  const row = Number.isSafeInteger(input.serviceId)
+    ? await findContractService(ctx.db, contract.id, input.serviceId) : undefined;
   if (!row) throw new DomainError('not_found');
   return { contract, service: view(row, todayInSpain(ctx.now)) };
 }
@@ -115,23 +127,36 @@ export async function serviceToCancel(ctx: UseCaseContext, input: { contractId: 
 export type CancelResult = { kind: 'done'; terms: CancellationTerms; code: string } | { kind: 'already' };
 
 /** Ends the service on the last day of the month (see domain/maintenance-services for why). */
-export async function cancelMaintenanceService(ctx: UseCaseContext, input: { contractId: number; serviceId: number }): Promise<CancelResult> {
+export async function cancelMaintenanceService(
+  ctx: UseCaseContext, input: { contractId: number; serviceId: number },
+): Promise<CancelResult> {
   const { actor, now } = ctx;
   const today = todayInSpain(now);
   const result = await ctx.db.transaction(async (trx): Promise<CancelResult> => {
     const c = await findContract(trx, input.contractId);
-    const row = c && Number.isSafeInteger(input.serviceId) ? await findContractService(trx, c.id, input.serviceId) : undefined;
+    const row = c && Number.isSafeInteger(input.serviceId)
+      ? await findContractService(trx, c.id, input.serviceId) : undefined;
     if (!c || !row) throw new DomainError('not_found');
     if (row.end_date !== null) return { kind: 'already' };
-    const terms = cancellationTerms({ code: row.service_code, startDate: row.start_date, endDate: null, permanenceMonths: row.permanence_months }, today);
+    const terms = cancellationTerms({
+      code: row.service_code, startDate: row.start_date, endDate: null, permanenceMonths: row.permanence_months,
+    }, today);
     if (!(await endContractService(trx, row.id, terms.effectiveDate, actor.userId, now))) return { kind: 'already' };
     await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'service.cancelled', targetType: 'contract', targetId: c.id, ip: actor.ip, at: now,
-      details: { service: row.service_code, contractServiceId: row.id, effectiveDate: terms.effectiveDate, early: terms.early, permanenceEnds: terms.permanenceEnds },
+      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'service.cancelled',
+      targetType: 'contract', targetId: c.id, ip: actor.ip, at: now,
+      details: {
+        service: row.service_code, contractServiceId: row.id, effectiveDate: terms.effectiveDate, early: terms.early,
+        permanenceEnds: terms.permanenceEnds,
+      },
     });
     await queueMail(trx, {
-      to: actor.email, lang: actor.language, template: 'service_cancelled', userId: actor.userId, customerId: c.customer_id,
-      params: { name: actor.firstName, service: serviceName(row.service_code, actor.language), address: `${c.street} ${c.sp_number}, ${c.municipality}`, end: dmy(terms.effectiveDate) },
+      to: actor.email, lang: actor.language, template: 'service_cancelled',
+      userId: actor.userId, customerId: c.customer_id,
+      params: {
+        name: actor.firstName, service: serviceName(row.service_code, actor.language),
+        address: `${c.street} ${c.sp_number}, ${c.municipality}`, end: dmy(terms.effectiveDate),
+      },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
     });
     return { kind: 'done', terms, code: row.service_code };

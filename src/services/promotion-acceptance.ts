@@ -35,25 +35,35 @@ function discountOf(p: PromotionRow): Discount | null {
 
 function refusalFor(p: PromotionRow, c: OfferContractRow, today: string): AcceptRefusal | null {
   return acceptRefusal(
-    { active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p), discount: discountOf(p) },
+    {
+      active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p), discount: discountOf(p),
+    },
     c, audienceKind(c.customer_kind, c.manages), c.accepted, today,
   );
 }
 
 /** A promotion with a discount that shows today; anything else is "not found". */
-async function offeredPromotion(ctx: UseCaseContext, promotionId: number, lang: 'es' | 'ca'): Promise<{ row: PromotionRow; card: OfferPromotion }> {
+async function offeredPromotion(
+  ctx: UseCaseContext, promotionId: number, lang: 'es' | 'ca',
+): Promise<{ row: PromotionRow; card: OfferPromotion }> {
   const today = todayInSpain(ctx.now);
   const p = Number.isSafeInteger(promotionId) && promotionId > 0 ? await findPromotion(ctx.db, promotionId) : undefined;
   const discount = p ? discountOf(p) : null;
   if (!p || !discount || !p.active || today < p.valid_from || today > p.valid_to) throw new DomainError('not_found');
   return {
     row: p,
-    card: { id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, validTo: p.valid_to, discount },
+    card: {
+      id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es,
+      validTo: p.valid_to, discount,
+    },
   };
 }
 
 function offer(c: OfferContractRow, refusal: AcceptRefusal | null): OfferContract {
-  return { contractId: c.contract_id, customerId: c.customer_id, address: `${c.street} ${c.number}, ${c.municipality}`, energy: c.energy, refusal };
+  return {
+    contractId: c.contract_id, customerId: c.customer_id, address: `${c.street} ${c.number}, ${c.municipality}`,
+    energy: c.energy, refusal,
+  };
 }
 
 /** The contracts of the customers the user may act for, each with whether it may take the promotion. */
@@ -76,12 +86,17 @@ export async function promotionForContract(
   const [c] = await offerContracts(ctx.db, row.id, { contractId: input.contractId });
   if (!c) throw new DomainError('not_found');
   const today = todayInSpain(ctx.now);
-  return { promotion: card, contract: offer(c, refusalFor(row, c, today)), months: discountMonths(today, card.discount.months) };
+  const months = discountMonths(today, card.discount.months);
+  return { promotion: card, contract: offer(c, refusalFor(row, c, today)), months };
 }
 
-export type AcceptResult = { kind: 'done'; months: { first: string; last: string }; title: string } | { kind: 'refused'; reason: AcceptRefusal };
+export type AcceptResult =
+  | { kind: 'done'; months: { first: string; last: string }; title: string }
+  | { kind: 'refused'; reason: AcceptRefusal };
 
-export async function acceptPromotion(ctx: UseCaseContext, input: { promotionId: number; contractId: number; lang: 'es' | 'ca' }): Promise<AcceptResult> {
+export async function acceptPromotion(
+  ctx: UseCaseContext, input: { promotionId: number; contractId: number; lang: 'es' | 'ca' },
+): Promise<AcceptResult> {
   const { actor, now } = ctx;
   const today = todayInSpain(now);
   const result = await ctx.db.transaction(async (trx): Promise<AcceptResult> => {
@@ -98,15 +113,20 @@ export async function acceptPromotion(ctx: UseCaseContext, input: { promotionId:
     // a second click that raced the first: the unique key kept it to one
     if (id === null) return { kind: 'refused', reason: 'already' };
     await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'promotion.accepted', targetType: 'contract',
+      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'promotion.accepted',
+      targetType: 'contract',
       targetId: c.contract_id, ip: actor.ip, at: now,
-      details: { promotionId: row.id, acceptanceId: id, percent: card.discount.percent, first: months.first, last: months.last },
+      details: {
+        promotionId: row.id, acceptanceId: id, percent: card.discount.percent, first: months.first, last: months.last,
+      },
     });
     await queueMail(trx, {
-      to: actor.email, lang: actor.language, template: 'promotion_accepted', userId: actor.userId, customerId: c.customer_id,
+      to: actor.email, lang: actor.language, template: 'promotion_accepted',
+      userId: actor.userId, customerId: c.customer_id,
       params: {
-        name: actor.firstName, title: actor.language === 'ca' ? row.title_ca : row.title_es, percent: card.discount.percent,
-        address: `${c.street} ${c.number}, ${c.municipality}`, first: monthText(months.first), last: monthText(months.last),
+        name: actor.firstName, title: actor.language === 'ca' ? row.title_ca : row.title_es,
+        percent: card.discount.percent, address: `${c.street} ${c.number}, ${c.municipality}`,
+        first: monthText(months.first), last: monthText(months.last),
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.contract_id}`,
     });

@@ -33,7 +33,8 @@ export function renderServiceConditionsPdf(v: ServiceConditionsView): Promise<Bu
   doc.font('Helvetica-Bold').fontSize(16).fillColor('#0a5c63').text(latin(`${retailer.brand} · ${v.title}`));
   doc.moveDown(0.6).fillColor('#1c1f23');
   for (const f of v.facts) {
-    doc.font('Helvetica-Bold').fontSize(10).text(latin(`${f.label}: `), { continued: true }).font('Helvetica').text(latin(f.value));
+    doc.font('Helvetica-Bold').fontSize(10).text(latin(`${f.label}: `), { continued: true })
+      .font('Helvetica').text(latin(f.value));
   }
   for (const s of v.sections) {
     doc.moveDown(0.8).font('Helvetica-Bold').fontSize(11).fillColor('#0a5c63').text(latin(s.heading));
