@@ -13,6 +13,8 @@ import { todayInSpain } from '../domain/time';
 import { letterDay, letterEuros } from '../domain/letter-format';
 import { audit } from '../data/audit-repo';
 import { powerSchedule } from '../data/power-periods-repo';
+import { servicesForBilling } from '../data/contract-services-repo';
+import { discountsForBilling } from '../data/promotion-acceptances-repo';
 import { electronicRecipients, insertRectifying, lockInvoiceForRectifying } from '../data/rectifying-repo';
 import { queueMail } from '../adapters/mail/outbox';
 import { isLanguage, translator } from '../i18n';
@@ -51,6 +53,9 @@ export async function issueRectifyingInvoice(
       energy: o.energy, productCode: o.product_code, periodStart: o.period_start, periodEnd: o.period_end,
       powerKw: o.power_p1_kw === null ? null : { P1: Number(o.power_p1_kw), P2: Number(o.power_p2_kw) },
       powerSchedule: o.energy === 'electricity' ? await powerSchedule(trx, o.contract_id) : [],
+      // the corrected bill keeps the service fees and discounts of its period
+      services: (await servicesForBilling(trx, [Number(o.contract_id)], o.period_start, o.period_end)).get(Number(o.contract_id)),
+      discounts: (await discountsForBilling(trx, [Number(o.contract_id)], o.period_start)).get(Number(o.contract_id)),
     }, consumption);
     const dates = rectifyingDates(todayInSpain(ctx.now), o.due_date, MIN_DAYS_TO_PAY);
     const created = await insertRectifying(trx, o, { ...dates, reason, consumption, bill, requestId: complaint?.id ?? null });

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import type { InvoiceLine } from '../../src/domain/billing-types';
 import { computeBill, type BillingInput } from '../../src/domain/billing';
+import { rectifiedBill } from '../../src/domain/rectifying';
 
 type Expected = [InvoiceLine['kind'], number];
 const summary = (lines: InvoiceLine[]): Expected[] => lines.map((l) => [l.kind, l.amountCents]);
+const BOILER_FROM_20TH = {
+  name: 'Mantenimiento de caldera de gas', monthlyFeeCents: 990, startDate: '2025-01-20', endDate: null,
+};
 
 describe('billing: maintenance services and promotion discounts', () => {
   it('electricity: a 10 % discount lowers the IEE base; services are billed after it, pro rata', () => {
@@ -24,7 +28,10 @@ describe('billing: maintenance services and promotion discounts', () => {
         { name: 'Urgencias eléctricas 24 h', monthlyFeeCents: 490, startDate: '2025-01-10', endDate: null },
         { name: 'Revisión de instalación eléctrica', monthlyFeeCents: 690, startDate: '2025-04-16', endDate: null },
         // ended before the period: no line
-        { name: 'Revisión de instalación eléctrica', monthlyFeeCents: 690, startDate: '2024-01-01', endDate: '2025-03-31' },
+        {
+          name: 'Revisión de instalación eléctrica', monthlyFeeCents: 690,
+          startDate: '2024-01-01', endDate: '2025-03-31',
+        },
       ],
     };
     const bill = computeBill(input);
@@ -54,7 +61,7 @@ describe('billing: maintenance services and promotion discounts', () => {
       energy: 'gas', productCode: 'tarifa-gas-rl1', periodStart: '2025-01-01', periodEnd: '2025-01-31',
       consumptionKwh: { P1: 500, P2: 0, P3: 0 },
       discounts: [{ name: 'Gas 20', percent: 20 }],
-      services: [{ name: 'Mantenimiento de caldera de gas', monthlyFeeCents: 990, startDate: '2025-01-20', endDate: null }],
+      services: [BOILER_FROM_20TH],
     });
     expect(summary(bill.lines)).to.deep.equal([
       ['fixed_term', 352], ['energy_term', 3995], ['discount', -799], ['hydrocarbon_tax', 117],
@@ -79,5 +86,19 @@ describe('billing: maintenance services and promotion discounts', () => {
       powerKw: { P1: 4.6, P2: 4.6 }, consumptionKwh: { P1: 70, P2: 60, P3: 85 },
     };
     expect(computeBill({ ...base, services: [], discounts: [] })).to.deep.equal(computeBill(base));
+  });
+});
+
+describe('rectifying bills keep the service fees and discounts of their period', () => {
+  it('the corrected consumption changes the energy and its discount; the service line stays', () => {
+    // January 2025 gas, corrected from 500 to 400 kWh: variable 400 × 0,0799 = 31,96; 20 % = 6,392 → −6,39;
+    // the boiler, 12 of 31 days, stays 3,83
+    const bill = rectifiedBill({
+      energy: 'gas', productCode: 'tarifa-gas-rl1', periodStart: '2025-01-01', periodEnd: '2025-01-31',
+      powerKw: null, powerSchedule: [], services: [BOILER_FROM_20TH],
+      discounts: [{ name: 'Gas 20', percent: 20 }],
+    }, { P1: 400, P2: 0, P3: 0 });
+    const amounts = bill.lines.filter((l) => l.kind === 'service' || l.kind === 'discount').map((l) => l.amountCents);
+    expect(amounts).to.deep.equal([-639, 383]);
   });
 });

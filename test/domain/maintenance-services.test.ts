@@ -10,14 +10,16 @@ describe('maintenance services: which supply each fits', () => {
   });
 
   const active = { energy: 'gas' as const, status: 'active' };
-  const cases: [string, string, Parameters<typeof contractingRefusal>[1], Parameters<typeof contractingRefusal>[2], ReturnType<typeof contractingRefusal>][] = [
+  const boiler = (endDate: string | null) => ({ code: 'gas_boiler', startDate: '2026-01-01', endDate });
+  type Args = Parameters<typeof contractingRefusal>;
+  const cases: [string, string, Args[1], Args[2], ReturnType<typeof contractingRefusal>][] = [
     ['boiler on gas', 'gas_boiler', active, [], null],
     ['boiler on electricity', 'gas_boiler', { energy: 'electricity', status: 'active' }, [], 'wrong_energy'],
     ['unknown code', 'solar_panels', active, [], 'unknown'],
     ['ended contract', 'gas_boiler', { energy: 'gas', status: 'ended' }, [], 'contract_ended'],
-    ['already in force', 'gas_boiler', active, [{ code: 'gas_boiler', startDate: '2026-01-01', endDate: null }], 'already'],
-    ['cancelled, still in force to month end', 'gas_boiler', active, [{ code: 'gas_boiler', startDate: '2026-01-01', endDate: '2026-12-31' }], 'already'],
-    ['cancelled and ended', 'gas_boiler', active, [{ code: 'gas_boiler', startDate: '2026-01-01', endDate: '2026-11-30' }], null],
+    ['already in force', 'gas_boiler', active, [boiler(null)], 'already'],
+    ['cancelled, still in force to month end', 'gas_boiler', active, [boiler('2026-12-31')], 'already'],
+    ['cancelled and ended', 'gas_boiler', active, [boiler('2026-11-30')], null],
   ];
   for (const [name, code, contract, existing, expected] of cases) {
     it(`${name} → ${expected ?? 'allowed'}`, () => {
@@ -35,12 +37,16 @@ describe('maintenance services: permanence and cancellation', () => {
     expect(endOfMonth('2028-02-10')).to.equal('2028-02-29');
   });
 
-  const cases: [string, { startDate: string; permanenceMonths: number }, string, { effectiveDate: string; permanenceEnds: string | null; early: boolean }][] = [
+  type Terms = { effectiveDate: string; permanenceEnds: string | null; early: boolean };
+  const cases: [string, { startDate: string; permanenceMonths: number }, string, Terms][] = [
     // contracted 15 March 2026, 12 months → term to 14 March 2027; cancelled 5 December 2026 → ends 31 December, early
-    ['inside the 12 months', { startDate: '2026-03-15', permanenceMonths: 12 }, '2026-12-05', { effectiveDate: '2026-12-31', permanenceEnds: '2027-03-14', early: true }],
+    ['inside the 12 months', { startDate: '2026-03-15', permanenceMonths: 12 }, '2026-12-05',
+      { effectiveDate: '2026-12-31', permanenceEnds: '2027-03-14', early: true }],
     // contracted 1 December 2025 → term to 30 November 2026; cancelled 5 December 2026 → not early
-    ['after the 12 months', { startDate: '2025-12-01', permanenceMonths: 12 }, '2026-12-05', { effectiveDate: '2026-12-31', permanenceEnds: '2026-11-30', early: false }],
-    ['no minimum term', { startDate: '2026-11-20', permanenceMonths: 0 }, '2026-12-05', { effectiveDate: '2026-12-31', permanenceEnds: null, early: false }],
+    ['after the 12 months', { startDate: '2025-12-01', permanenceMonths: 12 }, '2026-12-05',
+      { effectiveDate: '2026-12-31', permanenceEnds: '2026-11-30', early: false }],
+    ['no minimum term', { startDate: '2026-11-20', permanenceMonths: 0 }, '2026-12-05',
+      { effectiveDate: '2026-12-31', permanenceEnds: null, early: false }],
   ];
   for (const [name, s, today, expected] of cases) {
     it(name, () => {

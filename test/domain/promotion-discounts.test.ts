@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { acceptRefusal, discountCents, discountCovers, discountMonths, parseDiscount } from '../../src/domain/promotion-discounts';
+import {
+  acceptRefusal, discountCents, discountCovers, discountMonths, parseDiscount,
+} from '../../src/domain/promotion-discounts';
 
 describe('promotion discounts: amounts', () => {
   const cases: [number, number, number][] = [
@@ -29,10 +31,16 @@ describe('promotion discounts: months covered', () => {
 describe('promotion discounts: who may accept', () => {
   const promo = {
     active: true, validFrom: '2026-12-01', validTo: '2027-01-31', discount: { percent: 10, months: 3 },
-    audience: { kinds: ['household' as const], energy: 'electricity' as const, tariff: null, province: 'Valencia' as const },
+    audience: {
+      kinds: ['household' as const], energy: 'electricity' as const, tariff: null, province: 'Valencia' as const,
+    },
   };
-  const contract: { status: string; energy: 'electricity' | 'gas'; tariff: string; province: string } = { status: 'active', energy: 'electricity', tariff: '2.0TD', province: 'Valencia' };
-  const cases: [string, Partial<typeof promo>, Partial<typeof contract>, 'household' | 'business', boolean, string, ReturnType<typeof acceptRefusal>][] = [
+  const contract: { status: string; energy: 'electricity' | 'gas'; tariff: string; province: string } = {
+    status: 'active', energy: 'electricity', tariff: '2.0TD', province: 'Valencia',
+  };
+  type Kind = 'household' | 'business';
+  type Refusal = ReturnType<typeof acceptRefusal>;
+  const cases: [string, Partial<typeof promo>, Partial<typeof contract>, Kind, boolean, string, Refusal][] = [
     ['a Valencia household electricity contract', {}, {}, 'household', false, '2026-12-05', null],
     ['a promotion without discount', { discount: null as never }, {}, 'household', false, '2026-12-05', 'no_discount'],
     ['a business', {}, {}, 'business', false, '2026-12-05', 'not_for_you'],
@@ -53,8 +61,10 @@ describe('promotion discounts: staff fields', () => {
   it('both empty is no discount; both whole numbers within limits; errors by field', () => {
     expect(parseDiscount('', '')).to.deep.equal({ ok: true, value: null });
     expect(parseDiscount(' 10 ', '3')).to.deep.equal({ ok: true, value: { percent: 10, months: 3 } });
-    expect(parseDiscount('10', '')).to.deep.equal({ ok: false, errors: [{ field: 'discountMonths', code: 'required' }] });
-    expect(parseDiscount('60', '3')).to.deep.equal({ ok: false, errors: [{ field: 'discountPercent', code: 'invalid' }] });
+    expect(parseDiscount('10', ''))
+      .to.deep.equal({ ok: false, errors: [{ field: 'discountMonths', code: 'required' }] });
+    expect(parseDiscount('60', '3'))
+      .to.deep.equal({ ok: false, errors: [{ field: 'discountPercent', code: 'invalid' }] });
     expect(parseDiscount('7,5', '25')).to.deep.equal({
       ok: false, errors: [{ field: 'discountPercent', code: 'invalid' }, { field: 'discountMonths', code: 'invalid' }],
     });

@@ -11,7 +11,8 @@ export async function pdfText(pdf: Buffer): Promise<string> {
   await fs.writeFile(file, pdf);
   try {
     return await new Promise((resolve, reject) => {
-      execFile('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const opts = { encoding: 'utf8' as const, maxBuffer: 16 * 1024 * 1024 };
+      execFile('pdftotext', ['-layout', file, '-'], opts, (err, stdout, stderr) => {
         if (err) reject(new Error(`pdftotext failed (apt-get install poppler-utils): ${stderr || err.message}`));
         else resolve(stdout);
       });
