@@ -16,8 +16,8 @@ export interface ContractServiceRow {
 }
 
 const COLUMNS = [
-  'id', 'contract_id', 'customer_id', 'service_code', 'monthly_fee_cents', 'permanence_months', 'start_date', 'end_date',
-  'created_at', 'cancelled_at',
+  'id', 'contract_id', 'customer_id', 'service_code', 'monthly_fee_cents', 'permanence_months', 'start_date',
+  'end_date', 'created_at', 'cancelled_at',
 ];
 
 /** Dates come back as 'YYYY-MM-DD' whatever the driver's type parsing. */

@@ -30,7 +30,8 @@ export async function insertAcceptance(trx: Knex, v: {
 }
 
 export async function acceptanceExists(db: Knex, promotionId: number, contractId: number): Promise<boolean> {
-  const row = await db('promotion_acceptances').where({ promotion_id: promotionId, contract_id: contractId }).first('id');
+  const row = await db('promotion_acceptances')
+    .where({ promotion_id: promotionId, contract_id: contractId }).first('id');
   return Boolean(row);
 }
 
@@ -38,10 +39,11 @@ export async function acceptanceExists(db: Knex, promotionId: number, contractId
 export async function contractAcceptances(db: Knex, contractId: number): Promise<AcceptanceRow[]> {
   const rows = await db('promotion_acceptances as a').join('promotions as p', 'p.id', 'a.promotion_id')
     .where('a.contract_id', contractId).orderBy('a.accepted_at', 'desc')
-    .select('a.id', 'a.promotion_id', 'a.contract_id', 'a.discount_percent', 'a.first_month', 'a.last_month', 'a.accepted_at',
-      'p.title_es', 'p.title_ca');
+    .select('a.id', 'a.promotion_id', 'a.contract_id', 'a.discount_percent', 'a.first_month', 'a.last_month',
+      'a.accepted_at', 'p.title_es', 'p.title_ca');
   return rows.map((r: AcceptanceRow) => ({
-    ...r, id: Number(r.id), contract_id: Number(r.contract_id), first_month: month(r.first_month), last_month: month(r.last_month),
+    ...r, id: Number(r.id), contract_id: Number(r.contract_id),
+    first_month: month(r.first_month), last_month: month(r.last_month),
   }));
 }
 

@@ -320,7 +320,9 @@ function discountLines(energy: readonly InvoiceLine[], discounts: readonly Bille
  * A line per service in force on any day of the period, its monthly fee pro rata by those days
  * (see proratedFeeCents). Not part of the electricity tax base: it is not energy supplied.
  */
-function serviceLines(services: readonly BilledService[], period: { start: string; end: string }, days: number): InvoiceLine[] {
+function serviceLines(
+  services: readonly BilledService[], period: { start: string; end: string }, days: number,
+): InvoiceLine[] {
   return services.flatMap((s) => {
     const n = activeDays(s, period);
     if (n === 0) return [];
@@ -415,7 +417,8 @@ function electricityBill(product: ElectricityProduct, input: BillingInput, days:
     }
   }
 
-  const supply = [...segmentedPowerLines(product, segments), ...energy, ...discountLines(energy, input.discounts ?? [])];
+  const discounts = discountLines(energy, input.discounts ?? []);
+  const supply = [...segmentedPowerLines(product, segments), ...energy, ...discounts];
   const tax = electricityTax(sumCents(supply), totalKwh).line;
   const rental = perDayLine('meter_rental', days, product.meterRentalEurPerDay);
   const services = serviceLines(input.services ?? [], { start: input.periodStart, end: input.periodEnd }, days);

@@ -51,7 +51,8 @@ export function contractRoutes(deps: AppDeps): Router {
     const { contracted } = await contractServices(userContext(deps, req), { contractId: c.id });
     const services = contracted.map((s) => ({ ...s, name: serviceName(s.code, String(res.locals.lang)) }));
     render(req, res, 'contracts/page', {
-      title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices, powers, services,
+      title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c),
+      invoices, powers, services,
     });
   });
 

@@ -75,7 +75,8 @@ export function maintenanceServiceRoutes(deps: AppDeps): Router {
 
   router.get('/servicios', requireUser, (req, res) => {
     const services = SERVICES.map((s) => card(s, lang(res)));
-    render(req, res, 'services/catalogue', { title: res.locals.t('maintenance.title'), services });
+    const title = res.locals.t('maintenance.title');
+    render(req, res, 'services/catalogue', { title, services, vatPercent: TAXES.vatPercent });
   });
 
   router.get('/servicios/:code/condiciones.pdf', async (req, res) => {
@@ -90,6 +91,7 @@ export function maintenanceServiceRoutes(deps: AppDeps): Router {
     const page = await contractServices(userContext(deps, req), { contractId: contractId(req) });
     render(req, res, 'services/contract', {
       title: res.locals.t('maintenance.contract.title'), contract: page.contract, canAct: canAct(res),
+      vatPercent: TAXES.vatPercent,
       contracted: page.contracted.map((s) => ({ ...s, name: serviceName(s.code, lang(res)) })),
       available: page.available.map((s) => card(s, lang(res))),
     });

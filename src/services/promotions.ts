@@ -24,7 +24,8 @@ export interface PromotionCard {
 }
 
 function card(p: PromotionRow, lang: 'es' | 'ca'): PromotionCard {
-  const discount = p.discount_percent && p.discount_months ? { percent: p.discount_percent, months: p.discount_months } : null;
+  const discount = p.discount_percent && p.discount_months
+    ? { percent: p.discount_percent, months: p.discount_months } : null;
   return {
     id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, code: p.code,
     validTo: p.valid_to, discount,

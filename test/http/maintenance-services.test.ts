@@ -4,6 +4,7 @@
  * PDF), cancelled at the end of the month; read-only contacts may look but not act.
  */
 import { expect } from 'chai';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { testContext, TEST_START, type TestContext } from '../support/context';
 import {
@@ -12,6 +13,16 @@ import {
 } from '../support/factories';
 import { fieldError } from '../support/pages';
 import { binary, pdfText } from '../support/pdf-text';
+
+/** How many rows of a table match. */
+async function count(db: Knex, table: string, where: Record<string, unknown>): Promise<number> {
+  return Number((await db(table).where(where).count('* as n').first())!.n);
+}
+
+/** The amounts of an invoice's lines of one kind. */
+function amounts(db: Knex, where: { invoice_id: number; kind: string }): Promise<number[]> {
+  return db('invoice_lines').where(where).pluck('amount_cents');
+}
 
 describe('maintenance services: contract, bill, cancel', () => {
   let ctx: TestContext;
@@ -29,7 +40,8 @@ describe('maintenance services: contract, bill, cancel', () => {
     const agent = await loginAs(request.agent(ctx.app), h.user.loginId, h.user.password);
 
     const list = await agent.get(`/contratos/${contractId}/servicios`).expect(200);
-    expect(pageText(list.text)).to.include('Urgencias eléctricas 24 h').and.to.include('Revisión de instalación eléctrica');
+    expect(pageText(list.text)).to.include('Urgencias eléctricas 24 h')
+      .and.to.include('Revisión de instalación eléctrica');
     // a boiler needs gas: not offered on an electricity supply, and refused if posted anyway
     expect(list.text).not.to.include('/servicios/gas_boiler/contratar');
     const path = `/contratos/${contractId}/servicios/electric_urgent/contratar`;
@@ -43,33 +55,40 @@ describe('maintenance services: contract, bill, cancel', () => {
     // the conditions must be accepted: explained by the checkbox, 422
     const missing = await agent.post(path).type('form').send({ _csrf: csrf });
     expect(missing.status).to.equal(422);
-    expect(fieldError(missing.text, 'conditions')).to.equal('Para contratar el servicio tienes que aceptar sus condiciones');
-    expect(await db('contract_services').where({ contract_id: contractId }).count('* as n').first()).to.deep.equal({ n: 0 });
+    expect(fieldError(missing.text, 'conditions'))
+      .to.equal('Para contratar el servicio tienes que aceptar sus condiciones');
+    expect(await count(db, 'contract_services', { contract_id: contractId })).to.equal(0);
 
     const done = await agent.post(path).type('form').send({ _csrf: csrf, conditions: '1' });
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.equal(`/contratos/${contractId}/servicios`);
-    const row = await db('contract_services').where({ contract_id: contractId }).first('service_code', 'monthly_fee_cents', 'start_date', 'end_date');
-    expect(row).to.deep.equal({ service_code: 'electric_urgent', monthly_fee_cents: 490, start_date: '2026-11-20', end_date: null });
-    expect(await db('audit_log').where({ action: 'service.contracted', target_id: String(contractId) }).count('* as n').first()).to.deep.equal({ n: 1 });
+    const row = await db('contract_services').where({ contract_id: contractId })
+      .first('service_code', 'monthly_fee_cents', 'start_date', 'end_date');
+    expect(row).to.deep.equal({
+      service_code: 'electric_urgent', monthly_fee_cents: 490, start_date: '2026-11-20', end_date: null,
+    });
+    expect(await count(db, 'audit_log', { action: 'service.contracted', target_id: String(contractId) })).to.equal(1);
     expect((await mailsTo(db, h.user.email)).map((m) => m.template)).to.include('service_contracted');
     // twice: refused, still one
     await agent.post(path).type('form').send({ _csrf: csrf, conditions: '1' }).expect(303);
-    expect(await db('contract_services').where({ contract_id: contractId }).count('* as n').first()).to.deep.equal({ n: 1 });
+    expect(await count(db, 'contract_services', { contract_id: contractId })).to.equal(1);
 
     const page = pageText((await agent.get(`/contratos/${contractId}`).expect(200)).text);
-    expect(page).to.include('Servicios de mantenimiento').and.to.include('Urgencias eléctricas 24 h · 4,90 € al mes + IVA');
+    expect(page).to.include('Servicios de mantenimiento')
+      .and.to.include('Urgencias eléctricas 24 h · 4,90 € al mes + IVA');
 
     // November: in force from the 20th, 11 of 30 days: 4,90 × 11/30 = 1,7966… → 1,80
     await addConsumption(db, contractId, [{ month: '2026-11', P1: 60, P2: 50, P3: 90 }]);
     const [november] = await issueInvoices(db, contractId, ['2026-11']);
-    const lines = await db('invoice_lines').where({ invoice_id: november!.id, kind: 'service' }).select('detail', 'amount_cents');
+    const lines = await db('invoice_lines').where({ invoice_id: november!.id, kind: 'service' })
+      .select('detail', 'amount_cents');
     expect(lines).to.deep.equal([{ detail: 'Urgencias eléctricas 24 h: 4,90 €/mes × 11/30 días', amount_cents: 180 }]);
     const summary = pageText((await agent.get(`/facturas/${november!.id}`).expect(200)).text);
-    expect(summary).to.include('Servicio de mantenimiento').and.to.include('Urgencias eléctricas 24 h: 4,90 €/mes × 11/30 días');
+    const detail = 'Urgencias eléctricas 24 h: 4,90 €/mes × 11/30 días';
+    expect(summary).to.include('Servicio de mantenimiento').and.to.include(detail);
     const pdf = await agent.get(`/facturas/${november!.id}/pdf`).buffer(true).parse(binary).expect(200);
     const text = await pdfText(pdf.body as Buffer);
-    expect(text).to.include('Servicio de mantenimiento').and.to.include('Urgencias eléctricas 24 h: 4,90 €/mes × 11/30 días');
+    expect(text).to.include('Servicio de mantenimiento').and.to.include(detail);
   });
 
   it('cancels at the end of the month, explaining the minimum term; billed up to that day', async function () {
@@ -89,18 +108,19 @@ describe('maintenance services: contract, bill, cancel', () => {
     const text = pageText(cancelPage.text);
     expect(text).to.include('La baja será efectiva el 30/11/2026');
     expect(text).to.include('Todavía estás dentro de la permanencia, que termina el 19/11/2027');
-    const done = await agent.post(`/contratos/${contractId}/servicios/${id}/baja`).type('form').send({ _csrf: csrfFrom(cancelPage.text) });
+    const done = await agent.post(`/contratos/${contractId}/servicios/${id}/baja`).type('form')
+      .send({ _csrf: csrfFrom(cancelPage.text) });
     expect(done.status).to.equal(303);
     expect(await db('contract_services').where({ id }).first('end_date')).to.deep.equal({ end_date: '2026-11-30' });
-    expect(await db('audit_log').where({ action: 'service.cancelled', target_id: String(contractId) }).count('* as n').first()).to.deep.equal({ n: 1 });
+    expect(await count(db, 'audit_log', { action: 'service.cancelled', target_id: String(contractId) })).to.equal(1);
     expect((await mailsTo(db, h.user.email)).map((m) => m.template)).to.include('service_cancelled');
     expect(pageText((await agent.get(`/contratos/${contractId}/servicios`).expect(200)).text)).to.include('30/11/2026');
 
     // November billed 20–30 (11 days: 6,90 × 11/30 = 2,53); December has no line
-    await addConsumption(db, contractId, [{ month: '2026-11', P1: 60, P2: 50, P3: 90 }, { month: '2026-12', P1: 60, P2: 50, P3: 90 }]);
+    await addConsumption(db, contractId, ['2026-11', '2026-12'].map((month) => ({ month, P1: 60, P2: 50, P3: 90 })));
     const [nov, dec] = await issueInvoices(db, contractId, ['2026-11', '2026-12']);
-    expect(await db('invoice_lines').where({ invoice_id: nov!.id, kind: 'service' }).pluck('amount_cents')).to.deep.equal([253]);
-    expect(await db('invoice_lines').where({ invoice_id: dec!.id, kind: 'service' }).pluck('amount_cents')).to.deep.equal([]);
+    expect(await amounts(db, { invoice_id: nov!.id, kind: 'service' })).to.deep.equal([253]);
+    expect(await amounts(db, { invoice_id: dec!.id, kind: 'service' })).to.deep.equal([]);
   });
 
   it('a boiler fits a gas supply; a read-only contact sees the services but gets 403 on acting', async function () {
@@ -122,11 +142,12 @@ describe('maintenance services: contract, bill, cancel', () => {
     expect(page.text).not.to.include('name="conditions"');
     const res = await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), conditions: '1' });
     expect(res.status).to.equal(403);
-    expect(await db('contract_services').where({ contract_id: gas.contractId }).count('* as n').first()).to.deep.equal({ n: 0 });
+    expect(await count(db, 'contract_services', { contract_id: gas.contractId })).to.equal(0);
   });
 
   it('the conditions PDF downloads in the page language', async () => {
-    const res = await request(ctx.app).get('/servicios/gas_boiler/condiciones.pdf').buffer(true).parse(binary).expect(200);
+    const res = await request(ctx.app).get('/servicios/gas_boiler/condiciones.pdf')
+      .buffer(true).parse(binary).expect(200);
     expect(res.headers['content-type']).to.include('application/pdf');
     const text = (await pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
     expect(text).to.include('Mantenimiento de caldera de gas').and.to.include('Permanencia').and.to.include('9,90 €');

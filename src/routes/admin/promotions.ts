@@ -58,7 +58,8 @@ export function adminPromotionRoutes(deps: Pick<AppDeps, 'db' | 'clock'>): Route
     if (!check.ok || !discount.ok) {
       const e = new FieldErrors(res.locals.t);
       for (const err of check.ok ? [] : check.errors) e.add(err.field, `admin.promotions.errors.${err.code}`);
-      for (const err of discount.ok ? [] : discount.errors) e.add(err.field, `admin.promotions.errors.discount_${err.code}`);
+      const discountErrors = discount.ok ? [] : discount.errors;
+      for (const err of discountErrors) e.add(err.field, `admin.promotions.errors.discount_${err.code}`);
       return formPage(req, res, form, e.errors, promotion, 422);
     }
     const c = { ...ctx(), actor: staffActor(req) };
