@@ -151,5 +151,9 @@ describe('maintenance services: contract, bill, cancel', () => {
     expect(res.headers['content-type']).to.include('application/pdf');
     const text = (await pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
     expect(text).to.include('Mantenimiento de caldera de gas').and.to.include('Permanencia').and.to.include('9,90 €');
+    const ca = await request(ctx.app).get('/servicios/gas_boiler/condiciones.pdf').set('Cookie', 'lang=ca')
+      .buffer(true).parse(binary).expect(200);
+    const caText = (await pdfText(ca.body as Buffer)).replace(/\s+/g, ' ');
+    expect(caText).to.include('Manteniment de caldera de gas').and.to.include('Permanència').and.to.include('Desistiment');
   });
 });
