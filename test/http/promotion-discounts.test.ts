@@ -60,6 +60,10 @@ describe('promotions with a discount', () => {
     expect((await publish({ titleEs: title, discountPercent: '10', discountMonths: '2' })).status).to.equal(303);
     const promo = await db('promotions').where({ title_es: title }).first('id', 'discount_percent', 'discount_months');
     expect(promo).to.include({ discount_percent: 10, discount_months: 2 });
+    // the staff list says which promotions carry a discount
+    const staff = await loginStaff(request.agent(ctx.app), await createStaff(db, { role: 'agente' }));
+    const listed = pageText((await staff.get('/admin/promociones').expect(200)).text).replace(/\u00a0/g, ' ');
+    expect(listed).to.include(`${title} 10 % de descuento en el término de energía durante 2 meses`);
 
     const h = await createHousehold(db);
     const contractId = h.supply.contractId;
