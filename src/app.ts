@@ -19,6 +19,9 @@ import { helpRoutes } from './routes/help';
 import { solarRoutes } from './routes/solar';
 import { newSupplyRoutes } from './routes/new-supply';
 import { promotionRoutes } from './routes/promotions';
+import { maintenanceServiceRoutes } from './routes/maintenance-services';
+import { activationResendRoutes } from './routes/activation-resend';
+import { promotionAcceptRoutes } from './routes/promotion-discounts';
 import { authRoutes } from './routes/auth';
 import { registerRoutes } from './routes/register';
 import { activationRoutes } from './routes/activation';
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(deps));
   app.use(registerRoutes(deps));
   app.use(activationRoutes(deps));
+  app.use(activationResendRoutes(deps));
   app.use(recoverRoutes(deps));
   app.use(certificateLoginRoutes(deps));
   app.use(accountRoutes(deps));
@@ -142,6 +146,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(solarRoutes(deps));
   app.use(newSupplyRoutes(deps));
   app.use(promotionRoutes(deps));
+  app.use(maintenanceServiceRoutes(deps));
+  app.use(promotionAcceptRoutes(deps));
   app.use(invoiceRoutes(deps));
   app.use(requestRoutes(deps));
   app.use(gestionesRoutes(deps));

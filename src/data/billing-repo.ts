@@ -4,6 +4,8 @@ import { billedConsumption, type MeterReadingFact } from '../domain/invoice-read
 import { billedPeriod } from '../domain/cancellation';
 import { powerSchedules } from './power-periods-repo';
 import { productInForceSql } from './product-periods-repo';
+import { servicesForBilling } from './contract-services-repo';
+import { discountsForBilling } from './promotion-acceptances-repo';
 
 /** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
@@ -35,6 +37,10 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     .orderBy('c.id');
   // power changes of every contract in one query: each day is billed with the powers in force
   const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
+  // maintenance services and promotion discounts of every contract, one query each
+  const ids = rows.map((r) => Number(r.contract_id));
+  const services = await servicesForBilling(db, ids, periodStart, periodEnd);
+  const discounts = await discountsForBilling(db, ids, periodStart);
   const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null || r.end_date).map((r) => Number(r.sp_id)), periodStart, periodEnd);
   const billable = rows.flatMap((r) => {
     const period = billedPeriod({ start: periodStart, end: periodEnd }, r.end_date ?? null);
@@ -57,6 +63,8 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     consumption: billed.consumption,
     readings: { source: billed.source, from: billed.from, to: billed.to },
     endDate: r.end_date ?? null,
+    services: services.get(Number(r.contract_id)) ?? [],
+    discounts: discounts.get(Number(r.contract_id)) ?? [],
   }));
 }
 

@@ -8,10 +8,12 @@ export interface PromotionRow {
   title_es: string; title_ca: string; body_es: string; body_ca: string; code: string | null;
   valid_from: string; valid_to: string; audience_kinds: AudienceKind[];
   energy: Energy | null; tariff: string | null; province: Province | null; active: boolean;
+  discount_percent: number | null; discount_months: number | null;
   created_at: Date; updated_at: Date;
 }
 
-const COLUMNS = ['id', 'title_es', 'title_ca', 'body_es', 'body_ca', 'code', 'valid_from', 'valid_to', 'audience_kinds', 'energy', 'tariff', 'province', 'active', 'created_at', 'updated_at'];
+const COLUMNS = ['id', 'title_es', 'title_ca', 'body_es', 'body_ca', 'code', 'valid_from', 'valid_to', 'audience_kinds', 'energy', 'tariff', 'province', 'active',
+  'discount_percent', 'discount_months', 'created_at', 'updated_at'];
 
 /** Dates come back as 'YYYY-MM-DD' whatever the driver's type parsing. */
 function day(v: unknown): string {
@@ -31,6 +33,7 @@ function toRow(v: PromotionValue) {
     title_es: v.titleEs, title_ca: v.titleCa, body_es: v.bodyEs, body_ca: v.bodyCa, code: v.code,
     valid_from: v.validFrom, valid_to: v.validTo, audience_kinds: [...v.audience.kinds],
     energy: v.audience.energy, tariff: v.audience.tariff, province: v.audience.province,
+    discount_percent: v.discount?.percent ?? null, discount_months: v.discount?.months ?? null,
   };
 }
 

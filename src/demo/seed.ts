@@ -1,4 +1,4 @@
-import { seedDemoPromotions } from './promotions';
+import { seedDemoPromotions, seedDemoServices } from './promotions';
 import crypto from 'node:crypto';
 import { monthInSpain, todayInSpain } from '../domain/time';
 import type { Knex } from 'knex';
@@ -136,6 +136,7 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
       });
     }
     await seedDemoPromotions(trx, now);
+    await seedDemoServices(trx, now);
     });
   }
 

@@ -11,6 +11,8 @@ export type InvoiceLineKind =
   | 'electricity_tax'   // impuesto eléctrico (IEE)
   | 'hydrocarbon_tax'   // impuesto especial sobre hidrocarburos (gas)
   | 'meter_rental'      // alquiler de equipos de medida
+  | 'service'           // servicio de mantenimiento contratado (cuota mensual)
+  | 'discount'          // descuento de una promoción aceptada (negativo)
   | 'vat';              // IVA
 
 export interface InvoiceLine {

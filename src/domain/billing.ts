@@ -8,6 +8,8 @@ import type {
 } from './billing-types';
 import { findProduct, TAXES, type ElectricityProduct, type GasProduct, type Product } from './tariffs';
 import { powerSegments, type PowerPeriod, type PowerSegment } from './power-periods';
+import { activeDays, proratedFeeCents } from './maintenance-services';
+import { discountCents } from './promotion-discounts';
 
 export interface BillingInput {
   energy: Energy;
@@ -22,6 +24,25 @@ export interface BillingInput {
   powerSchedule?: readonly PowerPeriod[];
   /** Gas has no periods: put everything in P1 (P2 and P3 are added to it anyway). */
   consumptionKwh: ConsumptionByPeriod;
+  /** Maintenance services in force during the period (any part of it): billed by the days in force. */
+  services?: readonly BilledService[];
+  /** Accepted promotions whose discount covers this period: a percentage off the energy term. */
+  discounts?: readonly BilledDiscount[];
+}
+
+export interface BilledService {
+  /** Printed on the line, e.g. "Mantenimiento de caldera de gas". */
+  name: string;
+  monthlyFeeCents: number;
+  startDate: string;
+  /** The last day in force; null while in force. */
+  endDate: string | null;
+}
+
+export interface BilledDiscount {
+  /** Printed on the line: the promotion's title. */
+  name: string;
+  percent: number;
 }
 
 export interface BillResult {
@@ -267,6 +288,58 @@ function sumCents(lines: readonly InvoiceLine[]): number {
   return lines.reduce((s, l) => s + l.amountCents, 0);
 }
 
+/** The name part of a detail: the column holds 200 characters and the computation follows it. */
+function shortName(name: string): string {
+  const chars = Array.from(name);
+  return chars.length <= 120 ? name : `${chars.slice(0, 119).join('')}…`;
+}
+
+/**
+ * One line per accepted promotion, each a percentage of the energy term as billed (so two
+ * promotions do not compound); together they never take the energy term below zero.
+ */
+function discountLines(energy: readonly InvoiceLine[], discounts: readonly BilledDiscount[]): InvoiceLine[] {
+  const base = sumCents(energy);
+  let left = base;
+  return discounts.flatMap((d) => {
+    const amount = Math.max(discountCents(base, d.percent), -left);
+    left += amount;
+    if (amount === 0) return [];
+    return [{
+      kind: 'discount' as const,
+      detail: `${shortName(d.name)}: ${es(dec(d.percent))} % × ${money(base)}`,
+      quantity: toNumber(cents(base)),
+      unit: '%',
+      unitPrice: d.percent,
+      amountCents: amount,
+    }];
+  });
+}
+
+/**
+ * A line per service in force on any day of the period, its monthly fee pro rata by those days
+ * (see proratedFeeCents). Not part of the electricity tax base: it is not energy supplied.
+ */
+function serviceLines(
+  services: readonly BilledService[], period: { start: string; end: string }, days: number,
+): InvoiceLine[] {
+  return services.flatMap((s) => {
+    const n = activeDays(s, period);
+    if (n === 0) return [];
+    const amountCents = proratedFeeCents(s.monthlyFeeCents, n, days);
+    const fee = `${money(s.monthlyFeeCents)}/mes`;
+    return [{
+      kind: 'service' as const,
+      detail: `${shortName(s.name)}: ${fee}${n === days ? '' : ` × ${n}/${days} días`}`,
+      // the share of the month billed, e.g. 0,484 for 15 of 31 days
+      quantity: Math.round((n / days) * 1000) / 1000,
+      unit: 'mes',
+      unitPrice: s.monthlyFeeCents / 100,
+      amountCents,
+    }];
+  });
+}
+
 /** Closes a bill: VAT on the sum of every rounded line so far. */
 function withVat(lines: readonly InvoiceLine[], days: number): BillResult {
   const taxableBaseCents = sumCents(lines);
@@ -344,18 +417,22 @@ function electricityBill(product: ElectricityProduct, input: BillingInput, days:
     }
   }
 
-  const supply = [...segmentedPowerLines(product, segments), ...energy];
+  const discounts = discountLines(energy, input.discounts ?? []);
+  const supply = [...segmentedPowerLines(product, segments), ...energy, ...discounts];
   const tax = electricityTax(sumCents(supply), totalKwh).line;
   const rental = perDayLine('meter_rental', days, product.meterRentalEurPerDay);
-  return withVat([...supply, tax, rental], days);
+  const services = serviceLines(input.services ?? [], { start: input.periodStart, end: input.periodEnd }, days);
+  return withVat([...supply, tax, rental, ...services], days);
 }
 
 function gasBill(product: GasProduct, input: BillingInput, days: number): BillResult {
   const c = input.consumptionKwh;
   const kwh = toNumber(add(dec(c.P1), dec(c.P2), dec(c.P3)));
+  const energy = energyLine(kwh, product.energyEurPerKwh);
   return withVat([
     perDayLine('fixed_term', days, product.fixedEurPerDay),
-    energyLine(kwh, product.energyEurPerKwh),
+    energy,
+    ...discountLines([energy], input.discounts ?? []),
     line(
       'hydrocarbon_tax',
       dec(kwh),
@@ -365,6 +442,7 @@ function gasBill(product: GasProduct, input: BillingInput, days: number): BillRe
       `${es(dec(kwh))} kWh × ${price(TAXES.hydrocarbonTaxEurPerKwh)} €/kWh`,
     ),
     perDayLine('meter_rental', days, product.meterRentalEurPerDay),
+    ...serviceLines(input.services ?? [], { start: input.periodStart, end: input.periodEnd }, days),
   ], days);
 }
 

@@ -1,5 +1,5 @@
 import type { ConsumptionByPeriod, Energy } from './billing-types';
-import { computeBill, type BillResult } from './billing';
+import { computeBill, type BilledDiscount, type BilledService, type BillResult } from './billing';
 import type { PowerPeriod } from './power-periods';
 import type { ReadingsSource } from './invoice-readings';
 
@@ -22,6 +22,10 @@ export interface BillableContract {
   readings?: ReadingsUsed;
   /** The last day of supply of an ended contract: its final invoice stops there. */
   endDate?: string | null;
+  /** Maintenance services in force during the month. */
+  services?: BilledService[];
+  /** Discounts of accepted promotions that cover the month. */
+  discounts?: BilledDiscount[];
 }
 
 export interface InvoiceDraft {
@@ -100,6 +104,8 @@ export function draftInvoice(contract: BillableContract, month: string): Invoice
     powerKw: contract.powerKw ?? undefined,
     powerSchedule: contract.powerSchedule,
     consumptionKwh: contract.consumption,
+    services: contract.services ?? [],
+    discounts: contract.discounts ?? [],
   });
   const { issueDate, dueDate } = invoiceDates(end, contract.paymentDay);
   return {

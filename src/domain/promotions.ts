@@ -59,6 +59,14 @@ export interface PromotionForm {
 export interface PromotionValue {
   titleEs: string; titleCa: string; bodyEs: string; bodyCa: string; code: string | null;
   validFrom: string; validTo: string; audience: Audience;
+  /** A percentage off the energy term for N billing months, for customers who accept it. */
+  discount?: Discount | null;
+}
+
+/** See promotion-discounts.ts for how a discount is accepted and billed. */
+export interface Discount {
+  percent: number;
+  months: number;
 }
 
 export type PromotionField = 'titleEs' | 'titleCa' | 'bodyEs' | 'bodyCa' | 'code' | 'validFrom' | 'validTo' | 'kinds' | 'energy' | 'tariff' | 'province';

@@ -1,5 +1,5 @@
 import type { ConsumptionByPeriod, Energy } from './billing-types';
-import { computeBill, type BillResult } from './billing';
+import { computeBill, type BilledDiscount, type BilledService, type BillResult } from './billing';
 import type { PowerPeriod } from './power-periods';
 
 /**
@@ -55,10 +55,13 @@ export function checkRectification(
 export function rectifiedBill(original: {
   energy: Energy; productCode: string; periodStart: string; periodEnd: string;
   powerKw: { P1: number; P2: number } | null; powerSchedule: readonly PowerPeriod[];
+  /** The maintenance services and promotion discounts of the period, billed again as the original was. */
+  services?: readonly BilledService[]; discounts?: readonly BilledDiscount[];
 }, consumption: ConsumptionByPeriod): BillResult {
   return computeBill({
     energy: original.energy, productCode: original.productCode, periodStart: original.periodStart, periodEnd: original.periodEnd,
     powerKw: original.powerKw ?? undefined, powerSchedule: original.powerSchedule, consumptionKwh: consumption,
+    services: original.services ?? [], discounts: original.discounts ?? [],
   });
 }
 

@@ -7,6 +7,8 @@ import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
 import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
 import { offerAtContract } from '../services/new-supply';
+import { contractServices } from '../services/maintenance-services';
+import { serviceName } from '../domain/maintenance-services';
 import { render } from '../web/render';
 import { userContext } from '../web/use-case-context';
 import { guards } from '../web/guards';
@@ -56,9 +58,12 @@ export function contractRoutes(deps: AppDeps): Router {
     const c = summary.contract;
     // "Nuevos productos" next to the solar simulator: the energy this address still lacks
     const energyOffer = await offerAtContract(deps.db.knex, c);
+    const { contracted } = await contractServices(userContext(deps, req), { contractId: c.id });
+    const services = contracted.map((s) => ({ ...s, name: serviceName(s.code, String(res.locals.lang)) }));
     render(req, res, 'contracts/page', {
       title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c),
       invoices: summary.invoices, powers: summary.powers, productNow: summary.product, energyOffer,
+      services,
     });
   });
 

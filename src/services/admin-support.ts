@@ -10,7 +10,7 @@ import { destroyUserSessions, lockUserForUpdate, updateUser, type UserRow } from
 import { invalidateTokens } from '../data/tokens-repo';
 import { audit } from '../data/audit-repo';
 import { queueMail } from '../adapters/mail/outbox';
-import { sendActivationLink } from './registration';
+import { resendActivationEmail } from './activation-resend';
 
 export interface SupportContext {
   staff: { id: number; ip: string | null };
@@ -62,7 +62,8 @@ export function unlockUser(db: Knex, userId: number, ctx: SupportContext): Promi
 
 export function resendActivation(db: Knex, userId: number, ctx: SupportContext): Promise<SupportResult> {
   return run(db, 'reenviar-activacion', userId, ctx, async (trx, user) => {
-    await sendActivationLink(trx, { id: user.id, email: user.email, firstName: user.first_name, loginId: user.login_id, language: user.language }, ctx.now, ctx.config, ctx.customerId);
+    // the same use case as the customer's own "resend the activation email"
+    await resendActivationEmail(trx, user, ctx.now, ctx.config, ctx.customerId);
   });
 }
 

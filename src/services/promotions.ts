@@ -19,10 +19,17 @@ export interface PromotionCard {
   body: string;
   code: string | null;
   validTo: string;
+  /** Accepted for a contract, it comes off the energy term of the next invoices. */
+  discount: { percent: number; months: number } | null;
 }
 
 function card(p: PromotionRow, lang: 'es' | 'ca'): PromotionCard {
-  return { id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, code: p.code, validTo: p.valid_to };
+  const discount = p.discount_percent && p.discount_months
+    ? { percent: p.discount_percent, months: p.discount_months } : null;
+  return {
+    id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, code: p.code,
+    validTo: p.valid_to, discount,
+  };
 }
 
 /** The promotions in force today for any customer the user answers for, in their language. */
@@ -79,7 +86,10 @@ export async function promotionById(ctx: PromotionsCtx, id: number): Promise<Pro
 export async function createPromotion(ctx: StaffCtx, v: PromotionValue): Promise<number> {
   return ctx.db.transaction(async (trx) => {
     const id = await insertPromotion(trx, v, ctx.actor.actorId, ctx.now);
-    await audit(trx, { ...ctx.actor, action: 'promotion.create', targetType: 'promotion', targetId: id, at: ctx.now, details: { title: v.titleEs, from: v.validFrom, to: v.validTo } });
+    await audit(trx, {
+      ...ctx.actor, action: 'promotion.create', targetType: 'promotion', targetId: id, at: ctx.now,
+      details: { title: v.titleEs, from: v.validFrom, to: v.validTo, discount: v.discount ?? null },
+    });
     return id;
   });
 }
@@ -88,7 +98,10 @@ export async function editPromotion(ctx: StaffCtx, id: number, v: PromotionValue
   await ctx.db.transaction(async (trx) => {
     await promotionById({ db: trx, now: ctx.now }, id);
     await updatePromotion(trx, id, v, ctx.now);
-    await audit(trx, { ...ctx.actor, action: 'promotion.update', targetType: 'promotion', targetId: id, at: ctx.now, details: { title: v.titleEs, from: v.validFrom, to: v.validTo } });
+    await audit(trx, {
+      ...ctx.actor, action: 'promotion.update', targetType: 'promotion', targetId: id, at: ctx.now,
+      details: { title: v.titleEs, from: v.validFrom, to: v.validTo, discount: v.discount ?? null },
+    });
   });
 }
 

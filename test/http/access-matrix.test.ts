@@ -101,6 +101,10 @@ const EXPECTATIONS: Record<string, Spec> = {
   'GET /recuperar/pregunta': publicPage,
   'GET /recuperar/contrato': publicPage,
   'GET /recuperar/enviado': publicPage,
+  // the activation email again: one answer whatever the NIF (see activation-resend.test.ts)
+  'GET /registro/reenviar-activacion': publicPage,
+  'GET /registro/reenviar-activacion/enviado': publicPage,
+  'POST /registro/reenviar-activacion': publicPost,
   'POST /recuperar/pregunta': publicPost,
   'POST /recuperar/pregunta/respuesta': publicPost,
   'POST /recuperar/contrato': publicPost,
@@ -202,6 +206,20 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/otra-energia': { access: 'act' },
   'GET /clientes/:customerId/nuevo-suministro': { access: 'act' },
   'POST /clientes/:customerId/nuevo-suministro': { access: 'act' },
+  // maintenance services: the catalogue and its conditions (public PDF), a contract's services,
+  // contracting (confirm step) and cancelling one (a service id of nobody's: 404 past the guard)
+  'GET /servicios': { access: 'user' },
+  'GET /servicios/:code/condiciones.pdf': publicPage,
+  'GET /contratos/:contractId/servicios': { access: 'read' },
+  'GET /contratos/:contractId/servicios/:code/contratar': { access: 'read', ok: [200, 303] },
+  'POST /contratos/:contractId/servicios/:code/contratar': { access: 'act' },
+  'GET /contratos/:contractId/servicios/:serviceId/baja': { access: 'read', ok: [404] },
+  'POST /contratos/:contractId/servicios/:serviceId/baja': { access: 'act', ok: [404] },
+  // a promotion's discount: the contracts it can go to, and the confirm step on one contract
+  // (promotion 1 may have no discount or not exist in this world: "not found" past the guard)
+  'GET /ventajas/:promotionId/contratos': { access: 'user', ok: [200, 404] },
+  'GET /contratos/:contractId/promociones/:promotionId': { access: 'read', ok: [200, 404] },
+  'POST /contratos/:contractId/promociones/:promotionId': { access: 'act', ok: [303, 404, 409] },
   'GET /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion': { access: 'act' },
   'POST /contratos/:contractId/domiciliacion/confirmar': { access: 'act' },
@@ -348,6 +366,8 @@ const PARAMS: Record<string, (t: Target, w: World) => string | number> = {
   messageId: (_t, w) => w.outboxId,
   paymentId: () => 1,
   promotionId: () => 1,
+  code: () => 'electric_urgent',
+  serviceId: () => 2_000_000_000,
 };
 
 function fill(template: string, t: Target, w: World): string {

@@ -62,6 +62,8 @@ const NOT_FORMS: Record<string, string> = {
   'POST /recuperar/2fa/confirmar': 'the lost-second-factor link\'s token, then the password (accounts-two-factor.test.ts)',
   'POST /admin/promociones/:promotionId': 'the same form and rules as POST /admin/promociones, for an existing promotion',
   'POST /admin/promociones/:promotionId/estado': 'the publish / withdraw buttons',
+  'POST /contratos/:contractId/servicios/:serviceId/baja': 'the confirmation button of a cancellation',
+  'POST /contratos/:contractId/promociones/:promotionId': 'the accept button of a promotion (no fields)',
 };
 
 /** 'solar': a household with the year of consumption the solar simulator needs. */
@@ -83,6 +85,9 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   'POST /acceso': { who: 'anonymous', page: () => '/', body: { loginId: 'ABC', password: 'x' }, field: 'loginId', kept: 'ABC' },
+  'POST /registro/reenviar-activacion': {
+    who: 'anonymous', page: () => '/registro/reenviar-activacion', body: { loginId: 'ABC', email: '' }, field: 'loginId', kept: 'ABC',
+  },
   'POST /registro/hogar': {
     who: 'anonymous', page: () => '/registro/hogar',
     body: { taxId: '1234', contractAccount: '12', ibanLast4: '1', email: 'ana@example.com' }, field: 'taxId', kept: '1234',
@@ -142,6 +147,10 @@ const CASES: Record<string, Case> = {
   'POST /contratos/:contractId/reclamacion': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/reclamacion`, page: (w) => `/contratos/${w.A.contractId}/reclamacion`, multipart: 'attachments',
     body: { category: 'billing', description: 'Muy corta' }, field: 'description', kept: 'Muy corta',
+  },
+  'POST /contratos/:contractId/servicios/:code/contratar': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/servicios/electric_check/contratar`,
+    page: (w) => `/contratos/${w.A.contractId}/servicios/electric_check/contratar`, body: {}, field: 'conditions',
   },
   'POST /contratos/:contractId/simulador-solar/estudio': {
     who: 'solar', post: () => '/contratos/SOLAR/simulador-solar/estudio', page: () => '/contratos/SOLAR/simulador-solar',

@@ -586,6 +586,8 @@ function lineLabel(kind: InvoiceLineKind, period: TariffPeriod | undefined, ener
     case 'electricity_tax': return 'Impuesto sobre la electricidad';
     case 'hydrocarbon_tax': return 'Impuesto sobre hidrocarburos';
     case 'meter_rental': return 'Alquiler de equipos de medida';
+    case 'service': return 'Servicio de mantenimiento';
+    case 'discount': return 'Descuento por promoción';
     case 'vat': return 'IVA';
   }
 }
