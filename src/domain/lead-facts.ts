@@ -27,7 +27,7 @@ export interface LeadFact {
   valueKey?: string;
 }
 
-export const LEAD_FACT_TYPES = ['solar_study', 'new_energy', 'new_supply'] as const;
+export const LEAD_FACT_TYPES = ['solar_study', 'new_energy', 'new_supply', 'maintenance_service'] as const;
 
 export function hasLeadFacts(type: string): boolean {
   return (LEAD_FACT_TYPES as readonly string[]).includes(type);
@@ -114,11 +114,25 @@ function contractingFacts(p: Record<string, unknown>): LeadFact[] {
   return out;
 }
 
+function serviceFacts(p: Record<string, unknown>): LeadFact[] {
+  const out: LeadFact[] = [];
+  const action = p.action === 'cancel' ? 'cancel' : 'contract';
+  out.push({ label: 'leadFacts.serviceAction', kind: 'key', value: action, valueKey: `leadFacts.serviceActions.${action}` });
+  // the name as the customer read it when contracting
+  if (str(p.serviceName)) out.push({ label: 'leadFacts.service', kind: 'text', value: String(p.serviceName) });
+  if (num(p.monthlyFeeCents) !== null) out.push({ label: 'leadFacts.monthlyFee', kind: 'money', value: num(p.monthlyFeeCents)! });
+  if (num(p.permanenceMonths) !== null) out.push({ label: 'leadFacts.permanenceMonths', kind: 'number', value: num(p.permanenceMonths)! });
+  if (str(p.startDate)) out.push({ label: 'leadFacts.serviceStart', kind: 'day', value: String(p.startDate) });
+  if (str(p.endDate)) out.push({ label: 'leadFacts.serviceEnd', kind: 'day', value: String(p.endDate) });
+  return out;
+}
+
 /** The facts of a lead's payload, in reading order; anything unknown is left out rather than shown raw. */
 export function leadFacts(type: string, payload: Record<string, unknown> | null | undefined): LeadFact[] {
   const p = payload ?? {};
   if (type === 'solar_study') return solarFacts(p);
   if (type === 'new_energy' || type === 'new_supply') return contractingFacts(p);
+  if (type === 'maintenance_service') return serviceFacts(p);
   return [];
 }
 

@@ -11,6 +11,8 @@ export const REQUEST_TYPES = [
   'solar_study',
   // contracting another energy at an address, or a new supply (services/new-supply.ts)
   'new_energy', 'new_supply',
+  // a maintenance service contracted or cancelled (applied at once, kept as a lead for staff)
+  'maintenance_service',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 

@@ -123,6 +123,7 @@ export function maintenanceServiceRoutes(deps: AppDeps): Router {
   router.post('/contratos/:contractId/servicios/:code/contratar', guard.contract('act'), async (req, res) => {
     const result = await contractMaintenanceService(userContext(deps, req), {
       contractId: contractId(req), code: String(req.params.code), acceptedConditions: checkbox(req, 'conditions'),
+      access: res.locals.customerAccess as Access,
     });
     if (result.kind === 'conditions_not_accepted') {
       return confirmPage(req, res, { conditions: res.locals.t('maintenance.confirm.mustAccept') }, 422);
@@ -148,7 +149,8 @@ export function maintenanceServiceRoutes(deps: AppDeps): Router {
 
   router.post('/contratos/:contractId/servicios/:serviceId/baja', guard.contract('act'), async (req, res) => {
     const input = { contractId: contractId(req), serviceId: Number(req.params.serviceId) };
-    const result = await cancelMaintenanceService(userContext(deps, req), input);
+    const access = res.locals.customerAccess as Access;
+    const result = await cancelMaintenanceService(userContext(deps, req), { ...input, access });
     req.session.flash = result.kind === 'done'
       ? {
         kind: 'success', key: 'maintenance.cancelled',

@@ -18,6 +18,8 @@ import {
 } from '../domain/maintenance-services';
 import { todayInSpain } from '../domain/time';
 import type { UseCaseContext } from './context';
+import { createRequest } from './requests';
+import type { Access } from '../domain/access';
 
 export interface ContractedServiceView {
   id: number;
@@ -70,7 +72,7 @@ export type ContractServiceResult =
 
 /** Contracts a service from today, at today's fee and minimum term, which the row keeps. */
 export async function contractMaintenanceService(
-  ctx: UseCaseContext, input: { contractId: number; code: string; acceptedConditions: boolean },
+  ctx: UseCaseContext, input: { contractId: number; code: string; acceptedConditions: boolean; access: Access },
 ): Promise<ContractServiceResult> {
   const { actor, now } = ctx;
   const today = todayInSpain(now);
@@ -105,6 +107,15 @@ export async function contractMaintenanceService(
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
     });
+    // applied at once, and kept in Mis gestiones and the staff queue like any other lead
+    await createRequest(trx, {
+      type: 'maintenance_service', customerId: c.customer_id, contractId: c.id, access: input.access,
+      payload: {
+        action: 'contract', service: service.code, serviceName: serviceName(service.code, actor.language),
+        monthlyFeeCents: service.monthlyFeeCents, permanenceMonths: service.permanenceMonths, startDate: today,
+      },
+      status: 'completada', notifyCreator: false,
+    }, actor, now, ctx.config);
     return { kind: 'done', id, service, startDate: today };
   });
   if (result.kind === 'done') ctx.mailer?.kick();
@@ -128,7 +139,7 @@ export type CancelResult = { kind: 'done'; terms: CancellationTerms; code: strin
 
 /** Ends the service on the last day of the month (see domain/maintenance-services for why). */
 export async function cancelMaintenanceService(
-  ctx: UseCaseContext, input: { contractId: number; serviceId: number },
+  ctx: UseCaseContext, input: { contractId: number; serviceId: number; access: Access },
 ): Promise<CancelResult> {
   const { actor, now } = ctx;
   const today = todayInSpain(now);
@@ -159,6 +170,14 @@ export async function cancelMaintenanceService(
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
     });
+    await createRequest(trx, {
+      type: 'maintenance_service', customerId: c.customer_id, contractId: c.id, access: input.access,
+      payload: {
+        action: 'cancel', service: row.service_code, serviceName: serviceName(row.service_code, actor.language),
+        startDate: row.start_date, endDate: terms.effectiveDate,
+      },
+      status: 'completada', notifyCreator: false,
+    }, actor, now, ctx.config);
     return { kind: 'done', terms, code: row.service_code };
   });
   if (result.kind === 'done') ctx.mailer?.kick();

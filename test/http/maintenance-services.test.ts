@@ -69,6 +69,12 @@ describe('maintenance services: contract, bill, cancel', () => {
     });
     expect(await count(db, 'audit_log', { action: 'service.contracted', target_id: String(contractId) })).to.equal(1);
     expect((await mailsTo(db, h.user.email)).map((m) => m.template)).to.include('service_contracted');
+    // kept as an applied gestión, which the customer follows and staff see in their queue
+    const lead = await db('requests').where({ contract_id: contractId, type: 'maintenance_service' }).first('id', 'status');
+    expect(lead.status).to.equal('completada');
+    const letter = pageText((await agent.get(`/gestiones/${lead.id}`).expect(200)).text);
+    expect(letter).to.include('Contratación del servicio').and.to.include('Urgencias eléctricas 24 h')
+      .and.to.include('4,90 €');
     // twice: refused, still one
     await agent.post(path).type('form').send({ _csrf: csrf, conditions: '1' }).expect(303);
     expect(await count(db, 'contract_services', { contract_id: contractId })).to.equal(1);
@@ -114,6 +120,8 @@ describe('maintenance services: contract, bill, cancel', () => {
     expect(await db('contract_services').where({ id }).first('end_date')).to.deep.equal({ end_date: '2026-11-30' });
     expect(await count(db, 'audit_log', { action: 'service.cancelled', target_id: String(contractId) })).to.equal(1);
     expect((await mailsTo(db, h.user.email)).map((m) => m.template)).to.include('service_cancelled');
+    const leads = await db('requests').where({ contract_id: contractId, type: 'maintenance_service' }).select('payload');
+    expect(leads.map((r: { payload: { action: string } }) => r.payload.action).sort()).to.deep.equal(['cancel', 'contract']);
     expect(pageText((await agent.get(`/contratos/${contractId}/servicios`).expect(200)).text)).to.include('30/11/2026');
 
     // November billed 20–30 (11 days: 6,90 × 11/30 = 2,53); December has no line
