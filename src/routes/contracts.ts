@@ -22,6 +22,7 @@ function gestionesFor(c: ContractView): { path: string; label: string }[] {
     { path: 'correspondencia', label: 'requests.types.correspondence_address' },
     { path: 'reclamacion', label: 'requests.types.complaint' },
     { path: 'baja', label: 'cancellation.gestion' },
+    { path: 'titular', label: 'holderChange.gestion' },
   ];
 }
 
