@@ -33,7 +33,8 @@ function contractLocals(res: Response, c: ContractView) {
     product: findProduct(c.product_code),
     maskedIban: c.iban ? maskIban(c.iban) : null,
     eligibility: eligibilityOf(c),
-    canAct: res.locals.customerAccess?.act === true,
+    // an ended contract (baja, change of holder) keeps its history readable but takes no gestiones
+    canAct: res.locals.customerAccess?.act === true && c.status === 'active',
   };
 }
 

@@ -204,7 +204,9 @@ describe('change of holder (cambio de titular)', () => {
     await agent.get(`/facturas/${december!.id}`).expect(404);
     await agent.get(`/contratos/${moved.id}`).expect(404);
     // the ended contract is readable but takes no gestiones
-    await agent.get(`/contratos/${contractId}`).expect(200);
+    const endedPage = pageText((await agent.get(`/contratos/${contractId}`).expect(200)).text);
+    expect(endedPage).to.include('Este contrato ha terminado: puedes consultar sus facturas, pero ya no admite gestiones.');
+    expect((await agent.get(`/contratos/${contractId}`)).text).not.to.include(`href="/contratos/${contractId}/baja"`);
     const baja = await agent.get(`/contratos/${contractId}/reclamacion`);
     expect(baja.status).to.equal(403);
     await agent.post(`/contratos/${contractId}/baja`).type('form')
