@@ -8,6 +8,7 @@ import type { RequestType } from './requests';
  */
 export const ONE_OPEN_PER_CONTRACT: readonly RequestType[] = [
   'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'product_change', 'cancellation',
+  'holder_change',
 ];
 
 export function oneOpenPerContract(type: RequestType): boolean {

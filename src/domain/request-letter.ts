@@ -1,6 +1,7 @@
 import { letterDay, letterEuros, letterKw } from './letter-format';
 import type { RequestStatus } from './requests';
 import { findProduct } from './tariffs';
+import { holderChangeFacts, holderChangeNext } from './holder-change';
 
 /**
  * A request as the customer reads it: its facts with values written for people (kW, euros,
@@ -108,6 +109,8 @@ function nextStep(r: LetterRequest): LetterStep | null {
       return num(p.paymentDay) !== null ? { key: 'requestLetter.next.paymentDay', params: { day: String(num(p.paymentDay)) } } : null;
     case 'correspondence_address':
       return r.effectiveDate ? { key: 'requestLetter.next.address', params: { date: letterDay(r.effectiveDate) } } : null;
+    case 'holder_change':
+      return holderChangeNext(r.status, p, r.effectiveDate);
     default:
       if (r.status === 'completada') return r.effectiveDate ? { key: 'requestLetter.next.applied', params: { date: letterDay(r.effectiveDate) } } : null;
       return { key: 'requestLetter.next.review', params: {} };
@@ -116,7 +119,8 @@ function nextStep(r: LetterRequest): LetterStep | null {
 
 export function requestLetter(r: LetterRequest, lang: string): RequestLetter {
   const facts = r.type === 'power_change' ? powerFacts(r.payload, lang)
-    : r.type === 'product_change' ? productFacts(r.payload, lang) : genericFacts(r.payload, lang);
+    : r.type === 'product_change' ? productFacts(r.payload, lang)
+      : r.type === 'holder_change' ? holderChangeFacts(r.payload) : genericFacts(r.payload, lang);
   return { facts, next: nextStep(r) };
 }
 

@@ -6,7 +6,7 @@ export const REQUEST_TYPES = [
   'meter_reading', 'power_change', 'direct_debit', 'payment_day', 'correspondence_address', 'complaint',
   'representative_change', 'external_manager', 'cif_migration', 'card_payment',
   // issue 14: changes of the contract itself
-  'product_change', 'cancellation',
+  'product_change', 'cancellation', 'holder_change',
   // leads from the new products area
   'solar_study',
   // contracting another energy at an address, or a new supply (services/new-supply.ts)

@@ -3,7 +3,8 @@
  * hashing it for storage happen outside the domain.
  */
 
-export type TokenPurpose = 'activation' | 'password_reset' | 'email_change' | 'invitation' | 'totp_reset';
+export type TokenPurpose = 'activation' | 'password_reset' | 'email_change' | 'invitation' | 'totp_reset'
+  | 'holder_consent';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -16,6 +17,8 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   invitation: 7 * 24 * HOUR_MS,
   // removes the second factor: as short as a password reset
   totp_reset: 30 * MINUTE_MS,
+  // a change of holder waits for two people to read their email: a week, like an invitation
+  holder_consent: 7 * 24 * HOUR_MS,
 };
 
 export function tokenExpiry(purpose: TokenPurpose, now: Date): Date {

@@ -25,6 +25,7 @@ function gestionesFor(c: ContractView): { path: string; label: string }[] {
     { path: 'correspondencia', label: 'requests.types.correspondence_address' },
     { path: 'reclamacion', label: 'requests.types.complaint' },
     { path: 'baja', label: 'cancellation.gestion' },
+    { path: 'titular', label: 'holderChange.gestion' },
   ];
 }
 
@@ -35,7 +36,8 @@ function contractLocals(res: Response, c: ContractView) {
     product: findProduct(c.product_code),
     maskedIban: c.iban ? maskIban(c.iban) : null,
     eligibility: eligibilityOf(c),
-    canAct: res.locals.customerAccess?.act === true,
+    // an ended contract (baja, change of holder) keeps its history readable but takes no gestiones
+    canAct: res.locals.customerAccess?.act === true && c.status === 'active',
   };
 }
 

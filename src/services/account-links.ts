@@ -10,6 +10,7 @@ const PATHS: Record<TokenPurpose, string> = {
   email_change: '/ajustes/email/confirmar',
   invitation: '/invitacion',
   totp_reset: '/recuperar/2fa/confirmar',
+  holder_consent: '/cambio-titular/confirmar',
 };
 
 /** Creates a single-use token (replacing older unused ones) and returns the link to email. */

@@ -6,6 +6,7 @@ import { isSystemManaged, type RequestStatus } from '../domain/requests';
 import { audit } from '../data/audit-repo';
 import { applyProductChange } from './product-change';
 import { applyCancellation } from './cancellation';
+import { applyHolderChange } from './holder-change';
 import { findRequest, lockRequest } from '../data/requests-repo';
 import { isAssignableStaff, lockRequestForAssignment, setAssignee } from '../data/admin-requests-repo';
 import { approveRepresentativeChange, rejectRepresentativeChange } from './representative-change';
@@ -67,6 +68,7 @@ async function changeStatusInTransaction(trx: Knex.Transaction, requestId: numbe
   // completing a request applies its change in the same transaction, with its effective day
   if (to === 'completada' && req.type === 'product_change') await applyProductChange(trx, req, staff, now);
   if (to === 'completada' && req.type === 'cancellation') await applyCancellation(trx, req, staff, now);
+  if (to === 'completada' && req.type === 'holder_change') await applyHolderChange(trx, req, staff, now, config);
   await changeRequestStatus(trx, requestId, to, { type: 'staff', id: staff.id }, note, now, config);
   if (to === 'rechazada' && isLeadType(req.type)) await dropBankDetails(trx, requestId);
   if (note) {

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors';
 import { actingForBanner } from '../domain/overview';
 import { findCustomersByIds } from '../data/customers-repo';
 import { contractCustomer, findContract, type ContractView } from '../data/contracts-repo';
+import { contractEnded } from '../data/holder-change-repo';
 import { invoiceCustomer } from '../data/invoices-repo';
 import { requestCustomer } from '../data/requests-repo';
 import { accessOf, requireUser } from './current-user';
@@ -47,6 +48,8 @@ export function customerGuard(
     const access = (await accessOf(db, req)).to(customerId);
     if (!access.read) throw new DomainError('not_found');
     if (action === 'act' && !access.act) throw new DomainError('forbidden');
+    // an ended contract (a baja, a change of holder) keeps its history readable but takes no new gestiones
+    if (action === 'act' && param === 'contractId' && await contractEnded(db, id)) throw new DomainError('forbidden');
     if (action === 'manage_contacts' && !access.manageContacts) throw new DomainError('forbidden');
     res.locals.customerAccess = access;
     res.locals.actingFor = customerId;

@@ -129,6 +129,9 @@ const EXPECTATIONS: Record<string, Spec> = {
   // the new address is confirmed from the link in the mail, possibly in another browser
   'GET /ajustes/email/confirmar': { access: 'public', ok: [410] },
   'POST /ajustes/email/confirmar': { access: 'public', ok: [410] },
+  // a change of holder is confirmed from the emailed link by either side, logged in or not
+  'GET /cambio-titular/confirmar': { access: 'public', ok: [410] },
+  'POST /cambio-titular/confirmar': { access: 'public', ok: [410] },
   // an invited contact registers from the emailed link (the token is the proof); without a
   // token there is no such invitation (404; an expired one would be 410)
   'GET /registro/invitacion': { access: 'public', ok: [404] },
@@ -197,6 +200,8 @@ const EXPECTATIONS: Record<string, Spec> = {
   'POST /contratos/:contractId/tarifa': { access: 'act' },
   'GET /contratos/:contractId/baja': { access: 'read' },
   'POST /contratos/:contractId/baja': { access: 'act' },
+  'GET /contratos/:contractId/titular': { access: 'read' },
+  'POST /contratos/:contractId/titular': { access: 'act', multipart: 'documents' },
   'GET /contratos/:contractId/simulador-solar': { access: 'read' },
   // with an empty query the summary sends back to the form
   'GET /contratos/:contractId/simulador-solar.pdf': { access: 'read', ok: [303] },

@@ -20,6 +20,7 @@ import { tinyPdf } from '../support/multipart';
 // Upload forms and their file input; every other POST route must refuse multipart.
 const UPLOADS: Record<string, string> = {
   'POST /contratos/:contractId/reclamacion': 'attachments',
+  'POST /contratos/:contractId/titular': 'documents',
   'POST /clientes/:customerId/representante': 'documents',
   'POST /clientes/:customerId/gestor-externo': 'documents',
   'POST /empresas/representante': 'documents',

@@ -51,6 +51,7 @@ const NOT_FORMS: Record<string, string> = {
   'POST /admin/gestiones/:requestId/distribuidora/envio': 'the "sent to the distributor" button',
   'POST /activar': 'the activation link\'s token',
   'POST /ajustes/email/confirmar': 'the confirmation link\'s token',
+  'POST /cambio-titular/confirmar': 'a change of holder\'s confirmation link token (holder-change.test.ts)',
   'POST /registro/invitacion': 'the invitation link\'s token (and a form covered by the registration cases)',
   'POST /restablecer': 'the reset link\'s token (its password rule is the registration one)',
   'POST /recuperar/pregunta/respuesta': 'the second step of the question recovery, after a known NIF',
@@ -143,6 +144,11 @@ const CASES: Record<string, Case> = {
   'POST /contratos/:contractId/baja': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/baja`, page: (w) => `/contratos/${w.A.contractId}/baja`,
     body: { endDate: '31/02/2026', p1: '12ab', p2: '', p3: '' }, field: 'endDate', kept: '12ab',
+  },
+  'POST /contratos/:contractId/titular': {
+    who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/titular`, page: (w) => `/contratos/${w.A.contractId}/titular`,
+    multipart: 'documents', body: { taxId: '123', name: 'Ana Pérez', email: 'ana@example.com', iban: '', consent: 'email' },
+    field: 'taxId', kept: '123',
   },
   'POST /contratos/:contractId/reclamacion': {
     who: 'owner_A', post: (w) => `/contratos/${w.A.contractId}/reclamacion`, page: (w) => `/contratos/${w.A.contractId}/reclamacion`, multipart: 'attachments',
