@@ -19,18 +19,36 @@ export function invoiceRoutes(deps: AppDeps): Router {
   const guard = guards(deps);
 
   router.get('/facturas/:invoiceId', guard.invoice('read'), async (req, res) => {
-    const s = await invoiceSummary(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access });
-    render(req, res, 'invoices/summary', { title: res.locals.t('invoices.summary.title', { number: s.invoice.number }), ...s }, { fragment: 'invoices/_summary' });
+    const s = await invoiceSummary(
+      userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access },
+    );
+    render(
+      req, res, 'invoices/summary',
+      { title: res.locals.t('invoices.summary.title', { number: s.invoice.number }), ...s },
+      { fragment: 'invoices/_summary' },
+    );
   });
 
   // A link, a prefetch or another site's GET never uses up the original: always a signed duplicate.
   router.get('/facturas/:invoiceId/pdf', guard.invoice('read'), async (req, res) => {
-    sendPdf(res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false }));
+    sendPdf(
+      res,
+      await downloadInvoice(
+        userContext(deps, req),
+        { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false },
+      ),
+    );
   });
 
   // The explicit "download the original" button (a form with the CSRF token, no JavaScript needed).
   router.post('/facturas/:invoiceId/original', guard.invoice('read'), async (req, res) => {
-    sendPdf(res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true }));
+    sendPdf(
+      res,
+      await downloadInvoice(
+        userContext(deps, req),
+        { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true },
+      ),
+    );
   });
 
   return router;

@@ -3,18 +3,24 @@ import type { AppDeps } from '../../deps';
 import type { PromotionRow } from '../../data/promotions-repo';
 import { PROVINCES_SORTED } from '../../domain/postal';
 import { AUDIENCE_KINDS, validatePromotion, type PromotionForm } from '../../domain/promotions';
-import { allPromotions, createPromotion, editPromotion, promotionById, switchPromotion } from '../../services/promotions';
+import {
+  allPromotions, createPromotion, editPromotion, promotionById, switchPromotion,
+} from '../../services/promotions';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from '../../web/middleware/staff';
 
-const TEXT_FIELDS = ['titleEs', 'titleCa', 'bodyEs', 'bodyCa', 'code', 'validFrom', 'validTo', 'energy', 'tariff', 'province'] as const;
+const TEXT_FIELDS = [
+  'titleEs', 'titleCa', 'bodyEs', 'bodyCa', 'code', 'validFrom', 'validTo', 'energy', 'tariff', 'province',
+] as const;
 
 function readForm(body: unknown): PromotionForm {
   const b = (body ?? {}) as Record<string, unknown>;
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 2000) : '');
   const kindsRaw = b.kinds;
-  const kinds = (Array.isArray(kindsRaw) ? kindsRaw : [kindsRaw]).filter((k): k is string => typeof k === 'string').slice(0, 5);
+  const kinds = (
+    Array.isArray(kindsRaw) ? kindsRaw : [kindsRaw]
+  ).filter((k): k is string => typeof k === 'string').slice(0, 5);
   const out = { kinds } as unknown as PromotionForm;
   for (const f of TEXT_FIELDS) (out as unknown as Record<string, string>)[f] = str(f);
   return out;
@@ -22,7 +28,8 @@ function readForm(body: unknown): PromotionForm {
 
 function formOf(p: PromotionRow): PromotionForm {
   return {
-    titleEs: p.title_es, titleCa: p.title_ca, bodyEs: p.body_es, bodyCa: p.body_ca, code: p.code ?? '', validFrom: p.valid_from, validTo: p.valid_to,
+    titleEs: p.title_es, titleCa: p.title_ca, bodyEs: p.body_es, bodyCa: p.body_ca, code: p.code ?? '',
+    validFrom: p.valid_from, validTo: p.valid_to,
     kinds: p.audience_kinds, energy: p.energy ?? '', tariff: p.tariff ?? '', province: p.province ?? '',
   };
 }
@@ -33,7 +40,10 @@ export function adminPromotionRoutes(deps: AppDeps): Router {
   const supervisor = requireStaff('supervisor');
   const ctx = () => ({ db: deps.db.knex, now: deps.clock.now() });
 
-  function formPage(req: Request, res: Response, form: PromotionForm, errors: Record<string, string>, promotion: PromotionRow | null, status = 200) {
+  function formPage(
+    req: Request, res: Response, form: PromotionForm, errors: Record<string, string>, promotion: PromotionRow | null,
+    status = 200,
+  ) {
     const t = res.locals.t;
     const title = t(promotion ? 'admin.promotions.edit' : 'admin.promotions.new');
     render(req, res, 'admin/promotions/form', {
@@ -58,11 +68,21 @@ export function adminPromotionRoutes(deps: AppDeps): Router {
   }
 
   router.get('/promociones', requireStaff(), async (req, res) => {
-    render(req, res, 'admin/promotions/list', { title: res.locals.t('admin.promotions.title'), promotions: await allPromotions(ctx()) });
+    render(
+      req, res, 'admin/promotions/list',
+      { title: res.locals.t('admin.promotions.title'), promotions: await allPromotions(ctx()) },
+    );
   });
 
   router.get('/promociones/nueva', supervisor, (req, res) => {
-    formPage(req, res, { titleEs: '', titleCa: '', bodyEs: '', bodyCa: '', code: '', validFrom: '', validTo: '', kinds: [], energy: '', tariff: '', province: '' }, {}, null);
+    formPage(
+      req, res,
+      {
+        titleEs: '', titleCa: '', bodyEs: '', bodyCa: '', code: '', validFrom: '', validTo: '', kinds: [], energy: '',
+        tariff: '', province: '',
+      },
+      {}, null,
+    );
   });
 
   router.post('/promociones', supervisor, (req, res) => save(req, res, null));
