@@ -10,7 +10,9 @@ function shiftDays(day: string, n: number): string {
 /** Two promotions in force on the demo's first day: one for households, one for businesses. */
 export async function seedDemoPromotions(trx: Knex, now: Date): Promise<void> {
   const today = todayInSpain(now);
-  const common = { valid_from: shiftDays(today, -15), valid_to: shiftDays(today, 90), active: true, created_at: now, updated_at: now };
+  const common = {
+    valid_from: shiftDays(today, -15), valid_to: shiftDays(today, 90), active: true, created_at: now, updated_at: now,
+  };
   await trx('promotions').insert([
     {
       ...common,

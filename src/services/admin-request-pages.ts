@@ -1,13 +1,17 @@
 import type { Knex } from 'knex';
 import { isReviewType, payloadEntries, type AdminRequestFilter } from '../domain/admin-requests';
 import { DomainError } from '../domain/errors';
-import { adminTimeline, assignableStaff, findAdminRequest, reviewQueue, searchRequests, type AdminRequestDetail } from '../data/admin-requests-repo';
+import {
+  adminTimeline, assignableStaff, findAdminRequest, reviewQueue, searchRequests, type AdminRequestDetail,
+} from '../data/admin-requests-repo';
 import { documentsOfRequest } from '../data/documents-repo';
 import { liveLinksOfCustomer } from '../data/representative-repo';
 
 /** What the admin request and review pages read: one call per page. */
 
-export async function loadAdminRequest(db: Knex, id: number, opts: { reviewOnly?: boolean } = {}): Promise<AdminRequestDetail> {
+export async function loadAdminRequest(
+  db: Knex, id: number, opts: { reviewOnly?: boolean } = {},
+): Promise<AdminRequestDetail> {
   const request = await findAdminRequest(db, id);
   if (!request || (opts.reviewOnly && !isReviewType(request.type))) throw new DomainError('not_found');
   return request;
@@ -15,7 +19,9 @@ export async function loadAdminRequest(db: Knex, id: number, opts: { reviewOnly?
 
 /** What a reviewer needs beside the request: its documents, the customer's representative and users. */
 export async function reviewContext(db: Knex, request: AdminRequestDetail) {
-  const [documents, links, timeline] = await Promise.all([documentsOfRequest(db, request.id), liveLinksOfCustomer(db, request.customer_id), adminTimeline(db, request.id)]);
+  const [documents, links, timeline] = await Promise.all(
+    [documentsOfRequest(db, request.id), liveLinksOfCustomer(db, request.customer_id), adminTimeline(db, request.id)],
+  );
   return { request, documents, links, timeline, payload: payloadEntries(request.payload) };
 }
 

@@ -22,16 +22,27 @@ export interface PromotionCard {
 }
 
 function card(p: PromotionRow, lang: 'es' | 'ca'): PromotionCard {
-  return { id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, code: p.code, validTo: p.valid_to };
+  return {
+    id: p.id, title: lang === 'ca' ? p.title_ca : p.title_es, body: lang === 'ca' ? p.body_ca : p.body_es, code: p.code,
+    validTo: p.valid_to,
+  };
 }
 
 /** The promotions in force today for any customer the user answers for, in their language. */
-export async function promotionsForUser(ctx: PromotionsCtx, userId: number, lang: 'es' | 'ca'): Promise<PromotionCard[]> {
+export async function promotionsForUser(
+  ctx: PromotionsCtx, userId: number, lang: 'es' | 'ca',
+): Promise<PromotionCard[]> {
   const today = todayInSpain(ctx.now);
   const [promos, customers] = await Promise.all([currentPromotions(ctx.db, today), customersOfUser(ctx.db, userId)]);
   const profiles = customers.map((c) => ({ kind: audienceKind(c.kind, c.manages), supplies: c.supplies }));
   return promos
-    .filter((p) => profiles.some((profile) => promotionApplies({ active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p) }, profile, today)))
+    .filter(
+      (p) => profiles.some(
+        (profile) => promotionApplies(
+          { active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p) }, profile, today,
+        ),
+      ),
+    )
     .map((p) => card(p, lang));
 }
 
@@ -46,15 +57,22 @@ export interface ConsentState {
 
 export async function marketingConsent(ctx: PromotionsCtx, userId: number): Promise<ConsentState> {
   const row: ConsentRow | undefined = await latestConsent(ctx.db, userId);
-  return { granted: row?.granted ?? false, at: row?.at ?? null, version: row?.text_version ?? MARKETING_CONSENT_VERSION };
+  return {
+    granted: row?.granted ?? false, at: row?.at ?? null, version: row?.text_version ?? MARKETING_CONSENT_VERSION,
+  };
 }
 
-export async function setMarketingConsent(ctx: PromotionsCtx & { actor: { userId: number; ip: string } }, granted: boolean): Promise<void> {
+export async function setMarketingConsent(
+  ctx: PromotionsCtx & { actor: { userId: number; ip: string } }, granted: boolean,
+): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     await recordConsent(trx, ctx.actor.userId, granted, MARKETING_CONSENT_VERSION, ctx.now);
     await audit(trx, {
-      actorType: 'user', actorId: ctx.actor.userId, action: granted ? 'consent.marketing.granted' : 'consent.marketing.withdrawn',
-      targetType: 'user', targetId: ctx.actor.userId, ip: ctx.actor.ip, at: ctx.now, details: { textVersion: MARKETING_CONSENT_VERSION },
+      actorType: 'user', actorId: ctx.actor.userId,
+      action: granted ? 'consent.marketing.granted' : 'consent.marketing.withdrawn',
+      targetType: 'user', targetId: ctx.actor.userId, ip: ctx.actor.ip, at: ctx.now, details: {
+        textVersion: MARKETING_CONSENT_VERSION,
+      },
     });
   });
 }
@@ -79,7 +97,13 @@ export async function promotionById(ctx: PromotionsCtx, id: number): Promise<Pro
 export async function createPromotion(ctx: StaffCtx, v: PromotionValue): Promise<number> {
   return ctx.db.transaction(async (trx) => {
     const id = await insertPromotion(trx, v, ctx.actor.actorId, ctx.now);
-    await audit(trx, { ...ctx.actor, action: 'promotion.create', targetType: 'promotion', targetId: id, at: ctx.now, details: { title: v.titleEs, from: v.validFrom, to: v.validTo } });
+    await audit(
+      trx,
+      {
+        ...ctx.actor, action: 'promotion.create', targetType: 'promotion', targetId: id, at: ctx.now,
+        details: { title: v.titleEs, from: v.validFrom, to: v.validTo },
+      },
+    );
     return id;
   });
 }
@@ -88,7 +112,13 @@ export async function editPromotion(ctx: StaffCtx, id: number, v: PromotionValue
   await ctx.db.transaction(async (trx) => {
     await promotionById({ db: trx, now: ctx.now }, id);
     await updatePromotion(trx, id, v, ctx.now);
-    await audit(trx, { ...ctx.actor, action: 'promotion.update', targetType: 'promotion', targetId: id, at: ctx.now, details: { title: v.titleEs, from: v.validFrom, to: v.validTo } });
+    await audit(
+      trx,
+      {
+        ...ctx.actor, action: 'promotion.update', targetType: 'promotion', targetId: id, at: ctx.now,
+        details: { title: v.titleEs, from: v.validFrom, to: v.validTo },
+      },
+    );
   });
 }
 
@@ -96,6 +126,12 @@ export async function switchPromotion(ctx: StaffCtx, id: number, active: boolean
   await ctx.db.transaction(async (trx) => {
     await promotionById({ db: trx, now: ctx.now }, id);
     await setPromotionActive(trx, id, active, ctx.now);
-    await audit(trx, { ...ctx.actor, action: active ? 'promotion.publish' : 'promotion.withdraw', targetType: 'promotion', targetId: id, at: ctx.now });
+    await audit(
+      trx,
+      {
+        ...ctx.actor, action: active ? 'promotion.publish' : 'promotion.withdraw', targetType: 'promotion',
+        targetId: id, at: ctx.now,
+      },
+    );
   });
 }
