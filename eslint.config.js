@@ -35,25 +35,40 @@ const SIBLING_ROUTE = { regex: '^\\./', message: NO_ROUTE_MODULES };
 const PARENT_ROUTE = { regex: '^\\.\\./(?!\\.\\./)', message: NO_ROUTE_MODULES };
 
 /*
- * Lines up to 120 characters (@stylistic/max-len). Files owned by engineers whose branches are
- * being merged only warn for now, so lint passes on every branch; the lead turns these into
- * errors after the merge (delete the block that lists them).
+ * Lines up to 120 characters (@stylistic/max-len). The files below still have lines that need a
+ * person's wrapping (long strings, regular expressions, type unions, comments); every other file
+ * is held to the limit. Take a file off the list once it passes.
  */
 const LONG_LINES_PENDING = [
-  'src/routes/account.ts', 'src/routes/activation.ts', 'src/routes/auth.ts', 'src/routes/bulk-downloads.ts',
-  'src/routes/cif-migration.ts', 'src/routes/contacts.ts', 'src/routes/contracts.ts', 'src/routes/external-managers.ts',
-  'src/routes/invoices.ts', 'src/routes/recover.ts', 'src/routes/register-invited.ts',
-  'src/routes/register.ts', 'src/routes/representative.ts', 'src/routes/health.ts', 'src/routes/gestiones/**',
-  'src/routes/solar.ts', 'src/routes/promotions.ts', 'src/routes/admin/promotions.ts',
-  'src/cert-login-start.ts', 'src/config-cert-login.ts', 'src/routes/certificate-login.ts',
-  'src/web/cert-login-server.ts', 'src/routes/admin/refunds.ts', 'src/web/dev/sandbox-gateway.ts',
-  'src/web/middleware/form-replay.ts', 'src/web/static-assets.ts', 'src/web/tables.ts',
-  'src/routes/admin/auth.ts', 'src/routes/admin/staff.ts', 'src/routes/admin/outbox.ts', 'src/routes/admin/requests.ts',
-  'src/routes/admin/reviews.ts', 'src/web/middleware/upload-routes.ts',
-  'src/services/**', 'src/data/**', 'src/domain/**', 'src/adapters/**', 'src/demo/**', 'src/cli/**',
-  'src/web/upload-documents.ts',
-  'src/web/use-case-context.ts',
-  'src/server.ts', 'src/boot.ts', 'src/config.ts', 'src/app.ts', 'test/**', 'bench/**', 'migrations/**',
+  'bench/bulk-data.ts', 'bench/bulk-isolation.ts', 'bench/first-load.ts', 'bench/invoice-pdf.ts',
+  'bench/page-widths.ts', 'bench/run.ts', 'migrations/20261122080500_external_managers.ts',
+  'migrations/20261127100000_contact_invitations.ts', 'migrations/20261127120000_invitation_representative_role.ts',
+  'migrations/20261204210921_payment_orders_open_expired_refunds.ts',
+  'migrations/20261204230000_users_identity_proven.ts', 'migrations/20261204230100_users_totp.ts',
+  'src/adapters/client-cert.ts', 'src/adapters/dev-ca.ts', 'src/adapters/mail/render.ts',
+  'src/adapters/mail/worker.ts', 'src/adapters/ocsp.ts', 'src/adapters/pdf/invoice-pdf.ts',
+  'src/adapters/pdf/signing.ts', 'src/adapters/pdf/solar-pdf.ts', 'src/adapters/redsys.ts',
+  'src/adapters/secrets.ts', 'src/adapters/totp.ts', 'src/adapters/uploads.ts', 'src/cli/backup.ts',
+  'src/cli/billing-issue.ts', 'src/cli/command-db.ts', 'src/cli/restore.ts', 'src/data/admin-customers-repo.ts',
+  'src/data/admin-requests-repo.ts', 'src/data/backup.ts', 'src/data/certificate-login-repo.ts',
+  'src/data/contract-accounts-repo.ts', 'src/data/contracts-repo.ts', 'src/data/customers-repo.ts',
+  'src/data/data-dir.ts', 'src/data/db.ts', 'src/data/embedded-postgres.ts', 'src/data/external-managers-repo.ts',
+  'src/data/invoice-pdf-repo.ts', 'src/data/invoices-repo.ts', 'src/data/links-repo.ts', 'src/data/outbox-repo.ts',
+  'src/data/payments-repo.ts', 'src/data/promotions-repo.ts', 'src/data/readings-repo.ts',
+  'src/data/representative-repo.ts', 'src/data/requests-repo.ts', 'src/data/staff-password-repo.ts',
+  'src/data/supplies-repo.ts', 'src/data/tokens-repo.ts', 'src/data/users-repo.ts', 'src/demo/accounts.ts',
+  'src/demo/plan.ts', 'src/demo/promotions.ts', 'src/domain/accounts.ts', 'src/domain/admin-requests.ts',
+  'src/domain/cif-migration.ts', 'src/domain/contacts.ts', 'src/domain/direct-debit.ts', 'src/domain/e-billing.ts',
+  'src/domain/outbox-view.ts', 'src/domain/overview.ts', 'src/domain/password-policy.ts', 'src/domain/payments.ts',
+  'src/domain/postal.ts', 'src/domain/promotions.ts', 'src/domain/solar-chart.ts', 'src/domain/solar-form.ts',
+  'src/services/account-settings.ts', 'src/services/admin-requests.ts', 'src/services/admin-support.ts',
+  'src/services/audit-viewer.ts', 'src/services/billing-runs.ts', 'src/services/bulk-overview.ts',
+  'src/services/card-payments.ts', 'src/services/certificate-login.ts', 'src/services/complaints.ts',
+  'src/services/contacts.ts', 'src/services/contracts.ts', 'src/services/customer-totp.ts',
+  'src/services/external-managers.ts', 'src/services/field-issues.ts', 'src/services/invoicing.ts',
+  'src/services/meter-readings.ts', 'src/services/power-change.ts', 'src/services/registration.ts',
+  'src/services/representative-change.ts', 'src/services/requests.ts', 'src/services/staff-admin.ts',
+  'src/services/throttle.ts', 'src/services/token-use.ts', 'test/**',
 ];
 
 export default tseslint.config(

@@ -50,13 +50,19 @@ export async function createBulkGestoria(knex: Knex, argon2: Parameters<typeof h
       product_code: 'tarifa-luz-3-periodos', status: 'active', start_date: '2020-01-01', e_billing: j % 3 === 0,
     }))).returning('id');
     contractIds.push(...contracts.map((c: { id: number }) => c.id));
-    const rows = contracts.flatMap((c: { id: number }) => billMonths.map((m, k) => ({ contract_id: c.id, month: `${m}-01`, p1_kwh: 60 + k, p2_kwh: 70, p3_kwh: 90 })));
+    const rows = contracts.flatMap(
+      (c: { id: number }) => billMonths.map(
+        (m, k) => ({ contract_id: c.id, month: `${m}-01`, p1_kwh: 60 + k, p2_kwh: 70, p3_kwh: 90 }),
+      ),
+    );
     for (let r = 0; r < rows.length; r += 2000) await knex('consumption').insert(rows.slice(r, r + 2000));
   }
   const mine = new Set(contractIds);
   for (const m of billMonths) {
     await knex.transaction(async (trx) => {
-      const drafts = (await loadBillableContracts(trx, `${m}-01`)).filter((c) => mine.has(c.contractId)).map((c) => draftInvoice(c, m));
+      const drafts = (await loadBillableContracts(trx, `${m}-01`)).filter((c) => mine.has(c.contractId)).map(
+        (c) => draftInvoice(c, m),
+      );
       for (let d = 0; d < drafts.length; d += 500) await insertInvoices(trx, drafts.slice(d, d + 500));
     });
   }

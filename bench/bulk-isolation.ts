@@ -27,13 +27,28 @@ function stats(samples: number[]): string {
   return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s[s.length - 1]!.toFixed(1)} ms (n=${s.length})`;
 }
 
-const config = loadConfig({ ...process.env, DATA_DIR: path.join(os.tmpdir(), `area-clientes-bench-${process.pid}`), EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '0', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL ?? '' }, []);
+const config = loadConfig(
+  {
+    ...process.env, DATA_DIR: path.join(os.tmpdir(), `area-clientes-bench-${process.pid}`), EMBEDDED_DB_MEMORY: '1',
+    DEMO_DATA: '0', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL ?? '',
+  },
+  [],
+);
 config.argon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const booted = await boot(config, systemClock, createLogger('silent'));
 const knex = booted.db.knex;
 const bulk = await createBulkGestoria(knex, config.argon2, CLIENTS);
-const zipInvoices = await knex('invoices').whereIn('contract_id', bulk.contracts).where('issue_date', '>=', `${bulk.zipMonth}-01`).where('issue_date', '<', knex.raw(`(?::date + interval '1 month')`, [`${bulk.zipMonth}-01`])).count<{ n: number }[]>('* as n').first();
-await knex('users').insert({ login_id: OTHER_LOGIN, first_name: 'Otra', last_name: 'Persona', email: 'otra@example.com', email_verified_at: new Date(), password_hash: await hashPassword(OTHER_PASSWORD, config.argon2), status: 'active' });
+const zipInvoices = await knex('invoices').whereIn('contract_id', bulk.contracts).where(
+  'issue_date', '>=', `${bulk.zipMonth}-01`,
+).where('issue_date', '<', knex.raw(`(?::date + interval '1 month')`, [`${bulk.zipMonth}-01`])).count<{ n: number }[]>(
+  '* as n',
+).first();
+await knex('users').insert(
+  {
+    login_id: OTHER_LOGIN, first_name: 'Otra', last_name: 'Persona', email: 'otra@example.com',
+    email_verified_at: new Date(), password_hash: await hashPassword(OTHER_PASSWORD, config.argon2), status: 'active',
+  },
+);
 
 const server = booted.app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
@@ -44,7 +59,13 @@ async function loginCookie(loginId: string, password: string): Promise<string> {
   const sid = (h: Headers) => h.getSetCookie().find((c) => c.startsWith('ac.sid='))!.split(';')[0]!;
   const cookie = sid(home.headers);
   const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  const res = await fetch(`${base}/acceso`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, loginId, password }) });
+  const res = await fetch(
+    `${base}/acceso`,
+    {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, loginId, password }),
+    },
+  );
   if (res.status !== 303) throw new Error(`login of ${loginId} failed: ${res.status}`);
   return sid(res.headers);
 }
@@ -73,7 +94,9 @@ for (let i = 0; i < 10; i++) await otherPage();
 
 const alone: number[] = [];
 for (let i = 0; i < 40; i++) alone.push(await otherPage());
-console.log(`gestoría: ${CLIENTS} clients, ${bulk.contracts.length} supplies, ${zipInvoices?.n} invoices in the ZIP month ${bulk.zipMonth}`);
+console.log(
+  `gestoría: ${CLIENTS} clients, ${bulk.contracts.length} supplies, ${zipInvoices?.n} invoices in the ZIP month ${bulk.zipMonth}`,
+);
 console.log(`other user's /ajustes, alone:                      ${stats(alone)}`);
 
 const during: number[] = [];

@@ -18,7 +18,9 @@ function get(path: string, cookie = '', method = 'GET', body?: string): Promise<
       host: base.hostname, port: base.port, path, method,
       headers: {
         'Accept-Encoding': 'br, gzip', Cookie: cookie,
-        ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}),
+        ...(
+          body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}
+        ),
       },
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
   // log in as the demo household, as the form does
   const cookie = cookiesOf(login);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-  const posted = await get('/acceso', cookie, 'POST', new URLSearchParams({ _csrf: csrf, loginId: '12345678Z', password: 'Cliente-Demo-2026' }).toString());
+  const posted = await get(
+    '/acceso', cookie, 'POST',
+    new URLSearchParams({ _csrf: csrf, loginId: '12345678Z', password: 'Cliente-Demo-2026' }).toString(),
+  );
   const session = cookiesOf(posted) || cookie;
   const dashboard = await get(String(posted.headers.location ?? '/suministros'), session);
   if (dashboard.status !== 200) throw new Error(`dashboard answered ${dashboard.status}`);

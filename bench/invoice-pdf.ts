@@ -34,7 +34,9 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   const t0 = performance.now();
   const pdf = await renderInvoicePdf(data, { duplicate: i % 2 === 1, generatedAt: FIXTURE_GENERATED_AT });
   const t1 = performance.now();
-  const signed = await signer.sign(pdf, { reason: 'Factura emitida por Enerlia Comercializadora', signedAt: FIXTURE_GENERATED_AT });
+  const signed = await signer.sign(
+    pdf, { reason: 'Factura emitida por Enerlia Comercializadora', signedAt: FIXTURE_GENERATED_AT },
+  );
   const t2 = performance.now();
   if (i < WARMUP) continue;
   render.push(t1 - t0);
@@ -44,7 +46,9 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   signedBytes = signed.length;
 }
 
-console.log(`invoice PDF, ${RUNS} runs (after ${WARMUP} warm-up), originals and duplicates alternating, Node ${process.version}`);
+console.log(
+  `invoice PDF, ${RUNS} runs (after ${WARMUP} warm-up), originals and duplicates alternating, Node ${process.version}`,
+);
 console.log(summary('render', render));
 console.log(summary('sign', sign));
 console.log(summary('total', total));

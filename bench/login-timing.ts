@@ -18,14 +18,16 @@ const SAMPLES = 100;
 const KNOWN = '55600001Z';
 
 const config = loadConfig({
-  ...process.env, DATA_DIR: path.join(os.tmpdir(), `area-clientes-bench-login-${process.pid}`), EMBEDDED_DB_MEMORY: '1', DEMO_DATA: '0', LOG_LEVEL: 'silent',
+  ...process.env, DATA_DIR: path.join(os.tmpdir(), `area-clientes-bench-login-${process.pid}`), EMBEDDED_DB_MEMORY: '1',
+  DEMO_DATA: '0', LOG_LEVEL: 'silent',
   DATABASE_URL: process.env.DATABASE_URL ?? '',
 }, []);
 const booted = await boot(config, systemClock, createLogger('silent'));
 const knex = booted.db.knex;
 await knex('users').where({ login_id: KNOWN }).delete();
 await knex('users').insert({
-  login_id: KNOWN, first_name: 'Bench', last_name: 'Login', email: 'bench.login@example.com', email_verified_at: new Date(),
+  login_id: KNOWN, first_name: 'Bench', last_name: 'Login', email: 'bench.login@example.com',
+  email_verified_at: new Date(),
   password_hash: await hashPassword('Bench-Login-Clave-2026', config.argon2), status: 'active',
 });
 
@@ -40,7 +42,9 @@ async function once(loginId: string): Promise<number> {
   await knex('users').where({ login_id: KNOWN }).update({ failed_logins: 0, status: 'active' });
   const ctx: AccountCtx = { db: knex, now: new Date(), config, ip: '192.0.2.1', dataKey: Buffer.alloc(32) };
   const t = performance.now();
-  const r = await customerPasswordStep(ctx, { loginId, password: 'Clave-Equivocada-Total-9', userAgent: 'bench', failedBefore: 0 });
+  const r = await customerPasswordStep(
+    ctx, { loginId, password: 'Clave-Equivocada-Total-9', userAgent: 'bench', failedBefore: 0 },
+  );
   const ms = performance.now() - t;
   if (r.kind !== 'failure') throw new Error(`unexpected outcome ${r.kind}`);
   return ms;

@@ -47,22 +47,33 @@ async function crawl(page: Page, start: string[]): Promise<Map<string, { path: s
 }
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch(
+    { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] },
+  );
   const rows: string[] = [];
   for (const javaScript of [true, false]) {
     for (const [who, id, password] of USERS) {
-      const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width, height: 800 }, locale: 'es-ES' });
+      const context = await browser.newContext(
+        { javaScriptEnabled: javaScript, viewport: { width, height: 800 }, locale: 'es-ES' },
+      );
       const page = await context.newPage();
-      let start = ['/', '/registro', '/registro/hogar', '/registro/empresa', '/recuperar', '/recuperar/contrato', '/empresas', '/legal/accesibilidad'];
+      let start = [
+        '/', '/registro', '/registro/hogar', '/registro/empresa', '/recuperar', '/recuperar/contrato', '/empresas',
+        '/legal/accesibilidad',
+      ];
       if (id) {
         await page.goto(`${base}/`);
         await page.fill('#f-loginId', id);
         await page.fill('#f-password', password);
-        await Promise.all([page.waitForURL('**/suministros**'), page.click('form[action="/acceso"] button[type="submit"]')]);
+        await Promise.all(
+          [page.waitForURL('**/suministros**'), page.click('form[action="/acceso"] button[type="submit"]')],
+        );
         start = ['/suministros', '/gestiones', '/ajustes', '/ajustes/accesos'];
       }
       for (const { path, width: w } of (await crawl(page, start)).values()) {
-        rows.push(`${javaScript ? 'js  ' : 'nojs'} ${who.padEnd(9)} ${String(w).padStart(5)} ${w > width ? 'SCROLLS' : 'ok     '} ${path}`);
+        rows.push(
+          `${javaScript ? 'js  ' : 'nojs'} ${who.padEnd(9)} ${String(w).padStart(5)} ${w > width ? 'SCROLLS' : 'ok     '} ${path}`,
+        );
       }
       await context.close();
     }

@@ -25,7 +25,13 @@ function stats(samples: number[]): string {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-bench-'));
-const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DEMO_DATA: '1', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL ?? '' }, []);
+const config = loadConfig(
+  {
+    ...process.env, DATA_DIR: dataDir, DEMO_DATA: '1', LOG_LEVEL: 'silent',
+    DATABASE_URL: process.env.DATABASE_URL ?? '',
+  },
+  [],
+);
 const t0 = performance.now();
 const booted = await boot(config, systemClock, createLogger('silent'), { what: 'npm run bench' });
 console.log(`boot with demo data: ${(performance.now() - t0).toFixed(0)} ms on ${booted.db.description}`);
@@ -36,11 +42,27 @@ let queries = 0;
 knex.on('query', () => queries++);
 
 // A contract with 60 months of consumption, issued month by month through the billing run.
-const household = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where('cu.tax_id', '12345678Z').first('c.*');
-const [sp] = await knex('supply_points').insert({ cups: 'ES0021999999999999' + 'TZ', energy: 'electricity', tariff: '2.0TD', street: 'Calle de Prueba', number: '1', postal_code: '46001', municipality: 'València', province: 'Valencia', power_p1_kw: 4.6, power_p2_kw: 4.6, distributor: 'i-DE' }).returning('id');
-const [contract] = await knex('contracts').insert({ number: '399999999999', contract_account_id: household.contract_account_id, supply_point_id: sp.id, customer_id: household.customer_id, product_code: 'tarifa-luz-3-periodos', status: 'active', start_date: '2020-01-01', e_billing: true }).returning('id');
+const household = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where(
+  'cu.tax_id', '12345678Z',
+).first('c.*');
+const [sp] = await knex('supply_points').insert(
+  {
+    cups: 'ES0021999999999999' + 'TZ', energy: 'electricity', tariff: '2.0TD', street: 'Calle de Prueba', number: '1',
+    postal_code: '46001', municipality: 'València', province: 'Valencia', power_p1_kw: 4.6, power_p2_kw: 4.6,
+    distributor: 'i-DE',
+  },
+).returning('id');
+const [contract] = await knex('contracts').insert(
+  {
+    number: '399999999999', contract_account_id: household.contract_account_id, supply_point_id: sp.id,
+    customer_id: household.customer_id, product_code: 'tarifa-luz-3-periodos', status: 'active',
+    start_date: '2020-01-01', e_billing: true,
+  },
+).returning('id');
 const months = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2021, 11 + i, 1)).toISOString().slice(0, 7));
-await knex('consumption').insert(months.map((m) => ({ contract_id: contract.id, month: `${m}-01`, p1_kwh: 80, p2_kwh: 90, p3_kwh: 110 })));
+await knex('consumption').insert(
+  months.map((m) => ({ contract_id: contract.id, month: `${m}-01`, p1_kwh: 80, p2_kwh: 90, p3_kwh: 110 })),
+);
 const issue: number[] = [];
 for (const m of months) {
   const s = performance.now();
@@ -58,7 +80,13 @@ async function loginCookie(loginId: string, password: string): Promise<string> {
   const sid = (h: Headers) => h.getSetCookie().find((c) => c.startsWith('ac.sid='))!.split(';')[0]!;
   const cookie = sid(home.headers);
   const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  const res = await fetch(`${base}/acceso`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, loginId, password }) });
+  const res = await fetch(
+    `${base}/acceso`,
+    {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, loginId, password }),
+    },
+  );
   if (res.status !== 303) throw new Error(`login of ${loginId} failed: ${res.status}`);
   return sid(res.headers);
 }
@@ -84,8 +112,12 @@ async function page(label: string, url: string, cookie: string, n = 50): Promise
 
 const maria = await loginCookie('12345678Z', 'Cliente-Demo-2026');
 await page('invoices page, contract with 60 invoices', `/contratos/${contract.id}/facturas`, maria);
-await page('invoices page, 60 invoices, year filter + page 2', `/contratos/${contract.id}/facturas?anio=2024&pagina=1`, maria);
-await page('invoice summary', `/facturas/${(await knex('invoices').where({ contract_id: contract.id }).first('id')).id}`, maria);
+await page(
+  'invoices page, 60 invoices, year filter + page 2', `/contratos/${contract.id}/facturas?anio=2024&pagina=1`, maria,
+);
+await page(
+  'invoice summary', `/facturas/${(await knex('invoices').where({ contract_id: contract.id }).first('id')).id}`, maria,
+);
 await page('contract page', `/contratos/${contract.id}`, maria);
 await page('consumption page (SVG chart + table)', `/contratos/${contract.id}/consumo`, maria);
 const dupTimes: number[] = [];
@@ -111,7 +143,10 @@ await page('overview, 2,000 supplies, page 1', '/suministros', bench, 30);
 await page('overview, 2,000 supplies, page 40', '/suministros?pagina=40', bench, 30);
 await page('overview, search "sueca" (334 supplies)', '/suministros?q=sueca', bench, 30);
 await page('overview, search by CUPS', `/suministros?q=${cups('0031', 600_001_234)}`, bench, 30);
-await page('overview, search + role + energy filters (2,000 matches)', '/suministros?q=bench&rol=gestoria&energia=luz', bench, 30);
+await page(
+  'overview, search + role + energy filters (2,000 matches)', '/suministros?q=bench&rol=gestoria&energia=luz', bench,
+  30,
+);
 
 async function download(label: string, url: string, n: number): Promise<void> {
   const times: number[] = [];
@@ -141,8 +176,12 @@ async function download(label: string, url: string, n: number): Promise<void> {
   console.log(`${label}: ${stats(times)}, ${q} SQL queries, ${(size / 1024 / 1024).toFixed(2)} MB, ${(size / 1024 / 1024 / (median / 1000)).toFixed(2)} MB/s, peak RSS growth ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 }
 await download('CSV export of the 2,000-supply overview', '/suministros.csv', 10);
-await download('invoice ZIP, one client (2 invoices)', `/suministros/facturas.zip?mes=${zipMonth}&q=${cif('B', 9_200_007)}`, 10);
-await download(`invoice ZIP, whole month ${zipMonth} (2,000 signed duplicates)`, `/suministros/facturas.zip?mes=${zipMonth}`, 3);
+await download(
+  'invoice ZIP, one client (2 invoices)', `/suministros/facturas.zip?mes=${zipMonth}&q=${cif('B', 9_200_007)}`, 10,
+);
+await download(
+  `invoice ZIP, whole month ${zipMonth} (2,000 signed duplicates)`, `/suministros/facturas.zip?mes=${zipMonth}`, 3,
+);
 
 const css = zlib.gzipSync(await (await fetch(`${base}/static/app.css`)).arrayBuffer() as ArrayBuffer).length;
 const htmx = zlib.gzipSync(Buffer.from(await (await fetch(`${base}/static/vendor/htmx.min.js`)).arrayBuffer())).length;
@@ -157,23 +196,35 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
   const secret = newTotpSecret();
   const now = new Date();
   const [staffRow] = await knex('staff').insert({
-    staff_id: 'bench.admin', first_name: 'Banco', last_name: 'Pruebas', email: 'bench.admin@staff.example.com', role: 'supervisor',
-    password_hash: await hashStaffPassword('Bench-Admin-2026-x', config.argon2), totp_secret: secret, totp_enrolled_at: now, created_at: now, updated_at: now,
+    staff_id: 'bench.admin', first_name: 'Banco', last_name: 'Pruebas', email: 'bench.admin@staff.example.com',
+    role: 'supervisor',
+    password_hash: await hashStaffPassword('Bench-Admin-2026-x', config.argon2), totp_secret: secret,
+    totp_enrolled_at: now, created_at: now, updated_at: now,
   }).returning('id');
   const someCustomer = await knex('customers').first('id', 'tax_id');
   await knex.raw(`INSERT INTO audit_log (at, actor_type, actor_id, customer_id, action, target_type, target_id, ip, details)
-    SELECT now() - (g * interval '37 seconds'), CASE WHEN g % 3 = 0 THEN 'staff' ELSE 'user' END, CASE WHEN g % 3 = 0 THEN ?::bigint ELSE 1 END,
-      CASE WHEN g % 50 = 0 THEN ?::bigint ELSE NULL END, (ARRAY['login.succeeded','invoice.downloaded','billing.run_started','contact.invited'])[1 + g % 4],
+    SELECT now() - (g * interval '37 seconds'), CASE WHEN g % 3 = 0 THEN 'staff' ELSE 'user' END,
+    CASE WHEN g % 3 = 0 THEN ?::bigint ELSE 1 END,
+      CASE WHEN g % 50 = 0 THEN ?::bigint ELSE NULL END, (
+        ARRAY['login.succeeded','invoice.downloaded','billing.run_started','contact.invited']
+      )[1 + g % 4],
       'bench', g::text, '192.0.2.' || (g % 250), jsonb_build_object('n', g)
     FROM generate_series(1, 100000) g`, [staffRow.id, someCustomer.id]);
   await knex.raw('ANALYZE audit_log');
   let cookie = '';
   const take = (h: Headers) => { const c = h.getSetCookie().find((x) => x.startsWith('ac.admin=')); if (c) cookie = c.split(';')[0]!; };
   const tokenOf = async (res: Response) => /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]!;
-  const form = (body: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+  const form = (body: Record<string, string>) => (
+    {
+      method: 'POST', redirect: 'manual' as const,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body),
+    }
+  );
   let res = await fetch(`${base}/admin/acceso`);
   take(res.headers);
-  res = await fetch(`${base}/admin/acceso`, form({ _csrf: await tokenOf(res), staffId: 'bench.admin', password: 'Bench-Admin-2026-x' }));
+  res = await fetch(
+    `${base}/admin/acceso`, form({ _csrf: await tokenOf(res), staffId: 'bench.admin', password: 'Bench-Admin-2026-x' }),
+  );
   take(res.headers);
   res = await fetch(`${base}/admin/acceso/codigo`, { headers: { cookie } });
   take(res.headers);
@@ -183,10 +234,23 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
   const total = (await knex('audit_log').count<{ n: number }[]>('* as n').first())!.n;
   await page(`admin audit viewer, ${total} rows, newest page`, '/admin/auditoria', cookie, 30);
   await page('admin audit viewer, action prefix "billing."', '/admin/auditoria?accion=billing.', cookie, 30);
-  await page('admin audit viewer, one customer by tax id', `/admin/auditoria?cliente=${someCustomer.tax_id}`, cookie, 30);
-  await page('admin audit viewer, staff actor + date range', `/admin/auditoria?tipo=staff&actor=bench.admin&desde=${new Date(Date.now() - 7 * 86400_000).toISOString().slice(0, 10)}`, cookie, 30);
-  const deep = await knex('audit_log').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).offset(90_000).first(knex.raw(`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k`), 'id');
-  await page('admin audit viewer, page 1,800 (keyset cursor)', `/admin/auditoria?antes=${encodeURIComponent(`${deep.k}~${deep.id}`)}`, cookie, 30);
+  await page(
+    'admin audit viewer, one customer by tax id', `/admin/auditoria?cliente=${someCustomer.tax_id}`, cookie, 30,
+  );
+  await page(
+    'admin audit viewer, staff actor + date range',
+    `/admin/auditoria?tipo=staff&actor=bench.admin&desde=${new Date(Date.now() - 7 * 86400_000).toISOString().slice(
+      0, 10,
+    )}`,
+    cookie, 30,
+  );
+  const deep = await knex('audit_log').orderBy(
+    [{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }],
+  ).offset(90_000).first(knex.raw(`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k`), 'id');
+  await page(
+    'admin audit viewer, page 1,800 (keyset cursor)',
+    `/admin/auditoria?antes=${encodeURIComponent(`${deep.k}~${deep.id}`)}`, cookie, 30,
+  );
   const csvTimes: number[] = [];
   let csvBytes = 0;
   for (let i = 0; i < 3; i++) {
@@ -202,12 +266,20 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
 // A billing run of 1,500 contracts (as the admin section starts it, in the portal's process)
 // while 8 users browse: their page times before and during the run.
 {
-  const runMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 26, 1)).toISOString().slice(0, 7);
+  const runMonth = new Date(
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 26, 1),
+  ).toISOString().slice(0, 7);
   const runContracts = bulk.contracts.slice(0, 1500);
   for (let i = 0; i < runContracts.length; i += 500) {
-    await knex('consumption').insert(runContracts.slice(i, i + 500).map((id) => ({ contract_id: id, month: `${runMonth}-01`, p1_kwh: 75, p2_kwh: 70, p3_kwh: 90 })));
+    await knex('consumption').insert(
+      runContracts.slice(i, i + 500).map(
+        (id) => ({ contract_id: id, month: `${runMonth}-01`, p1_kwh: 75, p2_kwh: 70, p3_kwh: 90 }),
+      ),
+    );
   }
-  const hh = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where('cu.tax_id', '12345678Z').first('c.id');
+  const hh = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where(
+    'cu.tax_id', '12345678Z',
+  ).first('c.id');
   const browsing = [
     { cookie: maria, url: `/contratos/${hh.id}` }, { cookie: maria, url: `/contratos/${contract.id}/facturas` },
     { cookie: maria, url: `/contratos/${contract.id}/consumo` }, { cookie: laura, url: '/suministros' },

@@ -46,7 +46,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['customer_id']);
   });
   // one live link per user and customer; revoked ones stay as history
-  await knex.raw("CREATE UNIQUE INDEX customer_links_live_uq ON customer_links (user_id, customer_id) WHERE status <> 'revoked'");
+  await knex.raw(
+    "CREATE UNIQUE INDEX customer_links_live_uq ON customer_links (user_id, customer_id) WHERE status <> 'revoked'",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('revoked_at', { useTz: true });
     t.index(['manager_customer_id', 'status']);
   });
-  await knex.raw("CREATE UNIQUE INDEX external_managers_live_uq ON external_managers (customer_id, manager_customer_id) WHERE status IN ('pending_review', 'active')");
+  await knex.raw(
+    "CREATE UNIQUE INDEX external_managers_live_uq ON external_managers (customer_id, manager_customer_id) WHERE status IN ('pending_review', 'active')",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -25,7 +25,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['customer_id', 'status']);
   });
   // inviting the same person again replaces the pending invitation instead of adding another
-  await knex.raw("CREATE UNIQUE INDEX contact_invitations_pending_uq ON contact_invitations (customer_id, nif) WHERE status = 'pending'");
+  await knex.raw(
+    "CREATE UNIQUE INDEX contact_invitations_pending_uq ON contact_invitations (customer_id, nif) WHERE status = 'pending'",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

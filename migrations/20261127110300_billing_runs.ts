@@ -22,7 +22,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['started_at']);
   });
   // one run per period at a time; finished runs stay as history and a period may run again
-  await knex.raw("CREATE UNIQUE INDEX billing_runs_active_period_uq ON billing_runs (period) WHERE status IN ('queued', 'running')");
+  await knex.raw(
+    "CREATE UNIQUE INDEX billing_runs_active_period_uq ON billing_runs (period) WHERE status IN ('queued', 'running')",
+  );
 
   // the viewer pages newest first over everything, or within an action prefix (LIKE 'x%'
   // cannot use the default-collation (action, at) index)

@@ -17,12 +17,16 @@ async function dropRoleChecks(knex: Knex): Promise<void> {
 
 export async function up(knex: Knex): Promise<void> {
   await dropRoleChecks(knex);
-  await knex.raw(`ALTER TABLE contact_invitations ADD CONSTRAINT ${NAME} CHECK (role IN ('authorized_full', 'authorized_read', 'representative'))`);
+  await knex.raw(
+    `ALTER TABLE contact_invitations ADD CONSTRAINT ${NAME} CHECK (role IN ('authorized_full', 'authorized_read', 'representative'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
   // the narrower check cannot hold them; such a person can still register as a business
   await knex('contact_invitations').where({ role: 'representative' }).delete();
   await dropRoleChecks(knex);
-  await knex.raw(`ALTER TABLE contact_invitations ADD CONSTRAINT ${NAME} CHECK (role IN ('authorized_full', 'authorized_read'))`);
+  await knex.raw(
+    `ALTER TABLE contact_invitations ADD CONSTRAINT ${NAME} CHECK (role IN ('authorized_full', 'authorized_read'))`,
+  );
 }

@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
 // Each order is also a gestión (card_payment) so the customer follows it in "Mis gestiones".
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE payments DROP CONSTRAINT IF EXISTS payments_status_check');
-  await knex.raw("ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('pending', 'paid', 'declined', 'duplicate', 'expired'))");
+  await knex.raw(
+    "ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('pending', 'paid', 'declined', 'duplicate', 'expired'))",
+  );
   // older data may hold several open orders for one invoice: all but the newest are abandoned
   await knex.raw(`UPDATE payments SET status = 'expired' WHERE status = 'pending'
     AND id NOT IN (SELECT max(id) FROM payments WHERE status = 'pending' GROUP BY invoice_id)`);
@@ -34,5 +36,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP INDEX IF EXISTS payments_one_open_per_invoice');
   await knex.raw("UPDATE payments SET status = 'declined' WHERE status = 'expired'");
   await knex.raw('ALTER TABLE payments DROP CONSTRAINT IF EXISTS payments_status_check');
-  await knex.raw("ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('pending', 'paid', 'declined', 'duplicate'))");
+  await knex.raw(
+    "ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('pending', 'paid', 'declined', 'duplicate'))",
+  );
 }

@@ -6,7 +6,9 @@ const PURPOSE_CHECK = 'user_tokens_purpose_check';
 async function purposes(knex: Knex, list: string[]): Promise<void> {
   await knex.raw(`ALTER TABLE user_tokens DROP CONSTRAINT IF EXISTS ${PURPOSE_CHECK}`);
   // DDL takes no bind parameters; the purposes are this file's own constants
-  await knex.raw(`ALTER TABLE user_tokens ADD CONSTRAINT ${PURPOSE_CHECK} CHECK (purpose IN (${list.map((p) => `'${p}'`).join(', ')}))`);
+  await knex.raw(
+    `ALTER TABLE user_tokens ADD CONSTRAINT ${PURPOSE_CHECK} CHECK (purpose IN (${list.map((p) => `'${p}'`).join(', ')}))`,
+  );
 }
 
 const BEFORE = ['activation', 'password_reset', 'email_change', 'invitation'];

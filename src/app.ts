@@ -75,7 +75,9 @@ export function createApp(deps: AppDeps): express.Express {
     logger: deps.logger,
     // personal data lives in bodies and query strings; log only the path
     serializers: {
-      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string; id: unknown }) => (
+        { id: req.id, method: req.method, path: req.url.split('?')[0] }
+      ),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },

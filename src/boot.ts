@@ -56,18 +56,26 @@ export function startupFailure(err: unknown, config: Config): unknown {
 async function checkSigningCertificate(db: Database, config: Config): Promise<void> {
   if (config.signingP12) return;
   const dir = dataDirFiles(config.dataDir).signingDir;
-  const missing = ['dev-signing.p12', 'dev-signing.pass'].map((f) => path.join(dir, f)).filter((f) => !fs.existsSync(f));
+  const missing = ['dev-signing.p12', 'dev-signing.pass'].map((f) => path.join(dir, f)).filter(
+    (f) => !fs.existsSync(f),
+  );
   if (missing.length === 0) return;
   const signed = await db.knex('invoices').first('id');
   if (signed) {
-    throw new StartupError(`The signing certificate (${missing.join(', ')}) is missing, but the database holds invoices signed with it: restore it (npm run restore brings it back with the database) or set SIGNING_P12.`);
+    throw new StartupError(
+      `The signing certificate (${missing.join(', ')}) is missing, but the database holds invoices signed with it: `
+        + 'restore it (npm run restore brings it back with the database) or set SIGNING_P12.',
+    );
   }
 }
 
 /** Everything start-up does before listening; shared by the server, the commands and the test harness. */
 export async function boot(config: Config, clock: Clock, logger: Logger, opts: BootOptions = {}): Promise<Booted> {
   if (config.production && config.demo && !config.demoInProduction) {
-    throw new StartupError('DEMO_DATA is on in production: the demo passwords are public. Set DEMO_DATA_IN_PRODUCTION=i-understand-demo-passwords-are-public to really want that.');
+    throw new StartupError(
+      'DEMO_DATA is on in production: the demo passwords are public. '
+        + 'Set DEMO_DATA_IN_PRODUCTION=i-understand-demo-passwords-are-public to really want that.',
+    );
   }
   const sessionSecret = await resolveSessionSecret(config);
   const db = await openDatabase(config, { role: opts.role ?? 'portal', what: opts.what ?? 'npm start', log: opts.say });
@@ -76,24 +84,35 @@ export async function boot(config: Config, clock: Clock, logger: Logger, opts: B
     if (config.production && !config.demoInProduction) {
       const exposed = await publicDemoLogins(db.knex);
       if (exposed.length > 0) {
-        throw new StartupError(`Production refuses to start while demo logins open with their published passwords (${exposed.join(', ')}): change or disable them, or set DEMO_DATA_IN_PRODUCTION=i-understand-demo-passwords-are-public.`);
+        throw new StartupError(
+          `Production refuses to start while demo logins open with their published passwords (${exposed.join(', ')}): `
+            + 'change or disable them, or set DEMO_DATA_IN_PRODUCTION=i-understand-demo-passwords-are-public.',
+        );
       }
     }
     const storedCheck = await getMeta(db.knex, DATA_KEY_CHECK);
     const dataKey = await resolveDataKey(config, storedCheck);
     if (!storedCheck) await setMeta(db.knex, DATA_KEY_CHECK, keyCheck(dataKey));
     await checkSigningCertificate(db, config);
-    const signer = await loadSigner({ p12Path: config.signingP12, passphrase: config.signingP12Passphrase, dataDir: config.dataDir })
+    const signer = await loadSigner(
+      { p12Path: config.signingP12, passphrase: config.signingP12Passphrase, dataDir: config.dataDir },
+    )
       .catch((err: Error) => {
         throw new StartupError(err.message);
       });
-    const demo = config.demo ? await seedDemoIfEmpty(db.knex, clock, config, logger, signer, { say: opts.say, abort: opts.abort }) : null;
+    const demo = config.demo ? await seedDemoIfEmpty(
+      db.knex, clock, config, logger, signer, { say: opts.say, abort: opts.abort },
+    ) : null;
     await recoverAbandonedRuns(db.knex, clock.now(), logger);
-    const worker = opts.mailWorker ? startMailWorker(db.knex, createTransport(config.smtpUrl), config.mailFrom, clock, logger) : undefined;
+    const worker = opts.mailWorker ? startMailWorker(
+      db.knex, createTransport(config.smtpUrl), config.mailFrom, clock, logger,
+    ) : undefined;
     const app = createApp({ db, config, clock, logger, sessionSecret, dataKey, mailer: worker, signer });
     worker?.kick();
     const expiry = opts.mailWorker
-      ? startPaymentExpirySweep(() => ({ db: db.knex, now: clock.now(), config, actor: null, signer, mailer: worker }), logger) : undefined;
+      ? startPaymentExpirySweep(
+        () => ({ db: db.knex, now: clock.now(), config, actor: null, signer, mailer: worker }), logger,
+      ) : undefined;
     const close = async () => {
       expiry?.stop();
       await stopBillingRuns();

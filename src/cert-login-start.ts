@@ -17,20 +17,27 @@ export interface CertLoginStarted {
  * Certificate login at start-up: in development the CA and the demo certificates are made
  * first (the listener trusts that CA), then the HTTPS listener starts when configured.
  */
-export async function startCertificateLogin(app: Express, config: Config, logger: Logger, now: Date): Promise<CertLoginStarted> {
+export async function startCertificateLogin(
+  app: Express, config: Config, logger: Logger, now: Date,
+): Promise<CertLoginStarted> {
   const c = config.certLogin;
   const demo = c.devCertificates ? ensureDemoCertificates(path.dirname(c.caPath!), now) : null;
   const listener = await startCertLogin(app, config, logger);
   const banner: string[] = [];
-  if (listener) banner.push('', `  Acceso con DNIe o certificado: https://localhost:${listener.port}${CERT_ENTRY_PATH}`);
-  else if (c.header) banner.push('', `  Acceso con certificado a través del proxy: ${c.entryUrl ?? ''} (cabecera ${c.header})`);
+  if (listener) {
+    banner.push('', `  Acceso con DNIe o certificado: https://localhost:${listener.port}${CERT_ENTRY_PATH}`);
+  }
+  else if (c.header) banner.push(
+    '', `  Acceso con certificado a través del proxy: ${c.entryUrl ?? ''} (cabecera ${c.header})`,
+  );
   if (demo && listener) {
     const rel = (f: string) => {
       const r = path.relative(process.cwd(), f);
       return r && !r.startsWith('..') ? r : f;
     };
     banner.push(
-      `    CA de desarrollo: ${rel(demo.caFile)} (impórtala como autoridad de confianza, o acepta el aviso del navegador)`,
+      `    CA de desarrollo: ${rel(demo.caFile)}`
+        + ' (impórtala como autoridad de confianza, o acepta el aviso del navegador)',
       `    Certificados de prueba (.p12, contraseña "${DEMO_P12_PASSWORD}") para importar en el navegador:`,
       ...demo.clients.map((x) => `      ${rel(x.p12).padEnd(44)} ${x.who}`),
       '    Chrome/Edge: Configuración → Privacidad y seguridad → Seguridad → Gestionar certificados → Importar.',

@@ -24,7 +24,9 @@ export interface CertLoginConfig {
 export const CERT_ENTRY_PATH = '/acceso/certificado/entrar';
 
 export function loadCertLoginConfig(
-  env: NodeJS.ProcessEnv, o: { production: boolean; dataDir: string; publicUrl: string; trustProxy: boolean | number | string },
+  env: NodeJS.ProcessEnv, o: {
+    production: boolean; dataDir: string; publicUrl: string; trustProxy: boolean | number | string,
+  },
   fail: (message: string) => Error,
 ): CertLoginConfig {
   const devDir = path.join(o.dataDir, 'cert-login');
@@ -53,14 +55,20 @@ export function loadCertLoginConfig(
   if (!Number.isFinite(config.crlReloadMinutes) || config.crlReloadMinutes < 0) {
     throw fail('CERT_LOGIN_CRL_RELOAD_MINUTES must be a number of minutes');
   }
-  if ((port !== null || header) && !config.caPath) throw fail('certificate login needs CERT_LOGIN_CA (PEM of the accepted CAs)');
-  if (port !== null && !dev && (!config.tlsCert || !config.tlsKey)) throw fail('CERT_LOGIN_PORT needs TLS_CERT and TLS_KEY');
+  if ((port !== null || header) && !config.caPath) {
+    throw fail('certificate login needs CERT_LOGIN_CA (PEM of the accepted CAs)');
+  }
+  if (port !== null && !dev && (!config.tlsCert || !config.tlsKey)) {
+    throw fail('CERT_LOGIN_PORT needs TLS_CERT and TLS_KEY');
+  }
   if (header && (typeof o.trustProxy !== 'string')) {
     // a hop count or "true" would trust the header from any client that connects directly
     throw fail('CERT_LOGIN_HEADER needs TRUST_PROXY to list the proxy addresses (e.g. "loopback" or "10.0.0.5")');
   }
   if (env.CERT_LOGIN_URL) config.entryUrl = env.CERT_LOGIN_URL;
-  else if (header) throw fail('CERT_LOGIN_HEADER needs CERT_LOGIN_URL (the proxy address that asks for the certificate)');
+  else if (header) throw fail(
+    'CERT_LOGIN_HEADER needs CERT_LOGIN_URL (the proxy address that asks for the certificate)',
+  );
   else if (port !== null) config.entryUrl = `https://${new URL(o.publicUrl).hostname}:${port}${CERT_ENTRY_PATH}`;
   return config;
 }

@@ -98,7 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sessionIdleMinutes: positive(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES'),
     sessionAbsoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 8, 'SESSION_ABSOLUTE_HOURS'),
     adminIdleMinutes: positive(env.ADMIN_IDLE_MINUTES, 10, 'ADMIN_IDLE_MINUTES'),
-    require2faAboveCustomers: env.REQUIRE_2FA_ABOVE_CUSTOMERS ? int(env.REQUIRE_2FA_ABOVE_CUSTOMERS, 0, 'REQUIRE_2FA_ABOVE_CUSTOMERS') : null,
+    require2faAboveCustomers: env.REQUIRE_2FA_ABOVE_CUSTOMERS ? int(
+      env.REQUIRE_2FA_ABOVE_CUSTOMERS, 0, 'REQUIRE_2FA_ABOVE_CUSTOMERS',
+    ) : null,
     trustProxy: parseTrustProxy(trust),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Área Clientes <no-reply@area-clientes.local>',

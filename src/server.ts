@@ -60,14 +60,17 @@ async function main(): Promise<void> {
     '',
     `  Área Clientes escuchando en http://${shown}:${port}`,
     `  Base de datos: ${booted.db.description}`,
-    `  Arranque: ${Math.round(ms)} ms, ${booted.migrationsApplied} migraciones aplicadas${booted.demo?.created ? ', datos de demostración creados' : ''}`,
+    `  Arranque: ${Math.round(ms)} ms, ${booted.migrationsApplied} migraciones aplicadas`
+      + (booted.demo?.created ? ', datos de demostración creados' : ''),
   ];
   if (config.demo && !config.production) {
     lines.push('', '  Cuentas de demostración:');
     for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.login.padEnd(10)} ${a.password.padEnd(20)} ${a.who}`);
   }
   if (config.devMailbox) lines.push('', `  Buzón de desarrollo: http://${shown}:${port}/dev/buzon`);
-  else if (!config.smtpUrl) lines.push('', '  Correo: sin SMTP_URL los mensajes esperan en la cola (DEV_MAILBOX=1 para leerlos en /dev/buzon)');
+  else if (!config.smtpUrl) lines.push(
+    '', '  Correo: sin SMTP_URL los mensajes esperan en la cola (DEV_MAILBOX=1 para leerlos en /dev/buzon)',
+  );
   lines.push(...certLogin.banner);
   console.log(lines.join('\n') + '\n');
 
@@ -94,14 +97,20 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DemoInterrupted || (abort.signal.aborted && (err as { reason?: unknown }).reason instanceof DemoInterrupted)) {
+  if (
+    err instanceof DemoInterrupted || (
+      abort.signal.aborted && (err as { reason?: unknown }).reason instanceof DemoInterrupted
+    )
+  ) {
     console.error(`\n  Arranque interrumpido: ${(err as Error).message}`);
     process.exit(130);
   }
   if (err instanceof StartupError || err instanceof ConfigError) {
     console.error(`Error de arranque: ${err.message}`);
   } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`Error de arranque: el puerto ya está en uso (${(err as Error).message}). Usa PORT para elegir otro.`);
+    console.error(
+      `Error de arranque: el puerto ya está en uso (${(err as Error).message}). Usa PORT para elegir otro.`,
+    );
   } else {
     console.error('Error de arranque:', err);
   }

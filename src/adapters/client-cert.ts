@@ -130,7 +130,9 @@ export class TrustStore {
         try {
           this.reload();
         } catch (err) {
-          this.opts.logger?.error({ err: (err as Error).message }, 'certificate login: reloading the CAs and CRLs failed');
+          this.opts.logger?.error(
+            { err: (err as Error).message }, 'certificate login: reloading the CAs and CRLs failed',
+          );
         }
       }, this.opts.reloadMinutes * 60_000);
       this.timer.unref();
@@ -155,9 +157,14 @@ export class TrustStore {
     const answer = await queryOcsp(url, result.leaf, result.issuer, now);
     if (answer.status === 'good') return result.check;
     if (answer.status === 'revoked') {
-      return { verdict: 'revoked', summary: result.check.summary && { ...result.check.summary, revokedAt: answer.at }, identity: null };
+      return {
+        verdict: 'revoked', summary: result.check.summary && { ...result.check.summary, revokedAt: answer.at },
+        identity: null,
+      };
     }
-    this.opts.logger?.warn({ reason: answer.status === 'error' ? answer.reason : 'unknown' }, 'certificate login: no usable OCSP answer');
+    this.opts.logger?.warn(
+      { reason: answer.status === 'error' ? answer.reason : 'unknown' }, 'certificate login: no usable OCSP answer',
+    );
     return { verdict: 'unavailable', summary: result.check.summary, identity: null };
   }
 
@@ -178,14 +185,19 @@ export class TrustStore {
       return plain({ verdict: 'untrusted', summary: null, identity: null });
     }
     const summary: CertificateSummary = {
-      subjectName: display(leaf.subject), issuerName: display(leaf.issuer), serial: leaf.serial, notAfter: leaf.facts.notAfter, revokedAt: null,
+      subjectName: display(leaf.subject), issuerName: display(leaf.issuer), serial: leaf.serial,
+      notAfter: leaf.facts.notAfter, revokedAt: null,
     };
     const built = this.buildChain(leafX, leaf, presentedChain, now);
     if (!built) return plain({ verdict: 'untrusted', summary, identity: null });
     for (const c of built.path) {
       const crl = this.loaded.crls.get(c.issuerKey);
       const at = crl?.revoked.get(c.serial);
-      if (at) return plain({ verdict: 'revoked', summary: { ...summary, revokedAt: c === leaf ? at : null }, identity: null });
+      if (at) {
+        return plain(
+          { verdict: 'revoked', summary: { ...summary, revokedAt: c === leaf ? at : null }, identity: null },
+        );
+      }
     }
     const use = assessCertificate(leaf.facts, now);
     if (use !== 'ok') return plain({ verdict: use, summary, identity: null });
@@ -210,7 +222,9 @@ export class TrustStore {
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
       const anchor = this.loaded.anchors.find((a) => current.checkIssued(a.x509) && current.verify(a.x509.publicKey));
       if (anchor) return validAt(anchor.parsed, now) ? { path, leafIssuer: leafIssuer ?? anchor.x509 } : null;
-      const next = intermediates.find((c) => c.parsed.facts.isCa && current.checkIssued(c.x509) && current.verify(c.x509.publicKey)
+      const next = intermediates.find((c) => c.parsed.facts.isCa && current.checkIssued(c.x509) && current.verify(
+        c.x509.publicKey,
+      )
         && !path.some((p) => p.der.equals(c.parsed.der)));
       if (!next || !validAt(next.parsed, now)) return null;
       path.push(next.parsed);

@@ -32,7 +32,9 @@ function newKey(): { key: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.Pub
 
 function attrs(list: readonly NameAttr[]): forge.pki.CertificateField[] {
   // UTF8String so that names with accents survive
-  return list.map((a) => ({ type: a.oid, value: a.value, valueTagClass: asn1.Type.UTF8 } as unknown as forge.pki.CertificateField));
+  return list.map(
+    (a) => ({ type: a.oid, value: a.value, valueTagClass: asn1.Type.UTF8 } as unknown as forge.pki.CertificateField),
+  );
 }
 
 function randomSerial(): string {
@@ -49,7 +51,12 @@ export function createCa(name: string, validity: { notBefore: Date; notAfter: Da
   cert.serialNumber = randomSerial();
   cert.validity.notBefore = validity.notBefore;
   cert.validity.notAfter = validity.notAfter;
-  const subject = attrs([{ oid: '2.5.4.6', value: 'ES' }, { oid: '2.5.4.10', value: 'Área Clientes (desarrollo)' }, { oid: OID.commonName, value: name }]);
+  const subject = attrs(
+    [
+      { oid: '2.5.4.6', value: 'ES' }, { oid: '2.5.4.10', value: 'Área Clientes (desarrollo)' },
+      { oid: OID.commonName, value: name },
+    ],
+  );
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
@@ -92,7 +99,9 @@ export function issueClientCert(ca: Issued, o: ClientCertOptions): Issued {
   return { cert, key, certPem: pki.certificateToPem(cert), keyPem };
 }
 
-export function issueServerCert(ca: Issued, hosts: readonly string[], validity: { notBefore: Date; notAfter: Date }): Issued {
+export function issueServerCert(
+  ca: Issued, hosts: readonly string[], validity: { notBefore: Date; notAfter: Date },
+): Issued {
   const { key, publicKey, keyPem } = newKey();
   const cert = pki.createCertificate();
   cert.publicKey = publicKey;
@@ -123,10 +132,14 @@ function algorithm(): forge.asn1.Asn1 {
 }
 
 /** A version 2 CRL listing the revoked serial numbers (hex), PEM encoded. */
-export function createCrl(ca: Issued, revoked: readonly { serial: string; at: Date }[], thisUpdate: Date, nextUpdate: Date): string {
+export function createCrl(
+  ca: Issued, revoked: readonly { serial: string; at: Date }[], thisUpdate: Date, nextUpdate: Date,
+): string {
   const { UNIVERSAL } = asn1.Class;
   const entries = revoked.map((r) => asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(r.serial.length % 2 ? `0${r.serial}` : r.serial)),
+    asn1.create(
+      UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(r.serial.length % 2 ? `0${r.serial}` : r.serial),
+    ),
     timeNode(r.at),
   ]));
   const tbs = asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [
@@ -150,7 +163,9 @@ export function createCrl(ca: Issued, revoked: readonly { serial: string; at: Da
 
 /** A PKCS#12 file a browser imports (the certificate, its key and the CA). */
 export function toP12(issued: Issued, ca: Issued, password: string, friendlyName: string): Buffer {
-  const p12 = forge.pkcs12.toPkcs12Asn1(issued.key, [issued.cert, ca.cert], password, { algorithm: '3des', friendlyName });
+  const p12 = forge.pkcs12.toPkcs12Asn1(
+    issued.key, [issued.cert, ca.cert], password, { algorithm: '3des', friendlyName },
+  );
   return Buffer.from(asn1.toDer(p12).getBytes(), 'binary');
 }
 

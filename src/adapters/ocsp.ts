@@ -18,8 +18,13 @@ const SKEW_MS = 5 * 60_000;
 
 export type OcspStatus = { status: 'good' } | { status: 'revoked'; at: Date } | { status: 'unknown' } | { status: 'error'; reason: string };
 
-const fromDer = asn1.fromDer as unknown as (b: forge.util.ByteStringBuffer, o: { strict: boolean; decodeBitStrings: boolean }) => Node;
-const read = (der: Buffer | string): Node => fromDer(forge.util.createBuffer(typeof der === 'string' ? der : der.toString('binary')), { strict: false, decodeBitStrings: false });
+const fromDer = asn1.fromDer as unknown as (
+  b: forge.util.ByteStringBuffer, o: { strict: boolean; decodeBitStrings: boolean },
+) => Node;
+const read = (der: Buffer | string): Node => fromDer(
+  forge.util.createBuffer(typeof der === 'string' ? der : der.toString('binary')),
+  { strict: false, decodeBitStrings: false },
+);
 const kids = (n: Node | undefined): Node[] => (n && Array.isArray(n.value) ? (n.value as Node[]) : []);
 const raw = (n: Node | undefined): string => (n && typeof n.value === 'string' ? n.value : '');
 const sha1 = (bin: string): string => crypto.createHash('sha1').update(Buffer.from(bin, 'binary')).digest('binary');
@@ -64,7 +69,9 @@ export function certId(leaf: X509Certificate, issuer: X509Certificate): Node {
 export function ocspRequest(leaf: X509Certificate, issuer: X509Certificate): Buffer {
   const req = asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [
     asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [certId(leaf, issuer)])]),
+      asn1.create(
+        UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [certId(leaf, issuer)])],
+      ),
     ]),
   ]);
   return Buffer.from(asn1.toDer(req).getBytes(), 'binary');
@@ -96,17 +103,23 @@ export function readOcspResponse(der: Buffer, leaf: X509Certificate, issuer: X50
   } catch {
     return { status: 'error', reason: 'unreadable' };
   }
-  if (raw(top[0]).charCodeAt(0) !== 0) return { status: 'error', reason: `responder status ${raw(top[0]).charCodeAt(0)}` };
+  if (raw(top[0]).charCodeAt(0) !== 0) {
+    return { status: 'error', reason: `responder status ${raw(top[0]).charCodeAt(0)}` };
+  }
   const bytes = kids(kids(top[1])[0]);
   if (asn1.derToOid(raw(bytes[0])) !== OID_BASIC_RESPONSE) return { status: 'error', reason: 'not a basic response' };
   const [tbs, alg, sig, certs] = kids(read(raw(bytes[1])));
   if (!tbs || !alg || !sig) return { status: 'error', reason: 'incomplete response' };
-  const signers = [issuer, ...kids(kids(certs)[0]).map((c) => new X509Certificate(Buffer.from(asn1.toDer(c).getBytes(), 'binary')))
+  const signers = [issuer, ...kids(kids(certs)[0]).map(
+    (c) => new X509Certificate(Buffer.from(asn1.toDer(c).getBytes(), 'binary')),
+  )
     .filter((c) => isOcspSigner(c, issuer))];
   const signed = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
   const signature = Buffer.from(raw(sig).slice(1), 'binary');
   const hash = hashFor(asn1.derToOid(raw(kids(alg)[0])));
-  if (!signers.some((s) => crypto.verify(hash, signed, s.publicKey, signature))) return { status: 'error', reason: 'bad signature' };
+  if (!signers.some((s) => crypto.verify(hash, signed, s.publicKey, signature))) {
+    return { status: 'error', reason: 'bad signature' };
+  }
 
   const fields = kids(tbs);
   const o = fields[0] && fields[0].tagClass === CONTEXT_SPECIFIC && fields[0].type === 0 ? 1 : 0;
@@ -115,8 +128,12 @@ export function readOcspResponse(der: Buffer, leaf: X509Certificate, issuer: X50
     const [id, status, thisUpdate, next] = kids(single);
     if (!id || !status || asn1.toDer(id).getBytes() !== wanted) continue;
     const nextUpdate = next && next.tagClass === CONTEXT_SPECIFIC && next.type === 0 ? time(kids(next)[0]) : null;
-    if (time(thisUpdate).getTime() > now.getTime() + SKEW_MS) return { status: 'error', reason: 'response from the future' };
-    if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) return { status: 'error', reason: 'stale response' };
+    if (time(thisUpdate).getTime() > now.getTime() + SKEW_MS) {
+      return { status: 'error', reason: 'response from the future' };
+    }
+    if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) {
+      return { status: 'error', reason: 'stale response' };
+    }
     if (status.type === 0) return { status: 'good' };
     if (status.type === 1) return { status: 'revoked', at: time(kids(status)[0]) };
     return { status: 'unknown' };
@@ -124,7 +141,9 @@ export function readOcspResponse(der: Buffer, leaf: X509Certificate, issuer: X50
   return { status: 'error', reason: 'certificate not in the response' };
 }
 
-export async function queryOcsp(url: string, leaf: X509Certificate, issuer: X509Certificate, now: Date, timeoutMs = 5000): Promise<OcspStatus> {
+export async function queryOcsp(
+  url: string, leaf: X509Certificate, issuer: X509Certificate, now: Date, timeoutMs = 5000,
+): Promise<OcspStatus> {
   try {
     const res = await fetch(url, {
       method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },

@@ -28,7 +28,9 @@ export function dummyHash(cost: Argon2Cost): Promise<string> {
 }
 
 /** Verifies against the stored hash, or against the dummy when there is none (unknown login id). */
-export async function verifyPasswordOrDummy(hash: string | undefined, password: string, cost: Argon2Cost): Promise<boolean> {
+export async function verifyPasswordOrDummy(
+  hash: string | undefined, password: string, cost: Argon2Cost,
+): Promise<boolean> {
   if (hash === undefined) {
     await verifyPassword(await dummyHash(cost), password);
     return false;

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
-import { createRedsysAPI, LANGUAGES, PRODUCTION_URLS, SANDBOX_URLS, type CurrencyNum, type RedirectForm } from 'redsys-easy';
+import {
+  createRedsysAPI, LANGUAGES, PRODUCTION_URLS, SANDBOX_URLS, type CurrencyNum, type RedirectForm,
+} from 'redsys-easy';
 import { EURO, formatRedsysAmount, type NotificationParams, type SignedMessage } from '../domain/payments';
 
 /**
@@ -39,7 +41,9 @@ export class RedsysConfigError extends Error {}
 
 function checkKey(key: string): string {
   // 3DES needs a 24-byte key
-  if (Buffer.from(key, 'base64').length !== 24) throw new RedsysConfigError('REDSYS_SECRET_KEY must be the base64 key Redsys gives (24 bytes)');
+  if (Buffer.from(key, 'base64').length !== 24) {
+    throw new RedsysConfigError('REDSYS_SECRET_KEY must be the base64 key Redsys gives (24 bytes)');
+  }
   return key;
 }
 

@@ -6,8 +6,14 @@ import { StartupError } from '../data/startup-error';
 
 function writeFailure(config: Config, err: unknown): StartupError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new StartupError(`The disk holding ${config.dataDir} is full (no space left on device): free some space and start again.`);
-  return new StartupError(`The data folder ${config.dataDir} cannot be written (${code}). Set DATA_DIR to a writable folder.`);
+  if (code === 'ENOSPC') {
+    return new StartupError(
+      `The disk holding ${config.dataDir} is full (no space left on device): free some space and start again.`,
+    );
+  }
+  return new StartupError(
+    `The data folder ${config.dataDir} cannot be written (${code}). Set DATA_DIR to a writable folder.`,
+  );
 }
 
 async function readIfExists(file: string): Promise<string | null> {
@@ -30,7 +36,9 @@ export async function resolveSessionSecret(config: Config): Promise<string> {
     }
     return config.sessionSecret;
   }
-  if (config.production) throw new StartupError('SESSION_SECRET must be set in production (at least 32 random characters).');
+  if (config.production) {
+    throw new StartupError('SESSION_SECRET must be set in production (at least 32 random characters).');
+  }
   const file = path.join(config.dataDir, 'session-secret');
   const existing = (await readIfExists(file))?.trim();
   if (existing) return existing;
@@ -50,7 +58,9 @@ function decodeKey(text: string, source: string): Buffer {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== 32) {
     throw new StartupError(`${source} must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`).`);
   }
-  if (key.every((b) => b === 0)) throw new StartupError(`${source} is all zeros: use 32 random bytes (\`openssl rand -base64 32\`).`);
+  if (key.every((b) => b === 0)) {
+    throw new StartupError(`${source} is all zeros: use 32 random bytes (\`openssl rand -base64 32\`).`);
+  }
   return key;
 }
 
@@ -72,13 +82,17 @@ export async function resolveDataKey(config: Config, storedCheck: string | null 
   if (fromEnv) {
     key = decodeKey(fromEnv, 'DATA_ENCRYPTION_KEY');
   } else {
-    if (config.production) throw new StartupError('DATA_ENCRYPTION_KEY must be set in production (`openssl rand -base64 32`).');
+    if (config.production) {
+      throw new StartupError('DATA_ENCRYPTION_KEY must be set in production (`openssl rand -base64 32`).');
+    }
     const file = path.join(config.dataDir, 'data-key');
     const text = await readIfExists(file);
     if (text !== null) {
       key = decodeKey(text, `The data key file ${file}`);
     } else if (storedCheck) {
-      throw new StartupError(`The data key file ${file} is missing, but the database holds secrets encrypted with it: restore it (npm run restore brings it back with the database) or set DATA_ENCRYPTION_KEY.`);
+      throw new StartupError(
+        `The data key file ${file} is missing, but the database holds secrets encrypted with it: restore it (npm run restore brings it back with the database) or set DATA_ENCRYPTION_KEY.`,
+      );
     } else {
       key = crypto.randomBytes(32);
       try {
@@ -90,7 +104,9 @@ export async function resolveDataKey(config: Config, storedCheck: string | null 
     }
   }
   if (storedCheck && storedCheck !== keyCheck(key)) {
-    throw new StartupError(`${fromEnv ? 'DATA_ENCRYPTION_KEY' : `The data key file ${path.join(config.dataDir, 'data-key')}`} is not the key this database's secrets were encrypted with: set the right one (a backup holds it).`);
+    throw new StartupError(
+      `${fromEnv ? 'DATA_ENCRYPTION_KEY' : `The data key file ${path.join(config.dataDir, 'data-key')}`} is not the key this database's secrets were encrypted with: set the right one (a backup holds it).`,
+    );
   }
   return key;
 }

@@ -52,7 +52,9 @@ function pdfParts(pdf: Buffer): PdfParts {
   let from = 0;
   for (;;) {
     let start = pdf.indexOf('stream', from, 'latin1');
-    while (start >= 3 && pdf.toString('latin1', start - 3, start) === 'end') start = pdf.indexOf('stream', start + 6, 'latin1');
+    while (start >= 3 && pdf.toString('latin1', start - 3, start) === 'end') start = pdf.indexOf(
+      'stream', start + 6, 'latin1',
+    );
     if (start < 0) break;
     let dataStart = start + 6;
     if (pdf[dataStart] === 0x0d) dataStart++;
@@ -64,7 +66,10 @@ function pdfParts(pdf: Buffer): PdfParts {
     const dictionary = head.slice(Math.max(0, head.lastIndexOf(' obj') + 1));
     if (/\/Type\s*\/ObjStm/.test(dictionary) && total < MAX_INFLATED_TOTAL) {
       try {
-        const out = zlib.inflateSync(pdf.subarray(dataStart, end), { maxOutputLength: MAX_INFLATED_STREAM, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+        const out = zlib.inflateSync(
+          pdf.subarray(dataStart, end),
+          { maxOutputLength: MAX_INFLATED_STREAM, finishFlush: zlib.constants.Z_SYNC_FLUSH },
+        );
         total += out.length;
         objectStreams.push(out.toString('latin1'));
       } catch {

@@ -6,7 +6,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { fileTypeFromFile } from 'file-type';
 import type { TFunction } from 'i18next';
-import { acceptUpload, displayName, type DocumentMime, type UploadPolicy, type UploadRejection } from '../domain/documents';
+import {
+  acceptUpload, displayName, type DocumentMime, type UploadPolicy, type UploadRejection,
+} from '../domain/documents';
 import { inspectContent, type ContentRejection } from './upload-content';
 
 /**
@@ -174,7 +176,9 @@ export function parseUpload(opts: UploadOptions): RequestHandler {
       if (err instanceof UploadCsrfError || (req.csrfInBody && !req.csrfInBody())) return refuse();
       if (settled) return;
       settled = true;
-      req.upload = err ? { field: opts.field, error: fromMulterError(err, opts.field), files: [] } : { field: opts.field, error: null, files };
+      req.upload = err ? { field: opts.field, error: fromMulterError(err, opts.field), files: [] } : {
+        field: opts.field, error: null, files,
+      };
       next();
     });
   };
@@ -196,12 +200,19 @@ export async function inspectUpload(req: Request, policy: UploadPolicy): Promise
   for (const f of parsed.files) {
     const fileName = displayName(f.originalname ?? '');
     const detected = f.size > 0 ? await fileTypeFromFile(f.path) : undefined;
-    const decision = acceptUpload({ detectedMime: detected?.mime, size: f.size, declaredName: f.originalname ?? '' }, policy);
+    const decision = acceptUpload(
+      { detectedMime: detected?.mime, size: f.size, declaredName: f.originalname ?? '' }, policy,
+    );
     if (!decision.ok) return { ok: false, error: { code: decision.code, field: parsed.field, fileName } };
     const checked = inspectContent(decision.mime, await fs.promises.readFile(f.path));
     if (!checked.ok) return { ok: false, error: { code: checked.code, field: parsed.field, fileName } };
     const content = checked.content;
-    accepted.push({ name: decision.safeName, mime: decision.mime, size: content.length, sha256: crypto.createHash('sha256').update(content).digest('hex'), content });
+    accepted.push(
+      {
+        name: decision.safeName, mime: decision.mime, size: content.length,
+        sha256: crypto.createHash('sha256').update(content).digest('hex'), content,
+      },
+    );
   }
   return { ok: true, files: accepted };
 }

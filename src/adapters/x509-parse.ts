@@ -47,7 +47,9 @@ function bytes(n: Node): string {
 }
 
 // forge's typings know only the boolean form; the options object keeps BIT STRINGs undecoded.
-const fromDer = asn1.fromDer as unknown as (bytes: forge.util.ByteStringBuffer, o: { strict: boolean; decodeBitStrings: boolean }) => Node;
+const fromDer = asn1.fromDer as unknown as (
+  bytes: forge.util.ByteStringBuffer, o: { strict: boolean; decodeBitStrings: boolean },
+) => Node;
 
 function readDer(der: Buffer): Node {
   return fromDer(forge.util.createBuffer(der.toString('binary')), { strict: false, decodeBitStrings: false });
@@ -57,7 +59,9 @@ function text(n: Node): string {
   const raw = bytes(n);
   if (n.type === asn1.Type.BMPSTRING) {
     let out = '';
-    for (let i = 0; i + 1 < raw.length; i += 2) out += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
+    for (let i = 0; i + 1 < raw.length; i += 2) out += String.fromCharCode(
+      (raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1),
+    );
     return out;
   }
   try {
@@ -93,7 +97,9 @@ function time(n: Node | undefined): Date {
 }
 
 function isTime(n: Node | undefined): boolean {
-  return !!n && (n.type === asn1.Type.UTCTIME || n.type === asn1.Type.GENERALIZEDTIME) && n.tagClass === asn1.Class.UNIVERSAL;
+  return !!n && (
+    n.type === asn1.Type.UTCTIME || n.type === asn1.Type.GENERALIZEDTIME
+  ) && n.tagClass === asn1.Class.UNIVERSAL;
 }
 
 function extensions(n: Node | undefined): Map<string, string> {

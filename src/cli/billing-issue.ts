@@ -14,11 +14,15 @@ if (!month || !isBillingMonth(month)) {
 try {
   const { config, db } = await commandDatabase('npm run billing:issue');
   try {
-    const signer = await loadSigner({ p12Path: config.signingP12, passphrase: config.signingP12Passphrase, dataDir: config.dataDir });
+    const signer = await loadSigner(
+      { p12Path: config.signingP12, passphrase: config.signingP12Passphrase, dataDir: config.dataDir },
+    );
     const started = process.hrtime.bigint();
     const r = await issueInvoicesForMonth(db.knex, month, { signer, now: new Date(), config, notify: true });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(`${month}: ${r.issued} invoice(s) issued and signed out of ${r.candidates} billable contract(s), ${r.notified} email(s) queued, in ${Math.round(ms)} ms (${db.description})`);
+    console.log(
+      `${month}: ${r.issued} invoice(s) issued and signed out of ${r.candidates} billable contract(s), ${r.notified} email(s) queued, in ${Math.round(ms)} ms (${db.description})`,
+    );
   } finally {
     await db.close();
   }

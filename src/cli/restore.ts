@@ -14,11 +14,17 @@ if (!file || file.startsWith('-')) {
 try {
   const config = loadConfig(process.env, []);
   const header = await readBackupHeader(path.resolve(file));
-  if (config.dataEncryptionKey && Buffer.from(config.dataEncryptionKey, 'base64').toString('base64') !== header.secrets.dataKey) {
-    throw new StartupError('DATA_ENCRYPTION_KEY is set and is not the key of this backup: unset it (the backup carries its key) or set the right one.');
+  if (
+    config.dataEncryptionKey && Buffer.from(config.dataEncryptionKey, 'base64').toString('base64') !== header.secrets.dataKey
+  ) {
+    throw new StartupError(
+      'DATA_ENCRYPTION_KEY is set and is not the key of this backup: unset it (the backup carries its key) or set the right one.',
+    );
   }
   // as the owner of the folder: never into the database of a running portal
-  const db = await openDatabase(config, { role: 'portal', what: 'npm run restore', log: (m) => console.error(`  ${m}`) });
+  const db = await openDatabase(
+    config, { role: 'portal', what: 'npm run restore', log: (m) => console.error(`  ${m}`) },
+  );
   try {
     const started = Date.now();
     const r = await loadBackup(db.knex, path.resolve(file));

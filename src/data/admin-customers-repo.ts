@@ -33,15 +33,24 @@ function matcher(term: SearchTerm): Matcher | null {
     }
     case 'cups':
       // with or without the border-point suffix
-      return { sql: 'SELECT c.customer_id FROM contracts c JOIN supply_points sp ON sp.id = c.supply_point_id WHERE left(sp.cups, 20) = left(?, 20)', bindings: [term.value] };
+      return {
+        sql: 'SELECT c.customer_id FROM contracts c JOIN supply_points sp ON sp.id = c.supply_point_id WHERE left(sp.cups, 20) = left(?, 20)',
+        bindings: [term.value],
+      };
     case 'iban':
       return { sql: 'SELECT customer_id FROM contract_accounts WHERE iban = ?', bindings: [term.value] };
     case 'account_number':
-      return { sql: 'SELECT customer_id FROM contract_accounts WHERE number = ? UNION SELECT customer_id FROM contracts WHERE number = ?', bindings: [term.value, term.value] };
+      return {
+        sql: 'SELECT customer_id FROM contract_accounts WHERE number = ? UNION SELECT customer_id FROM contracts WHERE number = ?',
+        bindings: [term.value, term.value],
+      };
     case 'invoice_number':
       return { sql: 'SELECT customer_id FROM invoices WHERE number = ?', bindings: [term.value] };
     case 'email':
-      return { sql: `SELECT id AS customer_id FROM customers WHERE lower(email) = ? UNION ${VIA_USER} lower(u.email) = ?`, bindings: [term.value, term.value] };
+      return {
+        sql: `SELECT id AS customer_id FROM customers WHERE lower(email) = ? UNION ${VIA_USER} lower(u.email) = ?`,
+        bindings: [term.value, term.value],
+      };
     case 'name': {
       const like = `%${escapeLike(term.value)}%`;
       return {
@@ -62,7 +71,9 @@ export async function searchCustomers(db: Knex, term: SearchTerm, limit: number,
   const { rows } = await db.raw(
     `WITH m AS (${m.sql})
      SELECT c.id, c.name, c.tax_id, c.kind,
-            (SELECT count(DISTINCT l.user_id) FROM customer_links l WHERE l.customer_id = c.id AND l.status <> 'revoked')::int AS users,
+            (
+              SELECT count(DISTINCT l.user_id) FROM customer_links l WHERE l.customer_id = c.id AND l.status <> 'revoked'
+            )::int AS users,
             count(*) OVER ()::int AS total
        FROM customers c
       WHERE c.id IN (SELECT customer_id FROM m)
@@ -72,7 +83,9 @@ export async function searchCustomers(db: Knex, term: SearchTerm, limit: number,
   );
   if (rows.length > 0 || offset === 0) return { rows: rows.map(hit), total: rows[0]?.total ?? 0 };
   // past the end: only the total is needed, to show the last page instead
-  const { rows: counted } = await db.raw(`WITH m AS (${m.sql}) SELECT count(DISTINCT customer_id)::int AS total FROM m`, m.bindings);
+  const { rows: counted } = await db.raw(
+    `WITH m AS (${m.sql}) SELECT count(DISTINCT customer_id)::int AS total FROM m`, m.bindings,
+  );
   return { rows: [], total: counted[0]?.total ?? 0 };
 }
 
@@ -101,16 +114,22 @@ export const CUSTOMER_PAGE_LIMITS = { invoices: 12, requests: 50, managedClients
 
 /** Everything the customer page shows, in seven queries; undefined for an unknown customer. */
 export async function loadCustomerPage(db: Knex, customerId: number): Promise<CustomerPage | undefined> {
-  const customer = await db('customers').where({ id: customerId }).first('id', 'tax_id', 'kind', 'name', 'representative_nif', 'email', 'phone', 'created_at');
+  const customer = await db('customers').where({ id: customerId }).first(
+    'id', 'tax_id', 'kind', 'name', 'representative_nif', 'email', 'phone', 'created_at',
+  );
   if (!customer) return undefined;
   const [users, contracts, invoices, requests, relations] = await Promise.all([
     db('customer_links as l').join('users as u', 'u.id', 'l.user_id').where('l.customer_id', customerId)
       .select('u.id', 'u.login_id', 'u.first_name', 'u.last_name', 'u.email', 'u.email_verified_at', 'u.status', 'u.failed_logins', 'u.locked_at', 'u.last_login_at',
         'l.id as link_id', 'l.role', 'l.status as link_status', 'l.granted_at')
       .orderByRaw("l.status = 'revoked', l.granted_at, l.id"),
-    db('contracts as c').join('supply_points as sp', 'sp.id', 'c.supply_point_id').join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
+    db('contracts as c').join('supply_points as sp', 'sp.id', 'c.supply_point_id').join(
+      'contract_accounts as ca', 'ca.id', 'c.contract_account_id',
+    )
       .where('c.customer_id', customerId)
-      .select('c.id', 'c.number', 'c.status', db.raw("to_char(c.start_date, 'YYYY-MM-DD') AS start_date"), db.raw("to_char(c.end_date, 'YYYY-MM-DD') AS end_date"),
+      .select('c.id', 'c.number', 'c.status', db.raw("to_char(c.start_date, 'YYYY-MM-DD') AS start_date"), db.raw(
+        "to_char(c.end_date, 'YYYY-MM-DD') AS end_date",
+      ),
         'c.product_code', 'c.e_billing', 'ca.number as account_number', 'sp.cups', 'sp.energy', 'sp.tariff', 'sp.street', 'sp.number as sp_number', 'sp.floor_door', 'sp.postal_code', 'sp.municipality')
       .orderByRaw("c.status = 'ended', sp.street, c.id"),
     db('invoices').where({ customer_id: customerId })
@@ -118,7 +137,9 @@ export async function loadCustomerPage(db: Knex, customerId: number): Promise<Cu
         db.raw("to_char(issue_date, 'YYYY-MM-DD') AS issue_date"), 'total_cents', 'status', 'rectified_by_invoice_id', 'rectifies_invoice_id')
       .orderBy([{ column: 'issue_date', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(CUSTOMER_PAGE_LIMITS.invoices),
     db('requests').where({ customer_id: customerId }).select('id', 'reference', 'type', 'status', 'created_at')
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(CUSTOMER_PAGE_LIMITS.requests),
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(
+        CUSTOMER_PAGE_LIMITS.requests,
+      ),
     // both directions in one query: who manages this customer, and whom it manages (a gestoría)
     db.raw(
       `(SELECT em.id, em.status, em.created_at, em.decided_at, c.name, c.tax_id, c.id AS other_id, 'manager' AS side
@@ -140,7 +161,10 @@ export async function loadCustomerPage(db: Knex, customerId: number): Promise<Cu
       q.where('a.customer_id', customerId);
       if (userIds.length) q.orWhere((w) => w.where('a.target_type', 'user').whereIn('a.target_id', userIds));
     })
-    .select('a.id', 'a.at', 'a.actor_type', 'a.actor_id', 'a.action', 'a.target_type', 'a.target_id', 'a.details', db.raw('coalesce(s.staff_id, u.login_id) AS actor_login'))
+    .select(
+      'a.id', 'a.at', 'a.actor_type', 'a.actor_id', 'a.action', 'a.target_type', 'a.target_id', 'a.details',
+      db.raw('coalesce(s.staff_id, u.login_id) AS actor_login'),
+    )
     .orderBy([{ column: 'a.at', order: 'desc' }, { column: 'a.id', order: 'desc' }]).limit(CUSTOMER_PAGE_LIMITS.audit);
   type Relation = CustomerPage['managers'][number] & { side: 'manager' | 'client' };
   const rel = (relations.rows as Relation[]).map((r) => ({ ...r, id: Number(r.id), other_id: Number(r.other_id) }));

@@ -18,5 +18,8 @@ export async function dashboardCounts(db: Knex): Promise<DashboardCounts> {
       (SELECT count(*) FROM outbox WHERE status = 'failed') AS failed_mail
   `, [REVIEW_TYPES]);
   const row = r.rows[0] as { pending_reviews: number; open_requests: number; failed_mail: number };
-  return { pendingReviews: Number(row.pending_reviews), openRequests: Number(row.open_requests), failedMail: Number(row.failed_mail) };
+  return {
+    pendingReviews: Number(row.pending_reviews), openRequests: Number(row.open_requests),
+    failedMail: Number(row.failed_mail),
+  };
 }

@@ -43,7 +43,10 @@ export async function searchAudit(db: Knex, q: AuditQuery, limit: number): Promi
       this.on('s.id', '=', 'a.actor_id').andOn('a.actor_type', '=', db.raw("'staff'"));
     })
     .leftJoin('customers as c', 'c.id', 'a.customer_id')
-    .select('a.*', db.raw(`${AT_KEY} as at_key`), 'u.login_id as user_login', 's.staff_id as staff_login', 'c.name as customer_name', 'c.tax_id as customer_tax_id')
+    .select(
+      'a.*', db.raw(`${AT_KEY} as at_key`), 'u.login_id as user_login', 's.staff_id as staff_login',
+      'c.name as customer_name', 'c.tax_id as customer_tax_id',
+    )
     .orderBy([{ column: 'a.at', order: 'desc' }, { column: 'a.id', order: 'desc' }])
     .limit(limit);
   if (q.actorType) query.where('a.actor_type', q.actorType);

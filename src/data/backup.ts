@@ -64,8 +64,12 @@ export async function writeBackup(knex: Knex, file: string, secrets: BackupSecre
   try {
     await knex.transaction(async (trx) => {
       const server = (await trx.raw('SHOW server_version')).rows[0].server_version as string;
-      const migrations = (await trx('knex_migrations').orderBy('id').select('name')).map((m: { name: string }) => m.name);
-      const seqs = (await trx.raw("SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = current_schema()")).rows as { name: string; last_value: number | null }[];
+      const migrations = (await trx('knex_migrations').orderBy('id').select('name')).map(
+        (m: { name: string }) => m.name,
+      );
+      const seqs = (
+        await trx.raw("SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+      ).rows as { name: string; last_value: number | null }[];
       const header: Header = {
         format: BACKUP_FORMAT, version: 1,
         SECRET: 'This file holds the data encryption key, the invoice signing certificate and the session secret: keep it as safe as the database itself.',
@@ -78,7 +82,9 @@ export async function writeBackup(knex: Knex, file: string, secrets: BackupSecre
       for (const table of await tablesOf(trx)) {
         tables++;
         await write({ table });
-        await trx.raw(`DECLARE backup_rows NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS j FROM ${ident(table)} t`);
+        await trx.raw(
+          `DECLARE backup_rows NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS j FROM ${ident(table)} t`,
+        );
         let n = 0;
         for (;;) {
           const batch = (await trx.raw(`FETCH ${FETCH} FROM backup_rows`)).rows as { j: string }[];
@@ -124,7 +130,9 @@ export async function readBackupHeader(file: string): Promise<Header> {
       return h;
     }
   } catch (err) {
-    throw new StartupError(`${file} is not a readable backup (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    throw new StartupError(
+      `${file} is not a readable backup (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
   }
   throw new StartupError(`${file} is not a backup made by npm run backup.`);
 }
@@ -134,15 +142,23 @@ export async function readBackupHeader(file: string): Promise<Header> {
  * (foreign keys checked only at the end, as a whole), the sequences where they were, then the
  * migrations this version adds. One transaction: a failed restore leaves the database empty.
  */
-export async function loadBackup(knex: Knex, file: string, log: (m: string) => void = () => undefined): Promise<{ rows: number }> {
+export async function loadBackup(knex: Knex, file: string, log: (m: string) => void = () => undefined): Promise<{
+  rows: number,
+}> {
   const header = await readBackupHeader(file);
   const has = await knex.schema.hasTable('knex_migrations');
   if (has && (await knex('knex_migrations').first('id'))) {
-    throw new StartupError('The target database is not empty: restore into a new DATA_DIR (or an empty DATABASE_URL database).');
+    throw new StartupError(
+      'The target database is not empty: restore into a new DATA_DIR (or an empty DATABASE_URL database).',
+    );
   }
   const known = new Set(await migrationConfig.migrationSource!.getMigrations([]) as string[]);
   const unknown = header.migrations.filter((m) => !known.has(m));
-  if (unknown.length > 0) throw new StartupError(`The backup comes from a newer version of the portal (migrations ${unknown.join(', ')}): restore it with that version.`);
+  if (unknown.length > 0) {
+    throw new StartupError(
+      `The backup comes from a newer version of the portal (migrations ${unknown.join(', ')}): restore it with that version.`,
+    );
+  }
   // the schema exactly as it was when the backup was taken
   for (;;) {
     const [, pending] = (await knex.migrate.list(migrationConfig)) as [unknown[], { file: string }[] | string[]];
@@ -160,7 +176,10 @@ export async function loadBackup(knex: Knex, file: string, log: (m: string) => v
     let ended = false;
     const flush = async () => {
       if (!table || batch.length === 0) return;
-      await trx.raw(`INSERT INTO ${ident(table)} SELECT * FROM json_populate_recordset(NULL::${ident(table)}, ?::json)`, [`[${batch.join(',')}]`]);
+      await trx.raw(
+        `INSERT INTO ${ident(table)} SELECT * FROM json_populate_recordset(NULL::${ident(table)}, ?::json)`,
+        [`[${batch.join(',')}]`],
+      );
       rows += batch.length;
       batch = [];
     };
@@ -190,7 +209,9 @@ export async function loadBackup(knex: Knex, file: string, log: (m: string) => v
 }
 
 /** Puts the backup's secret files into DATA_DIR (0600), refusing to overwrite different ones. */
-export async function restoreSecretFiles(dataDir: string, secrets: BackupSecrets, opts: { dataKeyFromEnv: boolean }): Promise<void> {
+export async function restoreSecretFiles(
+  dataDir: string, secrets: BackupSecrets, opts: { dataKeyFromEnv: boolean },
+): Promise<void> {
   const put = async (file: string, content: Buffer) => {
     try {
       const existing = await fsp.readFile(file);

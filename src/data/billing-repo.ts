@@ -95,13 +95,21 @@ export function invoiceSeries(issueDate: string): string {
  * gives its numbers back and concurrent runs take turns, so a series never has a gap (a
  * sequence would lose the numbers of every rolled-back batch).
  */
-export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft[], opts: { billingRunId?: number | null } = {}): Promise<{ id: number; contractId: number; number: string }[]> {
+export async function insertInvoices(
+  trx: Knex.Transaction, drafts: InvoiceDraft[], opts: { billingRunId?: number | null } = {},
+): Promise<{ id: number; contractId: number; number: string }[]> {
   if (drafts.length === 0) return [];
   const series = [...new Set(drafts.map((d) => invoiceSeries(d.issueDate)))].sort();
-  for (const s of series) await trx.raw('INSERT INTO invoice_series (series, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [s]);
+  for (const s of series) await trx.raw(
+    'INSERT INTO invoice_series (series, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [s],
+  );
   // locked in a fixed order, so two runs never wait for each other crosswise
   const counters = new Map<string, number>();
-  for (const row of await trx('invoice_series').whereIn('series', series).orderBy('series').forUpdate().select('series', 'last_number')) {
+  for (
+    const row of await trx('invoice_series').whereIn('series', series).orderBy('series').forUpdate().select(
+      'series', 'last_number',
+    )
+  ) {
     counters.set(row.series, Number(row.last_number));
   }
   // With the counters held, any other run's batch has committed (and is visible) or not begun.
@@ -156,5 +164,9 @@ export async function insertInvoices(trx: Knex.Transaction, drafts: InvoiceDraft
       amount_cents: l.amountCents,
     })));
   for (let i = 0; i < lines.length; i += 1000) await trx('invoice_lines').insert(lines.slice(i, i + 1000));
-  return inserted.map((r: { id: number; contract_id: number; number: string }) => ({ id: r.id, contractId: r.contract_id, number: r.number }));
+  return inserted.map(
+    (r: { id: number; contract_id: number; number: string }) => (
+      { id: r.id, contractId: r.contract_id, number: r.number }
+    ),
+  );
 }

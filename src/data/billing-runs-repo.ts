@@ -68,12 +68,20 @@ export async function countRunInvoices(db: Knex, id: number): Promise<number> {
 }
 
 /** Only while running: a late progress write never overwrites the final counts. */
-export async function saveProgress(db: Knex, id: number, p: { total: number; issued: number; skipped: number }, now: Date): Promise<void> {
+export async function saveProgress(
+  db: Knex, id: number, p: { total: number; issued: number; skipped: number }, now: Date,
+): Promise<void> {
   await db('billing_runs').where({ id, status: 'running' }).update({ ...p, updated_at: now });
 }
 
-export async function finishRun(db: Knex, id: number, r: { status: 'done' | 'failed'; total: number | null; issued: number; skipped: number; error: string | null }, now: Date): Promise<void> {
-  await db('billing_runs').where({ id }).whereIn('status', ['queued', 'running']).update({ ...r, finished_at: now, updated_at: now });
+export async function finishRun(
+  db: Knex, id: number,
+  r: { status: 'done' | 'failed'; total: number | null; issued: number; skipped: number; error: string | null },
+  now: Date,
+): Promise<void> {
+  await db('billing_runs').where({ id }).whereIn('status', ['queued', 'running']).update(
+    { ...r, finished_at: now, updated_at: now },
+  );
 }
 
 /** 'YYYY-MM' of the oldest recorded consumption, or null when there is none. */

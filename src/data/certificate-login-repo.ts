@@ -67,7 +67,18 @@ export interface ProvenCustomer {
  */
 export async function customersForProvenNif(db: Knex, nif: string): Promise<ProvenCustomer[]> {
   const rows: { id: number; name: string; kind: ProvenCustomer['kind']; tax_id: string }[] = await db('customers')
-    .where((q) => q.where({ tax_id: nif, kind: 'individual' }).orWhere((w) => w.where({ representative_nif: nif }).whereNot('kind', 'individual')))
+    .where(
+      (q) => q.where({ tax_id: nif, kind: 'individual' }).orWhere(
+        (w) => w.where({ representative_nif: nif }).whereNot('kind', 'individual'),
+      ),
+    )
     .orderBy('id').limit(200).select('id', 'name', 'kind', 'tax_id');
-  return rows.map((r) => ({ id: Number(r.id), name: r.name, kind: r.kind, role: r.tax_id === nif && r.kind === 'individual' ? 'holder' : 'representative' }));
+  return rows.map(
+    (r) => (
+      {
+        id: Number(r.id), name: r.name, kind: r.kind,
+        role: r.tax_id === nif && r.kind === 'individual' ? 'holder' : 'representative',
+      }
+    ),
+  );
 }

@@ -32,8 +32,14 @@ export async function findContractAccount(db: Knex, id: number): Promise<Contrac
   return db('contract_accounts').where({ id }).first(COLUMNS);
 }
 
-export async function setDirectDebit(db: Knex, id: number, d: { iban: string; holder: string; mandateRef: string; signedAt: Date }): Promise<void> {
-  await db('contract_accounts').where({ id }).update({ iban: d.iban, iban_holder: d.holder, direct_debit: true, mandate_ref: d.mandateRef, mandate_signed_at: d.signedAt });
+export async function setDirectDebit(
+  db: Knex, id: number, d: { iban: string; holder: string; mandateRef: string; signedAt: Date },
+): Promise<void> {
+  await db('contract_accounts').where({ id }).update(
+    {
+      iban: d.iban, iban_holder: d.holder, direct_debit: true, mandate_ref: d.mandateRef, mandate_signed_at: d.signedAt,
+    },
+  );
 }
 
 export async function setPaymentDay(db: Knex, id: number, day: number): Promise<void> {

@@ -21,7 +21,9 @@ export async function findCustomersByIds(db: Knex, ids: number[]): Promise<Custo
 }
 
 /** What registration and contract-data recovery compare the user's claims with. */
-export async function holderRecord(db: Knex, taxId: string): Promise<(HolderRecord & { customerId: number; name: string }) | null> {
+export async function holderRecord(db: Knex, taxId: string): Promise<(
+  HolderRecord & { customerId: number; name: string }
+) | null> {
   const c = await findCustomerByTaxId(db, taxId);
   if (!c) return null;
   const accounts = await db('contract_accounts').where({ customer_id: c.id }).select('number', 'iban', 'direct_debit');
@@ -32,14 +34,20 @@ export async function holderRecord(db: Knex, taxId: string): Promise<(HolderReco
     customerTaxId: c.tax_id,
     customerKind: c.kind,
     representativeNif: c.representative_nif,
-    accounts: accounts.map((a: { number: string; iban: string | null; direct_debit: boolean }) => ({ number: a.number, iban: a.iban, directDebit: a.direct_debit })),
+    accounts: accounts.map(
+      (a: { number: string; iban: string | null; direct_debit: boolean }) => (
+        { number: a.number, iban: a.iban, directDebit: a.direct_debit }
+      ),
+    ),
     lastPaidInvoiceTotalsCents: paid as number[],
   };
 }
 
 /** The customer holding a contract account, for recovery by contract data. */
 export async function customerByContractAccount(db: Knex, number: string): Promise<CustomerRow | undefined> {
-  return db('customers as c').join('contract_accounts as ca', 'ca.customer_id', 'c.id').where('ca.number', number).first('c.*');
+  return db('customers as c').join(
+    'contract_accounts as ca', 'ca.customer_id', 'c.id',
+  ).where('ca.number', number).first('c.*');
 }
 
 /** The IBAN on a contract account, for recovery by contract data. */

@@ -85,12 +85,22 @@ export function lockDataDir(dataDir: string, what: string): DataDirLock {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new StartupError(`The disk holding ${dataDir} is full (no space left on device): free some space and start again.`);
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StartupError(`The data folder ${dataDir} cannot be written (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`);
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+          throw new StartupError(
+            `The disk holding ${dataDir} is full (no space left on device): free some space and start again.`,
+          );
+        }
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new StartupError(
+            `The data folder ${dataDir} cannot be written (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`,
+          );
+        }
       }
       const owner = currentOwner(dataDir);
       if (owner) {
-        throw new StartupError(`The data folder ${dataDir} is already in use (${describeOwner(owner, readServerInfo(dataDir))}): stop it first or set another DATA_DIR.`);
+        throw new StartupError(
+          `The data folder ${dataDir} is already in use (${describeOwner(owner, readServerInfo(dataDir))}): stop it first or set another DATA_DIR.`,
+        );
       }
       fs.rmSync(file, { force: true });
     }

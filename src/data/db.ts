@@ -51,16 +51,23 @@ export interface OpenOptions {
 
 async function embeddedConnection(config: Config, opts: OpenOptions): Promise<{ url: string; description: string; lock: DataDirLock | null; server: EmbeddedPostgres | null }> {
   if (config.production && !config.embeddedInProduction) {
-    throw new StartupError('NODE_ENV=production needs DATABASE_URL (a managed PostgreSQL); the embedded database is refused unless EMBEDDED_DB_IN_PRODUCTION=1 (see README).');
+    throw new StartupError(
+      'NODE_ENV=production needs DATABASE_URL (a managed PostgreSQL); the embedded database is refused unless EMBEDDED_DB_IN_PRODUCTION=1 (see README).',
+    );
   }
   const owner = currentOwner(config.dataDir);
   if (owner && opts.role === 'command') {
     const info = readServerInfo(config.dataDir);
     if (!info || !isAlive(info.pid)) {
-      throw new StartupError(`The data folder ${config.dataDir} is in use (${describeOwner(owner)}) but its database is not running yet: try again in a moment.`);
+      throw new StartupError(
+        `The data folder ${config.dataDir} is in use (${describeOwner(owner)}) but its database is not running yet: try again in a moment.`,
+      );
     }
     const url = embeddedUrl(info.port, await databasePassword(config.dataDir));
-    return { url, description: `the embedded PostgreSQL of process ${owner.pid} (${owner.what}) on 127.0.0.1:${info.port}`, lock: null, server: null };
+    return {
+      url, description: `the embedded PostgreSQL of process ${owner.pid} (${owner.what}) on 127.0.0.1:${info.port}`,
+      lock: null, server: null,
+    };
   }
   const lock = lockDataDir(config.dataDir, opts.what);
   try {
@@ -80,7 +87,9 @@ async function embeddedConnection(config: Config, opts: OpenOptions): Promise<{ 
   }
 }
 
-export async function openDatabase(config: Config, opts: OpenOptions = { role: 'command', what: 'a command' }): Promise<Database> {
+export async function openDatabase(
+  config: Config, opts: OpenOptions = { role: 'command', what: 'a command' },
+): Promise<Database> {
   let url: string;
   let description: string;
   let lock: DataDirLock | null = null;

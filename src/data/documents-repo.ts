@@ -29,7 +29,8 @@ export interface DocumentMeta {
 export async function insertDocuments(db: Knex, docs: readonly NewDocument[]): Promise<number[]> {
   if (docs.length === 0) return [];
   const rows = await db('documents').insert(docs.map((d) => ({
-    customer_id: d.customerId, request_id: d.requestId, uploaded_by: d.uploadedBy, file_name: d.fileName, mime_type: d.mimeType,
+    customer_id: d.customerId, request_id: d.requestId, uploaded_by: d.uploadedBy, file_name: d.fileName,
+    mime_type: d.mimeType,
     size_bytes: d.sizeBytes, sha256: d.sha256, content: d.content, created_at: d.createdAt,
   }))).returning('id');
   return rows.map((r: { id: number }) => r.id);
@@ -37,7 +38,9 @@ export async function insertDocuments(db: Knex, docs: readonly NewDocument[]): P
 
 export async function findDocumentMeta(db: Knex, id: number): Promise<DocumentMeta | undefined> {
   const row = await db('documents').where({ id })
-    .first('id', 'customer_id', 'request_id', 'uploaded_by', 'file_name', 'mime_type', 'size_bytes', 'sha256', 'created_at');
+    .first(
+      'id', 'customer_id', 'request_id', 'uploaded_by', 'file_name', 'mime_type', 'size_bytes', 'sha256', 'created_at',
+    );
   return row;
 }
 
@@ -48,5 +51,7 @@ export async function documentContent(db: Knex, id: number): Promise<Buffer | un
 
 export async function documentsOfRequest(db: Knex, requestId: number): Promise<DocumentMeta[]> {
   return db('documents').where({ request_id: requestId }).orderBy('id')
-    .select('id', 'customer_id', 'request_id', 'uploaded_by', 'file_name', 'mime_type', 'size_bytes', 'sha256', 'created_at');
+    .select(
+      'id', 'customer_id', 'request_id', 'uploaded_by', 'file_name', 'mime_type', 'size_bytes', 'sha256', 'created_at',
+    );
 }

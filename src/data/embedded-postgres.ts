@@ -32,7 +32,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(pkg)) as Binaries;
   } catch {
-    throw new StartupError(`The PostgreSQL binaries for this machine (${pkg}) are not installed: run \`npm install\` (or set DATABASE_URL).`);
+    throw new StartupError(
+      `The PostgreSQL binaries for this machine (${pkg}) are not installed: run \`npm install\` (or set DATABASE_URL).`,
+    );
   }
 }
 
@@ -82,10 +84,15 @@ function runAs(): { uid: number; gid: number } | undefined {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+      execFileSync(
+        'useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+        { stdio: 'ignore' },
+      );
       return { uid: id('-u'), gid: id('-g') };
     } catch {
-      throw new StartupError('Running as root: PostgreSQL needs a system user "postgres", which could not be created. Run as a normal user or create it.');
+      throw new StartupError(
+        'Running as root: PostgreSQL needs a system user "postgres", which could not be created. Run as a normal user or create it.',
+      );
     }
   }
 }
@@ -129,7 +136,10 @@ function lastProblem(logFile: string): string {
  * Creates the cluster in a side folder and renames it into place: a crash during initdb leaves
  * no half-made pgdata behind.
  */
-async function initCluster(bin: Binaries, dataDir: string, pgdata: string, password: string, owner: { uid: number; gid: number } | undefined, logFile: string): Promise<void> {
+async function initCluster(
+  bin: Binaries, dataDir: string, pgdata: string, password: string, owner: { uid: number; gid: number } | undefined,
+  logFile: string,
+): Promise<void> {
   const tmp = `${pgdata}.init`;
   await fsp.rm(tmp, { recursive: true, force: true });
   await fsp.mkdir(tmp, { mode: 0o700 });
@@ -156,7 +166,9 @@ async function initCluster(bin: Binaries, dataDir: string, pgdata: string, passw
       const problem = lastProblem(logFile);
       if (/No space left/i.test(problem)) throw new StartupError(diskFullMessage(dataDir));
       if (/Permission denied/i.test(problem) && owner) {
-        throw new StartupError(`PostgreSQL runs as the user "postgres", which cannot use ${dataDir} (${problem}). Put DATA_DIR where that user can reach it, or run as a normal user.`);
+        throw new StartupError(
+          `PostgreSQL runs as the user "postgres", which cannot use ${dataDir} (${problem}). Put DATA_DIR where that user can reach it, or run as a normal user.`,
+        );
       }
       throw new StartupError(`Creating the embedded database in ${pgdata} failed: ${problem}`);
     }
@@ -225,9 +237,13 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
   if (postmasterPid && isAlive(postmasterPid.pid)) {
     const url = embeddedUrl(postmasterPid.port, password);
     if (!(await canConnect(url))) {
-      throw new StartupError(`A PostgreSQL server (process ${postmasterPid.pid}) already runs on ${files.pgdata} and does not accept our password: stop it first.`);
+      throw new StartupError(
+        `A PostgreSQL server (process ${postmasterPid.pid}) already runs on ${files.pgdata} and does not accept our password: stop it first.`,
+      );
     }
-    opts.log?.(`reusing the embedded PostgreSQL left running (process ${postmasterPid.pid}, port ${postmasterPid.port})`);
+    opts.log?.(
+      `reusing the embedded PostgreSQL left running (process ${postmasterPid.pid}, port ${postmasterPid.port})`
+    );
     return adopt(opts, postmasterPid.pid, postmasterPid.port, password, orphan);
   }
 
@@ -239,7 +255,9 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
   }
   if (!fs.existsSync(path.join(files.pgdata, 'PG_VERSION'))) {
     if (fs.existsSync(files.pgdata) && fs.readdirSync(files.pgdata).length > 0) {
-      throw new StartupError(`${files.pgdata} exists but holds no PostgreSQL database (no PG_VERSION): move it away or set another DATA_DIR.`);
+      throw new StartupError(
+        `${files.pgdata} exists but holds no PostgreSQL database (no PG_VERSION): move it away or set another DATA_DIR.`,
+      );
     }
     await fsp.rm(files.pgdata, { recursive: true, force: true });
     opts.log?.('creating the embedded PostgreSQL database (initdb)…');
@@ -275,7 +293,9 @@ function readPostmasterPid(pgdata: string): { pid: number; port: number } | unde
   }
 }
 
-function adopt(opts: StartOptions, pid: number, port: number, password: string, _info: ServerInfo | undefined): EmbeddedPostgres {
+function adopt(
+  opts: StartOptions, pid: number, port: number, password: string, _info: ServerInfo | undefined,
+): EmbeddedPostgres {
   writeServerInfo(opts.dataDir, { pid, port, ownerPid: process.pid });
   const files = dataDirFiles(opts.dataDir);
   return {
@@ -340,7 +360,9 @@ class Supervised {
       }
       if (Date.now() > deadline) {
         child.kill('SIGQUIT');
-        throw new StartupError(`The embedded PostgreSQL in ${this.pgdata} did not accept connections within 120 s (see ${this.logFile}).`);
+        throw new StartupError(
+          `The embedded PostgreSQL in ${this.pgdata} did not accept connections within 120 s (see ${this.logFile}).`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }

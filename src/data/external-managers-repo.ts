@@ -38,7 +38,9 @@ export async function listForCustomer(db: Knex, customerId: number): Promise<Ext
 }
 
 export async function countPending(db: Knex, customerId: number): Promise<number> {
-  const row = await db('external_managers').where({ customer_id: customerId, status: 'pending_review' }).count<{ n: string }[]>('* as n').first();
+  const row = await db('external_managers').where({ customer_id: customerId, status: 'pending_review' }).count<{
+    n: string,
+  }[]>('* as n').first();
   return Number(row?.n ?? 0);
 }
 
@@ -53,7 +55,9 @@ export async function lockRelation(trx: Knex.Transaction, id: number): Promise<E
   return trx('external_managers as em').where('em.id', id).forUpdate().first(...COLUMNS);
 }
 
-export async function lockRelationByRequest(trx: Knex.Transaction, requestId: number): Promise<ExternalManagerRow | undefined> {
+export async function lockRelationByRequest(
+  trx: Knex.Transaction, requestId: number,
+): Promise<ExternalManagerRow | undefined> {
   return trx('external_managers as em').where('em.request_id', requestId).forUpdate().first(...COLUMNS);
 }
 
@@ -61,7 +65,8 @@ export async function insertRelation(db: Knex, r: {
   customerId: number; managerCustomerId: number; requestedBy: number; representativeNif: string; representativeEmail: string; now: Date;
 }): Promise<number> {
   const [row] = await db('external_managers').insert({
-    customer_id: r.customerId, manager_customer_id: r.managerCustomerId, status: 'pending_review', requested_by: r.requestedBy,
+    customer_id: r.customerId, manager_customer_id: r.managerCustomerId, status: 'pending_review',
+    requested_by: r.requestedBy,
     representative_nif: r.representativeNif, representative_email: r.representativeEmail, created_at: r.now,
   }).returning('id');
   return (row as { id: number }).id;
@@ -71,7 +76,9 @@ export async function setRelationRequest(db: Knex, id: number, requestId: number
   await db('external_managers').where({ id }).update({ request_id: requestId });
 }
 
-export async function updateRelationStatus(db: Knex, id: number, status: ManagerStatus, now: Date, by: number | null = null): Promise<void> {
+export async function updateRelationStatus(
+  db: Knex, id: number, status: ManagerStatus, now: Date, by: number | null = null,
+): Promise<void> {
   const changes: Record<string, unknown> = { status };
   if (status === 'revoked') Object.assign(changes, { revoked_at: now, revoked_by: by });
   else changes.decided_at = now;
@@ -83,7 +90,13 @@ export interface PersonToTell { userId: number | null; email: string; firstName:
 /** The gestoría's registered representatives (active users linked to it as representative); empty when nobody is. */
 export async function managerRepresentatives(db: Knex, managerCustomerId: number): Promise<PersonToTell[]> {
   const rows = await db('users as u').join('customer_links as l', 'l.user_id', 'u.id')
-    .where({ 'l.customer_id': managerCustomerId, 'l.role': 'representative', 'l.status': 'active', 'u.status': 'active' })
+    .where(
+      { 'l.customer_id': managerCustomerId, 'l.role': 'representative', 'l.status': 'active', 'u.status': 'active' },
+    )
     .select('u.id', 'u.email', 'u.first_name', 'u.language');
-  return rows.map((r: { id: number; email: string; first_name: string; language: 'es' | 'ca' }) => ({ userId: r.id, email: r.email, firstName: r.first_name, language: r.language }));
+  return rows.map(
+    (r: { id: number; email: string; first_name: string; language: 'es' | 'ca' }) => (
+      { userId: r.id, email: r.email, firstName: r.first_name, language: r.language }
+    ),
+  );
 }

@@ -4,7 +4,9 @@ import { findProduct } from '../domain/tariffs';
 import { maskIban } from '../domain/ids';
 import type { InvoicePdfData } from '../adapters/pdf/invoice-pdf';
 
-function addressLine(r: { street: string; number: string; floor_door: string | null; postal_code: string; municipality: string; province?: string }): string {
+function addressLine(
+  r: { street: string; number: string; floor_door: string | null; postal_code: string; municipality: string; province?: string },
+): string {
   return `${r.street} ${r.number}${r.floor_door ? `, ${r.floor_door}` : ''}, ${r.postal_code} ${r.municipality}`;
 }
 
@@ -47,45 +49,76 @@ export async function loadInvoicePdfData(db: Knex, invoiceIds: number[]): Promis
   const lines = await db('invoice_lines').whereIn('invoice_id', invoiceIds).orderBy(['invoice_id', 'position']);
   const contractIds = [...new Set(rows.map((r) => r.contract_id))];
   const supplyIds = [...new Set(rows.map((r) => r.supply_point_id))];
-  const history = await db('consumption').whereIn('contract_id', contractIds).select('contract_id', 'month', 'p1_kwh', 'p2_kwh', 'p3_kwh').orderBy('month');
+  const history = await db('consumption').whereIn('contract_id', contractIds).select(
+    'contract_id', 'month', 'p1_kwh', 'p2_kwh', 'p3_kwh',
+  ).orderBy('month');
   const readings = await db('meter_readings').whereIn('supply_point_id', supplyIds).orderBy('reading_date')
     .select('supply_point_id', 'reading_date', 'p1_kwh', 'p2_kwh', 'p3_kwh');
 
   const linesBy = new Map<number, InvoiceLine[]>();
   for (const l of lines) {
     const list = linesBy.get(l.invoice_id) ?? [];
-    list.push({ kind: l.kind, period: l.period ?? undefined, detail: l.detail, quantity: Number(l.quantity), unit: l.unit, unitPrice: Number(l.unit_price), amountCents: l.amount_cents });
+    list.push(
+      {
+        kind: l.kind, period: l.period ?? undefined, detail: l.detail, quantity: Number(l.quantity), unit: l.unit,
+        unitPrice: Number(l.unit_price), amountCents: l.amount_cents,
+      },
+    );
     linesBy.set(l.invoice_id, list);
   }
   for (const r of rows) {
     const monthEnd = r.period_end.slice(0, 7);
-    const hist = history.filter((h: { contract_id: number; month: string }) => h.contract_id === r.contract_id && h.month.slice(0, 7) <= monthEnd).slice(-14)
-      .map((h: { month: string; p1_kwh: number; p2_kwh: number; p3_kwh: number }) => ({ month: h.month.slice(0, 7), kwh: h.p1_kwh + h.p2_kwh + h.p3_kwh }));
+    const hist = history.filter(
+      (h: { contract_id: number; month: string }) => h.contract_id === r.contract_id && h.month.slice(0, 7) <= monthEnd,
+    ).slice(-14)
+      .map(
+        (h: { month: string; p1_kwh: number; p2_kwh: number; p3_kwh: number }) => (
+          { month: h.month.slice(0, 7), kwh: h.p1_kwh + h.p2_kwh + h.p3_kwh }
+        ),
+      );
     const spReadings = readings.filter((x: { supply_point_id: number }) => x.supply_point_id === r.supply_point_id);
     const currentIdx = spReadings.findLastIndex((x: { reading_date: string }) => x.reading_date <= r.period_end);
-    const asReading = (x: { reading_date: string; p1_kwh: number; p2_kwh: number | null; p3_kwh: number | null } | undefined) =>
+    const asReading = (
+      x: { reading_date: string; p1_kwh: number; p2_kwh: number | null; p3_kwh: number | null } | undefined
+    ) =>
       x ? { date: x.reading_date, P1: x.p1_kwh, P2: x.p2_kwh, P3: x.p3_kwh } : null;
     out.set(r.id, {
-      number: r.number, issueDate: r.issue_date, dueDate: r.due_date, periodStart: r.period_start, periodEnd: r.period_end,
+      number: r.number, issueDate: r.issue_date, dueDate: r.due_date, periodStart: r.period_start,
+      periodEnd: r.period_end,
       holder: {
         name: r.billing_name || r.customer_name, taxId: r.customer_tax_id,
-        address: [`${r.billing_street} ${r.billing_number}${r.billing_floor_door ? `, ${r.billing_floor_door}` : ''}`, `${r.billing_postal_code} ${r.billing_municipality} (${r.billing_province})`],
+        address: [
+          `${r.billing_street} ${r.billing_number}${r.billing_floor_door ? `, ${r.billing_floor_door}` : ''}`,
+          `${r.billing_postal_code} ${r.billing_municipality} (${r.billing_province})`,
+        ],
       },
       contractAccountNumber: r.ca_number, contractNumber: r.contract_number,
       supply: {
-        cups: r.cups, address: addressLine({ street: r.street, number: r.sp_number, floor_door: r.floor_door, postal_code: r.postal_code, municipality: r.municipality }),
+        cups: r.cups, address: addressLine(
+          {
+            street: r.street, number: r.sp_number, floor_door: r.floor_door, postal_code: r.postal_code,
+            municipality: r.municipality,
+          },
+        ),
         energy: r.energy, tariff: r.tariff, productName: findProduct(r.product_code)?.name ?? r.product_code,
-        powerKw: r.energy === 'electricity' && r.power_p1_kw !== null ? { P1: Number(r.power_p1_kw), P2: Number(r.power_p2_kw) } : null,
+        powerKw: r.energy === 'electricity' && r.power_p1_kw !== null ? {
+          P1: Number(r.power_p1_kw), P2: Number(r.power_p2_kw),
+        } : null,
         distributor: r.distributor,
       },
-      readings: { previous: currentIdx > 0 ? asReading(spReadings[currentIdx - 1]) : null, current: currentIdx >= 0 ? asReading(spReadings[currentIdx]) : null },
+      readings: {
+        previous: currentIdx > 0 ? asReading(spReadings[currentIdx - 1]) : null,
+        current: currentIdx >= 0 ? asReading(spReadings[currentIdx]) : null,
+      },
       consumptionKwh: { P1: r.consumption_p1_kwh, P2: r.consumption_p2_kwh, P3: r.consumption_p3_kwh },
       readingsSource: r.readings_source,
       ...(r.original_number ? { rectifies: { number: r.original_number, issueDate: r.original_issue_date!, reason: r.rectification_reason ?? '' } } : {}),
       history: hist,
       lines: linesBy.get(r.id) ?? [],
       totals: { taxableBaseCents: r.taxable_base_cents, vatCents: r.vat_cents, totalCents: r.total_cents },
-      paymentMethod: r.payment_method === 'direct_debit' && r.iban ? { kind: 'direct_debit', maskedIban: maskIban(r.iban) } : { kind: 'transfer' },
+      paymentMethod: r.payment_method === 'direct_debit' && r.iban ? {
+        kind: 'direct_debit', maskedIban: maskIban(r.iban),
+      } : { kind: 'transfer' },
       delivery: r.delivery,
     });
   }

@@ -8,13 +8,17 @@ export interface InvoiceListRow {
 export interface InvoicePage { rows: InvoiceListRow[]; total: number; years: number[] }
 
 /** One contract's invoices, newest first, within retention; with the years present for the filter. */
-export async function listContractInvoices(db: Knex, contractId: number, opts: { cutoff: string; year?: number; limit: number; offset: number }): Promise<InvoicePage> {
+export async function listContractInvoices(
+  db: Knex, contractId: number, opts: { cutoff: string; year?: number; limit: number; offset: number },
+): Promise<InvoicePage> {
   const base = db('invoices').where('contract_id', contractId).where('issue_date', '>=', opts.cutoff);
   const filtered = base.clone();
   if (opts.year) filtered.whereBetween('issue_date', [`${opts.year}-01-01`, `${opts.year}-12-31`]);
   const [rows, count, years] = await Promise.all([
     filtered.clone().orderBy('issue_date', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset)
-      .select('id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'delivery'),
+      .select(
+        'id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'delivery',
+      ),
     filtered.clone().count<{ count: number }[]>('* as count').first(),
     base.clone().distinct(db.raw('extract(year from issue_date)::int as year')).orderBy('year', 'desc'),
   ]);
@@ -32,7 +36,9 @@ export interface InvoiceDetail extends InvoiceListRow {
 }
 
 export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail | undefined> {
-  return db('invoices as i').join('contracts as c', 'c.id', 'i.contract_id').join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+  return db('invoices as i').join('contracts as c', 'c.id', 'i.contract_id').join(
+    'supply_points as sp', 'sp.id', 'c.supply_point_id',
+  )
     .where('i.id', id)
     .first('i.id', 'i.number', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.total_cents', 'i.status', 'i.delivery',
       'i.contract_id', 'i.customer_id', 'i.payment_method', 'i.taxable_base_cents', 'i.vat_cents', 'i.original_downloaded_at',
@@ -43,7 +49,9 @@ export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail |
 }
 
 export async function invoiceLines(db: Knex, id: number): Promise<{ kind: string; period: string | null; detail: string; amount_cents: number }[]> {
-  return db('invoice_lines').where('invoice_id', id).orderBy('position').select('kind', 'period', 'detail', 'amount_cents');
+  return db('invoice_lines').where('invoice_id', id).orderBy('position').select(
+    'kind', 'period', 'detail', 'amount_cents',
+  );
 }
 
 /**

@@ -49,33 +49,50 @@ export async function claimNext(db: Knex, now: Date, leaseMs: number, token: str
 }
 
 /** Only under our own claim: a message someone else took over is theirs to record. */
-export async function markSent(db: Knex, id: number, token: string, transport: 'smtp' | 'mailbox', now: Date): Promise<void> {
-  await db('outbox').where({ id, claim_token: token }).update({ status: 'sent', transport, sent_at: now, last_error: null, claim_token: null });
+export async function markSent(
+  db: Knex, id: number, token: string, transport: 'smtp' | 'mailbox', now: Date,
+): Promise<void> {
+  await db('outbox').where({ id, claim_token: token }).update(
+    { status: 'sent', transport, sent_at: now, last_error: null, claim_token: null },
+  );
 }
 
-export async function markFailedAttempt(db: Knex, id: number, token: string, error: string, retryAt: Date): Promise<void> {
-  await db('outbox').where({ id, claim_token: token }).update({ last_error: error.slice(0, 500), next_attempt_at: retryAt, claim_token: null });
+export async function markFailedAttempt(
+  db: Knex, id: number, token: string, error: string, retryAt: Date,
+): Promise<void> {
+  await db('outbox').where({ id, claim_token: token }).update(
+    { last_error: error.slice(0, 500), next_attempt_at: retryAt, claim_token: null },
+  );
 }
 
 /** Messages not sent yet and how late the oldest due one is (for /healthz and the admin home). */
 export async function outboxLag(db: Knex, now: Date): Promise<{ pending: number; oldestDueSeconds: number }> {
   const row = await db('outbox').where('status', 'pending')
-    .select(db.raw('count(*)::int as pending'), db.raw('extract(epoch from (?::timestamptz - min(next_attempt_at)))::float as lag', [now]))
+    .select(
+      db.raw('count(*)::int as pending'),
+      db.raw('extract(epoch from (?::timestamptz - min(next_attempt_at)))::float as lag', [now]),
+    )
     .first();
   return { pending: Number(row?.pending ?? 0), oldestDueSeconds: Math.max(0, Math.round(Number(row?.lag ?? 0))) };
 }
 
 /** Every failed message back into the queue (the admin's bulk retry); returns how many. */
 export async function retryAllFailed(db: Knex, now: Date): Promise<number> {
-  return db('outbox').where({ status: 'failed' }).update({ status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null });
+  return db('outbox').where({ status: 'failed' }).update(
+    { status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null },
+  );
 }
 
 export async function retryFailed(db: Knex, id: number, now: Date): Promise<boolean> {
-  const n = await db('outbox').where({ id, status: 'failed' }).update({ status: 'pending', attempts: 0, next_attempt_at: now });
+  const n = await db('outbox').where({ id, status: 'failed' }).update(
+    { status: 'pending', attempts: 0, next_attempt_at: now },
+  );
   return n > 0;
 }
 
-export async function listOutbox(db: Knex, opts: { status?: string; to?: string; limit: number; offset: number }): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: Knex, opts: { status?: string; to?: string; limit: number; offset: number },
+): Promise<OutboxRow[]> {
   const q = db('outbox').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
   if (opts.status) q.where('status', opts.status);
   // the filter belongs in the query: filtering a page of the newest would miss older mail

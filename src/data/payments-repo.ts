@@ -43,7 +43,8 @@ export async function insertPayment(db: Knex, p: {
   requestId?: number | null;
 }): Promise<number> {
   const [row] = await db('payments').insert({
-    order_id: p.orderId, invoice_id: p.invoiceId, customer_id: p.customerId, user_id: p.userId, amount_cents: p.amountCents,
+    order_id: p.orderId, invoice_id: p.invoiceId, customer_id: p.customerId, user_id: p.userId,
+    amount_cents: p.amountCents,
     currency: p.currency, gateway: p.gateway, status: 'pending', created_at: p.now, request_id: p.requestId ?? null,
   }).returning('id');
   return row.id;
@@ -72,7 +73,9 @@ export async function markPaymentExpired(db: Knex, id: number, now: Date): Promi
 
 /** Open orders started at or before `startedBy`, oldest first. */
 export async function abandonedPayments(db: Knex, startedBy: Date, limit: number): Promise<PaymentRow[]> {
-  return db('payments').where('status', 'pending').where('created_at', '<=', startedBy).orderBy('created_at').orderBy('id').limit(limit);
+  return db('payments').where('status', 'pending').where('created_at', '<=', startedBy).orderBy('created_at').orderBy(
+    'id',
+  ).limit(limit);
 }
 
 export interface DuplicateChargeRow extends PaymentView {
@@ -89,7 +92,9 @@ export async function duplicateCharges(db: Knex, f: { refunded: boolean; limit: 
       .leftJoin('staff as s', 's.id', 'p.refunded_by')
       .orderBy('p.notified_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset)
       .select('p.*', 'i.number as invoice_number', 'i.status as invoice_status', 'i.contract_id', 'i.period_start', 'i.period_end',
-        'cu.name as customer_name', 'cu.tax_id as customer_tax_id', db.raw("s.first_name || ' ' || s.last_name as refunded_by_name")),
+        'cu.name as customer_name', 'cu.tax_id as customer_tax_id', db.raw(
+          "s.first_name || ' ' || s.last_name as refunded_by_name",
+        )),
     base.clone().count<{ count: number }[]>('* as count').first(),
   ]);
   return { rows, total: Number(count?.count ?? 0) };
@@ -100,7 +105,9 @@ export async function lockPaymentById(trx: Knex.Transaction, id: number): Promis
 }
 
 /** Guarded: only a duplicate charge not yet refunded; false otherwise. */
-export async function markPaymentRefunded(db: Knex, id: number, r: { staffId: number; note: string | null; now: Date }): Promise<boolean> {
+export async function markPaymentRefunded(
+  db: Knex, id: number, r: { staffId: number; note: string | null; now: Date },
+): Promise<boolean> {
   const count = await db('payments').where({ id, status: 'duplicate' }).whereNull('refunded_at')
     .update({ refunded_at: r.now, refunded_by: r.staffId, refund_note: r.note });
   return count === 1;
@@ -120,7 +127,10 @@ export async function invoiceNumberAndContract(db: Knex, invoiceId: number): Pro
 
 function viewQuery(db: Knex) {
   return db('payments as p').join('invoices as i', 'i.id', 'p.invoice_id')
-    .select('p.*', 'i.number as invoice_number', 'i.status as invoice_status', 'i.contract_id', 'i.period_start', 'i.period_end');
+    .select(
+      'p.*', 'i.number as invoice_number', 'i.status as invoice_status', 'i.contract_id', 'i.period_start',
+      'i.period_end',
+    );
 }
 
 export async function findPaymentByOrder(db: Knex, orderId: string): Promise<PaymentView | undefined> {
@@ -132,21 +142,31 @@ export async function lockPaymentByOrder(trx: Knex.Transaction, orderId: string)
   return trx('payments').where({ order_id: orderId }).forUpdate().first();
 }
 
-export async function markPaymentPaid(db: Knex, id: number, n: { responseCode: string; authorisationCode: string | null; notification: NotificationParams; now: Date }): Promise<boolean> {
+export async function markPaymentPaid(
+  db: Knex, id: number,
+  n: { responseCode: string; authorisationCode: string | null; notification: NotificationParams; now: Date },
+): Promise<boolean> {
   const count = await db('payments').where({ id }).whereNot('status', 'paid').update({
-    status: 'paid', response_code: n.responseCode, authorisation_code: n.authorisationCode, notification: JSON.stringify(n.notification), notified_at: n.now,
+    status: 'paid', response_code: n.responseCode, authorisation_code: n.authorisationCode,
+    notification: JSON.stringify(n.notification), notified_at: n.now,
   });
   return count === 1;
 }
 
 /** A charge for an invoice that another payment had already paid: kept to be refunded. */
-export async function markPaymentDuplicate(db: Knex, id: number, n: { responseCode: string; authorisationCode: string | null; notification: NotificationParams; now: Date }): Promise<void> {
+export async function markPaymentDuplicate(
+  db: Knex, id: number,
+  n: { responseCode: string; authorisationCode: string | null; notification: NotificationParams; now: Date },
+): Promise<void> {
   await db('payments').where({ id }).whereNot('status', 'paid').update({
-    status: 'duplicate', response_code: n.responseCode, authorisation_code: n.authorisationCode, notification: JSON.stringify(n.notification), notified_at: n.now,
+    status: 'duplicate', response_code: n.responseCode, authorisation_code: n.authorisationCode,
+    notification: JSON.stringify(n.notification), notified_at: n.now,
   });
 }
 
-export async function markPaymentDeclined(db: Knex, id: number, n: { responseCode: string; notification: NotificationParams; now: Date }): Promise<boolean> {
+export async function markPaymentDeclined(
+  db: Knex, id: number, n: { responseCode: string; notification: NotificationParams; now: Date },
+): Promise<boolean> {
   const count = await db('payments').where({ id, status: 'pending' }).update({
     status: 'declined', response_code: n.responseCode, notification: JSON.stringify(n.notification), notified_at: n.now,
   });
@@ -155,7 +175,9 @@ export async function markPaymentDeclined(db: Knex, id: number, n: { responseCod
 
 /** Guarded: an invoice already paid stays as it is, and the caller learns it (false). */
 export async function markInvoicePaid(db: Knex, invoiceId: number, now: Date): Promise<boolean> {
-  const count = await db('invoices').where({ id: invoiceId }).whereNot('status', 'paid').update({ status: 'paid', paid_at: now });
+  const count = await db('invoices').where({ id: invoiceId }).whereNot('status', 'paid').update(
+    { status: 'paid', paid_at: now },
+  );
   return count === 1;
 }
 
@@ -170,7 +192,9 @@ export async function unpaidInvoices(db: Knex, contractId: number, cutoff: strin
     // a replaced invoice is paid through its rectifying invoice
     .whereNull('rectified_by_invoice_id')
     .orderBy('due_date').orderBy('id')
-    .select('id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'payment_method');
+    .select(
+      'id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'payment_method',
+    );
 }
 
 export async function recentPayments(db: Knex, contractId: number, limit: number): Promise<PaymentView[]> {

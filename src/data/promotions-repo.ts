@@ -38,13 +38,17 @@ function toRow(v: PromotionValue) {
 }
 
 export async function listPromotions(db: Knex): Promise<PromotionRow[]> {
-  const rows = await db('promotions').orderBy([{ column: 'valid_to', order: 'desc' }, { column: 'id', order: 'desc' }]).select(COLUMNS);
+  const rows = await db('promotions').orderBy(
+    [{ column: 'valid_to', order: 'desc' }, { column: 'id', order: 'desc' }],
+  ).select(COLUMNS);
   return rows.map(fromRow);
 }
 
 /** Promotions that may show on `today`: active and within their dates (the audience is decided in the domain). */
 export async function currentPromotions(db: Knex, today: string): Promise<PromotionRow[]> {
-  const rows = await db('promotions').where('active', true).where('valid_from', '<=', today).where('valid_to', '>=', today)
+  const rows = await db('promotions').where('active', true).where('valid_from', '<=', today).where(
+    'valid_to', '>=', today,
+  )
     .orderBy([{ column: 'valid_to', order: 'asc' }, { column: 'id', order: 'asc' }]).select(COLUMNS);
   return rows.map(fromRow);
 }
@@ -55,7 +59,9 @@ export async function findPromotion(db: Knex, id: number): Promise<PromotionRow 
 }
 
 export async function insertPromotion(db: Knex, v: PromotionValue, staffId: number, now: Date): Promise<number> {
-  const [row] = await db('promotions').insert({ ...toRow(v), created_by: staffId, created_at: now, updated_at: now }).returning('id');
+  const [row] = await db('promotions').insert(
+    { ...toRow(v), created_by: staffId, created_at: now, updated_at: now },
+  ).returning('id');
   return row.id as number;
 }
 
@@ -81,15 +87,22 @@ export interface LinkedCustomer {
 export async function customersOfUser(db: Knex, userId: number): Promise<LinkedCustomer[]> {
   const rows: { customer_id: number; kind: string; manages: boolean; energy: Energy | null; tariff: string | null; province: string | null }[] = await db('customer_links as l')
     .join('customers as cu', 'cu.id', 'l.customer_id')
-    .leftJoin('contracts as c', function joinContracts() { this.on('c.customer_id', '=', 'cu.id').andOnVal('c.status', '=', 'active'); })
+    .leftJoin(
+      'contracts as c',
+      function joinContracts() { this.on('c.customer_id', '=', 'cu.id').andOnVal('c.status', '=', 'active'); },
+    )
     .leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .where('l.user_id', userId).where('l.status', 'active')
     .select('cu.id as customer_id', 'cu.kind', 'sp.energy', 'sp.tariff', 'sp.province',
-      db.raw("EXISTS (SELECT 1 FROM external_managers em WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages"));
+      db.raw(
+        "EXISTS (SELECT 1 FROM external_managers em WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages",
+      ));
   const byCustomer = new Map<number, LinkedCustomer>();
   for (const r of rows) {
     const entry = byCustomer.get(r.customer_id) ?? { kind: r.kind, manages: r.manages, supplies: [] };
-    if (r.energy && r.tariff && r.province) entry.supplies.push({ energy: r.energy, tariff: r.tariff, province: r.province });
+    if (r.energy && r.tariff && r.province) {
+      entry.supplies.push({ energy: r.energy, tariff: r.tariff, province: r.province });
+    }
     byCustomer.set(r.customer_id, entry);
   }
   return [...byCustomer.values()];
@@ -98,9 +111,13 @@ export async function customersOfUser(db: Knex, userId: number): Promise<LinkedC
 export interface ConsentRow { granted: boolean; text_version: string; at: Date }
 
 export async function latestConsent(db: Knex, userId: number): Promise<ConsentRow | undefined> {
-  return db('marketing_consents').where({ user_id: userId }).orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).first('granted', 'text_version', 'at');
+  return db('marketing_consents').where({ user_id: userId }).orderBy(
+    [{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }],
+  ).first('granted', 'text_version', 'at');
 }
 
-export async function recordConsent(db: Knex, userId: number, granted: boolean, version: string, at: Date): Promise<void> {
+export async function recordConsent(
+  db: Knex, userId: number, granted: boolean, version: string, at: Date,
+): Promise<void> {
   await db('marketing_consents').insert({ user_id: userId, granted, text_version: version, at });
 }

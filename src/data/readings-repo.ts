@@ -10,7 +10,9 @@ export interface ReadingRow {
 
 /** Registers as the domain sees them: periods when P2/P3 are stored, a single total otherwise (gas too). */
 export function registersOf(row: Pick<ReadingRow, 'p1_kwh' | 'p2_kwh' | 'p3_kwh'>): MeterRegisters {
-  return row.p2_kwh === null || row.p3_kwh === null ? { total: row.p1_kwh } : { P1: row.p1_kwh, P2: row.p2_kwh, P3: row.p3_kwh };
+  return row.p2_kwh === null || row.p3_kwh === null ? { total: row.p1_kwh } : {
+    P1: row.p1_kwh, P2: row.p2_kwh, P3: row.p3_kwh,
+  };
 }
 
 export function asLastReading(row: ReadingRow | undefined): LastReading | null {
@@ -47,11 +49,17 @@ export async function insertReading(db: Knex, r: {
 export async function recentConsumption(db: Knex, contractId: number, beforeMonth: string, months = 12): Promise<{ month: string; P1: number; P2: number; P3: number }[]> {
   const rows = await db('consumption').where('contract_id', contractId).where('month', '<', `${beforeMonth}-01`)
     .orderBy('month', 'desc').limit(months).select('month', 'p1_kwh', 'p2_kwh', 'p3_kwh');
-  return rows.map((r: { month: string; p1_kwh: number; p2_kwh: number; p3_kwh: number }) => ({ month: r.month.slice(0, 7), P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh }));
+  return rows.map(
+    (r: { month: string; p1_kwh: number; p2_kwh: number; p3_kwh: number }) => (
+      { month: r.month.slice(0, 7), P1: r.p1_kwh, P2: r.p2_kwh, P3: r.p3_kwh }
+    ),
+  );
 }
 
 /** The newest power change of a contract still waiting for the distributor, if any. */
 export async function pendingPowerChange(db: Knex, contractId: number): Promise<{ id: number; reference: string; created_at: Date } | undefined> {
-  return db('requests').where({ contract_id: contractId, type: 'power_change' }).whereIn('status', ['recibida', 'en_tramite'])
+  return db('requests').where({ contract_id: contractId, type: 'power_change' }).whereIn(
+    'status', ['recibida', 'en_tramite'],
+  )
     .orderBy('created_at', 'desc').orderBy('id', 'desc').first('id', 'reference', 'created_at');
 }

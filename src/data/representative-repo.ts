@@ -21,9 +21,14 @@ export interface CustomerLinkRow {
 export async function liveLinksOfCustomer(db: Knex, customerId: number): Promise<CustomerLinkRow[]> {
   return db('customer_links as l').join('users as u', 'u.id', 'l.user_id')
     .where('l.customer_id', customerId).whereNot('l.status', 'revoked')
-    .orderByRaw("case l.role when 'representative' then 0 when 'holder' then 1 when 'authorized_full' then 2 else 3 end")
+    .orderByRaw(
+      "case l.role when 'representative' then 0 when 'holder' then 1 when 'authorized_full' then 2 else 3 end",
+    )
     .orderBy('u.first_name').orderBy('l.id')
-    .select('l.id as link_id', 'l.user_id', 'l.role', 'l.status', 'u.login_id', 'u.first_name', 'u.last_name', 'u.email', 'u.language', 'u.status as user_status');
+    .select(
+      'l.id as link_id', 'l.user_id', 'l.role', 'l.status', 'u.login_id', 'u.first_name', 'u.last_name', 'u.email',
+      'u.language', 'u.status as user_status',
+    );
 }
 
 export async function liveLinksOfUser(db: Knex, userId: number): Promise<{ link_id: number; customer_id: number; role: LinkRole; status: LinkStatus }[]> {
@@ -51,18 +56,31 @@ export async function setRepresentativeNif(db: Knex, customerId: number, nif: st
 
 /** A request of the type still waiting for a decision (recibida or en trámite). */
 export async function openRequestOfType(db: Knex, customerId: number, type: string): Promise<{ id: number; reference: string } | undefined> {
-  return db('requests').where({ customer_id: customerId, type }).whereIn('status', ['recibida', 'en_tramite']).first('id', 'reference');
+  return db('requests').where({ customer_id: customerId, type }).whereIn('status', ['recibida', 'en_tramite']).first(
+    'id', 'reference',
+  );
 }
 
-export async function setLinkRole(db: Knex, linkId: number, role: LinkRole, grantedBy: number | null, now: Date): Promise<void> {
-  await db('customer_links').where({ id: linkId }).update({ role, status: 'active', granted_by: grantedBy, granted_at: now, revoked_at: null });
+export async function setLinkRole(
+  db: Knex, linkId: number, role: LinkRole, grantedBy: number | null, now: Date,
+): Promise<void> {
+  await db('customer_links').where({ id: linkId }).update(
+    { role, status: 'active', granted_by: grantedBy, granted_at: now, revoked_at: null },
+  );
 }
 
 export async function revokeLink(db: Knex, linkId: number, now: Date): Promise<void> {
   await db('customer_links').where({ id: linkId }).update({ status: 'revoked', revoked_at: now });
 }
 
-export async function addLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<number> {
-  const [row] = await db('customer_links').insert({ user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy, granted_at: l.now }).returning('id');
+export async function addLink(
+  db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date },
+): Promise<number> {
+  const [row] = await db('customer_links').insert(
+    {
+      user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy,
+      granted_at: l.now,
+    },
+  ).returning('id');
   return row.id;
 }

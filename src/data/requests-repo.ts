@@ -16,13 +16,25 @@ export async function nextReferenceNumber(db: Knex): Promise<number> {
   return (r.rows[0] as { n: number }).n;
 }
 
-export async function insertRequest(db: Knex, r: Omit<RequestRow, 'id' | 'assigned_staff_id' | 'updated_at'>): Promise<number> {
-  const [row] = await db('requests').insert({ ...r, payload: JSON.stringify(r.payload), updated_at: r.created_at }).returning('id');
+export async function insertRequest(
+  db: Knex, r: Omit<RequestRow, 'id' | 'assigned_staff_id' | 'updated_at'>,
+): Promise<number> {
+  const [row] = await db('requests').insert(
+    { ...r, payload: JSON.stringify(r.payload), updated_at: r.created_at },
+  ).returning('id');
   return row.id;
 }
 
-export async function insertEvent(db: Knex, e: { requestId: number; at: Date; kind: 'created' | 'status' | 'note'; status?: RequestStatus | null; note?: string | null; actorType: 'user' | 'staff' | 'system'; actorId?: number | null }): Promise<void> {
-  await db('request_events').insert({ request_id: e.requestId, at: e.at, kind: e.kind, status: e.status ?? null, note: e.note ?? null, actor_type: e.actorType, actor_id: e.actorId ?? null });
+export async function insertEvent(
+  db: Knex,
+  e: { requestId: number; at: Date; kind: 'created' | 'status' | 'note'; status?: RequestStatus | null; note?: string | null; actorType: 'user' | 'staff' | 'system'; actorId?: number | null },
+): Promise<void> {
+  await db('request_events').insert(
+    {
+      request_id: e.requestId, at: e.at, kind: e.kind, status: e.status ?? null, note: e.note ?? null,
+      actor_type: e.actorType, actor_id: e.actorId ?? null,
+    },
+  );
 }
 
 /** One request as its page shows it: with what it did once handled and the supply's distributor. */
@@ -49,7 +61,9 @@ export async function updateRequestStatus(db: Knex, id: number, status: RequestS
 }
 
 export async function requestEvents(db: Knex, id: number): Promise<{ at: Date; kind: string; status: RequestStatus | null; note: string | null; actor_type: string }[]> {
-  return db('request_events').where({ request_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select('at', 'kind', 'status', 'note', 'actor_type');
+  return db('request_events').where({ request_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select(
+    'at', 'kind', 'status', 'note', 'actor_type',
+  );
 }
 
 export interface RequestFilter { customerIds: number[]; type?: RequestType; status?: RequestStatus; contractId?: number; limit: number; offset: number }
@@ -77,6 +91,10 @@ export async function requestCustomer(db: Knex, id: number): Promise<number | un
 }
 
 /** Adds keys to a request's payload (what a request that follows another record learned since). */
-export async function mergeRequestPayload(db: Knex, id: number, patch: Record<string, unknown>, now: Date): Promise<void> {
-  await db('requests').where({ id }).update({ payload: db.raw('payload || ?::jsonb', [JSON.stringify(patch)]), updated_at: now });
+export async function mergeRequestPayload(
+  db: Knex, id: number, patch: Record<string, unknown>, now: Date,
+): Promise<void> {
+  await db('requests').where({ id }).update(
+    { payload: db.raw('payload || ?::jsonb', [JSON.stringify(patch)]), updated_at: now },
+  );
 }

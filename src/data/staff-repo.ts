@@ -23,7 +23,9 @@ export interface StaffRow {
   updated_at: Date;
 }
 
-export type StaffUpdate = Partial<Omit<StaffRow, 'id' | 'created_at' | 'updated_at' | 'recovery_code_hashes'>> & { recovery_code_hashes?: string[] };
+export type StaffUpdate = Partial<Omit<StaffRow, 'id' | 'created_at' | 'updated_at' | 'recovery_code_hashes'>> & {
+  recovery_code_hashes?: string[],
+};
 
 export async function findStaffByStaffId(db: Knex, staffId: string): Promise<StaffRow | undefined> {
   return db<StaffRow>('staff').where({ staff_id: staffId }).first();

@@ -42,7 +42,8 @@ export interface SupplySearch {
 }
 
 const SUPPLY_COLUMNS = ['c.customer_id', 'cu.name as customer_name', 'cu.tax_id as customer_tax_id', 'c.id as contract_id', 'c.number as contract_number',
-  'sp.cups', 'sp.energy', 'sp.tariff', 'sp.street', 'sp.number', 'sp.floor_door', 'sp.postal_code', 'sp.municipality', 'c.e_billing',
+  'sp.cups', 'sp.energy', 'sp.tariff', 'sp.street', 'sp.number', 'sp.floor_door', 'sp.postal_code', 'sp.municipality',
+  'c.e_billing',
   'ca.alt_payer_name', 'ca.alt_recipient_name'];
 
 /**
@@ -58,7 +59,10 @@ function searchScope(db: Knex, s: SupplySearch, activeOnly: boolean): Knex.Query
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
     .whereRaw('c.customer_id = any(?::bigint[])', [s.customerIds])
-    .select(...SUPPLY_COLUMNS, db.raw("concat_ws(' ', sp.street, sp.number, sp.floor_door, sp.postal_code, sp.municipality) as search_address"));
+    .select(
+      ...SUPPLY_COLUMNS,
+      db.raw("concat_ws(' ', sp.street, sp.number, sp.floor_door, sp.postal_code, sp.municipality) as search_address"),
+    );
   if (activeOnly) inner.where('c.status', 'active');
   if (s.energy) inner.where('sp.energy', s.energy);
   const q = db.withMaterialized('s', inner).from('s');
@@ -66,17 +70,24 @@ function searchScope(db: Knex, s: SupplySearch, activeOnly: boolean): Knex.Query
     const like = `%${escapeLike(term)}%`;
     const compact = compactId(term);
     q.where((w) => {
-      w.whereRaw("s.customer_name ilike ? escape '\\'", [like]).orWhereRaw("s.search_address ilike ? escape '\\'", [like]);
+      w.whereRaw("s.customer_name ilike ? escape '\\'", [like]).orWhereRaw(
+        "s.search_address ilike ? escape '\\'", [like],
+      );
       if (compact) {
         const compactLike = `%${escapeLike(compact)}%`;
-        w.orWhereRaw("s.customer_tax_id like ? escape '\\'", [compactLike]).orWhereRaw("s.cups like ? escape '\\'", [compactLike]);
+        w.orWhereRaw("s.customer_tax_id like ? escape '\\'", [compactLike]).orWhereRaw(
+          "s.cups like ? escape '\\'", [compactLike],
+        );
       }
     });
   }
   return q;
 }
 
-const ORDER = [{ column: 's.customer_name' }, { column: 's.customer_id' }, { column: 's.street' }, { column: 's.number' }, { column: 's.energy' }, { column: 's.contract_id' }];
+const ORDER = [
+  { column: 's.customer_name' }, { column: 's.customer_id' }, { column: 's.street' }, { column: 's.number' },
+  { column: 's.energy' }, { column: 's.contract_id' },
+];
 
 export async function countSupplies(db: Knex, s: SupplySearch): Promise<number> {
   if (s.customerIds.length === 0) return 0;
@@ -105,7 +116,9 @@ export async function searchSupplies(db: Knex, s: SupplySearch, limit?: number):
 }
 
 /** Up to `limit` active contracts without e-billing that could switch to it (the seed's banner). */
-export async function eBillingCandidates(db: Knex, customerIds: number[], limit: number): Promise<Pick<SupplyListRow, 'contract_id' | 'street' | 'number'>[]> {
+export async function eBillingCandidates(
+  db: Knex, customerIds: number[], limit: number,
+): Promise<Pick<SupplyListRow, 'contract_id' | 'street' | 'number'>[]> {
   if (customerIds.length === 0) return [];
   return db('contracts as c')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')

@@ -11,7 +11,10 @@ export interface TokenRow {
   used_at: Date | null;
 }
 
-export async function insertToken(db: Knex, t: { hash: string; purpose: TokenPurpose; userId: number | null; payload?: Record<string, unknown>; expiresAt: Date; now: Date }): Promise<void> {
+export async function insertToken(
+  db: Knex,
+  t: { hash: string; purpose: TokenPurpose; userId: number | null; payload?: Record<string, unknown>; expiresAt: Date; now: Date },
+): Promise<void> {
   await db('user_tokens').insert({
     token_hash: t.hash, purpose: t.purpose, user_id: t.userId, payload: t.payload ? JSON.stringify(t.payload) : null,
     expires_at: t.expiresAt, created_at: t.now,

@@ -14,7 +14,9 @@ function shiftDays(day: string, n: number): string {
  */
 export async function seedDemoPromotions(trx: Knex, now: Date): Promise<void> {
   const today = todayInSpain(now);
-  const common = { valid_from: shiftDays(today, -15), valid_to: shiftDays(today, 90), active: true, created_at: now, updated_at: now };
+  const common = {
+    valid_from: shiftDays(today, -15), valid_to: shiftDays(today, 90), active: true, created_at: now, updated_at: now,
+  };
   await trx('promotions').insert([
     {
       ...common,

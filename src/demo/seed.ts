@@ -44,16 +44,20 @@ function monthsBack(now: Date, count: number): string[] {
   return months;
 }
 
-async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { next: () => string }): Promise<{ contracts: number }> {
+async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { next: () => string }): Promise<{
+  contracts: number,
+}> {
   const [customer] = await trx('customers').insert({
-    tax_id: c.taxId, kind: c.kind, name: c.name, representative_nif: c.representativeNif ?? null, email: c.email, phone: c.phone,
+    tax_id: c.taxId, kind: c.kind, name: c.name, representative_nif: c.representativeNif ?? null, email: c.email,
+    phone: c.phone,
   }).returning('id');
   let contracts = 0;
   for (const acc of c.accounts) {
     const [account] = await trx('contract_accounts').insert({
       number: acc.number, customer_id: customer.id, billing_name: c.name,
       billing_street: acc.address.street, billing_number: acc.address.number, billing_floor_door: acc.address.floorDoor,
-      billing_postal_code: acc.address.postalCode, billing_municipality: acc.address.municipality, billing_province: acc.address.province,
+      billing_postal_code: acc.address.postalCode, billing_municipality: acc.address.municipality,
+      billing_province: acc.address.province,
       iban: acc.iban, iban_holder: acc.iban ? c.name : null, direct_debit: !!acc.iban,
       mandate_ref: acc.iban ? `MND${acc.number}` : null, mandate_signed_at: acc.iban ? '2021-03-01T10:00:00Z' : null,
       payment_day: acc.paymentDay ?? null,
@@ -71,7 +75,9 @@ async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { nex
         product_code: s.productCode, status: 'active', start_date: s.startDate, e_billing: s.eBilling,
       }).returning('id');
       contracts++;
-      await trx('consumption').insert(s.monthly.map((m) => ({ contract_id: contract.id, month: m.month, p1_kwh: m.P1, p2_kwh: m.P2, p3_kwh: m.P3 })));
+      await trx('consumption').insert(
+        s.monthly.map((m) => ({ contract_id: contract.id, month: m.month, p1_kwh: m.P1, p2_kwh: m.P2, p3_kwh: m.P3 })),
+      );
       let register = { P1: s.meterStart, P2: s.meterStart / 2, P3: s.meterStart / 3 };
       const readings = s.monthly.map((m) => {
         register = { P1: register.P1 + m.P1, P2: register.P2 + m.P2, P3: register.P3 + m.P3 };
@@ -89,12 +95,16 @@ async function insertCustomer(trx: Knex.Transaction, c: DemoCustomer, ids: { nex
 }
 
 /** Creates the demo accounts of DESIGN.md §8 when the database holds no customer yet. */
-export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner, opts: SeedOptions = {}): Promise<DemoSummary> {
+export async function seedDemoIfEmpty(
+  knex: Knex, clock: Clock, config: Config, logger: Logger, signer: PdfSigner, opts: SeedOptions = {},
+): Promise<DemoSummary> {
   // staff first and on their own: a demo database from before the admin section gets them too
   await seedDemoStaffIfEmpty(knex, clock.now(), config);
   const marker = await getMeta(knex, SEEDING_MARKER);
   const existing = await knex('customers').count<{ count: number }[]>('* as count').first();
-  if (!marker && existing && Number(existing.count) > 0) return { created: false, customers: 0, contracts: 0, invoices: 0 };
+  if (!marker && existing && Number(existing.count) > 0) {
+    return { created: false, customers: 0, contracts: 0, invoices: 0 };
+  }
   // a resumed seeding keeps the dates of the first attempt, so its months are the same
   const now = marker ? new Date(marker) : clock.now();
   const months = monthsBack(now, 24);
@@ -116,17 +126,25 @@ export async function seedDemoIfEmpty(knex: Knex, clock: Clock, config: Config, 
     let seq = 300000000000;
     const ids = { next: () => String(++seq) };
     for (const c of plan.customers) contracts += (await insertCustomer(trx, c, ids)).contracts;
-    const customerIds = new Map<string, number>((await trx('customers').select('id', 'tax_id')).map((r) => [r.tax_id, r.id]));
+    const customerIds = new Map<string, number>(
+      (await trx('customers').select('id', 'tax_id')).map((r) => [r.tax_id, r.id]),
+    );
     for (const u of plan.users) {
       // a legacy CIF account cannot log in anyway: a random password nobody knows
       const password = u.legacyCif ? crypto.randomBytes(24).toString('base64url') : passwords.get(u.loginId);
       if (!password) throw new Error(`No demo password for ${u.loginId}`);
       const [user] = await trx('users').insert({
         login_id: u.loginId, first_name: u.firstName, last_name: u.lastName, email: u.email,
-        email_verified_at: now, password_hash: await hashPassword(password, config.argon2), status: 'active', language: u.language,
+        email_verified_at: now, password_hash: await hashPassword(password, config.argon2), status: 'active',
+        language: u.language,
       }).returning('id');
       for (const link of u.links) {
-        await trx('customer_links').insert({ user_id: user.id, customer_id: customerIds.get(link.taxId), role: link.role, status: 'active', granted_at: now });
+        await trx('customer_links').insert(
+          {
+            user_id: user.id, customer_id: customerIds.get(link.taxId), role: link.role, status: 'active',
+            granted_at: now,
+          },
+        );
       }
     }
     for (const em of plan.externalManagers) {

@@ -10,8 +10,14 @@ import { DEMO_ACCOUNTS } from './accounts';
  * secret as text, so any authenticator app (or a typed-in secret) completes it.
  */
 const DEMO_STAFF: { staffId: string; firstName: string; lastName: string; email: string; role: StaffRole }[] = [
-  { staffId: 'admin', firstName: 'Marta', lastName: 'Soler Vidal', email: 'admin@area-clientes.local', role: 'supervisor' },
-  { staffId: 'agente', firstName: 'Jorge', lastName: 'Prieto Lozano', email: 'agente@area-clientes.local', role: 'agente' },
+  {
+    staffId: 'admin', firstName: 'Marta', lastName: 'Soler Vidal', email: 'admin@area-clientes.local',
+    role: 'supervisor',
+  },
+  {
+    staffId: 'agente', firstName: 'Jorge', lastName: 'Prieto Lozano', email: 'agente@area-clientes.local',
+    role: 'agente',
+  },
 ];
 
 export async function seedDemoStaffIfEmpty(knex: Knex, now: Date, config: Config): Promise<number> {

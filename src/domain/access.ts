@@ -69,7 +69,9 @@ export function accessTo(customerId: number, links: readonly UserLink[], manager
   return best;
 }
 
-export function can(action: Action, customerId: number, links: readonly UserLink[], managers: readonly ManagerRelation[]): boolean {
+export function can(
+  action: Action, customerId: number, links: readonly UserLink[], managers: readonly ManagerRelation[],
+): boolean {
   const a = accessTo(customerId, links, managers);
   return action === 'read' ? a.read : action === 'act' ? a.act : a.manageContacts;
 }

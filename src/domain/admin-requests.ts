@@ -1,6 +1,8 @@
 import { todayInSpain } from './time';
 import { normalizeId } from './ids';
-import { allowedTransitions, isRequestStatus, isRequestType, isSystemManaged, type RequestStatus, type RequestType } from './requests';
+import {
+  allowedTransitions, isRequestStatus, isRequestType, isSystemManaged, type RequestStatus, type RequestType,
+} from './requests';
 
 /**
  * Request handling in the admin section (issue 7 items 4 and 5): which requests need a
@@ -9,7 +11,9 @@ import { allowedTransitions, isRequestStatus, isRequestType, isSystemManaged, ty
  */
 
 /** Requests whose outcome changes who may act for a customer: only approve/reject decides them. */
-export const REVIEW_TYPES = ['representative_change', 'external_manager', 'cif_migration'] as const satisfies readonly RequestType[];
+export const REVIEW_TYPES = [
+  'representative_change', 'external_manager', 'cif_migration',
+] as const satisfies readonly RequestType[];
 export type ReviewType = (typeof REVIEW_TYPES)[number];
 
 export const OPEN_STATUSES = ['recibida', 'en_tramite'] as const satisfies readonly RequestStatus[];
@@ -102,7 +106,11 @@ export function filterQuery(f: AdminRequestFilter, page = f.page): string {
   if (f.type) p.set('tipo', f.type);
   if (f.status) p.set('estado', f.status);
   if (f.q) p.set('q', f.q);
-  if (f.assigned) p.set('asignada', f.assigned.kind === 'me' ? 'yo' : f.assigned.kind === 'none' ? 'nadie' : String(f.assigned.staffId));
+  if (f.assigned) {
+    p.set(
+      'asignada', f.assigned.kind === 'me' ? 'yo' : f.assigned.kind === 'none' ? 'nadie' : String(f.assigned.staffId),
+    );
+  }
   if (f.from) p.set('desde', f.from);
   if (f.to) p.set('hasta', f.to);
   if (page > 1) p.set('pagina', String(page));
@@ -123,7 +131,9 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
   const note = input.note.trim();
   let to: RequestStatus | undefined;
   if (!input.to) errors.push({ field: 'status', code: 'required' });
-  else if (!isRequestStatus(input.to) || !allowedTransitions(input.from).includes(input.to)) errors.push({ field: 'status', code: 'not_allowed' });
+  else if (!isRequestStatus(input.to) || !allowedTransitions(input.from).includes(input.to)) errors.push(
+    { field: 'status', code: 'not_allowed' },
+  );
   else if (isReviewType(input.type) && input.to !== 'en_tramite') errors.push({ field: 'status', code: 'use_review' });
   else if (isSystemManaged(input.type)) errors.push({ field: 'status', code: 'not_allowed' });
   else if (!genericStatusAllowed(input.type, input.to)) errors.push({ field: 'status', code: 'use_effect' });
@@ -180,12 +190,16 @@ export function payloadEntries(payload: Record<string, unknown> | null | undefin
   const out: { key: string; value: string }[] = [];
   const push = (key: string, v: unknown): void => {
     if (v === null || v === undefined || v === '') return;
-    if (Array.isArray(v)) out.push({ key, value: v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') });
+    if (Array.isArray(v)) {
+      out.push({ key, value: v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') });
+    }
     else if (typeof v === 'object') out.push({ key, value: JSON.stringify(v) });
     else out.push({ key, value: String(v) });
   };
   for (const [k, v] of Object.entries(payload ?? {})) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) push(`${k}.${k2}`, v2);
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v)) push(`${k}.${k2}`, v2);
+    }
     else push(k, v);
   }
   return out;

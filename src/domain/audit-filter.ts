@@ -26,7 +26,9 @@ export type AuditFilterField = 'actorType' | 'actor' | 'customer' | 'action' | '
 export type AuditFilterError = 'invalid' | 'actor_type_required' | 'no_actor_id' | 'range';
 
 /** The query-string names, as the form posts them. */
-export const AUDIT_QUERY = { actorType: 'tipo', actor: 'actor', customer: 'cliente', action: 'accion', from: 'desde', to: 'hasta', before: 'antes' } as const;
+export const AUDIT_QUERY = {
+  actorType: 'tipo', actor: 'actor', customer: 'cliente', action: 'accion', from: 'desde', to: 'hasta', before: 'antes',
+} as const;
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ACTION = /^[a-z0-9_.-]{1,60}$/;
@@ -120,7 +122,8 @@ export function auditQueryString(form: Partial<Record<AuditFilterField, string>>
 /** Offset of Europe/Madrid from UTC at an instant, in minutes. */
 function madridOffsetMinutes(at: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Europe/Madrid', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: 'Europe/Madrid', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit',
+    minute: '2-digit', second: '2-digit',
   }).formatToParts(new Date(at));
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return (Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - at) / 60_000;

@@ -15,7 +15,9 @@ export type PeriodResult =
  * not complete, so it is "in the future" for billing) and not before the first month with
  * recorded consumption.
  */
-export function parseBillingPeriod(raw: unknown, ctx: { currentMonth: string; earliestMonth: string | null }): PeriodResult {
+export function parseBillingPeriod(
+  raw: unknown, ctx: { currentMonth: string; earliestMonth: string | null },
+): PeriodResult {
   const v = typeof raw === 'string' ? raw.trim() : '';
   if (!v) return { ok: false, error: 'required' };
   if (!isBillingMonth(v)) return { ok: false, error: 'invalid' };
@@ -47,7 +49,9 @@ export function runProgress(r: RunCounters): { done: number; of: number | null; 
  * runs, and silent for longer than the grace period (zero with the embedded database, which
  * only this process can use).
  */
-export function isStaleRun(r: { status: BillingRunStatus; updatedAt: Date }, ctx: { ownedHere: boolean; now: Date; graceMs: number }): boolean {
+export function isStaleRun(
+  r: { status: BillingRunStatus; updatedAt: Date }, ctx: { ownedHere: boolean; now: Date; graceMs: number },
+): boolean {
   if (r.status !== 'queued' && r.status !== 'running') return false;
   if (ctx.ownedHere) return false;
   return ctx.now.getTime() - r.updatedAt.getTime() >= ctx.graceMs;

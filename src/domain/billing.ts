@@ -247,7 +247,9 @@ function energyLine(kwh: number, eurPerKwh: number, period?: TariffPeriod): Invo
 }
 
 function perDayLine(kind: 'meter_rental' | 'fixed_term', days: number, eurPerDay: number): InvoiceLine {
-  return line(kind, dec(days), 'día', eurPerDay, mul(dec(days), dec(eurPerDay)), `${daysText(days)} × ${price(eurPerDay)} €/día`);
+  return line(
+    kind, dec(days), 'día', eurPerDay, mul(dec(days), dec(eurPerDay)), `${daysText(days)} × ${price(eurPerDay)} €/día`,
+  );
 }
 
 function percentLine(kind: 'electricity_tax' | 'vat', baseCents: number, percent: number): InvoiceLine {
@@ -375,7 +377,9 @@ function checkPower(powerKw: { P1: number; P2: number } | undefined): { P1: numb
   if (!powerKw) throw new RangeError('Electricity bills need the contracted power (powerKw P1 and P2)');
   for (const p of ['P1', 'P2'] as const) {
     const v = powerKw[p];
-    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`Contracted power ${p} must be a positive number of kW, got ${v}`);
+    if (!Number.isFinite(v) || v <= 0) {
+      throw new RangeError(`Contracted power ${p} must be a positive number of kW, got ${v}`);
+    }
   }
   return powerKw;
 }

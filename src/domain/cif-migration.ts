@@ -59,7 +59,9 @@ export function planCifMigration(input: {
     if (target === 'representative') representativeOf.push(l.customerId);
     const existing = input.nifLinks.find((n) => n.customerId === l.customerId);
     if (!existing) steps.push({ kind: 'insert', customerId: l.customerId, role: target });
-    else if (STRENGTH[target] > STRENGTH[existing.role]) steps.push({ kind: 'set_role', linkId: existing.linkId, customerId: l.customerId, role: target });
+    else if (STRENGTH[target] > STRENGTH[existing.role]) steps.push(
+      { kind: 'set_role', linkId: existing.linkId, customerId: l.customerId, role: target },
+    );
     steps.push({ kind: 'revoke_old', linkId: l.linkId, customerId: l.customerId });
   }
   // the company itself, even when the old account had lost its link to it
@@ -68,7 +70,9 @@ export function planCifMigration(input: {
     representativeOf.push(company.id);
     const existing = input.nifLinks.find((n) => n.customerId === company.id);
     if (!existing) steps.push({ kind: 'insert', customerId: company.id, role: 'representative' });
-    else if (existing.role !== 'representative') steps.push({ kind: 'set_role', linkId: existing.linkId, customerId: company.id, role: 'representative' });
+    else if (existing.role !== 'representative') steps.push(
+      { kind: 'set_role', linkId: existing.linkId, customerId: company.id, role: 'representative' },
+    );
   }
   return { steps, representativeOf };
 }

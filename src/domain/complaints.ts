@@ -61,6 +61,11 @@ export interface ComplaintPayload {
   deadline: string;
 }
 
-export function complaintPayload(c: { category: ComplaintCategory; description: string; attachments: number; deadline: string }): ComplaintPayload {
-  return { category: c.category, description: descriptionExcerpt(c.description), attachments: c.attachments, deadline: c.deadline };
+export function complaintPayload(
+  c: { category: ComplaintCategory; description: string; attachments: number; deadline: string },
+): ComplaintPayload {
+  return {
+    category: c.category, description: descriptionExcerpt(c.description), attachments: c.attachments,
+    deadline: c.deadline,
+  };
 }

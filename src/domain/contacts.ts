@@ -102,7 +102,9 @@ export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const REPRESENTATIVE_INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function invitationExpiry(now: Date, role: InvitationRole = 'authorized_read'): Date {
-  return new Date(now.getTime() + (role === 'representative' ? REPRESENTATIVE_INVITATION_LIFETIME_MS : INVITATION_LIFETIME_MS));
+  return new Date(
+    now.getTime() + (role === 'representative' ? REPRESENTATIVE_INVITATION_LIFETIME_MS : INVITATION_LIFETIME_MS),
+  );
 }
 
 /** Cancel and resend are for the contacts the page's user invited, not for a representative. */
@@ -128,7 +130,9 @@ export function linkStatusShown(status: LinkStatus): ContactStatus {
   return status === 'revoked' ? 'deactivated' : status === 'invited' ? 'invited' : 'active';
 }
 
-export function invitationStatusShown(inv: { status: InvitationStatus; expiresAt: Date }, now: Date): ContactStatus | null {
+export function invitationStatusShown(
+  inv: { status: InvitationStatus; expiresAt: Date }, now: Date,
+): ContactStatus | null {
   const state = invitationState(inv, now);
   return state === 'valid' ? 'invited' : state === 'expired' ? 'expired' : null;
 }

@@ -22,7 +22,9 @@ export function canTransition(from: ManagerStatus, to: ManagerStatus): boolean {
 }
 
 export function transitionManager(from: ManagerStatus, to: ManagerStatus): ManagerStatus {
-  if (!canTransition(from, to)) throw new DomainError('conflict', `An external manager cannot go from ${from} to ${to}`);
+  if (!canTransition(from, to)) {
+    throw new DomainError('conflict', `An external manager cannot go from ${from} to ${to}`);
+  }
   return to;
 }
 
@@ -69,7 +71,9 @@ export function validateAppointment(input: AppointmentInput, ctx: AppointmentCon
   if (taxId === '') errors.push({ field: 'managerTaxId', code: 'required' });
   else if (!isValidCif(taxId)) errors.push({ field: 'managerTaxId', code: 'invalid' });
   else if (taxId === normalizeId(ctx.clientTaxId)) errors.push({ field: 'managerTaxId', code: 'self' });
-  else if (ctx.pendingAppointments >= MAX_PENDING_APPOINTMENTS) errors.push({ field: 'managerTaxId', code: 'too_many_pending' });
+  else if (ctx.pendingAppointments >= MAX_PENDING_APPOINTMENTS) errors.push(
+    { field: 'managerTaxId', code: 'too_many_pending' },
+  );
 
   if (name === '') errors.push({ field: 'managerName', code: 'required' });
   else if (name.length > MANAGER_NAME_MAX) errors.push({ field: 'managerName', code: 'too_long' });
@@ -83,5 +87,8 @@ export function validateAppointment(input: AppointmentInput, ctx: AppointmentCon
   else if (email.length > 254 || !EMAIL.test(email)) errors.push({ field: 'representativeEmail', code: 'invalid' });
 
   if (errors.length) return { ok: false, errors };
-  return { ok: true, value: { managerTaxId: taxId, managerName: name, representativeNif: nif, representativeEmail: email.toLowerCase() } };
+  return {
+    ok: true,
+    value: { managerTaxId: taxId, managerName: name, representativeNif: nif, representativeEmail: email.toLowerCase() },
+  };
 }

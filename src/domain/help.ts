@@ -22,8 +22,10 @@ export const QUERY_MAX = 100;
 const MIN_WORD = 2;
 // Words that every question shares and that would match everything.
 const STOP_WORDS = new Set([
-  'el', 'la', 'los', 'las', 'un', 'una', 'de', 'del', 'en', 'y', 'o', 'a', 'al', 'mi', 'mis', 'tu', 'tus', 'que', 'como', 'se',
-  'es', 'por', 'para', 'con', 'lo', 'le', 'me', 'puedo', 'i', 'els', 'les', 'com', 'puc', 'per', 'amb', 'meu', 'meva', 'teu', 'teva',
+  'el', 'la', 'los', 'las', 'un', 'una', 'de', 'del', 'en', 'y', 'o', 'a', 'al', 'mi', 'mis', 'tu', 'tus', 'que',
+  'como', 'se',
+  'es', 'por', 'para', 'con', 'lo', 'le', 'me', 'puedo', 'i', 'els', 'les', 'com', 'puc', 'per', 'amb', 'meu', 'meva',
+  'teu', 'teva',
 ]);
 
 /** Lower case, no accents or diacritics, punctuation as spaces. */

@@ -41,7 +41,9 @@ export function invoiceCopyKind(invoice: CopyInput, today: string): CopyKind {
  * someone acting through a gestoría, who get signed duplicates like every GET.
  */
 export function mayReceiveOriginal(via: AccessPath | null): boolean {
-  return via?.kind === 'direct' && (via.role === 'holder' || via.role === 'representative' || via.role === 'authorized_full');
+  return via?.kind === 'direct' && (
+    via.role === 'holder' || via.role === 'representative' || via.role === 'authorized_full'
+  );
 }
 
 export function invoiceFileName(number: string, kind: 'original' | 'duplicate'): string {

@@ -15,7 +15,9 @@ export function parseOutboxFilter(q: Record<string, unknown>): { filter: OutboxF
   const p = queryText(q, 'pagina');
   const page = /^\d{1,6}$/.test(p) ? Math.max(1, Number(p)) : 1;
   const status = (OUTBOX_STATUSES as readonly string[]).includes(s) ? (s as OutboxStatus) : undefined;
-  return { filter: { ...(status ? { status } : {}), ...(to ? { to } : {}), page }, form: { estado: status ?? '', para: to } };
+  return {
+    filter: { ...(status ? { status } : {}), ...(to ? { to } : {}), page }, form: { estado: status ?? '', para: to },
+  };
 }
 
 /**

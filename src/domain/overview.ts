@@ -70,7 +70,9 @@ export function pageWindow(total: number, requested: number, size = OVERVIEW_PAG
   const pages = Math.max(1, Math.ceil(total / size));
   const page = Math.min(Math.max(1, Math.floor(requested) || 1), pages);
   const offset = (page - 1) * size;
-  return { page, pages, offset, limit: size, first: total === 0 ? 0 : offset + 1, last: Math.min(total, offset + size) };
+  return {
+    page, pages, offset, limit: size, first: total === 0 ? 0 : offset + 1, last: Math.min(total, offset + size),
+  };
 }
 
 /** Escapes LIKE wildcards so a typed % or _ matches itself (used with ESCAPE '\'). */
@@ -94,7 +96,8 @@ export function matchesRole(via: AccessPath | null, role: RoleFilter | null): bo
   if (role === 'gestoria') return via.kind === 'manager';
   if (via.kind !== 'direct') return false;
   const wanted: Record<Exclude<RoleFilter, 'gestoria'>, LinkRole> = {
-    titular: 'holder', representante: 'representative', autorizado: 'authorized_full', 'solo-lectura': 'authorized_read',
+    titular: 'holder', representante: 'representative', autorizado: 'authorized_full',
+    'solo-lectura': 'authorized_read',
   };
   return via.role === wanted[role];
 }

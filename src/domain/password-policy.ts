@@ -97,7 +97,9 @@ export function passwordProblemMessage(problem: PasswordProblem, lang: 'es' | 'c
   return MESSAGES[lang][problem];
 }
 
-const PROBLEM_ORDER: PasswordProblem[] = ['too_short', 'too_long', 'too_common', 'contains_personal_data', 'too_weak', 'mismatch'];
+const PROBLEM_ORDER: PasswordProblem[] = [
+  'too_short', 'too_long', 'too_common', 'contains_personal_data', 'too_weak', 'mismatch',
+];
 
 /** Shorter inputs ("Li", "de") are too likely by chance to refuse a password for. */
 const MIN_INPUT_LENGTH = 3;

@@ -7,7 +7,9 @@ import { invoiceDates, ISSUE_LAG_DAYS } from './invoicing';
 
 export const PAYMENT_DAY_MIN = 1;
 export const PAYMENT_DAY_MAX = 28;
-export const PAYMENT_DAYS: readonly number[] = Array.from({ length: PAYMENT_DAY_MAX - PAYMENT_DAY_MIN + 1 }, (_, i) => PAYMENT_DAY_MIN + i);
+export const PAYMENT_DAYS: readonly number[] = Array.from(
+  { length: PAYMENT_DAY_MAX - PAYMENT_DAY_MIN + 1 }, (_, i) => PAYMENT_DAY_MIN + i,
+);
 
 export type PaymentDayError = 'required' | 'not_a_day' | 'out_of_range' | 'unchanged';
 export type PaymentDayResult = { ok: true; day: number } | { ok: false; error: PaymentDayError };

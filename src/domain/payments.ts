@@ -45,7 +45,9 @@ export type Payability = { payable: true } | { payable: false; reason: NotPayabl
 export function cardPayability(invoice: PayableInput, retentionCutoff: string): Payability {
   if (invoice.issueDate < retentionCutoff) return { payable: false, reason: 'unavailable' };
   if (invoice.status === 'paid') return { payable: false, reason: 'paid' };
-  if (invoice.status === 'pending' && invoice.paymentMethod === 'direct_debit') return { payable: false, reason: 'direct_debit_scheduled' };
+  if (invoice.status === 'pending' && invoice.paymentMethod === 'direct_debit') {
+    return { payable: false, reason: 'direct_debit_scheduled' };
+  }
   return { payable: true };
 }
 
@@ -79,7 +81,9 @@ export function isValidOrderId(v: unknown): v is string {
 // Amounts: Redsys takes the amount in cents, as a string of digits
 
 export function formatRedsysAmount(cents: number): string {
-  if (!Number.isSafeInteger(cents) || cents <= 0) throw new DomainError('invalid_input', `not a payable amount: ${cents}`);
+  if (!Number.isSafeInteger(cents) || cents <= 0) {
+    throw new DomainError('invalid_input', `not a payable amount: ${cents}`);
+  }
   return String(cents);
 }
 
@@ -112,7 +116,10 @@ export function signedMessageFrom(body: unknown): SignedMessage | null {
   const b = body as Record<string, unknown>;
   const fields = ['Ds_SignatureVersion', 'Ds_MerchantParameters', 'Ds_Signature'] as const;
   for (const f of fields) if (typeof b[f] !== 'string' || b[f] === '' || (b[f] as string).length > 20_000) return null;
-  return { Ds_SignatureVersion: b.Ds_SignatureVersion as string, Ds_MerchantParameters: b.Ds_MerchantParameters as string, Ds_Signature: b.Ds_Signature as string };
+  return {
+    Ds_SignatureVersion: b.Ds_SignatureVersion as string, Ds_MerchantParameters: b.Ds_MerchantParameters as string,
+    Ds_Signature: b.Ds_Signature as string,
+  };
 }
 
 /** Redsys writes the same field as Ds_Order or DS_ORDER depending on the channel. */
@@ -160,7 +167,9 @@ export type NotificationVerdict =
  * unsigned is believed. Then the order, amount and currency must be exactly ours. A payment
  * already paid is a replay whatever it says. Only then does the response code decide.
  */
-export function verifyNotification(message: SignedMessage, expected: ExpectedPayment, merchantKey: string): NotificationVerdict {
+export function verifyNotification(
+  message: SignedMessage, expected: ExpectedPayment, merchantKey: string,
+): NotificationVerdict {
   const claimed = decodeMerchantParameters(message.Ds_MerchantParameters);
   if (!claimed || !param(claimed, 'Ds_Order')) return { outcome: 'rejected', reason: 'malformed' };
   let params: NotificationParams;
@@ -170,12 +179,16 @@ export function verifyNotification(message: SignedMessage, expected: ExpectedPay
     return { outcome: 'rejected', reason: 'bad_signature' };
   }
   if (param(params, 'Ds_Order') !== expected.order) return { outcome: 'rejected', reason: 'order_mismatch' };
-  if (parseRedsysAmount(param(params, 'Ds_Amount')) !== expected.amountCents) return { outcome: 'rejected', reason: 'amount_mismatch' };
+  if (parseRedsysAmount(param(params, 'Ds_Amount')) !== expected.amountCents) {
+    return { outcome: 'rejected', reason: 'amount_mismatch' };
+  }
   if (param(params, 'Ds_Currency') !== expected.currency) return { outcome: 'rejected', reason: 'currency_mismatch' };
   if (expected.alreadyPaid) return { outcome: 'replay', params };
   const responseCode = param(params, 'Ds_Response') ?? '';
   if (!isAuthorised(responseCode)) return { outcome: 'declined', params, responseCode };
-  return { outcome: 'paid', params, responseCode, authorisationCode: param(params, 'Ds_AuthorisationCode')?.trim() || null };
+  return {
+    outcome: 'paid', params, responseCode, authorisationCode: param(params, 'Ds_AuthorisationCode')?.trim() || null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

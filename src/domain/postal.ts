@@ -7,17 +7,21 @@
  * and Melilla (52). Names follow the forms the portal already uses ("Valencia", "Alicante").
  */
 export const PROVINCES = [
-  'Araba/Álava', 'Albacete', 'Alicante', 'Almería', 'Ávila', 'Badajoz', 'Illes Balears', 'Barcelona', 'Burgos', 'Cáceres',
+  'Araba/Álava', 'Albacete', 'Alicante', 'Almería', 'Ávila', 'Badajoz', 'Illes Balears', 'Barcelona', 'Burgos',
+  'Cáceres',
   'Cádiz', 'Castellón', 'Ciudad Real', 'Córdoba', 'A Coruña', 'Cuenca', 'Girona', 'Granada', 'Guadalajara', 'Gipuzkoa',
   'Huelva', 'Huesca', 'Jaén', 'León', 'Lleida', 'La Rioja', 'Lugo', 'Madrid', 'Málaga', 'Murcia',
-  'Navarra', 'Ourense', 'Asturias', 'Palencia', 'Las Palmas', 'Pontevedra', 'Salamanca', 'Santa Cruz de Tenerife', 'Cantabria', 'Segovia',
+  'Navarra', 'Ourense', 'Asturias', 'Palencia', 'Las Palmas', 'Pontevedra', 'Salamanca', 'Santa Cruz de Tenerife',
+  'Cantabria', 'Segovia',
   'Sevilla', 'Soria', 'Tarragona', 'Teruel', 'Toledo', 'Valencia', 'Valladolid', 'Bizkaia', 'Zamora', 'Zaragoza',
   'Ceuta', 'Melilla',
 ] as const;
 export type Province = (typeof PROVINCES)[number];
 
 /** Provinces in the order people look for them (alphabetical, ignoring accents and articles). */
-export const PROVINCES_SORTED: readonly Province[] = [...PROVINCES].sort((a, b) => sortKey(a).localeCompare(sortKey(b), 'es'));
+export const PROVINCES_SORTED: readonly Province[] = [...PROVINCES].sort(
+  (a, b) => sortKey(a).localeCompare(sortKey(b), 'es'),
+);
 
 function sortKey(name: string): string {
   return fold(name).replace(/^(a|la|las|illes) /, '');
@@ -85,7 +89,9 @@ export type AddressResult =
   | { ok: false; errors: Partial<Record<AddressField, AddressError>>; expectedProvince: Province | null };
 
 // The columns of contract_accounts.corr_*.
-export const ADDRESS_LIMITS: Record<AddressField, number> = { street: 150, number: 10, floorDoor: 30, postalCode: 5, municipality: 100, province: 50 };
+export const ADDRESS_LIMITS: Record<AddressField, number> = {
+  street: 150, number: 10, floorDoor: 30, postalCode: 5, municipality: 100, province: 50,
+};
 
 function clean(v: string): string {
   return v.replace(/\s+/g, ' ').trim();
@@ -99,7 +105,9 @@ export function validateAddress(input: AddressInput): AddressResult {
   const errors: Partial<Record<AddressField, AddressError>> = {};
   const v = {
     street: clean(input.street), number: clean(input.number), floorDoor: clean(input.floorDoor),
-    postalCode: normalizePostalCode(input.postalCode), municipality: clean(input.municipality), province: clean(input.province),
+    postalCode: normalizePostalCode(input.postalCode), municipality: clean(input.municipality), province: clean(
+      input.province,
+    ),
   };
   for (const f of ['street', 'number', 'municipality'] as const) {
     if (!v[f]) errors[f] = 'required';
@@ -121,11 +129,16 @@ export function validateAddress(input: AddressInput): AddressResult {
   if (Object.keys(errors).length > 0 || !province) return { ok: false, errors, expectedProvince: fromCode };
   return {
     ok: true,
-    address: { street: v.street, number: v.number, floorDoor: v.floorDoor || null, postalCode: v.postalCode, municipality: v.municipality, province },
+    address: {
+      street: v.street, number: v.number, floorDoor: v.floorDoor || null, postalCode: v.postalCode,
+      municipality: v.municipality, province,
+    },
   };
 }
 
 /** One line, as printed on an envelope: "Calle del Mar 7, Bajo, 03700 Dénia (Alicante)". */
-export function formatAddress(a: { street: string; number: string; floorDoor?: string | null; postalCode: string; municipality: string; province: string }): string {
+export function formatAddress(
+  a: { street: string; number: string; floorDoor?: string | null; postalCode: string; municipality: string; province: string },
+): string {
   return `${a.street} ${a.number}${a.floorDoor ? `, ${a.floorDoor}` : ''}, ${a.postalCode} ${a.municipality} (${a.province})`;
 }

@@ -38,7 +38,9 @@ function samePower(a: number, b: number): boolean {
   return Math.abs(a - b) < 0.0005;
 }
 
-export function validatePowerChange(current: PowerPair, proposed: { P1: number | null; P2: number | null }): PowerChangeResult {
+export function validatePowerChange(
+  current: PowerPair, proposed: { P1: number | null; P2: number | null },
+): PowerChangeResult {
   const errors: Partial<Record<PowerPeriod, PowerChangeError>> = {};
   const value: Partial<PowerPair> = {};
   for (const p of ['P1', 'P2'] as const) {
@@ -53,6 +55,8 @@ export function validatePowerChange(current: PowerPair, proposed: { P1: number |
   }
   if (Object.keys(errors).length) return { ok: false, errors };
   const pair = value as PowerPair;
-  if (samePower(pair.P1, current.P1) && samePower(pair.P2, current.P2)) return { ok: false, errors: { P1: 'unchanged' } };
+  if (samePower(pair.P1, current.P1) && samePower(pair.P2, current.P2)) {
+    return { ok: false, errors: { P1: 'unchanged' } };
+  }
   return { ok: true, value: pair };
 }

@@ -43,7 +43,11 @@ export function promotionApplies(p: PromotionRule, profile: CustomerProfile, tod
   if (!p.audience.kinds.includes(profile.kind)) return false;
   const { energy, tariff, province } = p.audience;
   if (!energy && !tariff && !province) return true;
-  return profile.supplies.some((s) => (!energy || s.energy === energy) && (!tariff || s.tariff === tariff) && (!province || s.province === province));
+  return profile.supplies.some(
+    (s) => (!energy || s.energy === energy) && (!tariff || s.tariff === tariff) && (
+      !province || s.province === province
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +112,9 @@ export function validatePromotion(f: PromotionForm): { ok: true; value: Promotio
   else if (realDay(from) && to < from) errors.push({ field: 'validTo', code: 'order' });
   const kinds = [...new Set(f.kinds)];
   if (kinds.length === 0) errors.push({ field: 'kinds', code: 'required' });
-  else if (!kinds.every((k) => (AUDIENCE_KINDS as readonly string[]).includes(k))) errors.push({ field: 'kinds', code: 'invalid' });
+  else if (!kinds.every((k) => (AUDIENCE_KINDS as readonly string[]).includes(k))) errors.push(
+    { field: 'kinds', code: 'invalid' },
+  );
   const energy = f.energy === 'electricity' || f.energy === 'gas' ? f.energy : null;
   if (f.energy && !energy) errors.push({ field: 'energy', code: 'invalid' });
   const tariff = TARIFFS.includes(f.tariff) ? f.tariff : null;
@@ -118,7 +124,10 @@ export function validatePromotion(f: PromotionForm): { ok: true; value: Promotio
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
-    value: { titleEs, titleCa, bodyEs, bodyCa, code: code || null, validFrom: from, validTo: to, audience: { kinds: kinds as AudienceKind[], energy, tariff, province } },
+    value: {
+      titleEs, titleCa, bodyEs, bodyCa, code: code || null, validFrom: from, validTo: to,
+      audience: { kinds: kinds as AudienceKind[], energy, tariff, province },
+    },
   };
 }
 

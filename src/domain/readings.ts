@@ -85,7 +85,9 @@ export function parseRegister(raw: string): number {
 }
 
 /** What is wrong with one register value, if anything: not a whole number, negative, too many digits. */
-export function registerFormatError(v: number, policy: Pick<ReadingPolicy, 'maxValue'> = DEFAULT_READING_POLICY): 'not_integer' | 'negative' | 'too_large' | null {
+export function registerFormatError(
+  v: number, policy: Pick<ReadingPolicy, 'maxValue'> = DEFAULT_READING_POLICY,
+): 'not_integer' | 'negative' | 'too_large' | null {
   if (!Number.isInteger(v)) return 'not_integer';
   if (v < 0) return 'negative';
   if (v > policy.maxValue) return 'too_large';

@@ -74,7 +74,9 @@ export type ChangeValidation =
   | { ok: true; value: ProposedRepresentative }
   | { ok: false; errors: { field: ChangeField; code: ChangeErrorCode }[] };
 
-export function validateRepresentativeChange(form: RepresentativeChangeForm, ctx: { contacts: readonly Candidate[]; currentNif: string | null }): ChangeValidation {
+export function validateRepresentativeChange(
+  form: RepresentativeChangeForm, ctx: { contacts: readonly Candidate[]; currentNif: string | null },
+): ChangeValidation {
   const errors: { field: ChangeField; code: ChangeErrorCode }[] = [];
   let proposed: Omit<ProposedRepresentative, 'documentType' | 'previous'> | null = null;
   const contactMatch = /^contact:(\d+)$/.exec(form.choice);
@@ -100,7 +102,9 @@ export function validateRepresentativeChange(form: RepresentativeChangeForm, ctx
     errors.push({ field: contactMatch ? 'choice' : 'nif', code: 'same_as_current' });
   }
   if (!isDocumentType(form.documentType)) errors.push({ field: 'documentType', code: 'required' });
-  const previous = (PREVIOUS_OUTCOMES as readonly string[]).includes(form.previous) ? (form.previous as PreviousOutcome) : null;
+  const previous = (PREVIOUS_OUTCOMES as readonly string[]).includes(form.previous) ? (
+    form.previous as PreviousOutcome
+  ) : null;
   if (!previous) errors.push({ field: 'previous', code: 'required' });
   if (errors.length || !proposed || !previous) return { ok: false, errors };
   return { ok: true, value: { ...proposed, documentType: form.documentType as RepresentativeDocumentType, previous } };
@@ -124,14 +128,22 @@ export type LinkChange =
  * representative — upgrading a contact link, or activating an invitation — and whoever held
  * the representative role becomes a total contact or loses access, as the request says.
  */
-export function planRepresentativeApproval(input: { links: readonly CustomerLink[]; newUserId: number | null; previous: PreviousOutcome }): LinkChange[] {
+export function planRepresentativeApproval(
+  input: { links: readonly CustomerLink[]; newUserId: number | null; previous: PreviousOutcome },
+): LinkChange[] {
   const changes: LinkChange[] = [];
   for (const l of input.links) {
     if (l.status === 'revoked') continue;
     if (l.userId === input.newUserId) {
-      if (l.role !== 'representative' || l.status !== 'active') changes.push({ kind: 'set_role', linkId: l.linkId, userId: l.userId, role: 'representative' });
+      if (l.role !== 'representative' || l.status !== 'active') {
+        changes.push({ kind: 'set_role', linkId: l.linkId, userId: l.userId, role: 'representative' });
+      }
     } else if (l.role === 'representative') {
-      changes.push(input.previous === 'revoke' ? { kind: 'revoke', linkId: l.linkId, userId: l.userId } : { kind: 'set_role', linkId: l.linkId, userId: l.userId, role: 'authorized_full' });
+      changes.push(
+        input.previous === 'revoke' ? { kind: 'revoke', linkId: l.linkId, userId: l.userId } : {
+          kind: 'set_role', linkId: l.linkId, userId: l.userId, role: 'authorized_full',
+        },
+      );
     }
   }
   if (input.newUserId !== null && !input.links.some((l) => l.status !== 'revoked' && l.userId === input.newUserId)) {

@@ -45,7 +45,9 @@ export function isFinal(status: RequestStatus): boolean {
 /** The next status, or a conflict: finished requests never move again. */
 export function transition(from: RequestStatus, to: RequestStatus, note?: string): RequestStatus {
   if (!TRANSITIONS[from].includes(to)) throw new DomainError('conflict', `A request cannot go from ${from} to ${to}`);
-  if (to === 'rechazada' && !note?.trim()) throw new DomainError('invalid_input', 'A rejection needs a reason the customer can read');
+  if (to === 'rechazada' && !note?.trim()) {
+    throw new DomainError('invalid_input', 'A rejection needs a reason the customer can read');
+  }
   return to;
 }
 
@@ -77,6 +79,8 @@ export function complaintDeadline(createdAt: Date): Date {
   const days = Math.round((Date.parse(target) - Date.parse(todayInSpain(createdAt))) / DAY_MS);
   const at = createdAt.getTime() + days * DAY_MS;
   // a change of summer time in between can move the same UTC time across midnight in Madrid
-  for (const shift of [0, 3_600_000, -3_600_000]) if (todayInSpain(new Date(at + shift)) === target) return new Date(at + shift);
+  for (const shift of [0, 3_600_000, -3_600_000]) if (todayInSpain(new Date(at + shift)) === target) return new Date(
+    at + shift,
+  );
   return new Date(at);
 }

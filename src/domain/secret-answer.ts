@@ -8,7 +8,9 @@ export function normalizeAnswer(answer: string): string {
  * a question typed by the user would stay in its own language while decoys are translated,
  * which tells who has an account.
  */
-export const SECRET_QUESTIONS = ['first_pet', 'mother_city', 'primary_school', 'childhood_friend', 'childhood_street', 'favourite_food'] as const;
+export const SECRET_QUESTIONS = [
+  'first_pet', 'mother_city', 'primary_school', 'childhood_friend', 'childhood_street', 'favourite_food',
+] as const;
 export type SecretQuestionKey = (typeof SECRET_QUESTIONS)[number];
 
 export function isSecretQuestionKey(v: unknown): v is SecretQuestionKey {

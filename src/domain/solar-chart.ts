@@ -42,7 +42,9 @@ export function solarChart(months: readonly SolarMonth[]): SolarChart {
     return {
       month: m.month,
       x: Math.round((LEFT + i * slot + slot / 2) * 10) / 10,
-      bars: [bar('consumption', m.consumptionKwh, 0), bar('production', m.productionKwh, 1), bar('surplus', m.surplusKwh, 2)],
+      bars: [
+        bar('consumption', m.consumptionKwh, 0), bar('production', m.productionKwh, 1), bar('surplus', m.surplusKwh, 2),
+      ],
     };
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: Math.round((BOTTOM - f * max * scale) * 10) / 10, kwh: Math.round(f * max) }));

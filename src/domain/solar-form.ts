@@ -24,7 +24,9 @@ export interface SolarFormValues {
 export type SolarFormField = 'orientation' | 'tilt' | 'panels' | 'roofM2' | 'battery';
 export type SolarFormError = { field: SolarFormField; code: 'required' | 'invalid' | 'range' };
 
-export const EMPTY_SOLAR_FORM: SolarFormInput = { orientation: 'S', tilt: '30', sizing: 'recommended', panels: '', roofM2: '', battery: '0' };
+export const EMPTY_SOLAR_FORM: SolarFormInput = {
+  orientation: 'S', tilt: '30', sizing: 'recommended', panels: '', roofM2: '', battery: '0',
+};
 
 function wholeNumber(raw: string): number | null {
   const s = raw.trim();
@@ -58,7 +60,9 @@ export function validateSolarForm(f: SolarFormInput): { ok: true; value: SolarFo
     else roofM2 = n;
   }
   const battery = wholeNumber(f.battery);
-  if (battery === null || !(BATTERY_OPTIONS as readonly number[]).includes(battery)) errors.push({ field: 'battery', code: 'invalid' });
+  if (battery === null || !(BATTERY_OPTIONS as readonly number[]).includes(battery)) {
+    errors.push({ field: 'battery', code: 'invalid' });
+  }
   if (errors.length || !orientation || tilt === null || battery === null) return { ok: false, errors };
   return { ok: true, value: { orientation, tiltDeg: tilt, sizing, panels, roofM2, batteryKwh: battery } };
 }

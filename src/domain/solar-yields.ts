@@ -34,7 +34,9 @@ export const MONTHLY_SHARE: Readonly<Record<SolarClimate, readonly number[]>> = 
   canary: [0.07, 0.074, 0.088, 0.088, 0.092, 0.09, 0.094, 0.093, 0.085, 0.079, 0.07, 0.077],
 };
 
-const ATLANTIC: readonly Province[] = ['A Coruña', 'Lugo', 'Ourense', 'Pontevedra', 'Asturias', 'Cantabria', 'Bizkaia', 'Gipuzkoa', 'Araba/Álava', 'Navarra'];
+const ATLANTIC: readonly Province[] = [
+  'A Coruña', 'Lugo', 'Ourense', 'Pontevedra', 'Asturias', 'Cantabria', 'Bizkaia', 'Gipuzkoa', 'Araba/Álava', 'Navarra',
+];
 
 export function climateOf(province: Province): SolarClimate {
   if (province === 'Las Palmas' || province === 'Santa Cruz de Tenerife') return 'canary';

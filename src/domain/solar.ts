@@ -117,7 +117,9 @@ const TAX_MULTIPLIER = (1 + TAXES.electricityTaxPercent / 100) * (1 + TAXES.vatP
 const total = (c: ConsumptionByPeriod): number => c.P1 + c.P2 + c.P3;
 
 /** Monthly production of `kwp` in that month (1–12) where the customer lives. */
-export function monthlyProductionKwh(province: Province, orientation: Orientation, tiltDeg: number, kwp: number, monthIndex: number): number {
+export function monthlyProductionKwh(
+  province: Province, orientation: Orientation, tiltDeg: number, kwp: number, monthIndex: number,
+): number {
   const share = MONTHLY_SHARE[climateOf(province)][monthIndex - 1];
   if (share === undefined) throw new RangeError(`month ${monthIndex}`);
   return YEARLY_KWH_PER_KWP[province] * share * ORIENTATION_FACTOR[orientation] * tiltFactor(tiltDeg) * kwp;
@@ -149,7 +151,9 @@ export function simulateSolar(input: SolarInput): SolarResult {
 
   const months = [...input.months].sort((a, b) => a.month.localeCompare(b.month)).map((m): SolarMonth => {
     const c = m.consumptionKwh;
-    const production = monthlyProductionKwh(input.province, input.orientation, input.tiltDeg, kwp, Number(m.month.slice(5, 7)));
+    const production = monthlyProductionKwh(
+      input.province, input.orientation, input.tiltDeg, kwp, Number(m.month.slice(5, 7)),
+    );
     // Daylight consumption takes the sun's energy first, each period in proportion.
     const daylight = PERIODS.reduce((s, per) => s + c[per] * DAYLIGHT_SHARE[per], 0);
     const direct = Math.min(production, daylight);
@@ -186,7 +190,9 @@ export function simulateSolar(input: SolarInput): SolarResult {
   const used = sum((m) => m.selfConsumedKwh + m.batteryKwh);
   const consumption = sum((m) => m.consumptionKwh);
   const energyCostCents = Math.round(
-    input.months.reduce((s, m) => s + PERIODS.reduce((t, per) => t + m.consumptionKwh[per] * priceOf(input.energyPrice, per), 0), 0) * TAX_MULTIPLIER * 100,
+    input.months.reduce(
+      (s, m) => s + PERIODS.reduce((t, per) => t + m.consumptionKwh[per] * priceOf(input.energyPrice, per), 0), 0,
+    ) * TAX_MULTIPLIER * 100,
   );
   const saving = sum((m) => m.savingCents);
   const investmentCents = Math.round((kwp * p.investmentEurPerKwp + battery * p.batteryEurPerKwh) * 100);

@@ -46,11 +46,16 @@ export interface StaffStepDecision {
  * still to come: otherwise whoever knows the password could guess codes forever by typing it
  * again every four attempts.
  */
-export function evaluateStaffPassword(account: StaffAccount | null, passwordOk: boolean, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT): StaffStepDecision {
+export function evaluateStaffPassword(
+  account: StaffAccount | null, passwordOk: boolean, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT,
+): StaffStepDecision {
   if (!account) return { ok: false, next: null, changes: null, justLocked: false, outcome: 'unknown' };
   const d = evaluateLogin({ status: account.status, failedLogins: account.failedLogins }, passwordOk, now, policy);
   if (d.outcome !== 'success') {
-    return { ok: false, next: null, changes: d.changes, justLocked: d.justLocked, outcome: d.outcome === 'locked' || d.outcome === 'disabled' ? d.outcome : 'bad_credentials' };
+    return {
+      ok: false, next: null, changes: d.changes, justLocked: d.justLocked,
+      outcome: d.outcome === 'locked' || d.outcome === 'disabled' ? d.outcome : 'bad_credentials',
+    };
   }
   // First login (or after a reset of the second factor): the password is all there is until the
   // staff member enrols, and enrolment is the only page the session opens.
@@ -59,10 +64,17 @@ export function evaluateStaffPassword(account: StaffAccount | null, passwordOk: 
 }
 
 /** The code step: a wrong code is a failed login like a wrong password. */
-export function evaluateStaffCode(account: StaffAccount, codeOk: boolean, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT): StaffStepDecision {
+export function evaluateStaffCode(
+  account: StaffAccount, codeOk: boolean, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT,
+): StaffStepDecision {
   const d = evaluateLogin({ status: account.status, failedLogins: account.failedLogins }, codeOk, now, policy);
-  if (d.outcome === 'success') return { ok: true, next: 'done', changes: d.changes, justLocked: false, outcome: 'success' };
-  return { ok: false, next: null, changes: d.changes, justLocked: d.justLocked, outcome: d.outcome === 'locked' || d.outcome === 'disabled' ? d.outcome : 'bad_credentials' };
+  if (d.outcome === 'success') {
+    return { ok: true, next: 'done', changes: d.changes, justLocked: false, outcome: 'success' };
+  }
+  return {
+    ok: false, next: null, changes: d.changes, justLocked: d.justLocked,
+    outcome: d.outcome === 'locked' || d.outcome === 'disabled' ? d.outcome : 'bad_credentials',
+  };
 }
 
 export type CodeInput = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'invalid' };
@@ -73,7 +85,9 @@ const RECOVERY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export function parseCode(input: string): CodeInput {
   const compact = input.replace(/[\s-]/g, '').toUpperCase();
   if (/^\d{6}$/.test(compact)) return { kind: 'totp', code: compact };
-  if (compact.length === 12 && [...compact].every((c) => RECOVERY_ALPHABET.includes(c))) return { kind: 'recovery', code: compact };
+  if (compact.length === 12 && [...compact].every((c) => RECOVERY_ALPHABET.includes(c))) {
+    return { kind: 'recovery', code: compact };
+  }
   return { kind: 'invalid' };
 }
 
@@ -108,15 +122,21 @@ export type StaffActionRefusal = 'self' | 'not_locked' | 'not_disabled' | 'alrea
  * What a supervisor's action does to a staff member. Acting on oneself is refused: a
  * supervisor who disables or resets themselves would lock the last door to the section.
  */
-export function staffActionChange(action: StaffAction, target: { id: number; status: StaffStatus }, actorId: number): StaffChange | StaffActionRefusal {
+export function staffActionChange(
+  action: StaffAction, target: { id: number; status: StaffStatus }, actorId: number,
+): StaffChange | StaffActionRefusal {
   if (target.id === actorId) return 'self';
   switch (action) {
     case 'disable':
       return target.status === 'disabled' ? 'already_disabled' : { status: 'disabled', endSessions: true };
     case 'enable':
-      return target.status === 'disabled' ? { status: 'active', failedLogins: 0, lockedAt: null, endSessions: false } : 'not_disabled';
+      return target.status === 'disabled' ? {
+        status: 'active', failedLogins: 0, lockedAt: null, endSessions: false,
+      } : 'not_disabled';
     case 'unlock':
-      return target.status === 'locked' ? { status: 'active', failedLogins: 0, lockedAt: null, endSessions: false } : 'not_locked';
+      return target.status === 'locked' ? {
+        status: 'active', failedLogins: 0, lockedAt: null, endSessions: false,
+      } : 'not_locked';
     case 'reset_2fa':
       // with the password alone a supervisor who knew it could enrol a new factor as the member
       return { resetSecondFactor: true, resetPassword: true, endSessions: true };

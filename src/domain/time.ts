@@ -3,7 +3,9 @@
  * that has closed, a retention cut-off, a due date, a deadline) is made in Spain's civil
  * time, whatever the server's time zone: 23:30 UTC on 30 November is already 1 December.
  */
-const SPAIN = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' });
+const SPAIN = new Intl.DateTimeFormat(
+  'en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' },
+);
 
 /** The calendar day (YYYY-MM-DD) of an instant in Spain. */
 export function todayInSpain(now: Date): string {

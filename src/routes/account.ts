@@ -2,7 +2,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { AppDeps } from '../deps';
 import { isLanguage, type Language } from '../i18n';
 import { isSecretQuestionKey, SECRET_QUESTIONS } from '../domain/secret-answer';
-import { changePassword, confirmEmailChange, emailChangeLinkState, recentLogins, requestEmailChange, setLanguage, setSecretQuestion, settingsView, type SettingsResult } from '../services/account-settings';
+import {
+  changePassword, confirmEmailChange, emailChangeLinkState, recentLogins, requestEmailChange, setLanguage,
+  setSecretQuestion, settingsView, type SettingsResult,
+} from '../services/account-settings';
 import { proveSupply, type SupplyClaim } from '../services/registration';
 import { classifyTaxId, normalizeId } from '../domain/ids';
 import { parseEuroAmountToCents } from '../domain/registration';
@@ -20,13 +23,21 @@ const ENROL_MS = 15 * 60_000;
 export function accountRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  async function settingsPage(req: Request, res: Response, errors: Record<string, string> = {}, form: Record<string, string> = {}, status = 200) {
+  async function settingsPage(
+    req: Request, res: Response, errors: Record<string, string> = {}, form: Record<string, string> = {}, status = 200,
+  ) {
     const view = await settingsView(accountCtx(deps, req), req.user!.id);
-    render(req, res, 'account/settings', { title: res.locals.t('account.title'), ...view, questions: SECRET_QUESTIONS, errors, form }, { status });
+    render(
+      req, res, 'account/settings',
+      { title: res.locals.t('account.title'), ...view, questions: SECRET_QUESTIONS, errors, form }, { status },
+    );
   }
 
   /** Field errors found by the use case re-render the page (422); success goes back with a message. */
-  async function answer(req: Request, res: Response, e: FieldErrors, r: SettingsResult, form: Record<string, string>, flash: NonNullable<Request['session']['flash']>) {
+  async function answer(
+    req: Request, res: Response, e: FieldErrors, r: SettingsResult, form: Record<string, string>,
+    flash: NonNullable<Request['session']['flash']>,
+  ) {
     if (!r.ok) {
       addIssues(e, r.issues);
       return settingsPage(req, res, e.errors, form, 422);
@@ -49,7 +60,9 @@ export function accountRoutes(deps: AppDeps): Router {
     e.requireValue('currentPassword', form.currentPassword);
     e.requireValue('password', form.password);
     if (e.any) return settingsPage(req, res, e.errors, {}, 422);
-    const r = await changePassword(accountCtx(deps, req), req.user!.id, { ...form, lang: res.locals.lang as Language, keepSession: req.sessionID });
+    const r = await changePassword(
+      accountCtx(deps, req), req.user!.id, { ...form, lang: res.locals.lang as Language, keepSession: req.sessionID },
+    );
     await answer(req, res, e, r, {}, { kind: 'success', key: 'account.password.done' });
   });
 
@@ -61,13 +74,19 @@ export function accountRoutes(deps: AppDeps): Router {
     e.requireValue('emailPassword', form.emailPassword);
     if (e.any) return settingsPage(req, res, e.errors, { newEmail }, 422);
     const r = await requestEmailChange(accountCtx(deps, req), req.user!.id, { newEmail, password: form.emailPassword });
-    await answer(req, res, e, r, { newEmail }, { kind: 'info', key: 'account.email.sent', params: { email: newEmail } });
+    await answer(
+      req, res, e, r, { newEmail }, { kind: 'info', key: 'account.email.sent', params: { email: newEmail } },
+    );
   });
 
   // Confirming from the new address works whether or not the user is logged in on this browser.
   router.get('/ajustes/email/confirmar', async (req, res) => {
     const check = await emailChangeLinkState(accountCtx(deps, req), req.query.token);
-    render(req, res, 'account/confirm-email', { title: res.locals.t('account.email.confirmTitle'), token: check === 'valid' ? req.query.token : null, check }, { status: check === 'valid' ? 200 : 410 });
+    render(
+      req, res, 'account/confirm-email',
+      { title: res.locals.t('account.email.confirmTitle'), token: check === 'valid' ? req.query.token : null, check },
+      { status: check === 'valid' ? 200 : 410 },
+    );
   });
 
   router.post('/ajustes/email/confirmar', async (req, res) => {
@@ -78,7 +97,10 @@ export function accountRoutes(deps: AppDeps): Router {
       req.session.flash = { kind: 'success', key: 'account.email.done' };
       return res.redirect(303, req.session.userId ? '/ajustes' : '/acceso');
     }
-    render(req, res, 'account/confirm-email', { title: res.locals.t('account.email.confirmTitle'), token: null, check: result }, { status: 410 });
+    render(
+      req, res, 'account/confirm-email',
+      { title: res.locals.t('account.email.confirmTitle'), token: null, check: result }, { status: 410 },
+    );
   });
 
   router.post('/ajustes/idioma', requireUser, async (req, res) => {
@@ -95,35 +117,63 @@ export function accountRoutes(deps: AppDeps): Router {
     const form = formFields(req, ['secretQuestion', 'secretAnswer', 'questionPassword'] as const);
     const e = new FieldErrors(res.locals.t);
     const question = form.secretQuestion;
-    if (e.requireValue('secretQuestion', question) && !isSecretQuestionKey(question)) e.add('secretQuestion', 'account.errors.questionChoose');
-    if (e.requireValue('secretAnswer', form.secretAnswer) && form.secretAnswer.trim().length < 3) e.add('secretAnswer', 'register.errors.answerShort');
+    if (e.requireValue('secretQuestion', question) && !isSecretQuestionKey(question)) {
+      e.add('secretQuestion', 'account.errors.questionChoose');
+    }
+    if (e.requireValue('secretAnswer', form.secretAnswer) && form.secretAnswer.trim().length < 3) {
+      e.add('secretAnswer', 'register.errors.answerShort');
+    }
     e.requireValue('questionPassword', form.questionPassword);
-    if (e.any || !isSecretQuestionKey(question)) return settingsPage(req, res, e.errors, { secretQuestion: question }, 422);
-    const r = await setSecretQuestion(accountCtx(deps, req), req.user!.id, { question, answer: form.secretAnswer, password: form.questionPassword });
+    if (e.any || !isSecretQuestionKey(question)) {
+      return settingsPage(req, res, e.errors, { secretQuestion: question }, 422);
+    }
+    const r = await setSecretQuestion(
+      accountCtx(deps, req), req.user!.id, { question, answer: form.secretAnswer, password: form.questionPassword },
+    );
     await answer(req, res, e, r, { secretQuestion: question }, { kind: 'success', key: 'account.secret.done' });
   });
 
-  function supplyPage(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
-    render(req, res, 'account/add-supply', { title: res.locals.t('account.supply.title'), loginId: req.user!.loginId, form: { proof: 'iban', ...form }, errors, ...extra }, { status });
+  function supplyPage(
+    req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
+    render(
+      req, res, 'account/add-supply',
+      {
+        title: res.locals.t('account.supply.title'), loginId: req.user!.loginId, form: { proof: 'iban', ...form },
+        errors, ...extra,
+      },
+      { status },
+    );
   }
 
   router.get('/ajustes/suministros', requireUser, (req, res) => supplyPage(req, res, {}, {}));
 
   router.post('/ajustes/suministros', requireUser, async (req, res) => {
     const t = res.locals.t;
-    const form = formFields(req, ['kind', 'contractAccount', 'ibanLast4', 'companyTaxId', 'proof', 'companyIbanLast4', 'invoiceTotal'] as const);
+    const form = formFields(
+      req,
+      ['kind', 'contractAccount', 'ibanLast4', 'companyTaxId', 'proof', 'companyIbanLast4', 'invoiceTotal'] as const,
+    );
     const e = new FieldErrors(t);
     let claim: SupplyClaim;
     if (form.kind === 'business') {
       const company = classifyTaxId(form.companyTaxId);
-      if (e.requireValue('companyTaxId', form.companyTaxId) && company?.kind !== 'cif') e.add('companyTaxId', 'register.errors.cif');
+      if (e.requireValue('companyTaxId', form.companyTaxId) && company?.kind !== 'cif') {
+        e.add('companyTaxId', 'register.errors.cif');
+      }
       const cents = form.proof === 'invoice' ? parseEuroAmountToCents(form.invoiceTotal) : null;
       if (form.proof === 'invoice') {
-        if (e.requireValue('invoiceTotal', form.invoiceTotal) && cents === null) e.add('invoiceTotal', 'register.errors.amount');
+        if (e.requireValue('invoiceTotal', form.invoiceTotal) && cents === null) {
+          e.add('invoiceTotal', 'register.errors.amount');
+        }
       } else if (e.requireValue('companyIbanLast4', form.companyIbanLast4) && !/^\d{4}$/.test(form.companyIbanLast4.trim())) {
         e.add('companyIbanLast4', 'register.errors.ibanLast4');
       }
-      claim = { kind: 'business', companyTaxId: normalizeId(company?.value ?? ''), ...(cents !== null ? { invoiceTotalCents: cents } : { ibanLast4: form.companyIbanLast4.trim() }) };
+      claim = {
+        kind: 'business', companyTaxId: normalizeId(company?.value ?? ''),
+        ...(cents !== null ? { invoiceTotalCents: cents } : { ibanLast4: form.companyIbanLast4.trim() }),
+      };
     } else {
       const account = form.contractAccount.replace(/\s/g, '');
       if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
@@ -133,10 +183,17 @@ export function accountRoutes(deps: AppDeps): Router {
     if (e.any) return supplyPage(req, res, form, e.errors, 422);
     const r = await proveSupply(accountCtx(deps, req), req.user!.id, claim);
     if (r.kind === 'throttled') return supplyPage(req, res, form, {}, 429, { generalError: t('errors.tooMany.text') });
-    if (r.kind === 'no_match') return supplyPage(req, res, form, {}, 422, { generalError: t('account.supply.noMatch') });
-    if (r.kind === 'not_representative') return supplyPage(req, res, form, {}, 422, { generalError: t('register.errors.notRepresentative') });
+    if (r.kind === 'no_match') {
+      return supplyPage(req, res, form, {}, 422, { generalError: t('account.supply.noMatch') });
+    }
+    if (r.kind === 'not_representative') {
+      return supplyPage(req, res, form, {}, 422, { generalError: t('register.errors.notRepresentative') });
+    }
     deps.mailer?.kick();
-    req.session.flash = { kind: 'success', key: r.kind === 'linked' ? 'account.supply.done' : 'account.supply.already', params: { name: r.name } };
+    req.session.flash = {
+      kind: 'success', key: r.kind === 'linked' ? 'account.supply.done' : 'account.supply.already',
+      params: { name: r.name },
+    };
     res.redirect(303, '/suministros');
   });
 
@@ -144,16 +201,20 @@ export function accountRoutes(deps: AppDeps): Router {
   function enrollingUser(req: Request): number | undefined {
     if (req.user) return req.user.id;
     const { enrolUserId, pendingSince } = req.session;
-    return enrolUserId && pendingSince && deps.clock.now().getTime() - pendingSince <= ENROL_MS ? enrolUserId : undefined;
+    const live = enrolUserId && pendingSince && deps.clock.now().getTime() - pendingSince <= ENROL_MS;
+    return live ? enrolUserId : undefined;
   }
 
-  const userOrEnrolling: RequestHandler = (req, res, next) => (enrollingUser(req) ? next() : requireUser(req, res, next));
+  const userOrEnrolling: RequestHandler = (req, res, next) => (
+    enrollingUser(req) ? next() : requireUser(req, res, next)
+  );
 
   async function twoFactorPage(req: Request, res: Response, errors: Record<string, string>, status = 200) {
     const view = await twoFactorView(accountCtx(deps, req), enrollingUser(req)!);
     res.set('Cache-Control', 'no-store');
     render(req, res, 'account/two-factor', {
-      title: res.locals.t('account.twoFactor.title'), ...view, secretGroups: view.secret ? groupSecret(view.secret) : '', enrolling: !req.user, errors,
+      title: res.locals.t('account.twoFactor.title'), ...view,
+      secretGroups: view.secret ? groupSecret(view.secret) : '', enrolling: !req.user, errors,
     }, { status });
   }
 
@@ -180,7 +241,11 @@ export function accountRoutes(deps: AppDeps): Router {
     if (!password) return twoFactorPage(req, res, { password: t('errors.required') }, 422);
     const r = await disableTotp(accountCtx(deps, req), req.user!.id, password);
     if (r === 'required') return twoFactorPage(req, res, { password: t('account.twoFactor.required') }, 422);
-    if (r !== 'done') return twoFactorPage(req, res, { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') }, 422);
+    if (r !== 'done') {
+      return twoFactorPage(
+        req, res, { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') }, 422,
+      );
+    }
     deps.mailer?.kick();
     req.session.flash = { kind: 'success', key: 'account.twoFactor.disabled' };
     res.redirect(303, '/ajustes');

@@ -11,7 +11,11 @@ export function activationRoutes(deps: AppDeps): Router {
   // The emailed link opens a page with a button: mail scanners that prefetch links change nothing.
   router.get('/activar', async (req, res) => {
     const check = await activationState(accountCtx(deps, req), req.query.token);
-    render(req, res, 'register/activate', { title: res.locals.t('activation.title'), token: check === 'valid' ? req.query.token : null, check }, { status: check === 'valid' ? 200 : 410 });
+    render(
+      req, res, 'register/activate',
+      { title: res.locals.t('activation.title'), token: check === 'valid' ? req.query.token : null, check },
+      { status: check === 'valid' ? 200 : 410 },
+    );
   });
 
   router.post('/activar', async (req, res) => {
@@ -21,7 +25,10 @@ export function activationRoutes(deps: AppDeps): Router {
       req.session.flash = { kind: 'success', key: 'activation.done' };
       return res.redirect(303, '/acceso');
     }
-    render(req, res, 'register/activate', { title: res.locals.t('activation.title'), token: null, check: result }, { status: 410 });
+    render(
+      req, res, 'register/activate', { title: res.locals.t('activation.title'), token: null, check: result },
+      { status: 410 },
+    );
   });
 
   return router;

@@ -11,7 +11,10 @@ import { formFields } from '../web/forms';
 import { accountCtx } from '../web/account-ctx';
 import { startPendingSession, startUserSession } from '../web/current-user';
 
-function loginPage(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, extra: Record<string, unknown> = {}, status = 200) {
+function loginPage(
+  req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>,
+  extra: Record<string, unknown> = {}, status = 200,
+) {
   render(req, res, 'home/index', { title: res.locals.t('home.title'), form, errors, ...extra }, { status });
 }
 
@@ -42,9 +45,13 @@ export function authRoutes(deps: AppDeps): Router {
     }
     const ctx = accountCtx(deps, req);
     const failedBefore = req.session.failedAttempts ?? 0;
-    const r = await customerPasswordStep(ctx, { loginId: id.value, password: form.password, userAgent: req.get('user-agent') ?? null, failedBefore });
+    const r = await customerPasswordStep(
+      ctx, { loginId: id.value, password: form.password, userAgent: req.get('user-agent') ?? null, failedBefore },
+    );
     deps.mailer?.kick();
-    if (r.kind === 'throttled') return loginPage(req, res, { loginId: form.loginId }, {}, { generalError: t('auth.login.throttled') }, 429);
+    if (r.kind === 'throttled') {
+      return loginPage(req, res, { loginId: form.loginId }, {}, { generalError: t('auth.login.throttled') }, 429);
+    }
     if (r.kind === 'success') return res.redirect(303, await startUserSession(req, res, r.user, ctx));
     if (r.kind === 'code') {
       await startPendingSession(req, { pendingUserId: r.user.id, pendingSince: ctx.now.getTime() });
@@ -74,9 +81,16 @@ export function authRoutes(deps: AppDeps): Router {
     const ctx = accountCtx(deps, req);
     const r = await customerCodeStep(ctx, userId, code);
     deps.mailer?.kick();
-    if (!r.ok) return codePage(req, res, { generalError: t(r.throttled ? 'auth.login.throttled' : 'auth.code.failed') }, r.throttled ? 429 : 401);
+    if (!r.ok) {
+      return codePage(
+        req, res, { generalError: t(r.throttled ? 'auth.login.throttled' : 'auth.code.failed') },
+        r.throttled ? 429 : 401,
+      );
+    }
     const next = await startUserSession(req, res, { id: userId, language: r.language }, ctx);
-    if (r.method === 'recovery') req.session.flash = { kind: 'warning', key: 'auth.code.recoveryUsed', params: { count: String(r.left) } };
+    if (r.method === 'recovery') {
+      req.session.flash = { kind: 'warning', key: 'auth.code.recoveryUsed', params: { count: String(r.left) } };
+    }
     res.redirect(303, next);
   });
 
@@ -91,7 +105,13 @@ export function authRoutes(deps: AppDeps): Router {
 
   router.get('/sesion-caducada', (req, res) => {
     const absolute = req.query.motivo === 'limite';
-    loginPage(req, res, {}, {}, { expired: absolute ? 'absolute' : 'idle', expiredHours: deps.config.sessionAbsoluteHours, title: res.locals.t('auth.expired.title') });
+    loginPage(
+      req, res, {}, {},
+      {
+        expired: absolute ? 'absolute' : 'idle', expiredHours: deps.config.sessionAbsoluteHours,
+        title: res.locals.t('auth.expired.title'),
+      },
+    );
   });
 
   router.get('/empresas', (req, res) => {

@@ -4,7 +4,9 @@ import { CSV_BOM, csvLine } from '../domain/csv';
 import { csvEuros, parseOverviewFilter } from '../domain/overview';
 import { todayInSpain } from '../domain/time';
 import type { BulkInvoiceRow } from '../data/supplies-repo';
-import { exportSupplies, planInvoiceZip, sendInvoiceZip, zipEntryName, type SuppliesExport } from '../services/bulk-downloads';
+import {
+  exportSupplies, planInvoiceZip, sendInvoiceZip, zipEntryName, type SuppliesExport,
+} from '../services/bulk-downloads';
 import { accessOf, requireUser } from '../web/current-user';
 import { holdResponseEnd } from '../web/download';
 import { overviewPage } from '../web/overview-page';
@@ -15,7 +17,8 @@ type T = Response['locals']['t'];
 
 function suppliesCsv(t: T, { rows, labels }: SuppliesExport): string {
   const head = [
-    'client', 'taxId', 'role', 'through', 'cups', 'energy', 'tariff', 'address', 'postalCode', 'municipality', 'contract', 'eBilling',
+    'client', 'taxId', 'role', 'through', 'cups', 'energy', 'tariff', 'address', 'postalCode', 'municipality',
+    'contract', 'eBilling',
   ];
   let csv = CSV_BOM + csvLine(head.map((h) => t(`overview.csv.${h}`)));
   for (const r of rows) {
@@ -31,7 +34,9 @@ function suppliesCsv(t: T, { rows, labels }: SuppliesExport): string {
 
 /** The summary that opens the ZIP: one line per invoice, naming its file in the archive. */
 function zipSummary(t: T, rows: BulkInvoiceRow[]): string {
-  const head = ['client', 'taxId', 'cups', 'invoice', 'periodStart', 'periodEnd', 'issueDate', 'total', 'status', 'file'];
+  const head = [
+    'client', 'taxId', 'cups', 'invoice', 'periodStart', 'periodEnd', 'issueDate', 'total', 'status', 'file',
+  ];
   let csv = CSV_BOM + csvLine(head.map((h) => t(`overview.zipCsv.${h}`)));
   for (const r of rows) {
     csv += csvLine([
@@ -63,10 +68,14 @@ export function bulkDownloadRoutes(d: AppDeps): Router {
     const ctx = userContext(d, req);
     const filter = parseOverviewFilter(req.query as Record<string, unknown>);
     const plan = await planInvoiceZip(ctx, await accessOf(d.db.knex, req), { month: req.query.mes, filter });
-    if (plan.kind === 'invalid') return overview(req, res, { status: 422, zipError: t(`overview.bulk.errors.${plan.error}`) });
+    if (plan.kind === 'invalid') {
+      return overview(req, res, { status: 422, zipError: t(`overview.bulk.errors.${plan.error}`) });
+    }
     if (plan.kind === 'empty') {
       const month = res.locals.fmt.month(plan.month);
-      return overview(req, res, { status: 404, zipMonth: plan.month, zipError: t('overview.bulk.errors.empty', { month }) });
+      return overview(
+        req, res, { status: 404, zipMonth: plan.month, zipError: t('overview.bulk.errors.empty', { month }) },
+      );
     }
     const open = () => res.set({
       'Content-Disposition': `attachment; filename="facturas-${plan.month}.zip"`,
@@ -93,7 +102,9 @@ export function bulkDownloadRoutes(d: AppDeps): Router {
       return render(req, res, 'errors/error', { errorKey: 'bulkBusy', errorId: null }, { status: 429 });
     }
     const r = outcome.result;
-    if (r.aborted) d.logger.info({ invoices: r.invoices, of: plan.rows.length }, 'bulk invoice download abandoned by the client');
+    if (r.aborted) {
+      d.logger.info({ invoices: r.invoices, of: plan.rows.length }, 'bulk invoice download abandoned by the client');
+    }
   });
 
   return router;

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import { TrustStore, certificateFromHeader, type CertificateCheck } from '../adapters/client-cert';
 import {
-  changeCertificateLogin, issueCertificateTicket, recordRefusedCertificate, redeemCertificateTicket, registerWithCertificate,
+  changeCertificateLogin, issueCertificateTicket, recordRefusedCertificate, redeemCertificateTicket,
+  registerWithCertificate,
   isLoginState, newLoginState, type CertificateProof, type CertLoginContext,
 } from '../services/certificate-login';
 import { customersForProvenNif } from '../data/certificate-login-repo';
@@ -38,7 +39,9 @@ function saved(req: Request): Promise<void> {
 }
 
 function madrid(d: Date, lang: string): string {
-  return d.toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' });
+  return d.toLocaleDateString(
+    lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' },
+  );
 }
 
 export function certificateLoginRoutes(deps: AppDeps): Router {
@@ -52,7 +55,8 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     if (!cl.caPath) return null;
     try {
       trust = new TrustStore({
-        caPath: cl.caPath, crlPath: cl.crlPath, reloadMinutes: cl.crlReloadMinutes, ocspUrl: cl.ocspUrl, logger: deps.logger,
+        caPath: cl.caPath, crlPath: cl.crlPath, reloadMinutes: cl.crlReloadMinutes, ocspUrl: cl.ocspUrl,
+        logger: deps.logger,
       }).start();
     } catch (err) {
       deps.logger.error({ err: (err as Error).message }, 'certificate login: the CAs cannot be loaded');
@@ -61,7 +65,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     return trust;
   }
 
-  const ctx = (req: Request): CertLoginContext => ({ db: db.knex, now: clock.now(), config, secret: deps.sessionSecret, ip: clientIp(req) });
+  const ctx = (req: Request): CertLoginContext => (
+    { db: db.knex, now: clock.now(), config, secret: deps.sessionSecret, ip: clientIp(req) }
+  );
   const portal = (path: string) => `${config.publicUrl}${path}`;
 
   /** The header is believed only from the configured proxies, judged on the connection itself. */
@@ -77,7 +83,10 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     render(req, res, 'cert-login/refused', {
       title: res.locals.t(`certLogin.refused.${reason}.title`),
       reason,
-      certificate: s ? { subject: s.subjectName, issuer: s.issuerName, serial: s.serial, notAfter: madrid(s.notAfter, lang), revokedAt: s.revokedAt ? madrid(s.revokedAt, lang) : null } : null,
+      certificate: s ? {
+        subject: s.subjectName, issuer: s.issuerName, serial: s.serial, notAfter: madrid(s.notAfter, lang),
+        revokedAt: s.revokedAt ? madrid(s.revokedAt, lang) : null,
+      } : null,
       portalUrl: portal('/'),
       helpUrl: portal(PREFIX),
     }, { status });
@@ -106,7 +115,10 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     } else if (cl.header) {
       presented = { leaf: fromTrustedProxy(req) ? certificateFromHeader(req.get(cl.header)) : null, chain: [] };
     } else {
-      return render(req, res, 'cert-login/help', { title: res.locals.t('certLogin.help.title'), entryUrl: cl.entryUrl }, { status: 404 });
+      return render(
+        req, res, 'cert-login/help', { title: res.locals.t('certLogin.help.title'), entryUrl: cl.entryUrl },
+        { status: 404 },
+      );
     }
     const { leaf, chain } = presented;
     // Reached without starting from the portal (a bookmark, the listener's bare address): start there.
@@ -136,7 +148,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
   router.get(`${PREFIX}/ticket`, async (req, res) => {
     const state = req.session.certState;
     delete req.session.certState;
-    const result = await redeemCertificateTicket(ctx(req), { ticket: req.query.t, state, userAgent: req.get('user-agent') ?? null });
+    const result = await redeemCertificateTicket(
+      ctx(req), { ticket: req.query.t, state, userAgent: req.get('user-agent') ?? null },
+    );
     if (result.kind === 'invalid') return refusedPage(req, res, 'ticket', null, 410);
     if (result.kind === 'no_customer') return refusedPage(req, res, 'no_customer', null, 403);
     if (result.kind === 'refused') return refusedPage(req, res, result.reason, null, 403);
@@ -152,9 +166,15 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
     res.redirect(303, next);
   });
 
-  async function registrationPage(req: Request, res: Response, proof: CertificateProof, form: { email?: string }, errors: Record<string, string>, status = 200) {
+  async function registrationPage(
+    req: Request, res: Response, proof: CertificateProof, form: { email?: string }, errors: Record<string, string>,
+    status = 200,
+  ) {
     const customers = await customersForProvenNif(db.knex, proof.personId);
-    render(req, res, 'cert-login/register', { title: res.locals.t('certLogin.register.title'), proof, customers, form, errors }, { status });
+    render(
+      req, res, 'cert-login/register',
+      { title: res.locals.t('certLogin.register.title'), proof, customers, form, errors }, { status },
+    );
   }
 
   function liveProof(req: Request): CertificateProof | null {
@@ -197,7 +217,9 @@ export function certificateLoginRoutes(deps: AppDeps): Router {
       return res.redirect(303, '/ajustes');
     }
     await changeCertificateLogin(ctx(req), { userId: req.user!.id, enabled: enabled === 'si' });
-    req.session.flash = { kind: 'success', key: enabled === 'si' ? 'certLogin.settings.turnedOn' : 'certLogin.settings.turnedOff' };
+    req.session.flash = {
+      kind: 'success', key: enabled === 'si' ? 'certLogin.settings.turnedOn' : 'certLogin.settings.turnedOff',
+    };
     res.redirect(303, '/ajustes');
   });
 

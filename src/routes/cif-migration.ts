@@ -12,9 +12,12 @@ import { requiredDocuments } from '../web/upload-documents';
 import { userContext } from '../web/use-case-context';
 import { requireUser } from '../web/current-user';
 
-function page(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+function page(
+  req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200,
+): void {
   render(req, res, 'representative/cif-migration', {
-    title: res.locals.t('cifMigration.title'), form, errors, documentTypes: REPRESENTATIVE_DOCUMENT_TYPES, maxFiles: MAX_DOCUMENTS,
+    title: res.locals.t('cifMigration.title'), form, errors, documentTypes: REPRESENTATIVE_DOCUMENT_TYPES,
+    maxFiles: MAX_DOCUMENTS,
   }, { status });
 }
 
@@ -26,15 +29,28 @@ export function cifMigrationRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/empresas/migrar-cif', requireUser, (req, res) => {
-    if (req.query.enviado === '1') return render(req, res, 'representative/claim-sent', { title: res.locals.t('cifMigration.sentTitle'), migration: true });
+    if (req.query.enviado === '1') {
+      return render(
+        req, res, 'representative/claim-sent', { title: res.locals.t('cifMigration.sentTitle'), migration: true },
+      );
+    }
     page(req, res, {}, {});
   });
 
-  router.post('/empresas/migrar-cif', requireUser, parseUpload({ field: 'documents', policy: REPRESENTATIVE_POLICY }), verifyCsrf, async (req, res) => {
+  router.post('/empresas/migrar-cif', requireUser, parseUpload(
+    { field: 'documents', policy: REPRESENTATIVE_POLICY },
+  ), verifyCsrf, async (req, res) => {
     const form = formFields(req, ['cif', 'documentType'] as const);
     const e = new FieldErrors(res.locals.t);
     const check = validateCifMigration(form);
-    if (!check.ok) for (const err of check.errors) e.add(err.field, err.field === 'cif' ? (err.code === 'required' ? 'errors.required' : 'representative.errors.cif') : 'representative.errors.required.documentType');
+    if (!check.ok) {
+      for (const err of check.errors) e.add(
+        err.field,
+        err.field === 'cif' ? (
+          err.code === 'required' ? 'errors.required' : 'representative.errors.cif'
+        ) : 'representative.errors.required.documentType',
+      );
+    }
     const files = await requiredDocuments(req, res, e, REPRESENTATIVE_POLICY);
     if (e.any || !check.ok) return page(req, res, form, e.errors, 422);
     await requestCifMigration(userContext(deps, req), { ...check.value, files });

@@ -15,7 +15,9 @@ import { guards } from '../web/guards';
 const ADD_FIELDS = ['nif', 'email', 'firstName', 'lastName', 'role'] as const;
 
 function formatDay(d: Date, lang: string): string {
-  return new Date(d).toLocaleDateString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' });
+  return new Date(d).toLocaleDateString(
+    lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' },
+  );
 }
 
 function positiveId(v: unknown): number {
@@ -43,13 +45,18 @@ export function contactRoutes(deps: AppDeps): Router {
     return c;
   }
 
-  async function contactsPage(req: Request, res: Response, customer: ContactCustomer, form: Record<string, string>, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
+  async function contactsPage(
+    req: Request, res: Response, customer: ContactCustomer, form: Record<string, string>,
+    errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {},
+  ) {
     const lang = res.locals.lang as string;
     const view = await contactsView(accountCtx(deps, req), customer.id, req.user!.id);
     render(req, res, 'contacts/list', {
       title: res.locals.t('contacts.title'), customer, roles: CONTACT_ROLES,
       contacts: view.contacts.map((c) => ({ ...c, since: formatDay(c.sinceAt, lang) })),
-      invitations: view.invitations.map((i) => ({ ...i, since: formatDay(i.sinceAt, lang), until: formatDay(i.untilAt, lang) })),
+      invitations: view.invitations.map(
+        (i) => ({ ...i, since: formatDay(i.sinceAt, lang), until: formatDay(i.untilAt, lang) }),
+      ),
       form: { role: 'authorized_read', ...form }, errors, ...extra,
     }, { status });
   }
@@ -73,9 +80,14 @@ export function contactRoutes(deps: AppDeps): Router {
     if (!isContactRole(form.role)) e.add('role', 'contacts.errors.role');
     if (e.any || !id.ok || !isContactRole(form.role)) return contactsPage(req, res, customer, form, e.errors, 422);
 
-    const result = await addContact(accountCtx(deps, req), customer, { nif: id.value, email, firstName, lastName, role: form.role }, actorOf(req), res.locals.lang as string);
+    const result = await addContact(
+      accountCtx(deps, req), customer, { nif: id.value, email, firstName, lastName, role: form.role }, actorOf(req),
+      res.locals.lang as string,
+    );
     if (result.kind === 'refused') {
-      if (result.reason === 'throttled') return contactsPage(req, res, customer, form, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
+      if (result.reason === 'throttled') {
+        return contactsPage(req, res, customer, form, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
+      }
       e.add('nif', `contacts.errors.${result.reason}`);
       return contactsPage(req, res, customer, form, e.errors, 422);
     }
@@ -92,14 +104,23 @@ export function contactRoutes(deps: AppDeps): Router {
     const invitationId = positiveId(req.params.invitationId);
     const { action } = formFields(req, ['action'] as const);
     if (action !== 'cancel' && action !== 'resend') throw new DomainError('invalid_input');
-    const result = await actOnInvitation(accountCtx(deps, req), customer, invitationId, action, actorOf(req), res.locals.lang as string);
+    const result = await actOnInvitation(
+      accountCtx(deps, req), customer, invitationId, action, actorOf(req), res.locals.lang as string,
+    );
     if (!result.ok) {
       if (result.reason === 'not_found') throw new DomainError('not_found');
-      if (result.reason === 'throttled') return contactsPage(req, res, customer, {}, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
-      return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) });
+      if (result.reason === 'throttled') {
+        return contactsPage(req, res, customer, {}, {}, 429, { generalError: res.locals.t('errors.tooMany.text') });
+      }
+      return contactsPage(
+        req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) },
+      );
     }
     deps.mailer?.kick();
-    req.session.flash = { kind: 'success', key: action === 'cancel' ? 'contacts.flash.invitationCancelled' : 'contacts.flash.invited', params: { email: result.email } };
+    req.session.flash = {
+      kind: 'success', key: action === 'cancel' ? 'contacts.flash.invitationCancelled' : 'contacts.flash.invited',
+      params: { email: result.email },
+    };
     res.redirect(303, `/clientes/${customer.id}/contactos`);
   });
 
@@ -108,7 +129,9 @@ export function contactRoutes(deps: AppDeps): Router {
     const customer = await loadCustomer(req);
     const contact = await contactOf(accountCtx(deps, req), customer.id, positiveId(req.params.linkId));
     if (!contact) throw new DomainError('not_found');
-    render(req, res, 'contacts/confirm-deactivate', { title: res.locals.t('contacts.confirm.title'), customer, contact });
+    render(
+      req, res, 'contacts/confirm-deactivate', { title: res.locals.t('contacts.confirm.title'), customer, contact },
+    );
   });
 
   // One contact: change the role or deactivate (the latter only from the confirmation page).
@@ -117,18 +140,25 @@ export function contactRoutes(deps: AppDeps): Router {
     const linkId = positiveId(req.params.linkId);
     const { action, role, confirmed } = formFields(req, ['action', 'role', 'confirmed'] as const);
     if (action !== 'role' && action !== 'deactivate') throw new DomainError('invalid_input');
-    if (action === 'deactivate' && confirmed !== '1') return res.redirect(303, `/clientes/${customer.id}/contactos/${linkId}/desactivar`);
+    if (action === 'deactivate' && confirmed !== '1') {
+      return res.redirect(303, `/clientes/${customer.id}/contactos/${linkId}/desactivar`);
+    }
     const ctx = accountCtx(deps, req);
     const result = action === 'role'
       ? await changeContactRole(ctx, customer, linkId, role, actorOf(req))
       : await deactivateContact(ctx, customer, linkId, actorOf(req));
     if (!result.ok) {
       if (result.reason === 'not_found') throw new DomainError('not_found');
-      return contactsPage(req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) });
+      return contactsPage(
+        req, res, customer, {}, {}, 422, { generalError: res.locals.t(`contacts.errors.change.${result.reason}`) },
+      );
     }
     deps.mailer?.kick();
     req.session.flash = action === 'role'
-      ? { kind: 'success', key: 'contacts.flash.roleChanged', params: { name: result.name, role: res.locals.t(`contacts.roles.${role}`) } }
+      ? {
+        kind: 'success', key: 'contacts.flash.roleChanged',
+        params: { name: result.name, role: res.locals.t(`contacts.roles.${role}`) },
+      }
       : { kind: 'success', key: 'contacts.flash.deactivated', params: { name: result.name } };
     res.redirect(303, `/clientes/${customer.id}/contactos`);
   });

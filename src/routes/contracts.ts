@@ -41,7 +41,9 @@ function contractLocals(res: Response, c: ContractView) {
   };
 }
 
-const EBillingBody = z.object({ enable: z.string().optional().catch(undefined), from: z.string().optional().catch(undefined) }).catch({});
+const EBillingBody = z.object(
+  { enable: z.string().optional().catch(undefined), from: z.string().optional().catch(undefined) },
+).catch({});
 const InvoicesQuery = z.object({
   anio: z.coerce.number().int().gt(2000).lt(2100).optional().catch(undefined),
   pagina: z.coerce.number().int().positive().lt(10_000).catch(1),
@@ -76,7 +78,9 @@ export function contractRoutes(deps: AppDeps): Router {
     const c = result.contract;
     if (!result.ok) {
       return render(req, res, 'contracts/page', {
-        title: res.locals.t('contracts.title', { address: `${c.street} ${c.sp_number}` }), ...contractLocals(res, c), invoices: [],
+        title: res.locals.t(
+          'contracts.title', { address: `${c.street} ${c.sp_number}` },
+        ), ...contractLocals(res, c), invoices: [],
         ebillingError: res.locals.t(`contracts.ebilling.notEligible.${result.reason}`),
       }, { status: 409 });
     }
@@ -85,27 +89,46 @@ export function contractRoutes(deps: AppDeps): Router {
   });
 
   router.get('/contratos/:contractId/consumo', guard.contract('read'), async (req, res) => {
-    const { contract: c, rows } = await contractConsumption(userContext(deps, req), { contractId: contractId(req.params) });
+    const { contract: c, rows } = await contractConsumption(
+      userContext(deps, req), { contractId: contractId(req.params) },
+    );
     const t = res.locals.t;
     const fmt = res.locals.lang === 'ca' ? CHART_NUMBERS.ca : CHART_NUMBERS.es;
     const chart = chartGeometry(rows, { energy: c.energy, monthNames: t('consumption.months', { returnObjects: true }) as unknown as string[], formatNumber: (n) => fmt.format(n) });
     render(req, res, 'contracts/consumption', {
-      title: t('consumption.title'), ...contractLocals(res, c), rows, chart, energy: c.energy, csvUrl: `/contratos/${c.id}/consumo.csv`,
+      title: t('consumption.title'), ...contractLocals(res, c), rows, chart, energy: c.energy,
+      csvUrl: `/contratos/${c.id}/consumo.csv`,
     });
   });
 
   router.get('/contratos/:contractId/consumo.csv', guard.contract('read'), async (req, res) => {
-    const { contract: c, rows } = await contractConsumption(userContext(deps, req), { contractId: contractId(req.params) });
+    const { contract: c, rows } = await contractConsumption(
+      userContext(deps, req), { contractId: contractId(req.params) },
+    );
     const headers = res.locals.t('consumption.csv', { returnObjects: true }) as unknown as Record<string, string>;
     // gas has a single kWh column, headed as consumption rather than a total of periods
-    const csv = consumptionCsv(rows, { energy: c.energy, headers: { ...headers, total: c.energy === 'gas' ? headers.gasTotal! : headers.total! } as never });
-    res.set('Content-Disposition', `attachment; filename="consumo-${c.cups}.csv"`).type('text/csv; charset=utf-8').send(csv);
+    const csv = consumptionCsv(
+      rows,
+      {
+        energy: c.energy,
+        headers: { ...headers, total: c.energy === 'gas' ? headers.gasTotal! : headers.total! } as never,
+      },
+    );
+    res.set(
+      'Content-Disposition', `attachment; filename="consumo-${c.cups}.csv"`,
+    ).type('text/csv; charset=utf-8').send(csv);
   });
 
   router.get('/contratos/:contractId/facturas', guard.contract('read'), async (req, res) => {
     const q = InvoicesQuery.parse(req.query);
-    const { contract: c, list, pages } = await contractInvoices(userContext(deps, req), { contractId: contractId(req.params), year: q.anio, page: q.pagina });
-    render(req, res, 'invoices/list', { title: res.locals.t('invoices.title'), ...contractLocals(res, c), list, year: q.anio, page: q.pagina, pages }, { fragment: 'invoices/_table' });
+    const { contract: c, list, pages } = await contractInvoices(
+      userContext(deps, req), { contractId: contractId(req.params), year: q.anio, page: q.pagina },
+    );
+    render(
+      req, res, 'invoices/list',
+      { title: res.locals.t('invoices.title'), ...contractLocals(res, c), list, year: q.anio, page: q.pagina, pages },
+      { fragment: 'invoices/_table' },
+    );
   });
 
   return router;

@@ -5,7 +5,8 @@ import type { Access } from '../domain/access';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../domain/documents';
 import { MANAGER_NAME_MAX } from '../domain/external-managers';
 import {
-  externalManagersPage, requestExternalManager, revokeExternalManagerStep, type AppointmentProblem, type ExternalManagersPage,
+  externalManagersPage, requestExternalManager, revokeExternalManagerStep, type AppointmentProblem,
+  type ExternalManagersPage,
 } from '../services/external-managers';
 import { inspectUpload, parseUpload, uploadErrorMessage } from '../adapters/uploads';
 import { verifyCsrf } from '../web/middleware/csrf';
@@ -21,9 +22,13 @@ const POLICY: UploadPolicy = { ...DEFAULT_UPLOAD_POLICY, maxFiles: 5 };
 const FIELDS = ['managerTaxId', 'managerName', 'representativeNif', 'representativeEmail'] as const;
 const RevokeBody = z.object({ confirmar: z.string().optional().catch(undefined) }).catch({});
 
-function page(req: Request, res: Response, p: ExternalManagersPage, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+function page(
+  req: Request, res: Response, p: ExternalManagersPage, form: Record<string, string>, errors: Record<string, string>,
+  status = 200,
+): void {
   render(req, res, 'external-managers/page', {
-    title: res.locals.t('externalManagers.title'), client: p.client, relations: p.relations, form, errors, maxFiles: POLICY.maxFiles, nameMax: MANAGER_NAME_MAX,
+    title: res.locals.t('externalManagers.title'), client: p.client, relations: p.relations, form, errors,
+    maxFiles: POLICY.maxFiles, nameMax: MANAGER_NAME_MAX,
   }, { status });
 }
 
@@ -38,18 +43,29 @@ export function externalManagerRoutes(deps: AppDeps): Router {
   const base = '/clientes/:customerId/gestor-externo';
 
   router.get(base, guard.customer('manage_contacts'), async (req, res) => {
-    page(req, res, await externalManagersPage(userContext(deps, req), { customerId: idParam(req, 'customerId') }), {}, {});
+    page(
+      req, res, await externalManagersPage(userContext(deps, req), { customerId: idParam(req, 'customerId') }), {}, {},
+    );
   });
 
-  router.post(base, guard.customer('manage_contacts'), parseUpload({ field: 'documents', policy: POLICY }), verifyCsrf, async (req, res) => {
+  const upload = parseUpload({ field: 'documents', policy: POLICY });
+  router.post(base, guard.customer('manage_contacts'), upload, verifyCsrf, async (req, res) => {
     const t = res.locals.t;
     const form = formFields(req, FIELDS);
     const upload = await inspectUpload(req, POLICY);
     const uploadErrors = new FieldErrors(t);
-    if (!upload.ok) uploadErrors.addText('documents', upload.error.code === 'field_too_long' ? t('uploads.errors.malformed') : uploadErrorMessage(t, res.locals.lang, upload.error, POLICY));
+    if (!upload.ok) {
+      uploadErrors.addText(
+        'documents',
+        upload.error.code === 'field_too_long' ? t('uploads.errors.malformed') : uploadErrorMessage(
+          t, res.locals.lang, upload.error, POLICY,
+        ),
+      );
+    }
     else if (upload.files.length === 0) uploadErrors.add('documents', 'externalManagers.errors.documents.required');
     const result = await requestExternalManager(userContext(deps, req), {
-      customerId: idParam(req, 'customerId'), access: res.locals.customerAccess as Access, form, files: upload.ok ? upload.files : [], filesOk: !uploadErrors.any,
+      customerId: idParam(req, 'customerId'), access: res.locals.customerAccess as Access, form,
+      files: upload.ok ? upload.files : [], filesOk: !uploadErrors.any,
     });
     if (result.kind === 'invalid') {
       const e = new FieldErrors(t);
@@ -61,7 +77,8 @@ export function externalManagerRoutes(deps: AppDeps): Router {
     res.redirect(303, `/clientes/${idParam(req, 'customerId')}/gestor-externo`);
   });
 
-  // Without `confirmar` the button leads to a confirmation page (no JavaScript needed); with it, the revocation is done.
+  // Without `confirmar` the button leads to a confirmation page (no JavaScript needed); with it,
+  // the revocation is done.
   router.post(`${base}/:relationId/revocar`, guard.customer('manage_contacts'), async (req, res) => {
     const customerId = idParam(req, 'customerId');
     const back = `/clientes/${customerId}/gestor-externo`;
@@ -70,12 +87,19 @@ export function externalManagerRoutes(deps: AppDeps): Router {
     });
     switch (result.kind) {
       case 'already_ended':
-        req.session.flash = { kind: 'info', key: 'externalManagers.alreadyEnded', params: { manager: result.managerName } };
+        req.session.flash = {
+          kind: 'info', key: 'externalManagers.alreadyEnded', params: { manager: result.managerName },
+        };
         return res.redirect(303, back);
       case 'confirm':
-        return render(req, res, 'external-managers/confirm-revoke', { title: res.locals.t('externalManagers.confirm.title'), client: result.client, relation: result.relation });
+        return render(
+          req, res, 'external-managers/confirm-revoke',
+          { title: res.locals.t('externalManagers.confirm.title'), client: result.client, relation: result.relation },
+        );
       case 'revoked':
-        req.session.flash = { kind: 'success', key: 'externalManagers.revoked', params: { manager: result.managerName } };
+        req.session.flash = {
+          kind: 'success', key: 'externalManagers.revoked', params: { manager: result.managerName },
+        };
         return res.redirect(303, back);
     }
   });

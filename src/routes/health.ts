@@ -19,11 +19,16 @@ export function healthRoutes(db: Database): Router {
     res.set('Cache-Control', 'no-store');
     try {
       const outbox = await outboxLag(db.knex, new Date());
-      await db.knex.raw("INSERT INTO app_meta (key, value) VALUES ('healthz', now()::text) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      await db.knex.raw(
+        "INSERT INTO app_meta (key, value) VALUES ('healthz', now()::text) "
+          + 'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      );
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       res.json({ status: 'ok', database: 'up', writable: true, outbox, latencyMs: Math.round(ms * 10) / 10 });
     } catch (err) {
-      res.status(503).set('Retry-After', '5').json({ status: 'error', database: isDiskFull(err) ? 'disk full' : 'down' });
+      res.status(503).set('Retry-After', '5').json(
+        { status: 'error', database: isDiskFull(err) ? 'disk full' : 'down' },
+      );
     }
   });
   return router;

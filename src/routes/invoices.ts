@@ -28,8 +28,14 @@ export function invoiceRoutes(deps: AppDeps): Router {
   const guard = guards(deps);
 
   router.get('/facturas/:invoiceId', guard.invoice('read'), async (req, res) => {
-    const s = await invoiceSummary(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access });
-    render(req, res, 'invoices/summary', { title: res.locals.t('invoices.summary.title', { number: s.invoice.number }), ...s }, { fragment: 'invoices/_summary' });
+    const s = await invoiceSummary(
+      userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access },
+    );
+    render(
+      req, res, 'invoices/summary',
+      { title: res.locals.t('invoices.summary.title', { number: s.invoice.number }), ...s },
+      { fragment: 'invoices/_summary' },
+    );
   });
 
   // A link, a prefetch or another site's GET never uses up the original: always a signed duplicate.

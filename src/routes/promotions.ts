@@ -10,7 +10,9 @@ export function promotionRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/ventajas', requireUser, async (req, res) => {
-    const promotions = await promotionsForUser(userContext(deps, req), req.user!.id, res.locals.lang === 'ca' ? 'ca' : 'es');
+    const promotions = await promotionsForUser(
+      userContext(deps, req), req.user!.id, res.locals.lang === 'ca' ? 'ca' : 'es',
+    );
     render(req, res, 'promotions/list', { title: res.locals.t('promotions.title'), promotions });
   });
 
@@ -22,7 +24,9 @@ export function promotionRoutes(deps: AppDeps): Router {
   router.post('/ajustes/comunicaciones', requireUser, async (req, res) => {
     const granted = (req.body as Record<string, unknown> | undefined)?.granted === '1';
     await setMarketingConsent(userContext(deps, req), granted);
-    req.session.flash = { kind: 'success', key: granted ? 'promotions.consent.granted' : 'promotions.consent.withdrawn' };
+    req.session.flash = {
+      kind: 'success', key: granted ? 'promotions.consent.granted' : 'promotions.consent.withdrawn',
+    };
     res.redirect(303, '/ajustes/comunicaciones');
   });
   return router;

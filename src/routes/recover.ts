@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps';
 import type { Language } from '../i18n';
 import { classifyLoginId } from '../domain/ids';
-import { answerSecretQuestion, questionFor, recoverByContract, resetLinkState, resetPassword } from '../services/recovery';
+import {
+  answerSecretQuestion, questionFor, recoverByContract, resetLinkState, resetPassword,
+} from '../services/recovery';
 import { completeTotpReset, requestTotpReset, totpResetLinkState } from '../services/customer-totp';
 import { render } from '../web/render';
 import { formFields } from '../web/forms';
@@ -15,15 +17,28 @@ function sent(res: Response) {
 
 export function recoverRoutes(deps: AppDeps): Router {
   const router = Router();
-  const view = (name: string) => (req: Request, res: Response) => render(req, res, `recover/${name}`, { title: res.locals.t(`recover.${name}.title`), form: {}, errors: {} });
+  const view = (name: string) => (req: Request, res: Response) => render(
+    req, res, `recover/${name}`, { title: res.locals.t(`recover.${name}.title`), form: {}, errors: {} },
+  );
 
-  async function answerPage(req: Request, res: Response, loginId: string, errors: Record<string, string>, status = 200) {
+  async function answerPage(
+    req: Request, res: Response, loginId: string, errors: Record<string, string>, status = 200,
+  ) {
     const question = await questionFor(accountCtx(deps, req), loginId);
-    render(req, res, 'recover/answer', { title: res.locals.t('recover.question.title'), loginId, question, form: {}, errors }, { status });
+    render(
+      req, res, 'recover/answer',
+      { title: res.locals.t('recover.question.title'), loginId, question, form: {}, errors }, { status },
+    );
   }
 
-  function resetPage(req: Request, res: Response, token: unknown, check: string, errors: Record<string, string>, status: number) {
-    render(req, res, 'recover/reset', { title: res.locals.t('recover.reset.title'), token: check === 'valid' ? token : null, check, errors }, { status });
+  function resetPage(
+    req: Request, res: Response, token: unknown, check: string, errors: Record<string, string>, status: number,
+  ) {
+    render(
+      req, res, 'recover/reset',
+      { title: res.locals.t('recover.reset.title'), token: check === 'valid' ? token : null, check, errors },
+      { status },
+    );
   }
 
   router.get('/recuperar', view('choose'));
@@ -35,7 +50,14 @@ export function recoverRoutes(deps: AppDeps): Router {
     const form = formFields(req, ['loginId'] as const);
     const id = classifyLoginId(form.loginId);
     if (!id.ok) {
-      return render(req, res, 'recover/question', { title: res.locals.t('recover.question.title'), form, errors: { loginId: res.locals.t(`auth.login.errors.${id.reason}`) } }, { status: 422 });
+      return render(
+        req, res, 'recover/question',
+        {
+          title: res.locals.t('recover.question.title'), form,
+          errors: { loginId: res.locals.t(`auth.login.errors.${id.reason}`) },
+        },
+        { status: 422 },
+      );
     }
     await answerPage(req, res, id.value, {});
   });
@@ -58,8 +80,14 @@ export function recoverRoutes(deps: AppDeps): Router {
     if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
     if (e.requireValue('email', form.email) && !validEmail(form.email.trim())) e.add('email', 'register.errors.email');
     if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
-    if (e.any) return render(req, res, 'recover/contract', { title: t('recover.contract.title'), form, errors: e.errors }, { status: 422 });
-    await recoverByContract(accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() });
+    if (e.any) {
+      return render(
+        req, res, 'recover/contract', { title: t('recover.contract.title'), form, errors: e.errors }, { status: 422 },
+      );
+    }
+    await recoverByContract(
+      accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() },
+    );
     deps.mailer?.kick();
     sent(res);
   });
@@ -75,14 +103,26 @@ export function recoverRoutes(deps: AppDeps): Router {
     if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
     if (e.requireValue('email', form.email) && !validEmail(form.email.trim())) e.add('email', 'register.errors.email');
     if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
-    if (e.any) return render(req, res, 'recover/twoFactor', { title: t('recover.twoFactor.title'), form, errors: e.errors }, { status: 422 });
-    await requestTotpReset(accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() });
+    if (e.any) {
+      return render(
+        req, res, 'recover/twoFactor', { title: t('recover.twoFactor.title'), form, errors: e.errors }, { status: 422 },
+      );
+    }
+    await requestTotpReset(
+      accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() },
+    );
     deps.mailer?.kick();
     sent(res);
   });
 
-  function totpResetPage(req: Request, res: Response, token: unknown, check: string, errors: Record<string, string>, status: number) {
-    render(req, res, 'recover/twoFactorConfirm', { title: res.locals.t('recover.twoFactor.confirmTitle'), token: check === 'valid' ? token : null, check, errors }, { status });
+  function totpResetPage(
+    req: Request, res: Response, token: unknown, check: string, errors: Record<string, string>, status: number,
+  ) {
+    render(
+      req, res, 'recover/twoFactorConfirm',
+      { title: res.locals.t('recover.twoFactor.confirmTitle'), token: check === 'valid' ? token : null, check, errors },
+      { status },
+    );
   }
 
   router.get('/recuperar/2fa/confirmar', async (req, res) => {
@@ -96,11 +136,18 @@ export function recoverRoutes(deps: AppDeps): Router {
     const ctx = accountCtx(deps, req);
     if (!form.password) {
       const check = await totpResetLinkState(ctx, form.token);
-      return totpResetPage(req, res, form.token, check, check === 'valid' ? { password: t('errors.required') } : {}, check === 'valid' ? 422 : 410);
+      return totpResetPage(
+        req, res, form.token, check, check === 'valid' ? { password: t('errors.required') } : {},
+        check === 'valid' ? 422 : 410,
+      );
     }
     const r = await completeTotpReset(ctx, form.token, form.password);
     if (r === 'wrong_password' || r === 'throttled') {
-      return totpResetPage(req, res, form.token, 'valid', { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') }, r === 'throttled' ? 429 : 422);
+      return totpResetPage(
+        req, res, form.token, 'valid',
+        { password: t(r === 'throttled' ? 'auth.login.throttled' : 'account.errors.currentPassword') },
+        r === 'throttled' ? 429 : 422,
+      );
     }
     if (r !== 'done') return totpResetPage(req, res, null, r, {}, 410);
     deps.mailer?.kick();

@@ -11,22 +11,37 @@ import { accountCtx, addIssues } from '../web/account-ctx';
 
 const FIELDS = ['token', 'nif', 'firstName', 'lastName', 'password', 'passwordConfirm'] as const;
 
-const nifMismatchKey = (role: InvitationRole) => role === 'representative' ? 'invited.representative.nifMismatch' : 'invited.errors.nifMismatch';
+const nifMismatchKey = (role: InvitationRole) =>
+  role === 'representative' ? 'invited.representative.nifMismatch' : 'invited.errors.nifMismatch';
 
 function invalidPage(req: Request, res: Response, state: InvitationState, role?: InvitationRole) {
-  render(req, res, 'contacts/invitation-invalid', { title: res.locals.t('invited.invalid.title'), state, representative: role === 'representative' }, { status: state === 'unknown' ? 404 : 410 });
+  render(
+    req, res, 'contacts/invitation-invalid',
+    { title: res.locals.t('invited.invalid.title'), state, representative: role === 'representative' },
+    { status: state === 'unknown' ? 404 : 410 },
+  );
 }
 
-function formPage(req: Request, res: Response, token: string, open: OpenInvitation, form: Record<string, string>, errors: Record<string, string>, status = 200) {
+function formPage(
+  req: Request, res: Response, token: string, open: OpenInvitation, form: Record<string, string>,
+  errors: Record<string, string>, status = 200,
+) {
   const inv = open.invitation!;
   const t = res.locals.t;
   const representative = inv.role === 'representative';
   // a representative's invitation may hold a full name in firstName (or nothing): only a
   // first name and surnames given separately are worth pre-filling
-  const names = inv.last_name ? { firstName: inv.first_name, lastName: inv.last_name } : { firstName: '', lastName: '' };
+  const names = inv.last_name ? { firstName: inv.first_name, lastName: inv.last_name } : {
+    firstName: '', lastName: '',
+  };
   render(req, res, open.userExists ? 'contacts/invitation-existing' : 'contacts/invited-register', {
-    title: t(representative ? (open.userExists ? 'invited.representative.existingTitle' : 'invited.representative.title') : open.userExists ? 'invited.existing.title' : 'invited.title'), token,
-    representative, company: open.customerName, grantor: open.grantorName, role: t(`contacts.roles.${inv.role}`), email: inv.email,
+    title: t(
+      representative ? (
+        open.userExists ? 'invited.representative.existingTitle' : 'invited.representative.title'
+      ) : open.userExists ? 'invited.existing.title' : 'invited.title',
+    ), token,
+    representative, company: open.customerName, grantor: open.grantorName, role: t(`contacts.roles.${inv.role}`),
+    email: inv.email,
     form: { nif: inv.nif, ...names, ...form }, errors,
   }, { status });
 }
@@ -65,7 +80,13 @@ export function registerInvitedRoutes(deps: AppDeps): Router {
       if (e.requireValue('firstName', firstName) && firstName.length < 2) e.add('firstName', 'register.errors.name');
       if (e.requireValue('lastName', lastName) && lastName.length < 2) e.add('lastName', 'register.errors.name');
       if (e.requireValue('password', form.password)) {
-        addIssues(e, passwordIssues(form.password, form.passwordConfirm, lang, [inv.nif, firstName, lastName, inv.email.split('@')[0] ?? '', open.customerName ?? '']));
+        addIssues(
+          e,
+          passwordIssues(
+            form.password, form.passwordConfirm, lang,
+            [inv.nif, firstName, lastName, inv.email.split('@')[0] ?? '', open.customerName ?? ''],
+          ),
+        );
       }
       if (!checkbox(req, 'terms')) e.add('terms', 'register.errors.terms');
       const { password: _p, passwordConfirm: _c, ...typed } = form;
@@ -76,9 +97,15 @@ export function registerInvitedRoutes(deps: AppDeps): Router {
     const result = await acceptInvitation(ctx, form.token, account);
     if (result.kind === 'invalid') return invalidPage(req, res, result.state, inv.role);
     if (result.kind === 'nif_mismatch') {
-      return formPage(req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName }, { nif: t(nifMismatchKey(inv.role)) }, 422);
+      return formPage(
+        req, res, form.token, open, { nif: form.nif, firstName: form.firstName, lastName: form.lastName },
+        { nif: t(nifMismatchKey(inv.role)) }, 422,
+      );
     }
-    req.session.flash = { kind: 'success', key: result.kind === 'created' ? 'invited.flash.created' : 'invited.flash.linked', params: { company: result.customerName } };
+    req.session.flash = {
+      kind: 'success', key: result.kind === 'created' ? 'invited.flash.created' : 'invited.flash.linked',
+      params: { company: result.customerName },
+    };
     res.redirect(303, req.user ? '/suministros' : '/acceso');
   });
 

@@ -11,7 +11,9 @@ import { cleanText, FieldErrors, validEmail, validPhone } from '../web/validatio
 import { accountCtx, addIssues } from '../web/account-ctx';
 import { passwordIssues } from '../services/field-issues';
 
-const PERSON = ['firstName', 'lastName', 'email', 'phone', 'password', 'passwordConfirm', 'secretQuestion', 'secretAnswer'] as const;
+const PERSON = [
+  'firstName', 'lastName', 'email', 'phone', 'password', 'passwordConfirm', 'secretQuestion', 'secretAnswer',
+] as const;
 const HOUSEHOLD = ['taxId', 'contractAccount', 'ibanLast4', ...PERSON] as const;
 const BUSINESS = ['companyTaxId', 'proof', 'ibanLast4', 'invoiceTotal', 'personNif', ...PERSON] as const;
 
@@ -30,7 +32,9 @@ function validatePerson(form: Form, e: FieldErrors, lang: Language, contextWords
   if (e.requireValue('lastName', form.lastName!) && lastName.length < 2) e.add('lastName', 'register.errors.name');
   if (e.requireValue('email', form.email!) && !validEmail(form.email!.trim())) e.add('email', 'register.errors.email');
   if (form.phone!.trim() && !validPhone(form.phone!.trim())) e.add('phone', 'register.errors.phone');
-  if (e.requireValue('password', form.password!)) addIssues(e, passwordIssues(form.password!, form.passwordConfirm!, lang, contextWords));
+  if (e.requireValue('password', form.password!)) {
+    addIssues(e, passwordIssues(form.password!, form.passwordConfirm!, lang, contextWords));
+  }
   const q = form.secretQuestion!.trim();
   const a = form.secretAnswer!.trim();
   if (q && !isSecretQuestionKey(q)) e.add('secretQuestion', 'account.errors.questionChoose');
@@ -43,8 +47,18 @@ function validatePerson(form: Form, e: FieldErrors, lang: Language, contextWords
   };
 }
 
-function page(req: Request, res: Response, view: 'household' | 'business', form: Form, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
-  render(req, res, `register/${view}`, { title: res.locals.t(`register.${view}.title`), form: withoutSecrets(form), errors, questions: SECRET_QUESTIONS, ...extra }, { status });
+function page(
+  req: Request, res: Response, view: 'household' | 'business', form: Form, errors: Record<string, string>, status = 200,
+  extra: Record<string, unknown> = {},
+) {
+  render(
+    req, res, `register/${view}`,
+    {
+      title: res.locals.t(`register.${view}.title`), form: withoutSecrets(form), errors, questions: SECRET_QUESTIONS,
+      ...extra,
+    },
+    { status },
+  );
 }
 
 export function registerRoutes(deps: AppDeps): Router {
@@ -54,16 +68,34 @@ export function registerRoutes(deps: AppDeps): Router {
   function answer(req: Request, res: Response, view: 'household' | 'business', form: Form, r: RegisterResult) {
     const t = res.locals.t;
     if (r.kind === 'throttled') return page(req, res, view, form, {}, 429, { generalError: t('errors.tooMany.text') });
-    if (r.kind === 'no_match') return page(req, res, view, form, {}, 422, { generalError: t(view === 'household' ? 'register.errors.noMatchHousehold' : 'register.errors.noMatchBusiness') });
-    if (r.kind === 'not_representative') return page(req, res, view, form, { personNif: t('register.errors.notRepresentative') }, 422, { notRepresentative: true });
+    if (r.kind === 'no_match') {
+      return page(
+        req, res, view, form, {}, 422,
+        {
+          generalError: t(
+            view === 'household' ? 'register.errors.noMatchHousehold' : 'register.errors.noMatchBusiness',
+          ),
+        },
+      );
+    }
+    if (r.kind === 'not_representative') {
+      return page(
+        req, res, view, form, { personNif: t('register.errors.notRepresentative') }, 422, { notRepresentative: true },
+      );
+    }
     deps.mailer?.kick();
     res.redirect(303, '/registro/enviado');
   }
 
-  router.get('/registro', (req, res) => render(req, res, 'register/choose', { title: res.locals.t('register.choose.title') }));
+  router.get(
+    '/registro', (req, res) => render(req, res, 'register/choose', { title: res.locals.t('register.choose.title') }),
+  );
   router.get('/registro/hogar', (req, res) => page(req, res, 'household', {}, {}));
   router.get('/registro/empresa', (req, res) => page(req, res, 'business', { proof: 'iban' }, {}));
-  router.get('/registro/enviado', (req, res) => render(req, res, 'register/sent', { title: res.locals.t('register.sent.title') }));
+  router.get(
+    '/registro/enviado',
+    (req, res) => render(req, res, 'register/sent', { title: res.locals.t('register.sent.title') }),
+  );
 
   router.post('/registro/hogar', async (req, res) => {
     const lang = res.locals.lang as Language;
@@ -75,10 +107,14 @@ export function registerRoutes(deps: AppDeps): Router {
     const account = form.contractAccount.replace(/\s/g, '');
     if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
     if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
-    const person = validatePerson(form, e, lang, [form.taxId, form.firstName, form.lastName, form.email.split('@')[0] ?? '']);
+    const person = validatePerson(
+      form, e, lang, [form.taxId, form.firstName, form.lastName, form.email.split('@')[0] ?? ''],
+    );
     if (!checkbox(req, 'terms')) e.add('terms', 'register.errors.terms');
     if (e.any || !id.ok) return page(req, res, 'household', form, e.errors, 422);
-    const r = await registerHousehold(accountCtx(deps, req), { taxId: id.value, contractAccount: account, ibanLast4: form.ibanLast4.trim(), person });
+    const r = await registerHousehold(
+      accountCtx(deps, req), { taxId: id.value, contractAccount: account, ibanLast4: form.ibanLast4.trim(), person },
+    );
     answer(req, res, 'household', form, r);
   });
 
@@ -87,22 +123,32 @@ export function registerRoutes(deps: AppDeps): Router {
     const form = formFields(req, BUSINESS);
     const e = new FieldErrors(res.locals.t);
     const company = classifyTaxId(form.companyTaxId);
-    if (e.requireValue('companyTaxId', form.companyTaxId) && company?.kind !== 'cif') e.add('companyTaxId', 'register.errors.cif');
+    if (e.requireValue('companyTaxId', form.companyTaxId) && company?.kind !== 'cif') {
+      e.add('companyTaxId', 'register.errors.cif');
+    }
     let invoiceCents: number | null = null;
     if (form.proof === 'invoice') {
       invoiceCents = parseEuroAmountToCents(form.invoiceTotal);
-      if (e.requireValue('invoiceTotal', form.invoiceTotal) && invoiceCents === null) e.add('invoiceTotal', 'register.errors.amount');
+      if (e.requireValue('invoiceTotal', form.invoiceTotal) && invoiceCents === null) {
+        e.add('invoiceTotal', 'register.errors.amount');
+      }
     } else if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) {
       e.add('ibanLast4', 'register.errors.ibanLast4');
     }
     const nif = classifyLoginId(form.personNif);
     if (!nif.ok) e.add('personNif', `auth.login.errors.${nif.reason === 'cif' ? 'format' : nif.reason}`);
-    const person = validatePerson(form, e, lang, [form.personNif, form.companyTaxId, form.firstName, form.lastName, form.email.split('@')[0] ?? '']);
+    const person = validatePerson(
+      form, e, lang, [form.personNif, form.companyTaxId, form.firstName, form.lastName, form.email.split('@')[0] ?? ''],
+    );
     if (!checkbox(req, 'terms')) e.add('terms', 'register.errors.terms');
     if (e.any || !nif.ok || !company) return page(req, res, 'business', form, e.errors, 422);
     const r = await registerBusiness(accountCtx(deps, req), {
       companyTaxId: normalizeId(company.value), personNif: nif.value, person,
-      ...(form.proof === 'invoice' ? { invoiceTotalCents: invoiceCents ?? undefined } : { ibanLast4: form.ibanLast4.trim() }),
+      ...(
+        form.proof === 'invoice' ? { invoiceTotalCents: invoiceCents ?? undefined } : {
+          ibanLast4: form.ibanLast4.trim(),
+        }
+      ),
     });
     answer(req, res, 'business', form, r);
   });

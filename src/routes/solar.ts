@@ -40,12 +40,16 @@ export function solarRoutes(deps: AppDeps): Router {
   const router = Router();
   const guard = guards(deps);
 
-  function page(req: Request, res: Response, c: ContractView, basis: SolarBasis, form: SolarFormInput, opts: { values?: SolarFormValues; errors?: Record<string, string>; status?: number }) {
+  function page(
+    req: Request, res: Response, c: ContractView, basis: SolarBasis, form: SolarFormInput,
+    opts: { values?: SolarFormValues; errors?: Record<string, string>; status?: number },
+  ) {
     const result = opts.values && !basis.unavailable ? runSolarSimulation(basis, opts.values) : null;
     render(req, res, 'solar/page', {
       title: res.locals.t(opts.errors && Object.keys(opts.errors).length ? 'solar.titleError' : 'solar.title'),
       contract: c, basis, form, errors: opts.errors ?? {}, result, chart: result ? solarChart(result.months) : null,
-      orientations: ORIENTATIONS, batteries: BATTERY_OPTIONS, pdfQuery: new URLSearchParams({ ...form }).toString(), offer: SOLAR_OFFER, canAct: res.locals.customerAccess?.act === true,
+      orientations: ORIENTATIONS, batteries: BATTERY_OPTIONS, pdfQuery: new URLSearchParams({ ...form }).toString(),
+      offer: SOLAR_OFFER, canAct: res.locals.customerAccess?.act === true,
     }, { status: opts.status ?? 200 });
   }
 
@@ -83,7 +87,9 @@ export function solarRoutes(deps: AppDeps): Router {
     if (!check.ok || basis.unavailable) {
       return page(req, res, c, basis, form, { errors: check.ok ? {} : fieldErrors(res, check.errors), status: 422 });
     }
-    const created = await requestSolarStudy({ ...userContext(deps, req), access: res.locals.customerAccess }, c, check.value);
+    const created = await requestSolarStudy(
+      { ...userContext(deps, req), access: res.locals.customerAccess }, c, check.value,
+    );
     req.session.flash = { kind: 'success', key: 'requests.created', params: { reference: created.reference } };
     res.redirect(303, `/gestiones/${created.id}`);
   });
@@ -93,12 +99,17 @@ export function solarRoutes(deps: AppDeps): Router {
 function pdfView(t: TFunction, lang: string, c: ContractView, r: SolarResult, now: Date) {
   const locale = lang === 'ca' ? 'ca-ES' : 'es-ES';
   const kwh = (n: number) => `${Math.round(n).toLocaleString(locale)} kWh`;
-  const eur = (cents: number) => (cents / 100).toLocaleString(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
-  const num = (n: number, d: number) => n.toLocaleString(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
+  const eur = (cents: number) =>
+    (cents / 100).toLocaleString(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+  const num = (n: number, d: number) => n.toLocaleString(
+    locale, { minimumFractionDigits: d, maximumFractionDigits: d },
+  );
   const month = (m: string) => t(`solar.months.${Number(m.slice(5, 7))}`);
   return {
     title: t('solar.title'),
-    generatedOn: now.toLocaleDateString(locale, { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' }),
+    generatedOn: now.toLocaleDateString(
+      locale, { timeZone: 'Europe/Madrid', day: 'numeric', month: 'long', year: 'numeric' },
+    ),
     supply: `${c.street} ${c.sp_number}, ${c.municipality} · CUPS ${c.cups}`,
     facts: [
       { label: t('solar.result.size'), value: t('solar.result.sizeValue', { count: r.panels, kwp: num(r.kwp, 2) }) },
@@ -107,19 +118,48 @@ function pdfView(t: TFunction, lang: string, c: ContractView, r: SolarResult, no
       { label: t('solar.result.selfConsumption'), value: `${num(r.selfConsumptionPercent, 0)} %` },
       { label: t('solar.result.saving'), value: `${eur(r.yearlySavingCents)} (${num(r.savingPercent, 0)} %)` },
       { label: t('solar.result.investment'), value: eur(r.investmentCents) },
-      { label: t('solar.result.payback'), value: r.paybackYears === null ? t('solar.result.never') : t('solar.result.years', { years: num(r.paybackYears, 1) }) },
+      {
+        label: t('solar.result.payback'),
+        value: r.paybackYears === null ? t('solar.result.never') : t(
+          'solar.result.years', { years: num(r.paybackYears, 1) },
+        ),
+      },
       { label: t('solar.result.co2'), value: `${Math.round(r.co2AvoidedKg).toLocaleString(locale)} kg` },
     ],
     chart: {
       title: t('solar.chart.title'),
-      legend: [t('solar.chart.consumption'), t('solar.chart.production'), t('solar.chart.surplus')] as [string, string, string],
-      months: r.months.map((m) => ({ label: month(m.month).slice(0, 3), consumption: m.consumptionKwh, production: m.productionKwh, surplus: m.surplusKwh })),
+      legend: [t('solar.chart.consumption'), t('solar.chart.production'), t('solar.chart.surplus')] as [
+        string, string, string,
+      ],
+      months: r.months.map(
+        (m) => (
+          {
+            label: month(m.month).slice(0, 3), consumption: m.consumptionKwh, production: m.productionKwh,
+            surplus: m.surplusKwh,
+          }
+        ),
+      ),
     },
     table: {
       caption: t('solar.table.caption'),
-      head: [t('solar.table.month'), t('solar.chart.consumption'), t('solar.chart.production'), t('solar.table.used'), t('solar.chart.surplus'), t('solar.table.saving')],
-      rows: r.months.map((m) => [`${month(m.month)} ${m.month.slice(0, 4)}`, kwh(m.consumptionKwh), kwh(m.productionKwh), kwh(m.selfConsumedKwh + m.batteryKwh), kwh(m.surplusKwh), eur(m.savingCents)]),
+      head: [
+        t('solar.table.month'), t('solar.chart.consumption'), t('solar.chart.production'), t('solar.table.used'),
+        t('solar.chart.surplus'), t('solar.table.saving'),
+      ],
+      rows: r.months.map(
+        (m) => [
+          `${month(m.month)} ${m.month.slice(0, 4)}`, kwh(m.consumptionKwh), kwh(m.productionKwh),
+          kwh(m.selfConsumedKwh + m.batteryKwh), kwh(m.surplusKwh), eur(m.savingCents),
+        ],
+      ),
     },
-    assumptions: t('solar.result.assumptions', { compensation: num(SOLAR_OFFER.compensationEurPerKwh, 2), perKwp: Math.round(SOLAR_OFFER.investmentEurPerKwp).toLocaleString(locale), perBattery: Math.round(SOLAR_OFFER.batteryEurPerKwh).toLocaleString(locale) }),
+    assumptions: t(
+      'solar.result.assumptions',
+      {
+        compensation: num(SOLAR_OFFER.compensationEurPerKwh, 2),
+        perKwp: Math.round(SOLAR_OFFER.investmentEurPerKwp).toLocaleString(locale),
+        perBattery: Math.round(SOLAR_OFFER.batteryEurPerKwh).toLocaleString(locale),
+      },
+    ),
   };
 }

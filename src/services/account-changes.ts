@@ -4,7 +4,10 @@ import { mandateReference, sepaCreditorIdentifier, type DirectDebit } from '../d
 import { canChoosePaymentDay, dueDateForIssue, validatePaymentDay, type PaymentDayError } from '../domain/payment-day';
 import { formatAddress, type Address } from '../domain/postal';
 import { todayInSpain } from '../domain/time';
-import { contractsOfAccount, lockContractAccount, setCorrespondenceAddress, setDirectDebit, setPaymentDay, type AccountContract } from '../data/contract-accounts-repo';
+import {
+  contractsOfAccount, lockContractAccount, setCorrespondenceAddress, setDirectDebit, setPaymentDay,
+  type AccountContract,
+} from '../data/contract-accounts-repo';
 import { findContract, type ContractView } from '../data/contracts-repo';
 import { queueMail } from '../adapters/mail/outbox';
 import { translator } from '../i18n';
@@ -24,13 +27,17 @@ function dmy(iso: string): string {
 }
 
 export function mandateFacts() {
-  return { creditorName: retailer.name, creditorId: sepaCreditorIdentifier(retailer.taxId), creditorAddress: retailer.address };
+  return {
+    creditorName: retailer.name, creditorId: sepaCreditorIdentifier(retailer.taxId), creditorAddress: retailer.address,
+  };
 }
 
 export interface AccountPage { contract: ContractView; accountContracts: AccountContract[]; today: string }
 
 /** The contract and the contracts a change of its account reaches; `business` pages 404 for households. */
-export async function accountPage(ctx: UseCaseContext, input: { contractId: number; business?: boolean }): Promise<AccountPage> {
+export async function accountPage(
+  ctx: UseCaseContext, input: { contractId: number; business?: boolean },
+): Promise<AccountPage> {
   const contract = await findContract(ctx.db, input.contractId);
   if (!contract) throw new DomainError('not_found');
   // households pay on the standard term: the payment-day page does not exist for them
@@ -46,7 +53,9 @@ async function contractOf(ctx: UseCaseContext, contractId: number): Promise<Cont
 
 type Created = { id: number; reference: string };
 
-export async function changeDirectDebit(ctx: UseCaseContext, input: { contractId: number; access: Access; debit: DirectDebit }): Promise<Created> {
+export async function changeDirectDebit(
+  ctx: UseCaseContext, input: { contractId: number; access: Access; debit: DirectDebit },
+): Promise<Created> {
   const { actor, now, config } = ctx;
   const c = await contractOf(ctx, input.contractId);
   const dd = input.debit;
@@ -59,13 +68,19 @@ export async function changeDirectDebit(ctx: UseCaseContext, input: { contractId
     // only the masked IBAN ever leaves the contract account: payload, timeline, emails
     const r = await createRequest(trx, {
       type: 'direct_debit', customerId: c.customer_id, contractId: c.id, access: input.access,
-      payload: { contractAccount: account.number, maskedIban: dd.maskedIban, holder: dd.holder, mandateReference: mandateRef },
+      payload: {
+        contractAccount: account.number, maskedIban: dd.maskedIban, holder: dd.holder, mandateReference: mandateRef,
+      },
       status: 'completada', completionNote: t('accountChanges.directDebit.note', { iban: dd.maskedIban }),
     }, actor, now, config);
     const m = mandateFacts();
     await queueMail(trx, {
-      to: actor.email, lang: actor.language, template: 'direct_debit_changed', userId: actor.userId, customerId: c.customer_id,
-      params: { name: actor.firstName, account: account.number, iban: dd.maskedIban, holder: dd.holder, creditor: m.creditorName, creditorId: m.creditorId, mandateRef, reference: r.reference },
+      to: actor.email, lang: actor.language, template: 'direct_debit_changed', userId: actor.userId,
+      customerId: c.customer_id,
+      params: {
+        name: actor.firstName, account: account.number, iban: dd.maskedIban, holder: dd.holder,
+        creditor: m.creditorName, creditorId: m.creditorId, mandateRef, reference: r.reference,
+      },
       actionUrl: `${config.publicUrl}/gestiones/${r.id}`,
     });
     return r;
@@ -78,7 +93,9 @@ export type PaymentDayResult =
   | { ok: true; request: Created; day: number; due: string }
   | { ok: false; error: PaymentDayError; page: AccountPage };
 
-export async function changePaymentDay(ctx: UseCaseContext, input: { contractId: number; access: Access; paymentDay: string }): Promise<PaymentDayResult> {
+export async function changePaymentDay(
+  ctx: UseCaseContext, input: { contractId: number; access: Access; paymentDay: string },
+): Promise<PaymentDayResult> {
   const { actor, now, config } = ctx;
   const page = await accountPage(ctx, { contractId: input.contractId, business: true });
   const c = page.contract;
@@ -100,7 +117,9 @@ export async function changePaymentDay(ctx: UseCaseContext, input: { contractId:
   return { ok: true, request: created, day, due: dueDateForIssue(page.today, day) };
 }
 
-export async function changeCorrespondenceAddress(ctx: UseCaseContext, input: { contractId: number; access: Access; address: Address }): Promise<Created> {
+export async function changeCorrespondenceAddress(
+  ctx: UseCaseContext, input: { contractId: number; access: Access; address: Address },
+): Promise<Created> {
   const { actor, now, config } = ctx;
   const c = await contractOf(ctx, input.contractId);
   const address = input.address;
@@ -112,7 +131,8 @@ export async function changeCorrespondenceAddress(ctx: UseCaseContext, input: { 
     return createRequest(trx, {
       type: 'correspondence_address', customerId: c.customer_id, contractId: c.id, access: input.access,
       payload: { contractAccount: account.number, address: formatAddress(address) },
-      status: 'completada', completionNote: t('accountChanges.correspondence.note', { address: formatAddress(address) }),
+      status: 'completada',
+      completionNote: t('accountChanges.correspondence.note', { address: formatAddress(address) }),
     }, actor, now, config);
   });
   ctx.mailer?.kick();

@@ -14,7 +14,9 @@ const PATHS: Record<TokenPurpose, string> = {
 };
 
 /** Creates a single-use token (replacing older unused ones) and returns the link to email. */
-export async function issueLink(trx: Knex, purpose: TokenPurpose, userId: number | null, now: Date, config: Config, payload?: Record<string, unknown>): Promise<string> {
+export async function issueLink(
+  trx: Knex, purpose: TokenPurpose, userId: number | null, now: Date, config: Config, payload?: Record<string, unknown>,
+): Promise<string> {
   if (userId !== null) await invalidateTokens(trx, userId, purpose, now);
   const { token, hash } = newToken();
   await insertToken(trx, { hash, purpose, userId, payload, expiresAt: tokenExpiry(purpose, now), now });

@@ -48,9 +48,14 @@ export interface SettingsView {
 export async function settingsView(ctx: AccountCtx, userId: number): Promise<SettingsView> {
   const account = await currentUser(ctx, userId);
   const access = await loadUserAccess(ctx.db, userId);
-  const ids = [...new Set(access.links.filter((l) => l.status === 'active').map((l) => l.customerId))].filter((id) => access.to(id).manageContacts);
+  const ids = [...new Set(access.links.filter((l) => l.status === 'active').map((l) => l.customerId))].filter(
+    (id) => access.to(id).manageContacts,
+  );
   const contactCustomers = (await findCustomersByIds(ctx.db, ids)).map((c) => ({ id: Number(c.id), name: c.name }));
-  return { account, contactCustomers, currentQuestion: isSecretQuestionKey(account.secret_question) ? account.secret_question : null };
+  return {
+    account, contactCustomers,
+    currentQuestion: isSecretQuestionKey(account.secret_question) ? account.secret_question : null,
+  };
 }
 
 export interface PasswordChange { currentPassword: string; password: string; passwordConfirm: string; lang: Language; keepSession: string }
@@ -68,25 +73,59 @@ export async function changePassword(ctx: AccountCtx, userId: number, input: Pas
   await ctx.db.transaction(async (trx) => {
     await updateUser(trx, user.id, { password_hash: hash }, now);
     await destroyUserSessions(trx, user.id, input.keepSession);
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'password.changed', targetType: 'user', targetId: user.id, ip: ctx.ip, at: now });
-    await queueMail(trx, { to: user.email, lang: user.language, template: 'password_changed', params: { name: user.first_name, when: localTime(now, input.lang) }, userId: user.id });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'password.changed', targetType: 'user', targetId: user.id,
+        ip: ctx.ip, at: now,
+      },
+    );
+    await queueMail(
+      trx,
+      {
+        to: user.email, lang: user.language, template: 'password_changed',
+        params: { name: user.first_name, when: localTime(now, input.lang) }, userId: user.id,
+      },
+    );
   });
   return { ok: true };
 }
 
 /** The new address gets a confirmation link; the old one is told. Nothing changes until the link is used. */
-export async function requestEmailChange(ctx: AccountCtx, userId: number, input: { newEmail: string; password: string }): Promise<SettingsResult> {
+export async function requestEmailChange(
+  ctx: AccountCtx, userId: number, input: { newEmail: string; password: string },
+): Promise<SettingsResult> {
   const user = await currentUser(ctx, userId);
-  if (input.newEmail.toLowerCase() === user.email.toLowerCase()) return { ok: false, issues: [{ field: 'newEmail', key: 'account.errors.sameEmail' }] };
+  if (input.newEmail.toLowerCase() === user.email.toLowerCase()) {
+    return { ok: false, issues: [{ field: 'newEmail', key: 'account.errors.sameEmail' }] };
+  }
   const issues = await passwordIssue(ctx, userId, 'emailPassword', input.password);
   if (issues.length) return { ok: false, issues };
   const { now, config } = ctx;
   const newEmail = input.newEmail;
   await ctx.db.transaction(async (trx) => {
     const url = await issueLink(trx, 'email_change', user.id, now, config, { newEmail });
-    await queueMail(trx, { to: newEmail, lang: user.language, template: 'email_change_confirm', params: { name: user.first_name }, actionUrl: url, userId: user.id });
-    await queueMail(trx, { to: user.email, lang: user.language, template: 'email_change_notice', params: { name: user.first_name, newEmail }, userId: user.id });
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'email.change_requested', targetType: 'user', targetId: user.id, ip: ctx.ip, at: now });
+    await queueMail(
+      trx,
+      {
+        to: newEmail, lang: user.language, template: 'email_change_confirm', params: { name: user.first_name },
+        actionUrl: url, userId: user.id,
+      },
+    );
+    await queueMail(
+      trx,
+      {
+        to: user.email, lang: user.language, template: 'email_change_notice',
+        params: { name: user.first_name, newEmail }, userId: user.id,
+      },
+    );
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'email.change_requested', targetType: 'user', targetId: user.id,
+        ip: ctx.ip, at: now,
+      },
+    );
   });
   return { ok: true };
 }
@@ -98,12 +137,26 @@ export async function confirmEmailChange(ctx: AccountCtx, token: unknown): Promi
   return ctx.db.transaction(async (trx) => {
     const { check, row } = await consumeToken(trx, token, 'email_change', now);
     const newEmail = row?.payload?.newEmail;
-    if (check !== 'valid' || !row?.user_id || typeof newEmail !== 'string') return check === 'valid' ? 'unknown' : check;
+    if (check !== 'valid' || !row?.user_id || typeof newEmail !== 'string') {
+      return check === 'valid' ? 'unknown' : check;
+    }
     const user = await findUserById(trx, row.user_id);
     if (!user) return 'unknown';
     await updateUser(trx, user.id, { email: newEmail, email_verified_at: now }, now);
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'email.changed', targetType: 'user', targetId: user.id, ip: ctx.ip, at: now });
-    await queueMail(trx, { to: newEmail, lang: user.language, template: 'email_changed', params: { name: user.first_name }, userId: user.id });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'email.changed', targetType: 'user', targetId: user.id, ip: ctx.ip,
+        at: now,
+      },
+    );
+    await queueMail(
+      trx,
+      {
+        to: newEmail, lang: user.language, template: 'email_changed', params: { name: user.first_name },
+        userId: user.id,
+      },
+    );
     return 'changed';
   });
 }
@@ -114,17 +167,31 @@ export async function setLanguage(ctx: AccountCtx, userId: number, language: Lan
     const user = await findUserById(trx, userId);
     if (!user || user.language === language) return;
     await updateUser(trx, userId, { language }, ctx.now);
-    await audit(trx, { actorType: 'user', actorId: userId, action: 'settings.language', targetType: 'user', targetId: userId, ip: ctx.ip, at: ctx.now, details: { language } });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: userId, action: 'settings.language', targetType: 'user', targetId: userId,
+        ip: ctx.ip, at: ctx.now, details: { language },
+      },
+    );
   });
 }
 
-export async function setSecretQuestion(ctx: AccountCtx, userId: number, input: { question: SecretQuestionKey; answer: string; password: string }): Promise<SettingsResult> {
+export async function setSecretQuestion(
+  ctx: AccountCtx, userId: number, input: { question: SecretQuestionKey; answer: string; password: string },
+): Promise<SettingsResult> {
   const issues = await passwordIssue(ctx, userId, 'questionPassword', input.password);
   if (issues.length) return { ok: false, issues };
   const answerHash = await hashPassword(normalizeAnswer(input.answer), ctx.config.argon2);
   await ctx.db.transaction(async (trx) => {
     await updateUser(trx, userId, { secret_question: input.question, secret_answer_hash: answerHash }, ctx.now);
-    await audit(trx, { actorType: 'user', actorId: userId, action: 'settings.secret_question', targetType: 'user', targetId: userId, ip: ctx.ip, at: ctx.now });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: userId, action: 'settings.secret_question', targetType: 'user', targetId: userId,
+        ip: ctx.ip, at: ctx.now,
+      },
+    );
   });
   return { ok: true };
 }

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { isReviewType, payloadEntries, type AdminRequestFilter } from '../domain/admin-requests';
 import { DomainError } from '../domain/errors';
-import { adminTimeline, assignableStaff, findAdminRequest, reviewQueue, searchRequests, type AdminRequestDetail } from '../data/admin-requests-repo';
+import {
+  adminTimeline, assignableStaff, findAdminRequest, reviewQueue, searchRequests, type AdminRequestDetail,
+} from '../data/admin-requests-repo';
 import { documentsOfRequest } from '../data/documents-repo';
 import { liveLinksOfCustomer } from '../data/representative-repo';
 import { requestOutcome } from '../data/request-outcomes-repo';
@@ -11,7 +13,9 @@ import { leadFacts } from '../domain/lead-facts';
 
 /** What the admin request and review pages read: one call per page. */
 
-export async function loadAdminRequest(db: Knex, id: number, opts: { reviewOnly?: boolean } = {}): Promise<AdminRequestDetail> {
+export async function loadAdminRequest(
+  db: Knex, id: number, opts: { reviewOnly?: boolean } = {},
+): Promise<AdminRequestDetail> {
   const request = await findAdminRequest(db, id);
   if (!request || (opts.reviewOnly && !isReviewType(request.type))) throw new DomainError('not_found');
   return request;

@@ -32,11 +32,20 @@ const OPERATIONS: Record<ReviewType, { approve: Operation<string | null>; reject
  * A supervisor's decision on a pending review, inside the caller's transaction; the request's
  * note (or reason) reaches the customer through the timeline and the status email.
  */
-export function decideReview(ctx: StaffContext, input: { requestId: number; decision: Decision; note: string | null }): Promise<{ reference: string; customerId: number }> {
-  return ctx.db.transaction((trx) => decideReviewInTransaction(trx, input.requestId, input.decision, input.note, ctx.actor, ctx.now, ctx.config));
+export function decideReview(
+  ctx: StaffContext, input: { requestId: number; decision: Decision; note: string | null },
+): Promise<{ reference: string; customerId: number }> {
+  return ctx.db.transaction(
+    (trx) => decideReviewInTransaction(
+      trx, input.requestId, input.decision, input.note, ctx.actor, ctx.now, ctx.config,
+    ),
+  );
 }
 
-async function decideReviewInTransaction(trx: Knex.Transaction, requestId: number, decision: Decision, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<{ reference: string; customerId: number }> {
+async function decideReviewInTransaction(
+  trx: Knex.Transaction, requestId: number, decision: Decision, note: string | null, staff: StaffActor, now: Date,
+  config: Config,
+): Promise<{ reference: string; customerId: number }> {
   const req = await lockRequest(trx, requestId);
   if (!req) throw new DomainError('not_found');
   if (!isReviewType(req.type)) throw new DomainError('conflict', 'Not a request that needs a review');
@@ -45,8 +54,11 @@ async function decideReviewInTransaction(trx: Knex.Transaction, requestId: numbe
   else await op.reject(trx, requestId, { id: staff.id }, note ?? '', now, config);
   const reference = (await findRequest(trx, requestId))?.reference ?? '';
   await audit(trx, {
-    actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: decision === 'approve' ? 'review.approved' : 'review.rejected',
-    targetType: 'request', targetId: requestId, ip: staff.ip, at: now, details: { reference, type: req.type, ...(note ? { note } : {}) },
+    actorType: 'staff', actorId: staff.id, customerId: req.customer_id,
+    action: decision === 'approve' ? 'review.approved' : 'review.rejected',
+    targetType: 'request', targetId: requestId, ip: staff.ip, at: now, details: {
+      reference, type: req.type, ...(note ? { note } : {}),
+    },
   });
   return { reference, customerId: req.customer_id };
 }
@@ -55,14 +67,23 @@ async function decideReviewInTransaction(trx: Knex.Transaction, requestId: numbe
  * A status change from the request page, with the note the customer reads. Review types are
  * refused here except "en trámite" (the caller's check says so too; this holds under races).
  */
-export async function changeStatusAsStaff(ctx: StaffContext, input: { requestId: number; to: RequestStatus; note: string | null }): Promise<void> {
-  await ctx.db.transaction((trx) => changeStatusInTransaction(trx, input.requestId, input.to, input.note, ctx.actor, ctx.now, ctx.config));
+export async function changeStatusAsStaff(
+  ctx: StaffContext, input: { requestId: number; to: RequestStatus; note: string | null },
+): Promise<void> {
+  await ctx.db.transaction(
+    (trx) => changeStatusInTransaction(trx, input.requestId, input.to, input.note, ctx.actor, ctx.now, ctx.config),
+  );
 }
 
-async function changeStatusInTransaction(trx: Knex.Transaction, requestId: number, to: RequestStatus, note: string | null, staff: StaffActor, now: Date, config: Config): Promise<void> {
+async function changeStatusInTransaction(
+  trx: Knex.Transaction, requestId: number, to: RequestStatus, note: string | null, staff: StaffActor, now: Date,
+  config: Config,
+): Promise<void> {
   const req = await lockRequest(trx, requestId);
   if (!req) throw new DomainError('not_found');
-  if (isReviewType(req.type) && to !== 'en_tramite') throw new DomainError('conflict', 'Review requests are decided on the review page');
+  if (isReviewType(req.type) && to !== 'en_tramite') {
+    throw new DomainError('conflict', 'Review requests are decided on the review page');
+  }
   if (isSystemManaged(req.type)) throw new DomainError('conflict', 'A card payment follows its gateway order');
   if (!genericStatusAllowed(req.type, to)) throw new DomainError('conflict', 'This request completes through its own form, which applies its change');
   // completing a request applies its change in the same transaction, with its effective day
@@ -73,26 +94,39 @@ async function changeStatusInTransaction(trx: Knex.Transaction, requestId: numbe
   if (to === 'rechazada' && isLeadType(req.type)) await dropBankDetails(trx, requestId);
   if (note) {
     // the generic status audit row has no note; keep what the customer was told with the staff member's address
-    await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'request.note', targetType: 'request', targetId: requestId, ip: staff.ip, at: now, details: { status: to, note } });
+    await audit(
+      trx,
+      {
+        actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'request.note',
+        targetType: 'request', targetId: requestId, ip: staff.ip, at: now, details: { status: to, note },
+      },
+    );
   }
 }
 
 export type AssignResult = 'assigned' | 'unchanged';
 
 /** Internal: who handles a request. The customer is not told; the audit log keeps the history. */
-export function assignRequest(ctx: StaffContext, input: { requestId: number; to: number | null }): Promise<AssignResult> {
+export function assignRequest(
+  ctx: StaffContext, input: { requestId: number; to: number | null },
+): Promise<AssignResult> {
   return ctx.db.transaction((trx) => assignInTransaction(trx, input.requestId, input.to, ctx.actor, ctx.now));
 }
 
-async function assignInTransaction(trx: Knex.Transaction, requestId: number, to: number | null, staff: StaffActor, now: Date): Promise<AssignResult> {
+async function assignInTransaction(
+  trx: Knex.Transaction, requestId: number, to: number | null, staff: StaffActor, now: Date,
+): Promise<AssignResult> {
   const req = await lockRequestForAssignment(trx, requestId);
   if (!req) throw new DomainError('not_found');
-  if (to !== null && !(await isAssignableStaff(trx, to))) throw new DomainError('invalid_input', 'Not an active staff member');
+  if (to !== null && !(await isAssignableStaff(trx, to))) {
+    throw new DomainError('invalid_input', 'Not an active staff member');
+  }
   const from = req.assigned_staff_id === null ? null : Number(req.assigned_staff_id);
   if (from === to) return 'unchanged';
   await setAssignee(trx, requestId, to);
   await audit(trx, {
-    actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'request.assigned', targetType: 'request', targetId: requestId, ip: staff.ip, at: now,
+    actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'request.assigned',
+    targetType: 'request', targetId: requestId, ip: staff.ip, at: now,
     details: { from, to },
   });
   return 'assigned';

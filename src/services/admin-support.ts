@@ -42,7 +42,9 @@ async function run(
     const details = (await apply(trx, user)) ?? {};
     await audit(trx, {
       actorType: 'staff', actorId: ctx.staff.id, ip: ctx.staff.ip, customerId: ctx.customerId, action: ACTIONS[action],
-      targetType: 'user', targetId: user.id, at: ctx.now, details: { reason: ctx.reason, loginId: user.login_id, ...details },
+      targetType: 'user', targetId: user.id, at: ctx.now, details: {
+        reason: ctx.reason, loginId: user.login_id, ...details,
+      },
     });
     return { ok: true, details } as const;
   });
@@ -68,7 +70,9 @@ export function resendActivation(db: Knex, userId: number, ctx: SupportContext):
 }
 
 export function endUserSessions(db: Knex, userId: number, ctx: SupportContext): Promise<SupportResult> {
-  return run(db, 'cerrar-sesiones', userId, ctx, async (trx, user) => ({ sessions: await destroyUserSessions(trx, user.id) }));
+  return run(
+    db, 'cerrar-sesiones', userId, ctx, async (trx, user) => ({ sessions: await destroyUserSessions(trx, user.id) }),
+  );
 }
 
 /**
@@ -80,10 +84,21 @@ export function correctEmail(db: Knex, userId: number, newEmail: string, ctx: Su
   return run(db, 'corregir-email', userId, ctx, async (trx, user) => {
     const oldEmail = user.email;
     await updateUser(trx, user.id, { email: newEmail, email_verified_at: ctx.now }, ctx.now);
-    for (const purpose of ['password_reset', 'activation', 'email_change'] as const) await invalidateTokens(trx, user.id, purpose, ctx.now);
+    for (const purpose of ['password_reset', 'activation', 'email_change'] as const) await invalidateTokens(
+      trx, user.id, purpose, ctx.now,
+    );
     const base = { lang: user.language, userId: user.id, customerId: ctx.customerId };
-    await queueMail(trx, { ...base, to: oldEmail, template: 'admin_email_corrected_old', params: { name: user.first_name, newEmail } });
-    await queueMail(trx, { ...base, to: newEmail, template: 'admin_email_corrected_new', params: { name: user.first_name }, actionUrl: `${ctx.config.publicUrl}/acceso` });
+    await queueMail(
+      trx,
+      { ...base, to: oldEmail, template: 'admin_email_corrected_old', params: { name: user.first_name, newEmail } },
+    );
+    await queueMail(
+      trx,
+      {
+        ...base, to: newEmail, template: 'admin_email_corrected_new', params: { name: user.first_name },
+        actionUrl: `${ctx.config.publicUrl}/acceso`,
+      },
+    );
     return { oldEmail, newEmail };
   });
 }

@@ -16,7 +16,9 @@ export async function resolveAuditFilter(db: Knex, f: AuditFilter): Promise<Reso
   if (f.actor) {
     if (f.actor.kind === 'id') q.actorId = f.actor.id;
     else {
-      const id = f.actorType === 'staff' ? await staffIdByLogin(db, f.actor.value) : await userIdByLogin(db, f.actor.value);
+      const id = f.actorType === 'staff' ? await staffIdByLogin(db, f.actor.value) : await userIdByLogin(
+        db, f.actor.value,
+      );
       if (id === undefined) errors.actor = f.actorType === 'staff' ? 'unknownStaff' : 'unknownUser';
       else q.actorId = id;
     }
@@ -35,7 +37,9 @@ export async function resolveAuditFilter(db: Knex, f: AuditFilter): Promise<Reso
 }
 
 /** Who exported what: the log holds personal data, so the export leaves its own row. */
-export async function recordAuditExport(db: Knex, actor: StaffActor, filters: Record<string, string>, now: Date): Promise<void> {
+export async function recordAuditExport(
+  db: Knex, actor: StaffActor, filters: Record<string, string>, now: Date,
+): Promise<void> {
   await audit(db, { ...auditActor(actor), action: 'audit.exported', at: now, details: { filters } });
 }
 

@@ -11,7 +11,10 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../deps';
 import { audit } from '../data/audit-repo';
-import { countRunInvoices, findActiveRuns, finishRun, heartbeat, insertRun, isUniqueViolation, markRunning, saveProgress, type BillingRunRow } from '../data/billing-runs-repo';
+import {
+  countRunInvoices, findActiveRuns, finishRun, heartbeat, insertRun, isUniqueViolation, markRunning, saveProgress,
+  type BillingRunRow,
+} from '../data/billing-runs-repo';
 import { isStaleRun } from '../domain/billing-runs';
 import { issueInvoicesForMonth, PartialIssueError } from './invoicing';
 
@@ -74,21 +77,31 @@ export async function failStaleRuns(d: RunnerDeps, period?: string): Promise<voi
   const now = d.clock.now();
   for (const r of await findActiveRuns(d.knex, period)) {
     const graceMs = ownerIsGoneHere(r.owner ?? null) ? 0 : STALE_AFTER_MS;
-    if (isStaleRun({ status: r.status, updatedAt: new Date(r.updated_at) }, { ownedHere: active.has(r.id), now, graceMs })) {
+    if (
+      isStaleRun({ status: r.status, updatedAt: new Date(r.updated_at) }, { ownedHere: active.has(r.id), now, graceMs })
+    ) {
       await markStale(d.knex, r, now);
     }
   }
 }
 
 /** Records the run and starts it in the background; refused while the period is running. */
-export async function startBillingRun(d: RunnerDeps, period: string, by: { staffId: number; ip: string | null }): Promise<StartResult> {
+export async function startBillingRun(
+  d: RunnerDeps, period: string, by: { staffId: number; ip: string | null },
+): Promise<StartResult> {
   await failStaleRuns(d, period);
   const now = d.clock.now();
   let runId: number;
   try {
     runId = await d.knex.transaction(async (trx) => {
       const id = await insertRun(trx, { period, startedBy: by.staffId, now });
-      await audit(trx, { actorType: 'staff', actorId: by.staffId, action: 'billing.run_started', targetType: 'billing_run', targetId: id, ip: by.ip, at: now, details: { period } });
+      await audit(
+        trx,
+        {
+          actorType: 'staff', actorId: by.staffId, action: 'billing.run_started', targetType: 'billing_run',
+          targetId: id, ip: by.ip, at: now, details: { period },
+        },
+      );
       return id;
     });
   } catch (err) {
@@ -97,13 +110,17 @@ export async function startBillingRun(d: RunnerDeps, period: string, by: { staff
     if (!running) throw err;
     return { ok: false, reason: 'running', runId: running.id };
   }
-  const run: ActiveRun = { promise: Promise.resolve(), progress: { total: null, issued: 0, skipped: 0 }, stopping: false };
+  const run: ActiveRun = {
+    promise: Promise.resolve(), progress: { total: null, issued: 0, skipped: 0 }, stopping: false,
+  };
   active.set(runId, run);
   run.promise = execute(d, runId, period, by, run).finally(() => active.delete(runId));
   return { ok: true, runId };
 }
 
-async function execute(d: RunnerDeps, runId: number, period: string, by: { staffId: number; ip: string | null }, run: ActiveRun): Promise<void> {
+async function execute(
+  d: RunnerDeps, runId: number, period: string, by: { staffId: number; ip: string | null }, run: ActiveRun,
+): Promise<void> {
   // Progress writes go out one at a time, latest counts first, never awaited by the run: with
   // the embedded database they wait until the current batch commits.
   let writing: Promise<void> | null = null;
@@ -138,7 +155,9 @@ async function execute(d: RunnerDeps, runId: number, period: string, by: { staff
     d.mailer?.kick();
   } catch (err) {
     const reason = err instanceof PartialIssueError ? err.reason : err;
-    const message = (reason as Error).message === INTERRUPTED ? INTERRUPTED : String((reason as Error).message ?? reason).slice(0, 500);
+    const message = (reason as Error).message === INTERRUPTED ? INTERRUPTED : String(
+      (reason as Error).message ?? reason,
+    ).slice(0, 500);
     if (message !== INTERRUPTED) d.logger.error({ err: reason, runId, period }, 'billing run failed');
     // the batch in progress rolled back; the ones before it are issued and stay
     const issued = err instanceof PartialIssueError ? err.issued : 0;
@@ -154,8 +173,12 @@ async function execute(d: RunnerDeps, runId: number, period: string, by: { staff
       await d.knex.transaction(async (trx) => {
         await finishRun(trx, runId, outcome, now);
         await audit(trx, {
-          actorType: 'staff', actorId: by.staffId, action: 'billing.run_finished', targetType: 'billing_run', targetId: runId, ip: by.ip, at: now,
-          details: { period, status: outcome.status, total: outcome.total, issued: outcome.issued, skipped: outcome.skipped, ...(outcome.error ? { error: outcome.error } : {}) },
+          actorType: 'staff', actorId: by.staffId, action: 'billing.run_finished', targetType: 'billing_run',
+          targetId: runId, ip: by.ip, at: now,
+          details: {
+            period, status: outcome.status, total: outcome.total, issued: outcome.issued, skipped: outcome.skipped,
+            ...(outcome.error ? { error: outcome.error } : {}),
+          },
         });
       });
       break;
@@ -205,5 +228,8 @@ export async function stopBillingRuns(): Promise<void> {
 }
 
 export function runnerDeps(deps: AppDeps): RunnerDeps {
-  return { knex: deps.db.knex, config: deps.config, clock: deps.clock, signer: deps.signer, logger: deps.logger, mailer: deps.mailer };
+  return {
+    knex: deps.db.knex, config: deps.config, clock: deps.clock, signer: deps.signer, logger: deps.logger,
+    mailer: deps.mailer,
+  };
 }

@@ -21,7 +21,9 @@ type Ctx = UseCaseContext<UserActor>;
 
 /** The filter as the audit row keeps it: only what was set. */
 function filterDetails(f: OverviewFilter): Record<string, string> {
-  return Object.fromEntries(Object.entries({ q: f.q, rol: f.role ?? '', energia: f.energy ?? '' }).filter(([, v]) => v));
+  return Object.fromEntries(
+    Object.entries({ q: f.q, rol: f.role ?? '', energia: f.energy ?? '' }).filter(([, v]) => v),
+  );
 }
 
 export interface SuppliesExport {
@@ -49,7 +51,9 @@ export type InvoiceZipPlan =
   | { kind: 'ready'; month: string; rows: BulkInvoiceRow[]; filter: OverviewFilter };
 
 /** Which invoices a month's ZIP would hold: within retention to the day, as a single download checks. */
-export async function planInvoiceZip(ctx: Ctx, access: UserAccess, input: { month: unknown; filter: OverviewFilter }): Promise<InvoiceZipPlan> {
+export async function planInvoiceZip(
+  ctx: Ctx, access: UserAccess, input: { month: unknown; filter: OverviewFilter },
+): Promise<InvoiceZipPlan> {
   const day = todayInSpain(ctx.now);
   const cutoff = retentionCutoff(day);
   const month = parseInvoiceMonth(input.month, day, cutoff.slice(0, 7));
@@ -78,7 +82,9 @@ export async function sendInvoiceZip(
     await auditMany(ctx.db, [...customers].map(([customerId, count]) => ({
       actorType: 'user' as const, actorId: ctx.actor.userId, customerId, action: 'invoice.bulk_downloaded',
       ip: ctx.actor.ip, at: ctx.now,
-      details: { month: plan.month, invoices: count, copy: 'duplicate', clients: customers.size, ...filterDetails(plan.filter) },
+      details: {
+        month: plan.month, invoices: count, copy: 'duplicate', clients: customers.size, ...filterDetails(plan.filter),
+      },
     })));
     return writeInvoiceZip(ctx.db, signer, plan.rows, summaryCsv, open(), ctx.now);
   });

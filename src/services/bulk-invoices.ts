@@ -24,9 +24,13 @@ const LEASE_MINUTES = 30;
  * Runs `make` while holding the user's bulk-download lease: one ZIP per user at a time, on any
  * instance. `busy` when another of the user's downloads is still running.
  */
-export async function withBulkDownloadLease<T>(db: Knex, userId: number, now: Date, make: () => Promise<T>): Promise<{ busy: true } | { busy: false; result: T }> {
+export async function withBulkDownloadLease<T>(db: Knex, userId: number, now: Date, make: () => Promise<T>): Promise<{
+  busy: true,
+} | { busy: false; result: T }> {
   const token = crypto.randomBytes(16).toString('hex');
-  if (!(await takeLease(db, userId, token, now, new Date(now.getTime() + LEASE_MINUTES * 60_000)))) return { busy: true };
+  if (!(await takeLease(db, userId, token, now, new Date(now.getTime() + LEASE_MINUTES * 60_000)))) {
+    return { busy: true };
+  }
   try {
     return { busy: false, result: await make() };
   } finally {
@@ -48,7 +52,9 @@ export interface ZipResult { invoices: number; bytes: number; aborted: boolean }
  * gestoría must neither use it up nor bypass that rule. Rendered in batches with back-pressure,
  * so memory stays flat whatever the month's size; stops when the client goes away.
  */
-export async function writeInvoiceZip(db: Knex, signer: PdfSigner, rows: BulkInvoiceRow[], summaryCsv: string, out: Writable, now: Date): Promise<ZipResult> {
+export async function writeInvoiceZip(
+  db: Knex, signer: PdfSigner, rows: BulkInvoiceRow[], summaryCsv: string, out: Writable, now: Date,
+): Promise<ZipResult> {
   const archive = new ZipArchive({ store: true }); // PDFs are compressed already
   const workers = pdfWorkers(signer);
   let aborted = false;
@@ -85,7 +91,11 @@ export async function writeInvoiceZip(db: Knex, signer: PdfSigner, rows: BulkInv
         const group = present.slice(j, j + IN_FLIGHT);
         const pdfs = await Promise.all(group.map((r) => {
           const d = data.get(r.id)!;
-          return workers.renderAndSign({ data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now });
+          return workers.renderAndSign(
+            {
+              data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now,
+            },
+          );
         }));
         group.forEach((r, k) => add(pdfs[k]!, zipEntryName(r)));
         written += group.length;

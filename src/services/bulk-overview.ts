@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { accessTo, type Access, type LinkRole, type ManagerRelation } from '../domain/access';
 import { ENERGY_FILTERS, matchesRole, pageWindow, type OverviewFilter, type PageWindow } from '../domain/overview';
 import {
-  countSupplies, customerNames, eBillingCandidates, searchSupplies, searchSuppliesPage, type SupplyListRow, type SupplySearch,
+  countSupplies, customerNames, eBillingCandidates, searchSupplies, searchSuppliesPage, type SupplyListRow,
+  type SupplySearch,
 } from '../data/supplies-repo';
 import { findCustomersByIds } from '../data/customers-repo';
 import type { UserAccess } from './access';
@@ -19,30 +20,44 @@ export interface OverviewScope {
  * customer first: a gestoría with a thousand clients would otherwise cost a million
  * comparisons per page.
  */
-export function overviewScope(access: UserAccess, filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>): OverviewScope {
+export function overviewScope(
+  access: UserAccess, filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>,
+): OverviewScope {
   const byCustomer = new Map<number, ManagerRelation[]>();
   for (const m of access.managers) {
     const list = byCustomer.get(m.customerId) ?? [];
     list.push(m);
     byCustomer.set(m.customerId, list);
   }
-  const accessById = new Map(access.customerIds().map((id) => [id, accessTo(id, access.links, byCustomer.get(id) ?? [])] as const));
+  const accessById = new Map(
+    access.customerIds().map((id) => [id, accessTo(id, access.links, byCustomer.get(id) ?? [])] as const),
+  );
   const customerIds = [...accessById].filter(([, a]) => a.read && matchesRole(a.via, filter.role)).map(([id]) => id);
-  return { accessById, search: { customerIds, terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined } };
+  return {
+    accessById,
+    search: { customerIds, terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined },
+  };
 }
 
 export interface LinkLabel { role: LinkRole; managerName: string | null }
 
 /** The role of each listed customer, and the name of the gestoría when reached through one. */
-export async function linkLabels(db: Knex, accessById: Map<number, Access>, customerIds: Iterable<number>): Promise<Map<number, LinkLabel>> {
+export async function linkLabels(
+  db: Knex, accessById: Map<number, Access>, customerIds: Iterable<number>,
+): Promise<Map<number, LinkLabel>> {
   const wanted = [...new Set(customerIds)];
-  const managerIds = wanted.map((id) => accessById.get(id)?.via).flatMap((v) => (v?.kind === 'manager' ? [v.managerCustomerId] : []));
+  const managerIds = wanted.map((id) => accessById.get(id)?.via).flatMap(
+    (v) => (v?.kind === 'manager' ? [v.managerCustomerId] : []),
+  );
   const names = await customerNames(db, managerIds);
   const out = new Map<number, LinkLabel>();
   for (const id of wanted) {
     const via = accessById.get(id)?.via;
     if (!via) continue;
-    out.set(id, { role: via.role, managerName: via.kind === 'manager' ? names.get(via.managerCustomerId)?.name ?? null : null });
+    out.set(
+      id,
+      { role: via.role, managerName: via.kind === 'manager' ? names.get(via.managerCustomerId)?.name ?? null : null },
+    );
   }
   return out;
 }
@@ -81,7 +96,9 @@ export interface SupplyOverview {
  * One page of the supplies overview: the rows with their total in one query (a stale page past
  * the end counts and shows the last page), grouped by client with how the user reaches each.
  */
-export async function supplyOverview(db: Knex, access: UserAccess, filter: OverviewFilter, opts: { offers: boolean }): Promise<SupplyOverview> {
+export async function supplyOverview(
+  db: Knex, access: UserAccess, filter: OverviewFilter, opts: { offers: boolean },
+): Promise<SupplyOverview> {
   const { accessById, search } = overviewScope(access, filter);
   let { rows, total } = await searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page));
   if (total === null) {
@@ -93,12 +110,18 @@ export async function supplyOverview(db: Knex, access: UserAccess, filter: Overv
   for (const r of rows) {
     const last = groups.at(-1);
     if (last?.id === r.customer_id) last.supplies.push(supplyView(r));
-    else groups.push({ id: r.customer_id, name: r.customer_name, taxId: r.customer_tax_id, link: labels.get(r.customer_id), supplies: [supplyView(r)] });
+    else groups.push(
+      {
+        id: r.customer_id, name: r.customer_name, taxId: r.customer_tax_id, link: labels.get(r.customer_id),
+        supplies: [supplyView(r)],
+      },
+    );
   }
   const actIds = [...accessById].filter(([, a]) => a.act).map(([id]) => id);
   const offers = opts.offers ? await eBillingCandidates(db, actIds, 3) : [];
   return {
-    groups, total, win: pageWindow(total, filter.page), hasAnyCustomer: accessById.size > 0, customerCount: accessById.size,
+    groups, total, win: pageWindow(total, filter.page), hasAnyCustomer: accessById.size > 0,
+    customerCount: accessById.size,
     eBillingOffers: offers.map((o) => ({ contractId: o.contract_id, street: o.street, number: o.number })),
   };
 }

@@ -12,8 +12,10 @@ import { todayInSpain } from '../domain/time';
 import { findContract, type ContractView } from '../data/contracts-repo';
 import { audit } from '../data/audit-repo';
 import {
-  abandonedPayments, insertPayment, invoiceNumberAndContract, isUniqueViolation, lockInvoiceToPay, lockPaymentByOrder, markInvoicePaid,
-  markPaymentDeclined, markPaymentDuplicate, markPaymentExpired, markPaymentPaid, openPaymentOfInvoice, paymentRecipient, recentPayments,
+  abandonedPayments, insertPayment, invoiceNumberAndContract, isUniqueViolation, lockInvoiceToPay, lockPaymentByOrder,
+  markInvoicePaid,
+  markPaymentDeclined, markPaymentDuplicate, markPaymentExpired, markPaymentPaid, openPaymentOfInvoice,
+  paymentRecipient, recentPayments,
   unpaidInvoices, type PayableInvoiceRow, type PaymentRow, type PaymentView,
 } from '../data/payments-repo';
 import { insertEvent, mergeRequestPayload, updateRequestStatus } from '../data/requests-repo';
@@ -57,19 +59,28 @@ export interface CardPaymentsPage {
   gatewayOff: boolean;
 }
 
-export async function cardPaymentsOfContract(ctx: UseCaseContext, input: { contractId: number }): Promise<CardPaymentsPage> {
+export async function cardPaymentsOfContract(
+  ctx: UseCaseContext, input: { contractId: number },
+): Promise<CardPaymentsPage> {
   const contract = await findContract(ctx.db, input.contractId);
   if (!contract) throw new DomainError('not_found');
   const cutoff = retentionCutoff(todayInSpain(ctx.now));
-  const [invoices, payments] = await Promise.all([unpaidInvoices(ctx.db, contract.id, cutoff), recentPayments(ctx.db, contract.id, RECENT_PAYMENTS)]);
+  const [invoices, payments] = await Promise.all(
+    [unpaidInvoices(ctx.db, contract.id, cutoff), recentPayments(ctx.db, contract.id, RECENT_PAYMENTS)],
+  );
   const open = new Map(payments.filter((p) => p.status === 'pending').map((p) => [p.invoice_id, p]));
   const rows = invoices.map((i): PayableRow => {
     const o = open.get(i.id);
     const live = o && !isOrderAbandoned(o.created_at, ctx.now, ctx.config.paymentOrderMinutes) ? o : undefined;
     return {
       ...i,
-      payability: cardPayability({ status: i.status, paymentMethod: i.payment_method, issueDate: i.issue_date }, cutoff),
-      openOrder: live ? { orderId: live.order_id, mine: live.user_id === ctx.actor.userId, expiresAt: orderExpiresAt(live.created_at, ctx.config.paymentOrderMinutes) } : null,
+      payability: cardPayability(
+        { status: i.status, paymentMethod: i.payment_method, issueDate: i.issue_date }, cutoff,
+      ),
+      openOrder: live ? {
+        orderId: live.order_id, mine: live.user_id === ctx.actor.userId,
+        expiresAt: orderExpiresAt(live.created_at, ctx.config.paymentOrderMinutes),
+      } : null,
     };
   });
   return { contract, rows, payments, gatewayOff: gatewaySettings(ctx.config.production).mode === 'off' };
@@ -86,7 +97,8 @@ export type StartResult =
 async function expireOrder(trx: Knex.Transaction, payment: PaymentRow, now: Date, minutes: number): Promise<void> {
   if (!(await markPaymentExpired(trx, payment.id, now))) return;
   await audit(trx, {
-    actorType: 'system', customerId: payment.customer_id, action: 'payment.expired', targetType: 'invoice', targetId: payment.invoice_id, at: now,
+    actorType: 'system', customerId: payment.customer_id, action: 'payment.expired', targetType: 'invoice',
+    targetId: payment.invoice_id, at: now,
     details: { order: payment.order_id, minutes },
   });
   await settleRequest(trx, payment, 'rechazada', 'expired', now);
@@ -97,7 +109,9 @@ async function expireOrder(trx: Knex.Transaction, payment: PaymentRow, now: Date
  * had expired (the bank did charge it), so this follows the payment rather than the usual
  * state machine; the timeline keeps every step.
  */
-async function settleRequest(trx: Knex, payment: PaymentRow, status: RequestStatus, result: string, now: Date): Promise<void> {
+async function settleRequest(
+  trx: Knex, payment: PaymentRow, status: RequestStatus, result: string, now: Date,
+): Promise<void> {
   if (!payment.request_id) return;
   // the timeline is written in the language of the person who started the payment
   const lang = (await paymentRecipient(trx, payment)).language;
@@ -109,7 +123,9 @@ async function settleRequest(trx: Knex, payment: PaymentRow, status: RequestStat
   });
 }
 
-export async function startCardPayment(ctx: UseCaseContext, input: { invoiceId: number; access: Access }): Promise<StartResult> {
+export async function startCardPayment(
+  ctx: UseCaseContext, input: { invoiceId: number; access: Access },
+): Promise<StartResult> {
   const { actor, now, config } = ctx;
   const gateway = gatewaySettings(config.production);
   const via = input.access.via?.kind === 'manager' ? input.access.via.managerCustomerId : undefined;
@@ -119,7 +135,10 @@ export async function startCardPayment(ctx: UseCaseContext, input: { invoiceId: 
       return await ctx.db.transaction(async (trx): Promise<StartResult> => {
         const invoice = await lockInvoiceToPay(trx, input.invoiceId);
         if (!invoice) throw new DomainError('not_found');
-        const payability = cardPayability({ status: invoice.status, paymentMethod: invoice.payment_method, issueDate: invoice.issue_date }, retentionCutoff(todayInSpain(now)));
+        const payability = cardPayability(
+          { status: invoice.status, paymentMethod: invoice.payment_method, issueDate: invoice.issue_date },
+          retentionCutoff(todayInSpain(now)),
+        );
         if (!payability.payable) {
           if (payability.reason === 'unavailable') throw new DomainError('not_found');
           return { kind: 'refused', reason: payability.reason, invoice, status: 409 };
@@ -134,20 +153,28 @@ export async function startCardPayment(ctx: UseCaseContext, input: { invoiceId: 
         if (open) await expireOrder(trx, open, now, config.paymentOrderMinutes);
         const t = translator(actor.language);
         const request = await createRequest(trx, {
-          type: 'card_payment', customerId: invoice.customer_id, contractId: invoice.contract_id, access: input.access, notifyCreator: false,
+          type: 'card_payment', customerId: invoice.customer_id, contractId: invoice.contract_id, access: input.access,
+          notifyCreator: false,
           payload: { invoice: invoice.number, order, amount: money(invoice.total_cents, 'es') },
         }, actor, now, config);
         await insertEvent(trx, {
           requestId: request.id, at: now, kind: 'note', actorType: 'user', actorId: actor.userId,
-          note: t('payments.timeline.started', { order, number: invoice.number, amount: money(invoice.total_cents, actor.language) }),
+          note: t(
+            'payments.timeline.started',
+            { order, number: invoice.number, amount: money(invoice.total_cents, actor.language) },
+          ),
         });
         await insertPayment(trx, {
           orderId: order, invoiceId: invoice.id, customerId: invoice.customer_id, userId: actor.userId,
-          amountCents: invoice.total_cents, currency: gateway.currency, gateway: gateway.mode, now, requestId: request.id,
+          amountCents: invoice.total_cents, currency: gateway.currency, gateway: gateway.mode, now,
+          requestId: request.id,
         });
         await audit(trx, {
-          actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'payment.started', targetType: 'invoice', targetId: invoice.id,
-          ip: actor.ip, at: now, details: { order, amountCents: invoice.total_cents, ...(via ? { viaManager: via } : {}) },
+          actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'payment.started',
+          targetType: 'invoice', targetId: invoice.id,
+          ip: actor.ip, at: now, details: {
+            order, amountCents: invoice.total_cents, ...(via ? { viaManager: via } : {}),
+          },
         });
         return { kind: 'started', order };
       });
@@ -164,7 +191,9 @@ export async function startCardPayment(ctx: UseCaseContext, input: { invoiceId: 
 export type PaymentState = 'paid' | 'declined' | 'duplicate' | 'expired' | 'confirming' | 'failed' | 'open';
 
 /** What a payment's pages say about it, from the database only: a return URL proves nothing. */
-export function paymentState(p: Pick<PaymentRow, 'status' | 'created_at'>, now: Date, minutes: number, returned: 'ok' | 'ko' | null): PaymentState {
+export function paymentState(
+  p: Pick<PaymentRow, 'status' | 'created_at'>, now: Date, minutes: number, returned: 'ok' | 'ko' | null,
+): PaymentState {
   if (p.status !== 'pending') return p.status;
   // the bank may still confirm an order that has just gone past its time: "confirming" after OK
   if (returned === 'ok') return 'confirming';
@@ -238,7 +267,9 @@ export interface NotificationResult {
  * deliveries queue and find the work done. The sandbox gateway delivers its notifications
  * in-process through this same function.
  */
-export async function handleRedsysNotification(ctx: SystemContext, body: unknown, meta: { ip?: string; log?: Logger }): Promise<NotificationResult> {
+export async function handleRedsysNotification(
+  ctx: SystemContext, body: unknown, meta: { ip?: string; log?: Logger },
+): Promise<NotificationResult> {
   const reject = (outcome: NotificationResult['outcome']): NotificationResult => {
     meta.log?.warn({ outcome }, 'redsys notification rejected');
     return { status: 400, body: 'KO', outcome };
@@ -255,31 +286,56 @@ export async function handleRedsysNotification(ctx: SystemContext, body: unknown
     const payment = await lockPaymentByOrder(trx, order);
     if (!payment) return 'unknown_order';
     const verdict = verifyNotification(message, {
-      order, amountCents: payment.amount_cents, currency: payment.currency, alreadyPaid: payment.status === 'paid' || payment.status === 'duplicate',
+      order, amountCents: payment.amount_cents, currency: payment.currency,
+      alreadyPaid: payment.status === 'paid' || payment.status === 'duplicate',
     }, gateway.secretKey);
-    const auditBase = { actorType: 'system' as const, customerId: payment.customer_id, targetType: 'invoice', targetId: payment.invoice_id, ip: meta.ip ?? null, at: now };
+    const auditBase = {
+      actorType: 'system' as const, customerId: payment.customer_id, targetType: 'invoice',
+      targetId: payment.invoice_id, ip: meta.ip ?? null, at: now,
+    };
     switch (verdict.outcome) {
       case 'rejected':
         return verdict.reason;
       case 'replay':
         return 'replay';
       case 'declined':
-        if (await markPaymentDeclined(trx, payment.id, { responseCode: verdict.responseCode, notification: verdict.params, now })) {
-          await audit(trx, { ...auditBase, action: 'payment.declined', details: { order, responseCode: verdict.responseCode } });
+        if (
+          await markPaymentDeclined(
+            trx, payment.id, { responseCode: verdict.responseCode, notification: verdict.params, now },
+          )
+        ) {
+          await audit(
+            trx, { ...auditBase, action: 'payment.declined', details: { order, responseCode: verdict.responseCode } },
+          );
           await settleRequest(trx, payment, 'rechazada', 'declined', now);
         }
         return 'declined';
       case 'paid': {
-        const n = { responseCode: verdict.responseCode, authorisationCode: verdict.authorisationCode, notification: verdict.params, now };
+        const n = {
+          responseCode: verdict.responseCode, authorisationCode: verdict.authorisationCode,
+          notification: verdict.params, now,
+        };
         if (!await markInvoicePaid(trx, payment.invoice_id, now)) {
           // paid meanwhile by another payment: this charge is recorded, to be refunded (listed in /admin/reembolsos)
           await markPaymentDuplicate(trx, payment.id, n);
-          await audit(trx, { ...auditBase, action: 'payment.duplicate', details: { order, amountCents: payment.amount_cents, authorisationCode: n.authorisationCode } });
+          await audit(
+            trx,
+            {
+              ...auditBase, action: 'payment.duplicate',
+              details: { order, amountCents: payment.amount_cents, authorisationCode: n.authorisationCode },
+            },
+          );
           await settleRequest(trx, payment, 'completada', 'duplicate', now);
           return 'duplicate';
         }
         await markPaymentPaid(trx, payment.id, n);
-        await audit(trx, { ...auditBase, action: 'payment.paid', details: { order, amountCents: payment.amount_cents, authorisationCode: n.authorisationCode } });
+        await audit(
+          trx,
+          {
+            ...auditBase, action: 'payment.paid',
+            details: { order, amountCents: payment.amount_cents, authorisationCode: n.authorisationCode },
+          },
+        );
         await settleRequest(trx, payment, 'completada', 'paid', now);
         const invoice = await invoiceNumberAndContract(trx, payment.invoice_id);
         const to = await paymentRecipient(trx, payment);
@@ -287,7 +343,10 @@ export async function handleRedsysNotification(ctx: SystemContext, body: unknown
           const lang: Language = isLanguage(to.language) ? to.language : 'es';
           await queueMail(trx, {
             to: to.email, lang, template: 'payment_received', userId: to.userId, customerId: payment.customer_id,
-            params: { name: to.name, number: invoice.number, amount: money(payment.amount_cents, lang), order, authorisation: n.authorisationCode ?? '—' },
+            params: {
+              name: to.name, number: invoice.number, amount: money(payment.amount_cents, lang), order,
+              authorisation: n.authorisationCode ?? '—',
+            },
             actionUrl: `${ctx.config.publicUrl}/contratos/${invoice.contract_id}/facturas`,
           });
         }

@@ -99,10 +99,14 @@ export async function issueCertificateTicket(
 }
 
 /** A certificate refused by the listener leaves a trace (which one, why), never a session. */
-export async function recordRefusedCertificate(ctx: CertLoginContext, input: { verdict: string; summary: CertificateSummary | null }): Promise<void> {
+export async function recordRefusedCertificate(
+  ctx: CertLoginContext, input: { verdict: string; summary: CertificateSummary | null },
+): Promise<void> {
   await audit(ctx.db, {
     actorType: 'anonymous', action: 'login.certificate_refused', ip: ctx.ip, at: ctx.now,
-    details: { reason: input.verdict, issuer: input.summary?.issuerName ?? null, serial: input.summary?.serial ?? null },
+    details: {
+      reason: input.verdict, issuer: input.summary?.issuerName ?? null, serial: input.summary?.serial ?? null,
+    },
   });
 }
 
@@ -121,7 +125,9 @@ export async function redeemCertificateTicket(
   ctx: CertLoginContext, input: { ticket: unknown; state: string | undefined; userAgent: string | null },
 ): Promise<RedeemResult> {
   const ticket = input.ticket;
-  if (typeof ticket !== 'string' || ticket.length > 200 || !signatureValid(ctx.secret, ticket)) return { kind: 'invalid' };
+  if (typeof ticket !== 'string' || ticket.length > 200 || !signatureValid(ctx.secret, ticket)) {
+    return { kind: 'invalid' };
+  }
   if (!isLoginState(input.state)) return { kind: 'invalid' };
   const stateHash = hashToken(input.state);
   return ctx.db.transaction(async (trx): Promise<RedeemResult> => {
@@ -134,7 +140,13 @@ export async function redeemCertificateTicket(
     if (!found) {
       const customers = await customersForProvenNif(trx, row.person_id);
       if (!customers.length) {
-        await audit(trx, { actorType: 'anonymous', action: 'login.certificate_refused', ip: ctx.ip, at: ctx.now, details: { ...details, reason: 'no_customer' } });
+        await audit(
+          trx,
+          {
+            actorType: 'anonymous', action: 'login.certificate_refused', ip: ctx.ip, at: ctx.now,
+            details: { ...details, reason: 'no_customer' },
+          },
+        );
         return { kind: 'no_customer' };
       }
       return {
@@ -165,7 +177,8 @@ export async function redeemCertificateTicket(
       : !(await certificateLoginEnabled(trx, user.id)) ? 'turned_off' : null;
     if (reason) {
       await audit(trx, {
-        actorType: 'anonymous', action: 'login.certificate_refused', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now,
+        actorType: 'anonymous', action: 'login.certificate_refused', targetType: 'user', targetId: user.id, ip: ctx.ip,
+        at: ctx.now,
         details: { ...details, reason },
       });
       return { kind: 'refused', reason };
@@ -173,7 +186,13 @@ export async function redeemCertificateTicket(
     // The certificate proved who this is, as a correct password would: the failure count restarts.
     await updateUser(trx, user.id, { failed_logins: 0, last_login_at: ctx.now }, ctx.now);
     await recordLogin(trx, { userId: user.id, at: ctx.now, success: true, ip: ctx.ip, userAgent: input.userAgent });
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'login.certificate', targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now, details });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'login.certificate', targetType: 'user', targetId: user.id,
+        ip: ctx.ip, at: ctx.now, details,
+      },
+    );
     return { kind: 'logged_in', user };
   });
 }
@@ -208,11 +227,19 @@ export async function registerWithCertificate(
       // the certificate proved the NIF itself, as contract data would
       language: input.language, identityProven: true, now: ctx.now,
     });
-    for (const c of customers) await insertLink(trx, { userId, customerId: c.id, role: c.role, grantedBy: null, now: ctx.now });
-    await sendActivationLink(trx, { id: userId, email: input.email, firstName, loginId: proof.personId, language: input.language }, ctx.now, ctx.config, customers[0]!.id);
+    for (const c of customers) await insertLink(
+      trx, { userId, customerId: c.id, role: c.role, grantedBy: null, now: ctx.now },
+    );
+    await sendActivationLink(
+      trx, { id: userId, email: input.email, firstName, loginId: proof.personId, language: input.language }, ctx.now,
+      ctx.config, customers[0]!.id,
+    );
     await audit(trx, {
-      actorType: 'anonymous', action: 'registration.certificate', targetType: 'user', targetId: userId, ip: ctx.ip, at: ctx.now,
-      customerId: customers[0]!.id, details: { issuer: proof.issuer, serial: proof.serial, customers: customers.map((c) => c.id) },
+      actorType: 'anonymous', action: 'registration.certificate', targetType: 'user', targetId: userId, ip: ctx.ip,
+      at: ctx.now,
+      customerId: customers[0]!.id, details: {
+        issuer: proof.issuer, serial: proof.serial, customers: customers.map((c) => c.id),
+      },
     });
     return { kind: 'activation_sent', customers };
   });
@@ -259,7 +286,8 @@ export async function changeCertificateLogin(ctx: CertLoginContext, input: { use
   await ctx.db.transaction(async (trx) => {
     await setCertificateLogin(trx, input.userId, input.enabled, ctx.now);
     await audit(trx, {
-      actorType: 'user', actorId: input.userId, action: input.enabled ? 'certificate_login.enabled' : 'certificate_login.disabled',
+      actorType: 'user', actorId: input.userId,
+      action: input.enabled ? 'certificate_login.enabled' : 'certificate_login.disabled',
       targetType: 'user', targetId: input.userId, ip: ctx.ip, at: ctx.now,
     });
   });

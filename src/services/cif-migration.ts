@@ -7,7 +7,10 @@ import { findCustomerByTaxId } from '../data/customers-repo';
 import { findRequest, lockRequest } from '../data/requests-repo';
 import { destroyUserSessions, findUserById, findUserByLoginId, updateUser } from '../data/users-repo';
 import { audit } from '../data/audit-repo';
-import { addLink, customersByIds, liveLinksOfUser, lockCustomer, openRequestOfType, revokeLink, setLinkRole, setRepresentativeNif } from '../data/representative-repo';
+import {
+  addLink, customersByIds, liveLinksOfUser, lockCustomer, openRequestOfType, revokeLink, setLinkRole,
+  setRepresentativeNif,
+} from '../data/representative-repo';
 import { changeRequestStatus, createRequest, type Actor } from './requests';
 import { attachDocuments, NO_ACCESS, type Staff } from './representative-change';
 import { queueMail } from '../adapters/mail/outbox';
@@ -19,11 +22,19 @@ import type { UseCaseContext } from './context';
  * logged in with their own NIF, asks for the old account's companies to move to them. The same
  * email goes out whether or not there was anything to migrate.
  */
-export async function requestCifMigration(ctx: UseCaseContext, input: { cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[] }): Promise<void> {
+export async function requestCifMigration(
+  ctx: UseCaseContext, input: { cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[] },
+): Promise<void> {
   const { actor } = ctx;
   await ctx.db.transaction(async (trx) => {
     await submitCifMigration(trx, input, actor, ctx.now, ctx.config);
-    await queueMail(trx, { to: actor.email, lang: actor.language, template: 'cif_migration_received', userId: actor.userId, params: { name: actor.firstName, cif: input.cif } });
+    await queueMail(
+      trx,
+      {
+        to: actor.email, lang: actor.language, template: 'cif_migration_received', userId: actor.userId,
+        params: { name: actor.firstName, cif: input.cif },
+      },
+    );
   });
   ctx.mailer?.kick();
 }
@@ -33,17 +44,30 @@ export async function requestCifMigration(ctx: UseCaseContext, input: { cif: str
  * with that CIF). Returns null otherwise, or when one is already waiting: the page and the
  * email say the same in every case, so the form does not tell who is a customer.
  */
-export async function submitCifMigration(trx: Knex.Transaction, input: { cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[] }, actor: Actor, now: Date, config: Config): Promise<{ id: number; reference: string } | null> {
+export async function submitCifMigration(
+  trx: Knex.Transaction,
+  input: { cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[] }, actor: Actor,
+  now: Date, config: Config,
+): Promise<{ id: number; reference: string } | null> {
   const company = await findCustomerByTaxId(trx, input.cif);
   const cifUser = await findUserByLoginId(trx, input.cif);
   const customerId = company?.id ?? (cifUser ? (await liveLinksOfUser(trx, cifUser.id))[0]?.customer_id : undefined);
   if (customerId === undefined) {
-    await audit(trx, { actorType: 'user', actorId: actor.userId, action: 'cif_migration.nothing_to_migrate', ip: actor.ip, at: now });
+    await audit(
+      trx,
+      { actorType: 'user', actorId: actor.userId, action: 'cif_migration.nothing_to_migrate', ip: actor.ip, at: now },
+    );
     return null;
   }
   await lockCustomer(trx, customerId);
   if (await openRequestOfType(trx, customerId, 'cif_migration')) {
-    await audit(trx, { actorType: 'user', actorId: actor.userId, customerId, action: 'cif_migration.already_open', ip: actor.ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: actor.userId, customerId, action: 'cif_migration.already_open', ip: actor.ip,
+        at: now,
+      },
+    );
     return null;
   }
   const r = await createRequest(trx, {
@@ -54,13 +78,20 @@ export async function submitCifMigration(trx: Knex.Transaction, input: { cif: st
   return r;
 }
 
-async function applyStep(trx: Knex.Transaction, s: MigrationStep, nifUserId: number, staff: Staff, reference: string, now: Date): Promise<void> {
-  if (s.kind === 'insert') await addLink(trx, { userId: nifUserId, customerId: s.customerId, role: s.role, grantedBy: null, now });
+async function applyStep(
+  trx: Knex.Transaction, s: MigrationStep, nifUserId: number, staff: Staff, reference: string, now: Date,
+): Promise<void> {
+  if (s.kind === 'insert') {
+    await addLink(trx, { userId: nifUserId, customerId: s.customerId, role: s.role, grantedBy: null, now });
+  }
   else if (s.kind === 'set_role') await setLinkRole(trx, s.linkId, s.role, null, now);
   else await revokeLink(trx, s.linkId, now);
   await audit(trx, {
-    actorType: 'staff', actorId: staff.id, customerId: s.customerId, action: s.kind === 'revoke_old' ? 'link.revoked' : s.kind === 'insert' ? 'link.granted' : 'link.role_changed',
-    targetType: 'link', targetId: s.kind === 'insert' ? `user:${nifUserId}` : s.linkId, at: now, details: { reference, reason: 'cif_migration', ...(s.kind === 'revoke_old' ? {} : { role: s.role }) },
+    actorType: 'staff', actorId: staff.id, customerId: s.customerId,
+    action: s.kind === 'revoke_old' ? 'link.revoked' : s.kind === 'insert' ? 'link.granted' : 'link.role_changed',
+    targetType: 'link', targetId: s.kind === 'insert' ? `user:${nifUserId}` : s.linkId, at: now, details: {
+      reference, reason: 'cif_migration', ...(s.kind === 'revoke_old' ? {} : { role: s.role }),
+    },
   });
 }
 
@@ -69,11 +100,15 @@ async function applyStep(trx: Knex.Transaction, s: MigrationStep, nifUserId: num
  * representative of the company itself), the representative on file becomes their NIF, and the
  * CIF account is disabled with its sessions ended. Both addresses are told.
  */
-export async function approveCifMigration(trx: Knex.Transaction, requestId: number, staff: Staff, note: string | null, now: Date, config: Config): Promise<void> {
+export async function approveCifMigration(
+  trx: Knex.Transaction, requestId: number, staff: Staff, note: string | null, now: Date, config: Config,
+): Promise<void> {
   const req = await lockRequest(trx, requestId);
   if (!req || req.type !== 'cif_migration') throw new DomainError('not_found');
   const nifUser = req.created_by ? await findUserById(trx, req.created_by) : undefined;
-  if (!nifUser || nifUser.status === 'disabled') throw new DomainError('conflict', 'The person who asked can no longer take the accounts over');
+  if (!nifUser || nifUser.status === 'disabled') {
+    throw new DomainError('conflict', 'The person who asked can no longer take the accounts over');
+  }
   await changeRequestStatus(trx, requestId, 'completada', { type: 'staff', id: staff.id }, note, now, config);
   const cif = String((req.payload as { cif?: unknown }).cif ?? '');
   const reference = (await findRequest(trx, requestId))?.reference ?? '';
@@ -90,28 +125,52 @@ export async function approveCifMigration(trx: Knex.Transaction, requestId: numb
   for (const s of plan.steps) await applyStep(trx, s, nifUser.id, staff, reference, now);
   for (const customerId of plan.representativeOf) {
     await setRepresentativeNif(trx, customerId, nifUser.login_id);
-    await audit(trx, { actorType: 'staff', actorId: staff.id, customerId, action: 'representative.changed', targetType: 'request', targetId: requestId, at: now, details: { reference, to: nifUser.login_id, reason: 'cif_migration' } });
+    await audit(
+      trx,
+      {
+        actorType: 'staff', actorId: staff.id, customerId, action: 'representative.changed', targetType: 'request',
+        targetId: requestId, at: now, details: { reference, to: nifUser.login_id, reason: 'cif_migration' },
+      },
+    );
   }
   const company = customers.find((c) => c.id === req.customer_id);
   if (cifUser && cifUser.status !== 'disabled') {
     await updateUser(trx, cifUser.id, { status: 'disabled' }, now);
     await destroyUserSessions(trx, cifUser.id);
-    await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'account.disabled', targetType: 'user', targetId: cifUser.id, at: now, details: { reference, reason: 'cif_migration', movedTo: nifUser.id } });
+    await audit(
+      trx,
+      {
+        actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'account.disabled',
+        targetType: 'user', targetId: cifUser.id, at: now,
+        details: { reference, reason: 'cif_migration', movedTo: nifUser.id },
+      },
+    );
     await queueMail(trx, {
-      to: cifUser.email, lang: cifUser.language, template: 'cif_migration_old_account', userId: cifUser.id, customerId: req.customer_id,
+      to: cifUser.email, lang: cifUser.language, template: 'cif_migration_old_account', userId: cifUser.id,
+      customerId: req.customer_id,
       params: { name: cifUser.first_name, cif, company: company?.name ?? '' },
     });
   }
   await queueMail(trx, {
-    to: nifUser.email, lang: nifUser.language, template: 'cif_migration_done', userId: nifUser.id, customerId: req.customer_id,
-    params: { name: nifUser.first_name, cif, company: company?.name ?? '' }, actionUrl: `${config.publicUrl}/suministros`,
+    to: nifUser.email, lang: nifUser.language, template: 'cif_migration_done', userId: nifUser.id,
+    customerId: req.customer_id,
+    params: { name: nifUser.first_name, cif, company: company?.name ?? '' },
+    actionUrl: `${config.publicUrl}/suministros`,
   });
 }
 
 /** An administrator refuses, with a reason; the CIF account stays as it was (it still cannot log in). */
-export async function rejectCifMigration(trx: Knex.Transaction, requestId: number, staff: Staff, reason: string, now: Date, config: Config): Promise<void> {
+export async function rejectCifMigration(
+  trx: Knex.Transaction, requestId: number, staff: Staff, reason: string, now: Date, config: Config,
+): Promise<void> {
   const req = await lockRequest(trx, requestId);
   if (!req || req.type !== 'cif_migration') throw new DomainError('not_found');
   await changeRequestStatus(trx, requestId, 'rechazada', { type: 'staff', id: staff.id }, reason, now, config);
-  await audit(trx, { actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'cif_migration.rejected', targetType: 'request', targetId: requestId, at: now });
+  await audit(
+    trx,
+    {
+      actorType: 'staff', actorId: staff.id, customerId: req.customer_id, action: 'cif_migration.rejected',
+      targetType: 'request', targetId: requestId, at: now,
+    },
+  );
 }

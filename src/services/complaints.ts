@@ -26,17 +26,32 @@ export async function fileComplaint(ctx: UseCaseContext, input: {
   const created = await ctx.db.transaction(async (trx) => {
     const r = await createRequest(trx, {
       type: 'complaint', customerId: c.customer_id, contractId: c.id, access: input.access,
-      payload: { ...complaintPayload({ category: input.complaint.category, description: input.complaint.description, attachments: files.length, deadline: todayInSpain(deadline) }) },
+      payload: {
+        ...complaintPayload(
+          {
+            category: input.complaint.category, description: input.complaint.description, attachments: files.length,
+            deadline: todayInSpain(deadline),
+          },
+        ),
+      },
     }, actor, now, config);
     // the whole text, in the request's timeline (the payload keeps an excerpt)
-    await insertEvent(trx, { requestId: r.id, at: now, kind: 'note', note: input.complaint.description, actorType: 'user', actorId: actor.userId });
+    await insertEvent(
+      trx,
+      {
+        requestId: r.id, at: now, kind: 'note', note: input.complaint.description, actorType: 'user',
+        actorId: actor.userId,
+      },
+    );
     const ids = await insertDocuments(trx, files.map((f) => ({
-      customerId: c.customer_id, requestId: r.id, uploadedBy: actor.userId, fileName: f.name, mimeType: f.mime, sizeBytes: f.size, sha256: f.sha256, content: f.content, createdAt: now,
+      customerId: c.customer_id, requestId: r.id, uploadedBy: actor.userId, fileName: f.name, mimeType: f.mime,
+      sizeBytes: f.size, sha256: f.sha256, content: f.content, createdAt: now,
     })));
     for (const [i, id] of ids.entries()) {
       const f = files[i]!;
       await audit(trx, {
-        actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'document.uploaded', targetType: 'document', targetId: id, ip: actor.ip, at: now,
+        actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: 'document.uploaded',
+        targetType: 'document', targetId: id, ip: actor.ip, at: now,
         details: { requestId: r.id, reference: r.reference, mime: f.mime, size: f.size, sha256: f.sha256 },
       });
     }

@@ -35,7 +35,9 @@ export function monthsBefore(month: string, n: number): string {
 }
 
 export function eligibilityOf(c: ContractView): EBillingEligibility {
-  return eBillingEligibility({ status: c.status, altPayerName: c.alt_payer_name, altRecipientName: c.alt_recipient_name });
+  return eBillingEligibility(
+    { status: c.status, altPayerName: c.alt_payer_name, altRecipientName: c.alt_recipient_name },
+  );
 }
 
 /** The product in force today (and since when, if it changed here) and one agreed for later. */
@@ -70,10 +72,13 @@ export async function contractConsumption(ctx: UseCaseContext, input: { contract
   return { contract, rows: consumptionHistory(data, last, 24) };
 }
 
-export async function contractInvoices(ctx: UseCaseContext, input: { contractId: number; year?: number | undefined; page: number }): Promise<{ contract: ContractView; list: InvoicePage; pages: number }> {
+export async function contractInvoices(
+  ctx: UseCaseContext, input: { contractId: number; year?: number | undefined; page: number },
+): Promise<{ contract: ContractView; list: InvoicePage; pages: number }> {
   const contract = await contractOrNotFound(ctx, input.contractId);
   const list = await listContractInvoices(ctx.db, contract.id, {
-    cutoff: retentionCutoff(todayInSpain(ctx.now)), ...(input.year ? { year: input.year } : {}), limit: INVOICE_PAGE_SIZE, offset: (input.page - 1) * INVOICE_PAGE_SIZE,
+    cutoff: retentionCutoff(todayInSpain(ctx.now)), ...(input.year ? { year: input.year } : {}),
+    limit: INVOICE_PAGE_SIZE, offset: (input.page - 1) * INVOICE_PAGE_SIZE,
   });
   return { contract, list, pages: Math.max(1, Math.ceil(list.total / INVOICE_PAGE_SIZE)) };
 }
@@ -81,7 +86,9 @@ export async function contractInvoices(ctx: UseCaseContext, input: { contractId:
 export type EBillingResult = { ok: true; contract: ContractView } | { ok: false; contract: ContractView; reason: string };
 
 /** Switches e-billing on or off, with an email and an audit row; nothing when already so. */
-export async function switchEBilling(ctx: UseCaseContext, input: { contractId: number; enable: boolean }): Promise<EBillingResult> {
+export async function switchEBilling(
+  ctx: UseCaseContext, input: { contractId: number; enable: boolean },
+): Promise<EBillingResult> {
   const { actor, now } = ctx;
   const c = await contractOrNotFound(ctx, input.contractId);
   const eligibility = eligibilityOf(c);
@@ -90,11 +97,14 @@ export async function switchEBilling(ctx: UseCaseContext, input: { contractId: n
   await ctx.db.transaction(async (trx) => {
     await setEBilling(trx, c.id, input.enable);
     await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: c.customer_id, action: input.enable ? 'e_billing.on' : 'e_billing.off', targetType: 'contract', targetId: c.id, ip: actor.ip, at: now,
+      actorType: 'user', actorId: actor.userId, customerId: c.customer_id,
+      action: input.enable ? 'e_billing.on' : 'e_billing.off', targetType: 'contract', targetId: c.id, ip: actor.ip,
+      at: now,
     });
     await queueMail(trx, {
       to: actor.email, lang: actor.language, template: input.enable ? 'e_billing_on' : 'e_billing_off',
-      params: { name: actor.firstName, address: `${c.street} ${c.sp_number}, ${c.municipality}` }, userId: actor.userId, customerId: c.customer_id,
+      params: { name: actor.firstName, address: `${c.street} ${c.sp_number}, ${c.municipality}` }, userId: actor.userId,
+      customerId: c.customer_id,
     });
   });
   ctx.mailer?.kick();

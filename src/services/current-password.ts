@@ -25,15 +25,25 @@ export function loginChanges(c: LoginChanges | null): Record<string, unknown> {
 
 /** The attempt that locked the account: audited, and the owner gets a reset link. */
 export async function lockedOut(trx: Knex, user: UserRow, ctx: AccountCtx): Promise<void> {
-  await audit(trx, { actorType: 'system', action: 'account.locked', targetType: 'user', targetId: user.id, at: ctx.now });
+  await audit(
+    trx, { actorType: 'system', action: 'account.locked', targetType: 'user', targetId: user.id, at: ctx.now },
+  );
   const link = await issueResetLink(trx, user.id, ctx.now, ctx.config);
-  await queueMail(trx, { to: user.email, lang: user.language, template: 'lockout', params: { name: user.first_name }, actionUrl: link, userId: user.id });
+  await queueMail(
+    trx,
+    {
+      to: user.email, lang: user.language, template: 'lockout', params: { name: user.first_name }, actionUrl: link,
+      userId: user.id,
+    },
+  );
 }
 
 export type CurrentPasswordCheck = 'ok' | 'wrong' | 'throttled';
 
 /** A wrong one counts against the login throttle of the address and the account's lockout. */
-export async function checkCurrentPassword(ctx: AccountCtx, userId: number, password: string): Promise<CurrentPasswordCheck> {
+export async function checkCurrentPassword(
+  ctx: AccountCtx, userId: number, password: string,
+): Promise<CurrentPasswordCheck> {
   const { db, now, ip } = ctx;
   if (await isBlocked(db, THROTTLES.login, ip, now)) return 'throttled';
   const user = await findUserById(db, userId);
@@ -46,7 +56,13 @@ export async function checkCurrentPassword(ctx: AccountCtx, userId: number, pass
     const d = evaluateLogin({ status: row.status, failedLogins: row.failed_logins }, false, now, DEFAULT_LOCKOUT);
     const update = loginChanges(d.changes);
     if (Object.keys(update).length) await updateUser(trx, row.id, update, now);
-    await audit(trx, { actorType: 'user', actorId: row.id, action: 'settings.password_check_failed', targetType: 'user', targetId: row.id, ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: row.id, action: 'settings.password_check_failed', targetType: 'user',
+        targetId: row.id, ip, at: now,
+      },
+    );
     if (d.justLocked) await lockedOut(trx, row, ctx);
   });
   await overLimit(db, THROTTLES.login, ip, now);

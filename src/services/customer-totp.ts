@@ -8,7 +8,9 @@ import { DEFAULT_LOCKOUT, evaluateLogin } from '../domain/accounts';
 import { parseCode } from '../domain/staff';
 import { ibanLast4 } from '../domain/ids';
 import { secondFactorRequired } from '../domain/second-factor';
-import { consumeUserRecoveryCode, findUserById, lockUserForUpdate, ownerUserByEmail, recordLogin, updateUser, type UserRow } from '../data/users-repo';
+import {
+  consumeUserRecoveryCode, findUserById, lockUserForUpdate, ownerUserByEmail, recordLogin, updateUser, type UserRow,
+} from '../data/users-repo';
 import { contractAccountIban, customerByContractAccount } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpQrDataUrl, verifyTotp } from '../adapters/totp';
@@ -49,7 +51,10 @@ export async function customerCodeStep(ctx: AccountCtx, userId: number, code: st
     // a locked account never consumes a recovery code or a time step
     if (row.status === 'active' && row.totp_secret && row.totp_enrolled_at) {
       if (parsed.kind === 'totp') {
-        const r = await verifyTotp(open(row.totp_secret, dataKey), parsed.code, now, row.totp_last_time_step === null ? null : Number(row.totp_last_time_step));
+        const r = await verifyTotp(
+          open(row.totp_secret, dataKey), parsed.code, now,
+          row.totp_last_time_step === null ? null : Number(row.totp_last_time_step),
+        );
         if (r.valid) {
           codeOk = true;
           timeStep = r.timeStep;
@@ -59,11 +64,14 @@ export async function customerCodeStep(ctx: AccountCtx, userId: number, code: st
       }
     }
     const d = evaluateLogin({ status: row.status, failedLogins: row.failed_logins }, codeOk, now, DEFAULT_LOCKOUT);
-    await updateUser(trx, row.id, { ...loginChanges(d.changes), ...(timeStep !== null ? { totp_last_time_step: timeStep } : {}) }, now);
+    await updateUser(
+      trx, row.id, { ...loginChanges(d.changes), ...(timeStep !== null ? { totp_last_time_step: timeStep } : {}) }, now,
+    );
     if (codeOk) await recordLogin(trx, { userId: row.id, at: now, success: true, ip, userAgent: null });
     const method = parsed.kind === 'recovery' ? 'recovery' : 'totp';
     await audit(trx, {
-      actorType: codeOk ? 'user' : 'anonymous', actorId: row.id, action: codeOk ? 'login.success' : 'login.failure', targetType: 'user', targetId: row.id, ip, at: now,
+      actorType: codeOk ? 'user' : 'anonymous', actorId: row.id, action: codeOk ? 'login.success' : 'login.failure',
+      targetType: 'user', targetId: row.id, ip, at: now,
       details: { step: 'code', outcome: d.outcome, ...(codeOk ? { secondFactor: method } : {}) },
     });
     if (d.justLocked) await lockedOut(trx, row, ctx);
@@ -88,9 +96,18 @@ export async function twoFactorView(ctx: AccountCtx, userId: number): Promise<En
     if (row.totp_secret) secret = open(row.totp_secret, ctx.dataKey);
     else {
       secret = newTotpSecret();
-      await updateUser(trx, userId, { totp_secret: seal(secret, ctx.dataKey), totp_enrolled_at: null, totp_last_time_step: null, recovery_code_hashes: JSON.stringify([]) }, ctx.now);
+      await updateUser(
+        trx, userId,
+        {
+          totp_secret: seal(secret, ctx.dataKey), totp_enrolled_at: null, totp_last_time_step: null,
+          recovery_code_hashes: JSON.stringify([]),
+        },
+        ctx.now,
+      );
     }
-    return { enrolled: false, required, recoveryCodesLeft: 0, qr: await totpQrDataUrl(row.login_id, secret, ISSUER), secret };
+    return {
+      enrolled: false, required, recoveryCodesLeft: 0, qr: await totpQrDataUrl(row.login_id, secret, ISSUER), secret,
+    };
   });
 }
 
@@ -101,23 +118,55 @@ export async function confirmTotp(ctx: AccountCtx, userId: number, code: string)
     const row = await lockUserForUpdate(trx, userId);
     if (!row?.totp_secret || row.totp_enrolled_at || row.status !== 'active') return { ok: false };
     const parsed = parseCode(code);
-    const r = parsed.kind === 'totp' ? await verifyTotp(open(row.totp_secret, ctx.dataKey), parsed.code, now, null) : { valid: false as const };
+    const r = parsed.kind === 'totp' ? await verifyTotp(open(row.totp_secret, ctx.dataKey), parsed.code, now, null) : {
+      valid: false as const,
+    };
     if (!r.valid) {
-      await audit(trx, { actorType: 'user', actorId: row.id, action: 'totp.enrolment_failed', targetType: 'user', targetId: row.id, ip, at: now });
+      await audit(
+        trx,
+        {
+          actorType: 'user', actorId: row.id, action: 'totp.enrolment_failed', targetType: 'user', targetId: row.id, ip,
+          at: now,
+        },
+      );
       return { ok: false };
     }
     const { codes, hashes } = newRecoveryCodes();
-    await updateUser(trx, row.id, { totp_enrolled_at: now, totp_last_time_step: r.timeStep, recovery_code_hashes: JSON.stringify(hashes) }, now);
-    await audit(trx, { actorType: 'user', actorId: row.id, action: 'totp.enrolled', targetType: 'user', targetId: row.id, ip, at: now });
-    await queueMail(trx, { to: row.email, lang: row.language, template: 'totp_enabled', params: { name: row.first_name }, userId: row.id });
+    await updateUser(
+      trx, row.id,
+      { totp_enrolled_at: now, totp_last_time_step: r.timeStep, recovery_code_hashes: JSON.stringify(hashes) }, now,
+    );
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: row.id, action: 'totp.enrolled', targetType: 'user', targetId: row.id, ip, at: now,
+      },
+    );
+    await queueMail(
+      trx,
+      { to: row.email, lang: row.language, template: 'totp_enabled', params: { name: row.first_name }, userId: row.id },
+    );
     return { ok: true, recoveryCodes: codes };
   });
 }
 
 async function clearTotp(trx: Knex, user: UserRow, ctx: AccountCtx, action: string): Promise<void> {
-  await updateUser(trx, user.id, { totp_secret: null, totp_enrolled_at: null, totp_last_time_step: null, recovery_code_hashes: JSON.stringify([]) }, ctx.now);
-  await audit(trx, { actorType: 'user', actorId: user.id, action, targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now });
-  await queueMail(trx, { to: user.email, lang: user.language, template: 'totp_disabled', params: { name: user.first_name }, userId: user.id });
+  await updateUser(
+    trx, user.id,
+    { totp_secret: null, totp_enrolled_at: null, totp_last_time_step: null, recovery_code_hashes: JSON.stringify([]) },
+    ctx.now,
+  );
+  await audit(
+    trx,
+    { actorType: 'user', actorId: user.id, action, targetType: 'user', targetId: user.id, ip: ctx.ip, at: ctx.now },
+  );
+  await queueMail(
+    trx,
+    {
+      to: user.email, lang: user.language, template: 'totp_disabled', params: { name: user.first_name },
+      userId: user.id,
+    },
+  );
 }
 
 export type DisableResult = 'done' | 'required' | 'wrong_password' | 'throttled';
@@ -138,7 +187,9 @@ export async function disableTotp(ctx: AccountCtx, userId: number, password: str
  * A lost second factor: contract account + email on file + last IBAN digits, as for password
  * recovery. Only ever a link sent to the email on file; the page says the same in every case.
  */
-export async function requestTotpReset(ctx: AccountCtx, input: { contractAccount: string; email: string; ibanLast4: string }): Promise<void> {
+export async function requestTotpReset(
+  ctx: AccountCtx, input: { contractAccount: string; email: string; ibanLast4: string },
+): Promise<void> {
   const { db, now, ip, config } = ctx;
   if (await overLimit(db, THROTTLES.recover, ip, now)) return;
   const customer = await customerByContractAccount(db, input.contractAccount);
@@ -147,10 +198,22 @@ export async function requestTotpReset(ctx: AccountCtx, input: { contractAccount
   const user = customer && ibanOk ? await ownerUserByEmail(db, customer.id, input.email) : undefined;
   const withFactor = user && enrolled(user) ? user : undefined;
   await db.transaction(async (trx) => {
-    await audit(trx, { actorType: 'anonymous', action: withFactor ? 'totp.reset_requested' : 'totp.reset_refused', customerId: customer?.id, targetType: withFactor ? 'user' : undefined, targetId: withFactor?.id, ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: withFactor ? 'totp.reset_requested' : 'totp.reset_refused',
+        customerId: customer?.id, targetType: withFactor ? 'user' : undefined, targetId: withFactor?.id, ip, at: now,
+      },
+    );
     if (!withFactor) return;
     const link = await issueLink(trx, 'totp_reset', withFactor.id, now, config);
-    await queueMail(trx, { to: withFactor.email, lang: withFactor.language, template: 'totp_reset', params: { name: withFactor.first_name }, actionUrl: link, userId: withFactor.id });
+    await queueMail(
+      trx,
+      {
+        to: withFactor.email, lang: withFactor.language, template: 'totp_reset',
+        params: { name: withFactor.first_name }, actionUrl: link, userId: withFactor.id,
+      },
+    );
   });
 }
 
@@ -159,7 +222,9 @@ export async function totpResetLinkState(ctx: AccountCtx, token: unknown): Promi
 }
 
 /** The emailed link, plus the password (counted like a login), removes the second factor. */
-export async function completeTotpReset(ctx: AccountCtx, token: string, password: string): Promise<TokenCheck | 'done' | 'wrong_password' | 'throttled'> {
+export async function completeTotpReset(
+  ctx: AccountCtx, token: string, password: string,
+): Promise<TokenCheck | 'done' | 'wrong_password' | 'throttled'> {
   const { db, now, ip } = ctx;
   const { check, row } = await peekToken(db, token, 'totp_reset', now);
   if (check !== 'valid' || !row?.user_id) return check;

@@ -14,12 +14,16 @@ export interface HelpPage {
   topics: HelpTopic[];
 }
 
-const TOPICS = ['access', 'registration', 'passwords', 'ebilling', 'invoices', 'payments', 'gestiones', 'business'] as const;
+const TOPICS = [
+  'access', 'registration', 'passwords', 'ebilling', 'invoices', 'payments', 'gestiones', 'business',
+] as const;
 
 /** The help centre in the reader's language: every topic, and the matches when there is a query. */
 export function helpPage(t: TFunction, query: string): HelpPage {
   const entries = t('help.entries', { returnObjects: true }) as unknown as HelpEntry[];
-  const topics = TOPICS.map((id) => ({ id, title: t(`help.topics.${id}`), entries: entries.filter((e) => e.topic === id) }));
+  const topics = TOPICS.map(
+    (id) => ({ id, title: t(`help.topics.${id}`), entries: entries.filter((e) => e.topic === id) }),
+  );
   const trimmed = query.trim();
   return { query: trimmed, results: trimmed ? searchHelp(entries, trimmed).map((m) => m.entry) : null, topics };
 }

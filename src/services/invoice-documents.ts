@@ -7,7 +7,9 @@ import { pdfWorkers } from '../adapters/pdf/pool';
 const CHUNK = 100;
 
 /** Renders, signs and stores the original of each invoice; called by the billing run. */
-export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], signer: PdfSigner, now: Date, onSigned?: (done: number) => void): Promise<void> {
+export async function storeSignedOriginals(
+  trx: Knex, invoiceIds: number[], signer: PdfSigner, now: Date, onSigned?: (done: number) => void,
+): Promise<void> {
   let done = 0;
   for (let i = 0; i < invoiceIds.length; i += CHUNK) {
     const ids = invoiceIds.slice(i, i + CHUNK);
@@ -17,8 +19,15 @@ export async function storeSignedOriginals(trx: Knex, invoiceIds: number[], sign
       const d = data.get(id);
       if (!d) throw new Error(`Invoice ${id} vanished while issuing`);
       // in the worker pool: a billing run must not hold the event loop (issue 12 item 5)
-      const pdf = await pdfWorkers(signer).renderAndSign({ data: d, duplicate: false, generatedAt: now, reason: `Factura ${d.number}`, signedAt: now });
-      rows.push({ invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'), size_bytes: pdf.length, generated_at: now });
+      const pdf = await pdfWorkers(signer).renderAndSign(
+        { data: d, duplicate: false, generatedAt: now, reason: `Factura ${d.number}`, signedAt: now },
+      );
+      rows.push(
+        {
+          invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'),
+          size_bytes: pdf.length, generated_at: now,
+        },
+      );
       onSigned?.(++done);
     }
     await trx('invoice_documents').insert(rows);
@@ -54,5 +63,7 @@ export async function signedDuplicate(db: Knex, invoiceId: number, signer: PdfSi
 export async function makeSignedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<Buffer> {
   const d = (await loadInvoicePdfData(db, [invoiceId])).get(invoiceId);
   if (!d) throw new Error(`Invoice ${invoiceId} not found`);
-  return pdfWorkers(signer).renderAndSign({ data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now });
+  return pdfWorkers(signer).renderAndSign(
+    { data: d, duplicate: true, generatedAt: now, reason: `Duplicado de la factura ${d.number}`, signedAt: now },
+  );
 }

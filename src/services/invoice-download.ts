@@ -16,12 +16,17 @@ export interface InvoiceSummary {
   canTakeOriginal: boolean;
 }
 
-export async function invoiceSummary(ctx: UseCaseContext, input: { invoiceId: number; access: Access }): Promise<InvoiceSummary> {
+export async function invoiceSummary(
+  ctx: UseCaseContext, input: { invoiceId: number; access: Access },
+): Promise<InvoiceSummary> {
   const today = todayInSpain(ctx.now);
   const invoice = await findInvoice(ctx.db, input.invoiceId);
   if (!invoice || !isAvailable(invoice.issue_date, today)) throw new DomainError('not_found');
   const lines = await invoiceLines(ctx.db, invoice.id);
-  const nextCopy = invoiceCopyKind({ issueDate: invoice.issue_date, delivery: invoice.delivery, originalDownloadedAt: invoice.original_downloaded_at }, today);
+  const nextCopy = invoiceCopyKind(
+    { issueDate: invoice.issue_date, delivery: invoice.delivery, originalDownloadedAt: invoice.original_downloaded_at },
+    today,
+  );
   return { invoice, lines, nextCopy, canTakeOriginal: nextCopy === 'original' && mayReceiveOriginal(input.access.via) };
 }
 
@@ -39,11 +44,16 @@ export interface InvoiceFile {
  * is the signed duplicate (made once, then served as stored). The claim and the read share a transaction: a failed read gives the
  * original back.
  */
-export async function downloadInvoice(ctx: UseCaseContext, input: { invoiceId: number; access: Access; original: boolean }): Promise<InvoiceFile> {
+export async function downloadInvoice(
+  ctx: UseCaseContext, input: { invoiceId: number; access: Access; original: boolean },
+): Promise<InvoiceFile> {
   const { actor, now } = ctx;
   const invoice = await findInvoice(ctx.db, input.invoiceId);
   if (!invoice) throw new DomainError('not_found');
-  const planned = invoiceCopyKind({ issueDate: invoice.issue_date, delivery: invoice.delivery, originalDownloadedAt: invoice.original_downloaded_at }, todayInSpain(now));
+  const planned = invoiceCopyKind(
+    { issueDate: invoice.issue_date, delivery: invoice.delivery, originalDownloadedAt: invoice.original_downloaded_at },
+    todayInSpain(now),
+  );
   if (planned === 'unavailable') throw new DomainError('not_found');
   const tryOriginal = input.original && planned === 'original' && mayReceiveOriginal(input.access.via);
   const via = input.access.via?.kind === 'manager' ? { viaManager: input.access.via.managerCustomerId } : {};
@@ -51,11 +61,18 @@ export async function downloadInvoice(ctx: UseCaseContext, input: { invoiceId: n
     if (tryOriginal && await claimOriginal(trx, invoice.id, actor.userId, now)) {
       const pdf = await readOriginal(trx, invoice.id);
       if (!pdf) throw new Error(`Invoice ${invoice.id} has no stored original`);
-      await audit(trx, { actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'invoice.original_downloaded', targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now });
+      await audit(
+        trx,
+        {
+          actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id,
+          action: 'invoice.original_downloaded', targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now,
+        },
+      );
       return pdf;
     }
     await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'invoice.duplicate_downloaded', targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now,
+      actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'invoice.duplicate_downloaded',
+      targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now,
       ...(Object.keys(via).length ? { details: via } : {}),
     });
     return null;

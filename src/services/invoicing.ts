@@ -65,12 +65,17 @@ export async function issueInvoicesForMonth(knex: Knex, month: string, opts: Iss
     for (let i = 0; i < contracts.length; i += size) {
       const batch = contracts.slice(i, i + size);
       const committed = await knex.transaction(async (trx) => {
-        const inserted = await insertInvoices(trx, batch.map((c) => draftInvoice(c, month)), { billingRunId: opts.billingRunId });
+        const inserted = await insertInvoices(
+          trx, batch.map((c) => draftInvoice(c, month)), { billingRunId: opts.billingRunId },
+        );
         // another instance (or run) issued these meanwhile
         skipped += batch.length - inserted.length;
         const batchIds = inserted.map((x) => x.id);
         const before = ids.length;
-        await storeSignedOriginals(trx, batchIds, opts.signer, opts.now, report && ((done) => report({ done: before + done, total: candidates - skipped, candidates })));
+        await storeSignedOriginals(
+          trx, batchIds, opts.signer, opts.now,
+          report && ((done) => report({ done: before + done, total: candidates - skipped, candidates })),
+        );
         const sent = opts.notify ? await notifyElectronicInvoices(trx, batchIds, opts.config) : 0;
         return { batchIds, sent };
       });
@@ -93,7 +98,10 @@ async function notifyElectronicInvoices(trx: Knex, invoiceIds: number[], config:
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .whereIn('i.id', invoiceIds).where('i.delivery', 'electronic')
     .whereIn('l.role', ['holder', 'representative']).where('l.status', 'active').where('u.status', 'active')
-    .select('i.id', 'i.number', 'i.total_cents', 'i.due_date', 'i.customer_id', 'u.id as user_id', 'u.email', 'u.first_name', 'u.language', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
+    .select(
+      'i.id', 'i.number', 'i.total_cents', 'i.due_date', 'i.customer_id', 'u.id as user_id', 'u.email', 'u.first_name',
+      'u.language', 'sp.street', 'sp.number as sp_number', 'sp.municipality',
+    );
   for (const r of rows) {
     await queueMail(trx, {
       to: r.email, lang: r.language, template: 'invoice_available', userId: r.user_id, customerId: r.customer_id,

@@ -57,7 +57,13 @@ export async function customerPasswordStep(ctx: AccountCtx, input: PasswordStepI
     const changes = Object.keys(update).length > 0;
     // with nothing to write, the same statement runs against no row
     await updateUser(trx, locked && changes ? locked.id : NO_USER, changes ? update : { failed_logins: 0 }, now);
-    await recordLogin(trx, { userId: locked && !codeNext ? locked.id : NO_USER, at: now, success: d.outcome === 'success', ip, userAgent: input.userAgent });
+    await recordLogin(
+      trx,
+      {
+        userId: locked && !codeNext ? locked.id : NO_USER, at: now, success: d.outcome === 'success', ip,
+        userAgent: input.userAgent,
+      },
+    );
     await audit(trx, {
       actorType: d.outcome === 'success' ? 'user' : 'anonymous', actorId: locked?.id,
       action: codeNext ? 'login.password_ok' : d.outcome === 'success' ? 'login.success' : 'login.failure',

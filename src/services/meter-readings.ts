@@ -1,12 +1,15 @@
 import type { Access } from '../domain/access';
 import { DomainError } from '../domain/errors';
 import {
-  confirmationKey, DEFAULT_READING_POLICY, evaluateReading, parseReadingDate, parseRegister, registerFormatError, registerTotal,
+  confirmationKey, DEFAULT_READING_POLICY, evaluateReading, parseReadingDate, parseRegister, registerFormatError,
+  registerTotal,
   usualMonthlyConsumption, type MeterRegisters, type ProposedReading, type Register,
 } from '../domain/readings';
 import { todayInSpain } from '../domain/time';
 import { findContract, type ContractView } from '../data/contracts-repo';
-import { asLastReading, insertReading, lastReading, lockSupplyPoint, recentConsumption, type ReadingRow } from '../data/readings-repo';
+import {
+  asLastReading, insertReading, lastReading, lockSupplyPoint, recentConsumption, type ReadingRow,
+} from '../data/readings-repo';
 import { translator } from '../i18n';
 import type { UseCaseContext } from './context';
 import { createRequest } from './requests';
@@ -58,9 +61,13 @@ function dmy(iso: string): string {
 }
 
 /** The payload of the request: what was read, and what it means since the last reading. */
-function readingPayload(mode: ReadingMode, proposed: ProposedReading, last: ReadingRow | undefined, consumption: number | null): Record<string, unknown> {
+function readingPayload(
+  mode: ReadingMode, proposed: ProposedReading, last: ReadingRow | undefined, consumption: number | null,
+): Record<string, unknown> {
   const r = proposed.registers;
-  const values = 'P1' in r ? { readingP1: r.P1, readingP2: r.P2, readingP3: r.P3 } : mode === 'gas' ? { readingM3: r.total } : { readingTotal: r.total };
+  const values = 'P1' in r ? { readingP1: r.P1, readingP2: r.P2, readingP3: r.P3 } : mode === 'gas' ? {
+    readingM3: r.total,
+  } : { readingTotal: r.total };
   return {
     readingDate: proposed.date, ...values,
     previousReadingDate: last?.reading_date ?? null,
@@ -73,7 +80,9 @@ export async function readingPage(ctx: UseCaseContext, input: { contractId: numb
   const contract = await findContract(ctx.db, input.contractId);
   if (!contract) throw new DomainError('not_found');
   const today = todayInSpain(ctx.now);
-  const [last, recent] = await Promise.all([lastReading(ctx.db, contract.sp_id), recentConsumption(ctx.db, contract.id, today.slice(0, 7), 12)]);
+  const [last, recent] = await Promise.all(
+    [lastReading(ctx.db, contract.sp_id), recentConsumption(ctx.db, contract.id, today.slice(0, 7), 12)],
+  );
   return { contract, last, usual: usualMonthlyConsumption(recent), mode: readingMode(contract, last), today };
 }
 
@@ -82,7 +91,9 @@ export type ReadingResult =
   | { kind: 'invalid'; page: ReadingPage; problems: ReadingProblem[] }
   | { kind: 'confirm'; page: ReadingPage; consumption: number; usual: number; since: string | null; key: string };
 
-export async function submitReading(ctx: UseCaseContext, input: { contractId: number; access: Access; form: ReadingForm; confirm: boolean }): Promise<ReadingResult> {
+export async function submitReading(
+  ctx: UseCaseContext, input: { contractId: number; access: Access; form: ReadingForm; confirm: boolean },
+): Promise<ReadingResult> {
   const { actor, now, config } = ctx;
   const page = await readingPage(ctx, input);
   const { contract: c, mode, usual, today } = page;
@@ -114,11 +125,17 @@ export async function submitReading(ctx: UseCaseContext, input: { contractId: nu
     const lastRow = await lastReading(trx, c.sp_id);
     const decision = evaluateReading(asLastReading(lastRow), { ...proposed, today }, usual);
     if ('error' in decision || ('confirm' in decision && !confirmed)) return { decision, lastRow, created: null };
-    await insertReading(trx, { supplyPointId: c.sp_id, date, source: 'customer', registers: proposed.registers, createdBy: actor.userId, now });
-    const note = translator(actor.language)('confirm' in decision ? 'readings.noteConfirmed' : 'readings.note', { date: dmy(date) });
+    await insertReading(
+      trx,
+      { supplyPointId: c.sp_id, date, source: 'customer', registers: proposed.registers, createdBy: actor.userId, now },
+    );
+    const note = translator(actor.language)(
+      'confirm' in decision ? 'readings.noteConfirmed' : 'readings.note', { date: dmy(date) },
+    );
     const created = await createRequest(trx, {
       type: 'meter_reading', customerId: c.customer_id, contractId: c.id, access: input.access,
-      payload: readingPayload(mode, proposed, lastRow, decision.consumption), status: 'completada', completionNote: note,
+      payload: readingPayload(mode, proposed, lastRow, decision.consumption), status: 'completada',
+      completionNote: note,
     }, actor, now, config);
     return { decision, lastRow, created };
   });
@@ -130,7 +147,10 @@ export async function submitReading(ctx: UseCaseContext, input: { contractId: nu
   const { decision, lastRow } = outcome;
   const fresh = { ...page, last: lastRow };
   if ('confirm' in decision) {
-    return { kind: 'confirm', page: fresh, consumption: decision.consumption, usual: decision.usual, since: lastRow?.reading_date ?? null, key: confirmationKey(proposed) };
+    return {
+      kind: 'confirm', page: fresh, consumption: decision.consumption, usual: decision.usual,
+      since: lastRow?.reading_date ?? null, key: confirmationKey(proposed),
+    };
   }
   const unit = mode === 'gas' ? 'm³' : 'kWh';
   if ('error' in decision) {
@@ -150,7 +170,9 @@ export async function submitReading(ctx: UseCaseContext, input: { contractId: nu
         }
         break;
       default:
-        for (const r of decision.registers) problems.push({ field: fieldOf(r, mode), key: `readings.errors.${decision.error}` });
+        for (const r of decision.registers) problems.push(
+          { field: fieldOf(r, mode), key: `readings.errors.${decision.error}` },
+        );
     }
   }
   return { kind: 'invalid', page: fresh, problems };

@@ -11,7 +11,13 @@ type OutboxFilter = ReturnType<typeof parseOutboxFilter>['filter'];
 /** One page of the outbox (one more row read to know whether a next page exists) and the counts. */
 export async function outboxPage(db: Knex, filter: OutboxFilter) {
   const [rows, counts] = await Promise.all([
-    listOutbox(db, { ...(filter.status ? { status: filter.status } : {}), ...(filter.to ? { to: filter.to } : {}), limit: OUTBOX_PAGE_SIZE + 1, offset: (filter.page - 1) * OUTBOX_PAGE_SIZE }),
+    listOutbox(
+      db,
+      {
+        ...(filter.status ? { status: filter.status } : {}), ...(filter.to ? { to: filter.to } : {}),
+        limit: OUTBOX_PAGE_SIZE + 1, offset: (filter.page - 1) * OUTBOX_PAGE_SIZE,
+      },
+    ),
     outboxCounts(db),
   ]);
   return { messages: rows.slice(0, OUTBOX_PAGE_SIZE), counts, hasNext: rows.length > OUTBOX_PAGE_SIZE };
@@ -24,7 +30,8 @@ export async function retryOutboxMessage(ctx: StaffContext, input: { messageId: 
     if (!m) throw new DomainError('not_found');
     if (!(await retryFailed(trx, input.messageId, ctx.now))) return false;
     await audit(trx, {
-      actorType: 'staff', actorId: ctx.actor.id, ip: ctx.actor.ip, customerId: m.customer_id, action: 'outbox.retried', targetType: 'outbox', targetId: input.messageId, at: ctx.now,
+      actorType: 'staff', actorId: ctx.actor.id, ip: ctx.actor.ip, customerId: m.customer_id, action: 'outbox.retried',
+      targetType: 'outbox', targetId: input.messageId, at: ctx.now,
       details: { template: m.template, attempts: m.attempts, lastError: m.last_error },
     });
     return true;

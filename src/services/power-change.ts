@@ -1,7 +1,9 @@
 import type { Access } from '../domain/access';
 import { estimateMonthlyPowerCostDifference } from '../domain/billing';
 import { DomainError } from '../domain/errors';
-import { parsePower, validatePowerChange, type PowerChangeError, type PowerPair, type PowerPeriod } from '../domain/power';
+import {
+  parsePower, validatePowerChange, type PowerChangeError, type PowerPair, type PowerPeriod,
+} from '../domain/power';
 import { findContract, type ContractView } from '../data/contracts-repo';
 import { pendingPowerChange } from '../data/readings-repo';
 import { insertEvent } from '../data/requests-repo';
@@ -33,8 +35,10 @@ export interface PowerEstimate { fromP1: string; fromP2: string; toP1: string; t
 export function estimate(c: ElectricityContract, to: PowerPair, lang: string): PowerEstimate {
   const cents = estimateMonthlyPowerCostDifference(c.product_code, { P1: c.power_p1_kw, P2: c.power_p2_kw }, to);
   return {
-    fromP1: formatKw(c.power_p1_kw, lang), fromP2: formatKw(c.power_p2_kw, lang), toP1: formatKw(to.P1, lang), toP2: formatKw(to.P2, lang),
-    cents, amount: formatEuros(Math.abs(cents), lang), direction: cents > 0 ? 'up' : cents < 0 ? 'down' : 'same', value: to,
+    fromP1: formatKw(c.power_p1_kw, lang), fromP2: formatKw(c.power_p2_kw, lang), toP1: formatKw(to.P1, lang),
+    toP2: formatKw(to.P2, lang),
+    cents, amount: formatEuros(Math.abs(cents), lang), direction: cents > 0 ? 'up' : cents < 0 ? 'down' : 'same',
+    value: to,
   };
 }
 
@@ -43,16 +47,22 @@ export interface PowerPage { contract: ElectricityContract; pending: { id: numbe
 /** The contract (electricity only: gas supplies have no contracted power) and any change still open. */
 export async function powerPage(ctx: UseCaseContext, input: { contractId: number }): Promise<PowerPage> {
   const c = await findContract(ctx.db, input.contractId);
-  if (!c || c.energy !== 'electricity' || c.power_p1_kw === null || c.power_p2_kw === null) throw new DomainError('not_found');
+  if (!c || c.energy !== 'electricity' || c.power_p1_kw === null || c.power_p2_kw === null) {
+    throw new DomainError('not_found');
+  }
   const pending = await pendingPowerChange(ctx.db, c.id);
-  return { contract: c as ElectricityContract, pending: pending ? { id: pending.id, reference: pending.reference } : null };
+  return {
+    contract: c as ElectricityContract, pending: pending ? { id: pending.id, reference: pending.reference } : null,
+  };
 }
 
 export type PowerChangeResult =
   | { kind: 'created'; request: { id: number; reference: string } }
   | { kind: 'invalid'; page: PowerPage; errors: Partial<Record<PowerPeriod, PowerChangeError>> };
 
-export async function requestPowerChange(ctx: UseCaseContext, input: { contractId: number; access: Access; p1: string; p2: string }): Promise<PowerChangeResult> {
+export async function requestPowerChange(
+  ctx: UseCaseContext, input: { contractId: number; access: Access; p1: string; p2: string },
+): Promise<PowerChangeResult> {
   const { actor, now, config } = ctx;
   const page = await powerPage(ctx, input);
   const c = page.contract;

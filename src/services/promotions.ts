@@ -33,12 +33,20 @@ function card(p: PromotionRow, lang: 'es' | 'ca'): PromotionCard {
 }
 
 /** The promotions in force today for any customer the user answers for, in their language. */
-export async function promotionsForUser(ctx: PromotionsCtx, userId: number, lang: 'es' | 'ca'): Promise<PromotionCard[]> {
+export async function promotionsForUser(
+  ctx: PromotionsCtx, userId: number, lang: 'es' | 'ca',
+): Promise<PromotionCard[]> {
   const today = todayInSpain(ctx.now);
   const [promos, customers] = await Promise.all([currentPromotions(ctx.db, today), customersOfUser(ctx.db, userId)]);
   const profiles = customers.map((c) => ({ kind: audienceKind(c.kind, c.manages), supplies: c.supplies }));
   return promos
-    .filter((p) => profiles.some((profile) => promotionApplies({ active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p) }, profile, today)))
+    .filter(
+      (p) => profiles.some(
+        (profile) => promotionApplies(
+          { active: p.active, validFrom: p.valid_from, validTo: p.valid_to, audience: audienceOf(p) }, profile, today,
+        ),
+      ),
+    )
     .map((p) => card(p, lang));
 }
 
@@ -53,15 +61,22 @@ export interface ConsentState {
 
 export async function marketingConsent(ctx: PromotionsCtx, userId: number): Promise<ConsentState> {
   const row: ConsentRow | undefined = await latestConsent(ctx.db, userId);
-  return { granted: row?.granted ?? false, at: row?.at ?? null, version: row?.text_version ?? MARKETING_CONSENT_VERSION };
+  return {
+    granted: row?.granted ?? false, at: row?.at ?? null, version: row?.text_version ?? MARKETING_CONSENT_VERSION,
+  };
 }
 
-export async function setMarketingConsent(ctx: PromotionsCtx & { actor: { userId: number; ip: string } }, granted: boolean): Promise<void> {
+export async function setMarketingConsent(
+  ctx: PromotionsCtx & { actor: { userId: number; ip: string } }, granted: boolean,
+): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     await recordConsent(trx, ctx.actor.userId, granted, MARKETING_CONSENT_VERSION, ctx.now);
     await audit(trx, {
-      actorType: 'user', actorId: ctx.actor.userId, action: granted ? 'consent.marketing.granted' : 'consent.marketing.withdrawn',
-      targetType: 'user', targetId: ctx.actor.userId, ip: ctx.actor.ip, at: ctx.now, details: { textVersion: MARKETING_CONSENT_VERSION },
+      actorType: 'user', actorId: ctx.actor.userId,
+      action: granted ? 'consent.marketing.granted' : 'consent.marketing.withdrawn',
+      targetType: 'user', targetId: ctx.actor.userId, ip: ctx.actor.ip, at: ctx.now, details: {
+        textVersion: MARKETING_CONSENT_VERSION,
+      },
     });
   });
 }
@@ -109,6 +124,12 @@ export async function switchPromotion(ctx: StaffCtx, id: number, active: boolean
   await ctx.db.transaction(async (trx) => {
     await promotionById({ db: trx, now: ctx.now }, id);
     await setPromotionActive(trx, id, active, ctx.now);
-    await audit(trx, { ...ctx.actor, action: active ? 'promotion.publish' : 'promotion.withdraw', targetType: 'promotion', targetId: id, at: ctx.now });
+    await audit(
+      trx,
+      {
+        ...ctx.actor, action: active ? 'promotion.publish' : 'promotion.withdraw', targetType: 'promotion',
+        targetId: id, at: ctx.now,
+      },
+    );
   });
 }

@@ -8,9 +8,13 @@ import type { Knex } from 'knex';
 import type { Language } from '../i18n';
 import { ibanLast4 } from '../domain/ids';
 import { unlockChanges } from '../domain/accounts';
-import { decoyQuestionKey, isSecretQuestionKey, normalizeAnswer, type SecretQuestionKey } from '../domain/secret-answer';
+import {
+  decoyQuestionKey, isSecretQuestionKey, normalizeAnswer, type SecretQuestionKey,
+} from '../domain/secret-answer';
 import type { TokenCheck } from '../domain/tokens';
-import { destroyUserSessions, findUserById, findUserByLoginId, lockUserForUpdate, ownerUserByEmail, updateUser, type UserRow } from '../data/users-repo';
+import {
+  destroyUserSessions, findUserById, findUserByLoginId, lockUserForUpdate, ownerUserByEmail, updateUser, type UserRow,
+} from '../data/users-repo';
 import { contractAccountIban, customerByContractAccount } from '../data/customers-repo';
 import { audit } from '../data/audit-repo';
 import { hashPassword, verifyPasswordOrDummy } from '../adapters/passwords';
@@ -35,12 +39,20 @@ function usableQuestion(user: UserRow | undefined): SecretQuestionKey | null {
 export async function questionFor(ctx: AccountCtx, loginId: string): Promise<SecretQuestionKey> {
   const user = await findUserByLoginId(ctx.db, loginId);
   const own = usableQuestion(user);
-  return own ?? decoyQuestionKey(crypto.createHmac('sha256', ctx.dataKey).update(`secret-question:${loginId}`).digest());
+  return own ?? decoyQuestionKey(
+    crypto.createHmac('sha256', ctx.dataKey).update(`secret-question:${loginId}`).digest(),
+  );
 }
 
 async function sendReset(ctx: AccountCtx, trx: Knex, user: UserRow): Promise<void> {
   const link = await issueResetLink(trx, user.id, ctx.now, ctx.config);
-  await queueMail(trx, { to: user.email, lang: user.language, template: 'password_reset', params: { name: user.first_name }, actionUrl: link, userId: user.id });
+  await queueMail(
+    trx,
+    {
+      to: user.email, lang: user.language, template: 'password_reset', params: { name: user.first_name },
+      actionUrl: link, userId: user.id,
+    },
+  );
 }
 
 /**
@@ -49,15 +61,20 @@ async function sendReset(ctx: AccountCtx, trx: Knex, user: UserRow): Promise<voi
  */
 export async function answerSecretQuestion(ctx: AccountCtx, input: { loginId: string; answer: string }): Promise<void> {
   const { db, now, ip, config } = ctx;
-  const throttled = (await isBlocked(db, THROTTLES.login, ip, now)) || (await isBlocked(db, THROTTLES.secretAnswer, input.loginId, now));
+  const throttled = (await isBlocked(db, THROTTLES.login, ip, now)) || (
+    await isBlocked(db, THROTTLES.secretAnswer, input.loginId, now)
+  );
   const user = await findUserByLoginId(db, input.loginId);
   const real = usableQuestion(user) !== null ? user : undefined;
   // no real question: the same argon2 verify against a dummy, so timing does not tell them apart
-  const matches = await verifyPasswordOrDummy(real?.secret_answer_hash ?? undefined, normalizeAnswer(input.answer), config.argon2);
+  const matches = await verifyPasswordOrDummy(
+    real?.secret_answer_hash ?? undefined, normalizeAnswer(input.answer), config.argon2,
+  );
   const ok = !throttled && real !== undefined && matches;
   await db.transaction(async (trx) => {
     await audit(trx, {
-      actorType: 'anonymous', action: ok ? 'recovery.question.ok' : 'recovery.question.failed', targetType: real ? 'user' : undefined, targetId: real?.id,
+      actorType: 'anonymous', action: ok ? 'recovery.question.ok' : 'recovery.question.failed',
+      targetType: real ? 'user' : undefined, targetId: real?.id,
       ip, at: now, details: throttled ? { throttled: true } : undefined,
     });
     if (ok && real) await sendReset(ctx, trx, real);
@@ -78,7 +95,13 @@ export async function recoverByContract(ctx: AccountCtx, input: ContractProof): 
   const ibanOk = !!iban && ibanLast4(iban) === input.ibanLast4;
   const user = customer && ibanOk ? await ownerUserByEmail(db, customer.id, input.email) : undefined;
   await db.transaction(async (trx) => {
-    await audit(trx, { actorType: 'anonymous', action: user ? 'recovery.contract.ok' : 'recovery.contract.failed', customerId: customer?.id, targetType: user ? 'user' : undefined, targetId: user?.id, ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: user ? 'recovery.contract.ok' : 'recovery.contract.failed',
+        customerId: customer?.id, targetType: user ? 'user' : undefined, targetId: user?.id, ip, at: now,
+      },
+    );
     if (user) await sendReset(ctx, trx, user);
   });
 }
@@ -91,10 +114,14 @@ export async function resetLinkState(ctx: AccountCtx, token: unknown): Promise<T
   return !user || user.status === 'disabled' ? 'unknown' : 'valid';
 }
 
-export type ResetResult = { kind: 'invalid'; check: TokenCheck } | { kind: 'issues'; issues: FieldIssue[] } | { kind: 'done' };
+export type ResetResult = { kind: 'invalid'; check: TokenCheck } | { kind: 'issues'; issues: FieldIssue[] } | {
+  kind: 'done',
+};
 
 /** A completed reset also unlocks, confirms a pending account's email, and ends every session. */
-export async function resetPassword(ctx: AccountCtx, input: { token: string; password: string; passwordConfirm: string; lang: Language }): Promise<ResetResult> {
+export async function resetPassword(
+  ctx: AccountCtx, input: { token: string; password: string; passwordConfirm: string; lang: Language },
+): Promise<ResetResult> {
   const { db, now, config, ip } = ctx;
   const { check, row } = await peekToken(db, input.token, 'password_reset', now);
   if (check !== 'valid' || !row?.user_id) return { kind: 'invalid', check };
@@ -102,7 +129,10 @@ export async function resetPassword(ctx: AccountCtx, input: { token: string; pas
   // A disabled account stays disabled: an older link (lockout, "already registered") must not revive it.
   if (!user || user.status === 'disabled') return { kind: 'invalid', check: 'unknown' };
   const issues = input.password
-    ? passwordIssues(input.password, input.passwordConfirm, input.lang, [user.login_id, user.first_name, user.last_name, user.email.split('@')[0] ?? ''])
+    ? passwordIssues(
+      input.password, input.passwordConfirm, input.lang,
+      [user.login_id, user.first_name, user.last_name, user.email.split('@')[0] ?? ''],
+    )
     : [{ field: 'password', key: 'errors.required' }];
   if (issues.length) return { kind: 'issues', issues };
 
@@ -118,9 +148,21 @@ export async function resetPassword(ctx: AccountCtx, input: { token: string; pas
       ...(current.status === 'pending' ? { email_verified_at: now } : {}),
     }, now);
     await destroyUserSessions(trx, user.id);
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, at: now, details: { unlocked: current.status === 'locked' } });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip,
+        at: now, details: { unlocked: current.status === 'locked' },
+      },
+    );
     const when = now.toLocaleString(user.language === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid' });
-    await queueMail(trx, { to: user.email, lang: user.language, template: 'password_changed', params: { name: user.first_name, when }, userId: user.id });
+    await queueMail(
+      trx,
+      {
+        to: user.email, lang: user.language, template: 'password_changed', params: { name: user.first_name, when },
+        userId: user.id,
+      },
+    );
     return true;
   });
   return done ? { kind: 'done' } : { kind: 'invalid', check: 'used' };

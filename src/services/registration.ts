@@ -41,7 +41,9 @@ export interface BusinessRegistration {
   person: PersonData;
 }
 
-export type RegisterResult = { kind: 'throttled' } | { kind: 'no_match' } | { kind: 'not_representative' } | { kind: 'sent' };
+export type RegisterResult = { kind: 'throttled' } | { kind: 'no_match' } | { kind: 'not_representative' } | {
+  kind: 'sent',
+};
 
 /** Every attempt counts per address and per customer, so spreading guesses over addresses does not help. */
 async function throttled(ctx: AccountCtx, customerKey: string): Promise<boolean> {
@@ -54,20 +56,32 @@ async function throttled(ctx: AccountCtx, customerKey: string): Promise<boolean>
 export async function registerHousehold(ctx: AccountCtx, r: HouseholdRegistration): Promise<RegisterResult> {
   if (await throttled(ctx, r.taxId)) return { kind: 'throttled' };
   const holder = await holderRecord(ctx.db, r.taxId);
-  const matches = householdProofMatches({ taxId: r.taxId, email: r.person.email, contractAccountNumber: r.contractAccount, ibanLast4: r.ibanLast4 }, holder);
+  const matches = householdProofMatches(
+    { taxId: r.taxId, email: r.person.email, contractAccountNumber: r.contractAccount, ibanLast4: r.ibanLast4 }, holder,
+  );
   if (!matches || !holder) return { kind: 'no_match' };
-  await ctx.db.transaction((trx) => registerAccount(trx, ctx, { loginId: r.taxId, customerId: holder.customerId, role: 'holder', person: r.person }));
+  await ctx.db.transaction(
+    (trx) => registerAccount(
+      trx, ctx, { loginId: r.taxId, customerId: holder.customerId, role: 'holder', person: r.person },
+    ),
+  );
   return { kind: 'sent' };
 }
 
 export async function registerBusiness(ctx: AccountCtx, r: BusinessRegistration): Promise<RegisterResult> {
   if (await throttled(ctx, r.companyTaxId)) return { kind: 'throttled' };
   const holder = await holderRecord(ctx.db, r.companyTaxId);
-  const proof = r.invoiceTotalCents !== undefined ? { invoiceTotalCents: r.invoiceTotalCents } : { ibanLast4: r.ibanLast4 };
+  const proof = r.invoiceTotalCents !== undefined ? { invoiceTotalCents: r.invoiceTotalCents } : {
+    ibanLast4: r.ibanLast4,
+  };
   const result = businessProofMatches({ companyTaxId: r.companyTaxId, personNif: r.personNif, ...proof }, holder);
   if (result === 'no_match' || !holder) return { kind: 'no_match' };
   if (result === 'not_representative') return { kind: 'not_representative' };
-  await ctx.db.transaction((trx) => registerAccount(trx, ctx, { loginId: r.personNif, customerId: holder.customerId, role: 'representative', person: r.person }));
+  await ctx.db.transaction(
+    (trx) => registerAccount(
+      trx, ctx, { loginId: r.personNif, customerId: holder.customerId, role: 'representative', person: r.person },
+    ),
+  );
   return { kind: 'sent' };
 }
 
@@ -87,17 +101,34 @@ async function registerAccount(trx: Knex.Transaction, ctx: AccountCtx, a: Proven
     const userId = await insertUser(trx, {
       loginId: a.loginId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone,
       passwordHash: await hashPassword(p.password, config.argon2), status: 'pending', language: p.language,
-      secretQuestion: p.secretQuestion, secretAnswerHash: p.secretAnswer ? await hashPassword(normalizeAnswer(p.secretAnswer), config.argon2) : null,
+      secretQuestion: p.secretQuestion, secretAnswerHash: p.secretAnswer ? await hashPassword(
+        normalizeAnswer(p.secretAnswer), config.argon2,
+      ) : null,
       identityProven: true, now,
     });
     await insertLink(trx, { userId, customerId: a.customerId, role: a.role, grantedBy: null, now });
-    await sendActivationLink(trx, { id: userId, email: p.email, firstName: p.firstName, loginId: a.loginId, language: p.language }, now, config, a.customerId);
-    await audit(trx, { actorType: 'anonymous', action: 'registration.created', customerId: a.customerId, targetType: 'user', targetId: userId, ip, at: now, details: { role: a.role } });
+    await sendActivationLink(
+      trx, { id: userId, email: p.email, firstName: p.firstName, loginId: a.loginId, language: p.language }, now,
+      config, a.customerId,
+    );
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: 'registration.created', customerId: a.customerId, targetType: 'user',
+        targetId: userId, ip, at: now, details: { role: a.role },
+      },
+    );
     return;
   }
   if (existing.status === 'disabled') {
     // A disabled account stays as it is: no link, no reset link (it would not work anyway).
-    await audit(trx, { actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip, at: now, details: { disabled: true } });
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip,
+        at: now, details: { disabled: true },
+      },
+    );
     return;
   }
   if (existing.status === 'pending') {
@@ -105,16 +136,36 @@ async function registerAccount(trx: Knex.Transaction, ctx: AccountCtx, a: Proven
     // learns that someone registered again. Nobody else's email ever receives it.
     const url = await issueLink(trx, 'activation', existing.id, now, config);
     await queueMail(trx, {
-      to: existing.email, lang: existing.language, template: 'registration_repeated', params: { name: existing.first_name, loginId: existing.login_id },
+      to: existing.email, lang: existing.language, template: 'registration_repeated', params: {
+        name: existing.first_name, loginId: existing.login_id,
+      },
       actionUrl: url, userId: existing.id, customerId: a.customerId,
     });
-    await audit(trx, { actorType: 'anonymous', action: 'registration.repeated', customerId: a.customerId, targetType: 'user', targetId: existing.id, ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: 'registration.repeated', customerId: a.customerId, targetType: 'user',
+        targetId: existing.id, ip, at: now,
+      },
+    );
     return;
   }
   if (await liveLink(trx, existing.id, a.customerId)) {
     const link = await issueLink(trx, 'password_reset', existing.id, now, config);
-    await queueMail(trx, { to: existing.email, lang: existing.language, template: 'already_registered', params: { name: existing.first_name }, actionUrl: link, userId: existing.id });
-    await audit(trx, { actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip, at: now });
+    await queueMail(
+      trx,
+      {
+        to: existing.email, lang: existing.language, template: 'already_registered',
+        params: { name: existing.first_name }, actionUrl: link, userId: existing.id,
+      },
+    );
+    await audit(
+      trx,
+      {
+        actorType: 'anonymous', action: 'registration.duplicate', targetType: 'user', targetId: existing.id, ip,
+        at: now,
+      },
+    );
     return;
   }
   await tellExistingUser(trx, ctx, existing, a.customerId);
@@ -132,12 +183,15 @@ async function tellExistingUser(trx: Knex, ctx: AccountCtx, existing: UserRow, c
   if (existing.identity_proven) to.set(existing.email.toLowerCase(), { lang: existing.language, userId: existing.id });
   for (const [address, m] of to) {
     await queueMail(trx, {
-      to: address, lang: m.lang, template: 'registration_existing_user', params: { name: customer?.name ?? '', company: customer?.name ?? '' },
+      to: address, lang: m.lang, template: 'registration_existing_user', params: {
+        name: customer?.name ?? '', company: customer?.name ?? '',
+      },
       actionUrl: `${ctx.config.publicUrl}/ajustes/suministros`, userId: m.userId, customerId,
     });
   }
   await audit(trx, {
-    actorType: 'anonymous', action: 'registration.existing_user', customerId, targetType: 'user', targetId: existing.id, ip: ctx.ip, at: ctx.now,
+    actorType: 'anonymous', action: 'registration.existing_user', customerId, targetType: 'user', targetId: existing.id,
+    ip: ctx.ip, at: ctx.now,
     details: { told: to.size, identityProven: existing.identity_proven },
   });
 }
@@ -147,10 +201,18 @@ async function tellExistingUser(trx: Knex, ctx: AccountCtx, existing: UserRow, c
  * used by registration and by support when the first email never arrived.
  */
 export async function sendActivationLink(
-  trx: Knex, user: { id: number; email: string; firstName: string; loginId: string; language: string }, now: Date, config: Config, customerId?: number | null,
+  trx: Knex, user: { id: number; email: string; firstName: string; loginId: string; language: string }, now: Date,
+  config: Config, customerId?: number | null,
 ): Promise<void> {
   const url = await issueLink(trx, 'activation', user.id, now, config);
-  await queueMail(trx, { to: user.email, lang: user.language, template: 'activation', params: { name: user.firstName, loginId: user.loginId }, actionUrl: url, userId: user.id, customerId: customerId ?? null });
+  await queueMail(
+    trx,
+    {
+      to: user.email, lang: user.language, template: 'activation',
+      params: { name: user.firstName, loginId: user.loginId }, actionUrl: url, userId: user.id,
+      customerId: customerId ?? null,
+    },
+  );
 }
 
 export type ActivationState = TokenCheck | 'replaced';
@@ -179,7 +241,13 @@ export async function activate(ctx: AccountCtx, token: unknown): Promise<Activat
     const user = await findUserById(trx, row.user_id);
     if (!user || user.status !== 'pending') return 'used' as const;
     await updateUser(trx, user.id, { status: 'active', email_verified_at: now, failed_logins: 0 }, now);
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'registration.activated', targetType: 'user', targetId: user.id, ip: ctx.ip, at: now });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'registration.activated', targetType: 'user', targetId: user.id,
+        ip: ctx.ip, at: now,
+      },
+    );
     return 'activated' as const;
   });
 }
@@ -207,11 +275,19 @@ export async function proveSupply(ctx: AccountCtx, userId: number, claim: Supply
   const holder = await holderRecord(db, customerKey);
   let role: LinkRole;
   if (claim.kind === 'household') {
-    const ok = householdProofMatches({ taxId: user.login_id, email: user.email, contractAccountNumber: claim.contractAccount, ibanLast4: claim.ibanLast4 }, holder);
+    const ok = householdProofMatches(
+      {
+        taxId: user.login_id, email: user.email, contractAccountNumber: claim.contractAccount,
+        ibanLast4: claim.ibanLast4,
+      },
+      holder,
+    );
     if (!ok || !holder) return { kind: 'no_match' };
     role = 'holder';
   } else {
-    const proof = claim.invoiceTotalCents !== undefined ? { invoiceTotalCents: claim.invoiceTotalCents } : { ibanLast4: claim.ibanLast4 };
+    const proof = claim.invoiceTotalCents !== undefined ? { invoiceTotalCents: claim.invoiceTotalCents } : {
+      ibanLast4: claim.ibanLast4,
+    };
     const r = businessProofMatches({ companyTaxId: claim.companyTaxId, personNif: user.login_id, ...proof }, holder);
     if (r === 'no_match' || !holder) return { kind: 'no_match' };
     if (r === 'not_representative') return { kind: 'not_representative' };
@@ -221,10 +297,17 @@ export async function proveSupply(ctx: AccountCtx, userId: number, claim: Supply
     if (await liveLink(trx, user.id, holder.customerId)) return { kind: 'already', name: holder.name } as const;
     await insertLink(trx, { userId: user.id, customerId: holder.customerId, role, grantedBy: null, now });
     if (!user.identity_proven) await updateUser(trx, user.id, { identity_proven: true }, now);
-    await audit(trx, { actorType: 'user', actorId: user.id, action: 'supply.proven', customerId: holder.customerId, targetType: 'user', targetId: user.id, ip, at: now, details: { role } });
+    await audit(
+      trx,
+      {
+        actorType: 'user', actorId: user.id, action: 'supply.proven', customerId: holder.customerId, targetType: 'user',
+        targetId: user.id, ip, at: now, details: { role },
+      },
+    );
     await queueMail(trx, {
       to: user.email, lang: user.language, template: role === 'representative' ? 'company_linked' : 'holder_linked',
-      params: { name: user.first_name, company: holder.name }, actionUrl: `${config.publicUrl}/`, userId: user.id, customerId: holder.customerId,
+      params: { name: user.first_name, company: holder.name }, actionUrl: `${config.publicUrl}/`, userId: user.id,
+      customerId: holder.customerId,
     });
     return { kind: 'linked', name: holder.name } as const;
   });

@@ -4,7 +4,9 @@ import { formatReference, transition, type RequestStatus, type RequestType } fro
 import { DomainError } from '../domain/errors';
 import type { Access } from '../domain/access';
 import type { UserActor } from '../domain/actor';
-import { findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus } from '../data/requests-repo';
+import {
+  findRequest, insertEvent, insertRequest, lockRequest, nextReferenceNumber, updateRequestStatus,
+} from '../data/requests-repo';
 import { audit } from '../data/audit-repo';
 import { lockContract, markApplied, openRequestFor } from '../data/request-outcomes-repo';
 import { todayInSpain } from '../domain/time';
@@ -41,7 +43,9 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
     reference, type: r.type, customer_id: r.customerId, contract_id: r.contractId ?? null, created_by: actor.userId,
     via_manager_customer_id: via, payload: r.payload, status: 'recibida', created_at: now,
   });
-  await insertEvent(trx, { requestId: id, at: now, kind: 'created', status: 'recibida', actorType: 'user', actorId: actor.userId });
+  await insertEvent(
+    trx, { requestId: id, at: now, kind: 'created', status: 'recibida', actorType: 'user', actorId: actor.userId },
+  );
   if (r.status && r.status !== 'recibida') {
     await updateRequestStatus(trx, id, transition('recibida', r.status, r.completionNote), now);
     await insertEvent(trx, { requestId: id, at: now, kind: 'status', status: r.status, note: r.completionNote ?? null, actorType: 'system' });
@@ -49,12 +53,16 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
     if (r.status === 'completada') await markApplied(trx, id, todayInSpain(now));
   }
   await audit(trx, {
-    actorType: 'user', actorId: actor.userId, customerId: r.customerId, action: `request.${r.type}`, targetType: 'request', targetId: id, ip: actor.ip, at: now,
+    actorType: 'user', actorId: actor.userId, customerId: r.customerId, action: `request.${r.type}`,
+    targetType: 'request', targetId: id, ip: actor.ip, at: now,
     details: { reference, ...(via ? { viaManager: via } : {}) },
   });
   if (r.notifyCreator !== false) await queueMail(trx, {
     to: actor.email, lang: actor.language, template: 'request_created', userId: actor.userId, customerId: r.customerId,
-    params: { name: actor.firstName, reference, type: translator(actor.language)(`requests.types.${r.type}`), status: translator(actor.language)(`requests.status.${r.status ?? 'recibida'}`) }, actionUrl: `${config.publicUrl}/gestiones/${id}`,
+    params: {
+      name: actor.firstName, reference, type: translator(actor.language)(`requests.types.${r.type}`),
+      status: translator(actor.language)(`requests.status.${r.status ?? 'recibida'}`),
+    }, actionUrl: `${config.publicUrl}/gestiones/${id}`,
   });
   return { id, reference };
 }
@@ -63,7 +71,10 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
  * Moves a request through the state machine (admins, and automatic completions), with a note
  * the customer sees and an email to whoever created it.
  */
-export async function changeRequestStatus(trx: Knex.Transaction, requestId: number, to: RequestStatus, by: { type: 'staff' | 'system'; id?: number | null }, note: string | null, now: Date, config: Config): Promise<void> {
+export async function changeRequestStatus(
+  trx: Knex.Transaction, requestId: number, to: RequestStatus, by: { type: 'staff' | 'system'; id?: number | null },
+  note: string | null, now: Date, config: Config,
+): Promise<void> {
   const current = await lockRequest(trx, requestId);
   if (!current) throw new DomainError('not_found');
   const next = transition(current.status, to, note ?? undefined);
@@ -73,11 +84,19 @@ export async function changeRequestStatus(trx: Knex.Transaction, requestId: numb
   await insertEvent(trx, { requestId, at: now, kind: 'status', status: next, note, actorType: by.type, actorId: by.id ?? null });
   await audit(trx, { actorType: by.type, actorId: by.id ?? null, customerId: current.customer_id, action: 'request.status', targetType: 'request', targetId: requestId, at: now, details: { from: current.status, to: next } });
   const full = await findRequest(trx, requestId);
-  const creator = current.created_by ? await trx('users').where({ id: current.created_by }).first('id', 'email', 'first_name', 'language') : undefined;
+  const creator = current.created_by ? await trx('users').where({ id: current.created_by }).first(
+    'id', 'email', 'first_name', 'language',
+  ) : undefined;
   if (creator && full) {
     await queueMail(trx, {
-      to: creator.email, lang: creator.language, template: 'request_status', userId: creator.id, customerId: current.customer_id,
-      params: { name: creator.first_name, reference: full.reference, type: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.types.${full.type}`), status: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.status.${next}`), note: note ?? '' }, actionUrl: `${config.publicUrl}/gestiones/${requestId}`,
+      to: creator.email, lang: creator.language, template: 'request_status', userId: creator.id,
+      customerId: current.customer_id,
+      params: {
+        name: creator.first_name, reference: full.reference,
+        type: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.types.${full.type}`),
+        status: translator(isLanguage(creator.language) ? creator.language : 'es')(`requests.status.${next}`),
+        note: note ?? '',
+      }, actionUrl: `${config.publicUrl}/gestiones/${requestId}`,
     });
   }
 }

@@ -48,14 +48,18 @@ export async function solarBasis(ctx: SolarCtx, c: ContractView): Promise<SolarB
   }
   const last = monthShift(todayInSpain(ctx.now).slice(0, 7), -1);
   const rows = await monthlyConsumption(ctx.db, c.id, monthShift(last, -(MONTHS_USED - 1)), last);
-  const months = rows.map((r) => ({ month: r.month, days: daysIn(r.month), consumptionKwh: { P1: r.P1, P2: r.P2, P3: r.P3 } }));
+  const months = rows.map(
+    (r) => ({ month: r.month, days: daysIn(r.month), consumptionKwh: { P1: r.P1, P2: r.P2, P3: r.P3 } }),
+  );
   // a year is needed: fewer months would make the yearly figures a guess
   const unavailable = !province ? 'no_province' : months.length < MONTHS_USED ? 'no_consumption' : null;
   return { unavailable, province, months, energyPrice: product.energyPrice };
 }
 
 export function runSolarSimulation(basis: SolarBasis, form: SolarFormValues): SolarResult {
-  if (basis.unavailable || !basis.province || !basis.energyPrice) throw new DomainError('conflict', 'nothing to simulate');
+  if (basis.unavailable || !basis.province || !basis.energyPrice) {
+    throw new DomainError('conflict', 'nothing to simulate');
+  }
   const panels = form.sizing === 'panels' ? form.panels : form.sizing === 'roof' ? panelsForRoof(form.roofM2) : 0;
   return simulateSolar({
     province: basis.province, orientation: form.orientation, tiltDeg: form.tiltDeg, panels, batteryKwh: form.batteryKwh,
@@ -67,7 +71,9 @@ export function runSolarSimulation(basis: SolarBasis, form: SolarFormValues): So
  * "Quiero un estudio": a lead for the retailer's installers, tracked in Mis gestiones, with the
  * simulation the customer saw (recomputed here from the same data, never taken from the form).
  */
-export async function requestSolarStudy(ctx: SolarCtx & { actor: Actor; access: Access }, c: ContractView, form: SolarFormValues): Promise<{ id: number; reference: string }> {
+export async function requestSolarStudy(
+  ctx: SolarCtx & { actor: Actor; access: Access }, c: ContractView, form: SolarFormValues,
+): Promise<{ id: number; reference: string }> {
   const basis = await solarBasis(ctx, c);
   const r = runSolarSimulation(basis, form);
   return ctx.db.transaction((trx) => createRequest(trx, {

@@ -4,7 +4,9 @@ import { findToken, findTokenForUpdate, markTokenUsed, type TokenRow } from '../
 import { hashToken } from '../adapters/tokens';
 
 function asCheckable(row: TokenRow | undefined) {
-  return row ? { purpose: row.purpose, expiresAt: new Date(row.expires_at), usedAt: row.used_at ? new Date(row.used_at) : null } : null;
+  return row ? {
+    purpose: row.purpose, expiresAt: new Date(row.expires_at), usedAt: row.used_at ? new Date(row.used_at) : null,
+  } : null;
 }
 
 /** Read-only check, for showing the form a link leads to. */

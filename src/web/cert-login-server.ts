@@ -29,7 +29,9 @@ export function presentedCertificate(req: Request): { leaf: Buffer | null; chain
   const chain: Buffer[] = [];
   let next = peer.issuerCertificate;
   // a self-signed certificate is its own issuer
-  while (next && next.raw && !next.raw.equals(peer.raw) && !chain.some((c) => c.equals(next!.raw)) && chain.length < 6) {
+  while (
+    next && next.raw && !next.raw.equals(peer.raw) && !chain.some((c) => c.equals(next!.raw)) && chain.length < 6
+  ) {
     chain.push(next.raw);
     next = next.issuerCertificate;
   }
@@ -69,7 +71,9 @@ function listenerOptions(config: Config): CertListenerOptions {
     try {
       return fs.readFileSync(file);
     } catch (err) {
-      throw new Error(`${name} (${file}) cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+      throw new Error(
+        `${name} (${file}) cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err },
+      );
     }
   };
   const caPems = pemBlocks(read(c.caPath, 'CERT_LOGIN_CA'), 'CERTIFICATE')

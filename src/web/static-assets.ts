@@ -32,7 +32,12 @@ function packed(e: Entry): { br: Buffer; gzip: Buffer } {
   if (!e.packed) {
     const bytes = fs.readFileSync(e.file);
     e.packed = {
-      br: zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+      br: zlib.brotliCompressSync(
+        bytes,
+        {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+        },
+      ),
       gzip: zlib.gzipSync(bytes, { level: 9 }),
     };
   }
@@ -47,7 +52,12 @@ function sendPacked(req: Request, res: Response, e: Entry): boolean {
   const body = packed(e)[encoding];
   res.vary('Accept-Encoding');
   res.type(path.extname(e.file));
-  res.set({ 'Cache-Control': IMMUTABLE, 'Content-Encoding': encoding, 'Content-Length': String(body.length), ETag: `"${e.hash}-${encoding}"` });
+  res.set(
+    {
+      'Cache-Control': IMMUTABLE, 'Content-Encoding': encoding, 'Content-Length': String(body.length),
+      ETag: `"${e.hash}-${encoding}"`,
+    },
+  );
   if (req.fresh) {
     res.status(304).end();
     return true;

@@ -41,6 +41,8 @@ export function enhanceTables(html: string): string {
     if (!wrap) return whole;
     const caption = /<caption\b[^>]*>([\s\S]*?)<\/caption>/.exec(inner)?.[1];
     if (!caption) return whole;
-    return `<div class="table-wrap" role="group" tabindex="0" aria-label="${plain(caption)}">${wrap.slice('<div class="table-wrap">'.length)}<table${attrs}>${inner}</table>`;
+    return `<div class="table-wrap" role="group" tabindex="0" aria-label="${plain(caption)}">${wrap.slice(
+      '<div class="table-wrap">'.length,
+    )}<table${attrs}>${inner}</table>`;
   });
 }

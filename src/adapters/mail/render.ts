@@ -22,7 +22,9 @@ export function renderMail(lang: Language, content: MailContent): RenderedMail {
   const vars = { ...content.params, brand: retailer.brand, phone: retailer.phone };
   const key = `mail.${content.template}`;
   const subject = t(`${key}.subject`, vars);
-  const paragraphs = (t(`${key}.paragraphs`, { ...vars, returnObjects: true }) as unknown as string[]).filter((p) => p.trim() !== '');
+  const paragraphs = (t(`${key}.paragraphs`, { ...vars, returnObjects: true }) as unknown as string[]).filter(
+    (p) => p.trim() !== '',
+  );
   const action = content.actionUrl ? t(`${key}.action`, vars) : null;
   // an empty name (an invitation, whose names the inviter typed) gets a greeting without one
   const greeting = content.params.name === '' ? t('mail.greetingPlain') : t('mail.greeting', vars);

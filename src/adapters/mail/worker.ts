@@ -20,7 +20,9 @@ export function createTransport(smtpUrl: string | undefined): MailTransport {
   if (!smtpUrl) return { kind: 'mailbox', async send() { /* kept in the outbox table */ }, close() {} };
   // nodemailer reads its options from the URL's query; ours unless the URL sets them
   const url = new URL(smtpUrl);
-  for (const [k, v] of [['connectionTimeout', 20_000], ['greetingTimeout', 20_000], ['socketTimeout', SMTP_TIMEOUT_MS]] as const) {
+  for (
+    const [k, v] of [['connectionTimeout', 20_000], ['greetingTimeout', 20_000], ['socketTimeout', SMTP_TIMEOUT_MS]] as const
+  ) {
     if (!url.searchParams.has(k)) url.searchParams.set(k, String(v));
   }
   const t = nodemailer.createTransport(url.toString());
@@ -51,7 +53,9 @@ export interface DeliverOptions {
  * failure is retried later with a capped backoff, forever: mail is never dropped silently;
  * the admin home shows what is waiting and why.
  */
-export async function deliverDue(db: Knex, transport: MailTransport, from: string, clock: Clock, log?: Logger, opts: DeliverOptions = {}): Promise<{ sent: number; failed: number }> {
+export async function deliverDue(
+  db: Knex, transport: MailTransport, from: string, clock: Clock, log?: Logger, opts: DeliverOptions = {},
+): Promise<{ sent: number; failed: number }> {
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const max = opts.max ?? 20;
   let sent = 0;
@@ -66,7 +70,9 @@ export async function deliverDue(db: Knex, transport: MailTransport, from: strin
       sent++;
     } catch (err) {
       failed++;
-      await markFailedAttempt(db, m.id, token, (err as Error).message, new Date(clock.now().getTime() + retryDelayMs(m.attempts)));
+      await markFailedAttempt(
+        db, m.id, token, (err as Error).message, new Date(clock.now().getTime() + retryDelayMs(m.attempts)),
+      );
       log?.warn({ outboxId: m.id, attempts: m.attempts }, 'mail delivery failed; will retry');
     }
   }
@@ -74,7 +80,9 @@ export async function deliverDue(db: Knex, transport: MailTransport, from: strin
 }
 
 /** Polls the outbox; `kick()` after a commit makes new mail go out at once. */
-export function startMailWorker(db: Knex, transport: MailTransport, from: string, clock: Clock, log: Logger, intervalMs = 5000) {
+export function startMailWorker(
+  db: Knex, transport: MailTransport, from: string, clock: Clock, log: Logger, intervalMs = 5000,
+) {
   let running = false;
   let stopped = false;
   const tick = async () => {

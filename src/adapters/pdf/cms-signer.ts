@@ -13,7 +13,10 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
 export class NativeKeySigner extends Signer {
   private readonly nodeKey: crypto.KeyObject;
 
-  constructor(private readonly key: forge.pki.rsa.PrivateKey, private readonly certificate: forge.pki.Certificate, private readonly chain: forge.pki.Certificate[]) {
+  constructor(
+    private readonly key: forge.pki.rsa.PrivateKey, private readonly certificate: forge.pki.Certificate,
+    private readonly chain: forge.pki.Certificate[],
+  ) {
     super();
     this.nodeKey = crypto.createPrivateKey(forge.pki.privateKeyToPem(key));
   }
@@ -28,7 +31,9 @@ export class NativeKeySigner extends Signer {
       ...this.key,
       sign(md: forge.md.MessageDigest): string {
         const digest = Buffer.from(md.digest().getBytes(), 'binary');
-        return crypto.privateEncrypt({ key: nodeKey, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest])).toString('binary');
+        return crypto.privateEncrypt(
+          { key: nodeKey, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest]),
+        ).toString('binary');
       },
     } as unknown as forge.pki.rsa.PrivateKey;
     p7.addSigner({

@@ -120,9 +120,15 @@ function assertAmountsAddUp(data: InvoicePdfData): void {
   const vatLines = data.lines.filter((l) => l.kind === 'vat');
   const vat = vatLines.reduce((s, l) => s + l.amountCents, 0);
   const problems: string[] = [];
-  if (base !== taxableBaseCents) problems.push(`lines before VAT add up to ${base} cents, taxable base is ${taxableBaseCents}`);
-  if (vatLines.length > 0 && vat !== vatCents) problems.push(`VAT lines add up to ${vat} cents, VAT total is ${vatCents}`);
-  if (taxableBaseCents + vatCents !== totalCents) problems.push(`base ${taxableBaseCents} + VAT ${vatCents} ≠ total ${totalCents}`);
+  if (base !== taxableBaseCents) {
+    problems.push(`lines before VAT add up to ${base} cents, taxable base is ${taxableBaseCents}`);
+  }
+  if (vatLines.length > 0 && vat !== vatCents) {
+    problems.push(`VAT lines add up to ${vat} cents, VAT total is ${vatCents}`);
+  }
+  if (taxableBaseCents + vatCents !== totalCents) {
+    problems.push(`base ${taxableBaseCents} + VAT ${vatCents} ≠ total ${totalCents}`);
+  }
   if (problems.length > 0) throw new RangeError(`Invoice ${data.number} does not add up: ${problems.join('; ')}`);
 }
 
@@ -147,7 +153,10 @@ class InvoiceLayout {
 
   // ── layout primitives ────────────────────────────────────────────────────
 
-  private text(s: string, x: number, y: number, o: { font?: string; size?: number; color?: string; width?: number; align?: 'left' | 'right' | 'center' } = {}): void {
+  private text(
+    s: string, x: number, y: number,
+    o: { font?: string; size?: number; color?: string; width?: number; align?: 'left' | 'right' | 'center' } = {},
+  ): void {
     const d = this.doc;
     d.font(o.font ?? FONT).fontSize(o.size ?? 8.5).fillColor(o.color ?? C.text);
     d.text(pdfText(s), x, y, { width: o.width, align: o.align ?? 'left', lineBreak: o.width !== undefined });
@@ -190,7 +199,10 @@ class InvoiceLayout {
 
     // Brand mark: a bolt in a rounded square, vector so it needs no image asset.
     this.doc.save().roundedRect(MARGIN, top, 26, 26, 5).fillColor(C.brand).fill();
-    this.doc.polygon([MARGIN + 15, top + 4], [MARGIN + 7, top + 15], [MARGIN + 12.5, top + 15], [MARGIN + 10, top + 22], [MARGIN + 19, top + 11], [MARGIN + 13.5, top + 11])
+    this.doc.polygon(
+      [MARGIN + 15, top + 4], [MARGIN + 7, top + 15], [MARGIN + 12.5, top + 15], [MARGIN + 10, top + 22],
+      [MARGIN + 19, top + 11], [MARGIN + 13.5, top + 11],
+    )
       .fillColor('#ffffff').fill().restore();
     this.text(retailer.brand, MARGIN + 33, top + 2, { font: BOLD, size: 20, color: C.brand });
 
@@ -246,10 +258,15 @@ class InvoiceLayout {
   private continuationHeader(): void {
     let y = this.y;
     if (this.opts.duplicate) {
-      this.text(this.duplicateLine(), MARGIN, y, { font: BOLD, size: 10, color: C.duplicate, width: CONTENT_W, align: 'right' });
+      this.text(
+        this.duplicateLine(), MARGIN, y, { font: BOLD, size: 10, color: C.duplicate, width: CONTENT_W, align: 'right' },
+      );
       y += 15;
     }
-    this.text(`${retailer.brand} · Factura ${this.data.number} (continuación)`, MARGIN, y, { font: BOLD, size: 9, color: C.brand, width: CONTENT_W });
+    this.text(
+      `${retailer.brand} · Factura ${this.data.number} (continuación)`, MARGIN, y,
+      { font: BOLD, size: 9, color: C.brand, width: CONTENT_W },
+    );
     y += 14;
     this.rule(y, C.brand, MARGIN, RIGHT, 1.2);
     this.y = y + 10;
@@ -339,7 +356,9 @@ class InvoiceLayout {
     this.y += headH + 3;
 
     const row = (concept: string, detail: string, amount: string, bold = false): void => {
-      const h = Math.max(this.height(concept, cw, bold ? BOLD : FONT, 8.5), detail ? this.height(detail, dw, FONT, 7.5) : 0) + 5;
+      const h = Math.max(
+        this.height(concept, cw, bold ? BOLD : FONT, 8.5), detail ? this.height(detail, dw, FONT, 7.5) : 0,
+      ) + 5;
       this.ensureSpace(h + 2);
       this.text(concept, cx, this.y, { font: bold ? BOLD : FONT, size: 8.5, width: cw });
       if (detail) this.text(detail, dx, this.y + 0.8, { size: 7.5, color: C.muted, width: dw });
@@ -367,7 +386,10 @@ class InvoiceLayout {
     this.y += 4;
     this.box(MARGIN, this.y, CONTENT_W, totalH, C.brand);
     this.text('TOTAL A PAGAR', MARGIN + 12, this.y + 9, { font: BOLD, size: 13, color: '#ffffff' });
-    this.text(formatEuros(data.totals.totalCents), RIGHT - 212, this.y + 8, { font: BOLD, size: 15, color: '#ffffff', width: 200, align: 'right' });
+    this.text(
+      formatEuros(data.totals.totalCents), RIGHT - 212, this.y + 8,
+      { font: BOLD, size: 15, color: '#ffffff', width: 200, align: 'right' },
+    );
     this.y += totalH + 16;
   }
 
@@ -399,7 +421,11 @@ class InvoiceLayout {
       `Lectura actual\n${current ? formatDate(current.date) : '—'}`,
       'Consumo\n(kWh)',
     ];
-    heads.forEach((h, i) => this.text(h, cols[i]!, y + 3, { font: BOLD, size: 7, color: C.brand, width: colW[i]!, align: i === 0 ? 'left' : 'right' }));
+    heads.forEach(
+      (h, i) => this.text(
+        h, cols[i]!, y + 3, { font: BOLD, size: 7, color: C.brand, width: colW[i]!, align: i === 0 ? 'left' : 'right' },
+      ),
+    );
     y += headH + 3;
 
     const periods = electricity
@@ -411,7 +437,9 @@ class InvoiceLayout {
     };
     for (const [p, label] of periods) {
       const cells = [label, reading(previous, p), reading(current, p), formatInt(data.consumptionKwh[p])];
-      cells.forEach((c, i) => this.text(c, cols[i]!, y, { size: 8, width: colW[i]!, align: i === 0 ? 'left' : 'right' }));
+      cells.forEach(
+        (c, i) => this.text(c, cols[i]!, y, { size: 8, width: colW[i]!, align: i === 0 ? 'left' : 'right' }),
+      );
       y += 12;
       this.rule(y - 2.5, '#e3e7ea', x, x + w);
     }
@@ -491,15 +519,28 @@ class InvoiceLayout {
       const bh = (plotH * Math.max(m.kwh, 0)) / max;
       const bx = plotX + i * slot + (slot - barW) / 2;
       const current = m.month === periodMonth;
-      if (bh > 0) this.doc.save().rect(bx, plotBottom - bh, barW, bh).fillColor(current ? C.brand : C.bar).fill().restore();
-      if (current) this.text(formatInt(m.kwh), bx - 10, plotBottom - bh - 9, { font: BOLD, size: 6.5, color: C.brand, width: barW + 20, align: 'center' });
+      if (bh > 0) {
+        this.doc.save().rect(bx, plotBottom - bh, barW, bh).fillColor(current ? C.brand : C.bar).fill().restore();
+      }
+      if (current) {
+        this.text(
+          formatInt(m.kwh), bx - 10, plotBottom - bh - 9,
+          { font: BOLD, size: 6.5, color: C.brand, width: barW + 20, align: 'center' },
+        );
+      }
       const [yy, mm] = m.month.split('-');
       const label = `${MONTHS[Number(mm) - 1] ?? mm}\n${(yy ?? '').slice(2)}`;
-      this.text(label, plotX + i * slot - 2, plotBottom + 3, { size: 6, color: current ? C.brand : C.muted, width: slot + 4, align: 'center', font: current ? BOLD : FONT });
+      this.text(
+        label, plotX + i * slot - 2, plotBottom + 3,
+        { size: 6, color: current ? C.brand : C.muted, width: slot + 4, align: 'center', font: current ? BOLD : FONT },
+      );
     });
 
     const avg = history.reduce((s, m) => s + m.kwh, 0) / history.length;
-    this.text(`Media de los últimos ${history.length} meses: ${formatInt(Math.round(avg))} kWh/mes`, x, plotBottom + 24, { size: 7, color: C.muted, width: w });
+    this.text(
+      `Media de los últimos ${history.length} meses: ${formatInt(Math.round(avg))} kWh/mes`, x, plotBottom + 24,
+      { size: 7, color: C.muted, width: w },
+    );
     return plotBottom + 36;
   }
 
@@ -538,7 +579,9 @@ class InvoiceLayout {
       `${retailer.name} · CIF ${retailer.taxId} · ${retailer.address}. ${retailer.registry}.`,
       `Factura firmada electrónicamente. Puedes presentar una reclamación en el Área Clientes, en el teléfono ${retailer.phone} o ante la Junta Arbitral de Consumo.`,
       ...(this.data.supply.energy === 'electricity'
-        ? ['Origen de la electricidad: Mix de comercialización según CNMC; consulta su desglose e impacto ambiental en www.cnmc.es.']
+        ? [
+          'Origen de la electricidad: Mix de comercialización según CNMC; consulta su desglose e impacto ambiental en www.cnmc.es.',
+        ]
         : []),
     ];
     for (let i = start; i < start + count; i++) {
@@ -551,7 +594,10 @@ class InvoiceLayout {
         this.text(l, MARGIN, fy, { size: 6.5, color: C.muted, width: CONTENT_W - 70 });
         fy += this.height(l, CONTENT_W - 70, FONT, 6.5) + 1.5;
       }
-      this.text(`Página ${i - start + 1} de ${count}`, RIGHT - 65, FOOTER_TOP + 5, { size: 6.5, color: C.muted, width: 65, align: 'right' });
+      this.text(
+        `Página ${i - start + 1} de ${count}`, RIGHT - 65, FOOTER_TOP + 5,
+        { size: 6.5, color: C.muted, width: 65, align: 'right' },
+      );
       if (this.opts.duplicate) this.watermark();
     }
   }
@@ -636,7 +682,9 @@ function formatDate(iso: string): string {
   return `${m[3]}/${m[2]}/${m[1]}`;
 }
 
-const madridDate = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Madrid', day: '2-digit', month: '2-digit', year: 'numeric' });
+const madridDate = new Intl.DateTimeFormat(
+  'es-ES', { timeZone: 'Europe/Madrid', day: '2-digit', month: '2-digit', year: 'numeric' },
+);
 
 /** The duplicate's issue date as the customer sees it in Spain, not in UTC. */
 function formatGeneratedAt(d: Date): string {
@@ -658,7 +706,9 @@ function niceCeiling(v: number): number {
 
 // The standard Helvetica fonts only encode Windows-1252; anything else would print as garbage.
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const REPLACEMENTS: Record<string, string> = { '\u2212': '-', '\u2009': ' ', '\u202f': ' ', '\u2011': '-', '\u2010': '-', '\u00ad': '' };
+const REPLACEMENTS: Record<string, string> = {
+  '\u2212': '-', '\u2009': ' ', '\u202f': ' ', '\u2011': '-', '\u2010': '-', '\u00ad': '',
+};
 
 function pdfText(s: string): string {
   let out = '';

@@ -55,7 +55,10 @@ export async function loadSigner(opts: LoadSignerOptions): Promise<PdfSigner> {
     try {
       p12 = await fs.readFile(file);
     } catch (err) {
-      throw new Error(`The signing certificate ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
+      throw new Error(
+        `The signing certificate ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+        { cause: err },
+      );
     }
     return createSigner(p12, opts.passphrase ?? '', file);
   }
@@ -119,7 +122,9 @@ function inspectP12(p12: Buffer, passphrase: string, source: string): { subject:
     parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
   } catch {
     // forge's message says nothing useful beyond this, and the passphrase must never be echoed.
-    throw new Error(`The signing certificate ${source} cannot be decrypted: wrong passphrase, or not a PKCS#12 (.p12/.pfx) file.`);
+    throw new Error(
+      `The signing certificate ${source} cannot be decrypted: wrong passphrase, or not a PKCS#12 (.p12/.pfx) file.`,
+    );
   }
   const keyBag = parsed.getBags({ bagType: OID_SHROUDED_KEY_BAG })[OID_SHROUDED_KEY_BAG]?.[0];
   const key = keyBag?.key as forge.pki.rsa.PrivateKey | undefined;
@@ -133,7 +138,9 @@ function inspectP12(p12: Buffer, passphrase: string, source: string): { subject:
   });
   if (!cert) throw new Error(`The signing certificate ${source} holds no certificate for its private key.`);
   const attrs = cert.subject.attributes;
-  const subject = [...attrs].reverse().map((a) => `${a.shortName ?? a.name ?? a.type}=${escapeDnValue(String(a.value))}`).join(', ');
+  const subject = [...attrs].reverse().map(
+    (a) => `${a.shortName ?? a.name ?? a.type}=${escapeDnValue(String(a.value))}`,
+  ).join(', ');
   const commonName = String(cert.subject.getField('CN')?.value ?? subject);
   return { subject, commonName, key, certificate: cert, chain: certs };
 }
@@ -188,7 +195,10 @@ async function ensureInDir(dir: string): Promise<{ p12Path: string; passphrase: 
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new Error(`The folder ${dir} for the development signing certificate cannot be created (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`, { cause: err });
+    throw new Error(
+      `The folder ${dir} for the development signing certificate cannot be created (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`,
+      { cause: err },
+    );
   }
   const generated = generateDevelopmentCertificate();
   // The passphrase file is created exclusively: whoever creates it owns the pair, and another
@@ -200,7 +210,10 @@ async function ensureInDir(dir: string): Promise<{ p12Path: string; passphrase: 
       const theirs = await readExisting(p12Path, passPath);
       if (theirs) return theirs;
     }
-    throw new Error(`The development signing certificate cannot be written to ${dir} (${(err as NodeJS.ErrnoException).code}).`, { cause: err });
+    throw new Error(
+      `The development signing certificate cannot be written to ${dir} (${(err as NodeJS.ErrnoException).code}).`,
+      { cause: err },
+    );
   }
   // Written aside and renamed, so a reader never sees a half-written P12.
   const tmp = `${p12Path}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
@@ -219,7 +232,9 @@ async function readExisting(p12Path: string, passPath: string): Promise<{ p12Pat
     if (p12Exists && pass !== null) return { p12Path, passphrase: pass.trim() };
     if (!p12Exists && pass === null) return null;
     if (attempt >= PARTIAL_CERT_RETRIES) {
-      throw new Error(`The development signing certificate in ${path.dirname(p12Path)} is incomplete (${p12Exists ? 'dev-signing.pass' : 'dev-signing.p12'} is missing). Delete that folder to create a new one.`);
+      throw new Error(
+        `The development signing certificate in ${path.dirname(p12Path)} is incomplete (${p12Exists ? 'dev-signing.pass' : 'dev-signing.p12'} is missing). Delete that folder to create a new one.`,
+      );
     }
     await new Promise((r) => setTimeout(r, PARTIAL_CERT_RETRY_MS));
   }

@@ -22,7 +22,9 @@ const COLOURS = ['#0b5394', '#e69138', '#6aa84f'] as const;
 const latin = (s: string): string => s.replace(/[\u2009\u202f]/g, ' ').replace(/[^\u0020-\u00ff€’“”–—·]/g, '?');
 
 export function renderSolarPdf(v: SolarPdfView): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, lang: 'es-ES', info: { Title: latin(v.title), Author: retailer.name } });
+  const doc = new PDFDocument(
+    { size: 'A4', margin: MARGIN, lang: 'es-ES', info: { Title: latin(v.title), Author: retailer.name } },
+  );
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -34,7 +36,9 @@ export function renderSolarPdf(v: SolarPdfView): Promise<Buffer> {
   doc.moveDown(0.2).font('Helvetica').fontSize(9).fillColor('#5b6570').text(latin(`${v.supply} · ${v.generatedOn}`));
   doc.moveDown(0.8).fillColor('#1c1f23');
   for (const f of v.facts) {
-    doc.font('Helvetica-Bold').fontSize(10).text(latin(`${f.label}: `), { continued: true }).font('Helvetica').text(latin(f.value));
+    doc.font('Helvetica-Bold').fontSize(10).text(latin(`${f.label}: `), { continued: true }).font('Helvetica').text(
+      latin(f.value),
+    );
   }
 
   // monthly bars
@@ -48,7 +52,9 @@ export function renderSolarPdf(v: SolarPdfView): Promise<Buffer> {
       const bh = (kwh / max) * h;
       doc.rect(MARGIN + i * slot + 4 + j * ((slot - 8) / 3), top + h - bh, (slot - 8) / 3 - 1, bh).fill(COLOURS[j]);
     });
-    doc.fillColor('#1c1f23').font('Helvetica').fontSize(7).text(latin(m.label), MARGIN + i * slot, top + h + 3, { width: slot, align: 'center' });
+    doc.fillColor('#1c1f23').font('Helvetica').fontSize(7).text(
+      latin(m.label), MARGIN + i * slot, top + h + 3, { width: slot, align: 'center' },
+    );
   });
   let lx = MARGIN;
   const ly = top + h + 16;
@@ -65,14 +71,20 @@ export function renderSolarPdf(v: SolarPdfView): Promise<Buffer> {
   const colW = WIDTH / v.table.head.length;
   const row = (cells: string[], bold: boolean) => {
     const y = doc.y + 2;
-    cells.forEach((c, i) => doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8).text(latin(c), MARGIN + i * colW, y, { width: colW - 4, align: i === 0 ? 'left' : 'right', lineBreak: false }));
+    cells.forEach(
+      (c, i) => doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8).text(
+        latin(c), MARGIN + i * colW, y, { width: colW - 4, align: i === 0 ? 'left' : 'right', lineBreak: false },
+      ),
+    );
     doc.x = MARGIN;
     doc.y = y + 11;
   };
   row(v.table.head, true);
   for (const r of v.table.rows) row(r, false);
 
-  doc.moveDown(1).font('Helvetica').fontSize(8).fillColor('#5b6570').text(latin(v.assumptions), MARGIN, doc.y, { width: WIDTH });
+  doc.moveDown(1).font('Helvetica').fontSize(8).fillColor('#5b6570').text(
+    latin(v.assumptions), MARGIN, doc.y, { width: WIDTH },
+  );
   doc.moveDown(0.5).text(latin(`${retailer.name} · ${retailer.phone} · ${retailer.email}`), { width: WIDTH });
   doc.end();
   return done;

@@ -7,7 +7,8 @@ import { findStaffById } from '../../data/staff-repo';
 import { groupSecret } from '../../domain/staff';
 import { overLimit } from '../../services/throttle';
 import {
-  ADMIN_LOGIN_THROTTLE, changeStaffPassword, confirmEnrolment, enrolmentSecret, resetStaffPassword, staffCodeStep, staffOfResetLink, staffPasswordStep,
+  ADMIN_LOGIN_THROTTLE, changeStaffPassword, confirmEnrolment, enrolmentSecret, resetStaffPassword, staffCodeStep,
+  staffOfResetLink, staffPasswordStep,
 } from '../../services/staff-auth';
 import { checkPassword, passwordProblemMessage } from '../../domain/password-policy';
 import { totpQrDataUrl } from '../../adapters/totp';
@@ -19,19 +20,27 @@ import { safeLocalPath } from '../../web/safe-redirect';
 import { regenerateSession } from '../../web/middleware/staff';
 
 function loginPage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
-  render(req, res, 'admin/auth/login', { title: res.locals.t('admin.auth.login.title'), form: {}, errors: {}, ...data }, { status });
+  render(
+    req, res, 'admin/auth/login', { title: res.locals.t('admin.auth.login.title'), form: {}, errors: {}, ...data },
+    { status },
+  );
 }
 
 function codePage(req: Request, res: Response, data: Record<string, unknown>, status = 200): void {
-  render(req, res, 'admin/auth/code', { title: res.locals.t('admin.auth.code.title'), errors: {}, ...data }, { status });
+  render(
+    req, res, 'admin/auth/code', { title: res.locals.t('admin.auth.code.title'), errors: {}, ...data }, { status },
+  );
 }
 
-async function enrolPage(d: AppDeps, req: Request, res: Response, errors: Record<string, string>, status = 200): Promise<void> {
+async function enrolPage(
+  d: AppDeps, req: Request, res: Response, errors: Record<string, string>, status = 200,
+): Promise<void> {
   const { db, clock } = d;
   const staff = req.staff!;
   const secret = await enrolmentSecret(db.knex, staff.id, clock.now(), d.dataKey);
   render(req, res, 'admin/auth/enrol', {
-    title: res.locals.t('admin.auth.enrol.title'), errors, qr: await totpQrDataUrl(staff.staffId, secret), secretGroups: groupSecret(secret),
+    title: res.locals.t('admin.auth.enrol.title'), errors, qr: await totpQrDataUrl(staff.staffId, secret),
+    secretGroups: groupSecret(secret),
   }, { status });
 }
 
@@ -41,7 +50,9 @@ async function throttled(d: AppDeps, req: Request): Promise<boolean> {
 }
 
 /** Starts the logged-in session: a new id and a new CSRF token, so nothing from before carries over. */
-async function startSession(d: AppDeps, req: Request, staffId: number, enrolling: boolean, createdAt?: number): Promise<void> {
+async function startSession(
+  d: AppDeps, req: Request, staffId: number, enrolling: boolean, createdAt?: number,
+): Promise<void> {
   const now = d.clock.now().getTime();
   const lang = req.session.lang;
   await regenerateSession(req);
@@ -54,10 +65,16 @@ async function startSession(d: AppDeps, req: Request, staffId: number, enrolling
 }
 
 function passwordPage(req: Request, res: Response, errors: Record<string, string>, status = 200): void {
-  render(req, res, 'admin/auth/password', { title: res.locals.t('admin.auth.password.title'), errors, forced: req.staff?.mustChangePassword === true }, { status });
+  render(
+    req, res, 'admin/auth/password',
+    { title: res.locals.t('admin.auth.password.title'), errors, forced: req.staff?.mustChangePassword === true },
+    { status },
+  );
 }
 
-function resetPage(req: Request, res: Response, token: string | null, errors: Record<string, string>, status = 200): void {
+function resetPage(
+  req: Request, res: Response, token: string | null, errors: Record<string, string>, status = 200,
+): void {
   render(req, res, 'admin/auth/reset', { title: res.locals.t('admin.auth.reset.title'), token, errors }, { status });
 }
 
@@ -89,10 +106,16 @@ export function adminAuthRoutes(d: AppDeps): Router {
     if (!form.staffId.trim()) errors.staffId = t('errors.required');
     if (!form.password) errors.password = t('errors.required');
     if (Object.keys(errors).length) return loginPage(req, res, { form: { staffId: form.staffId }, errors }, 422);
-    if (await throttled(d, req)) return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.throttled') }, 429);
+    if (await throttled(d, req)) {
+      return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.throttled') }, 429);
+    }
 
-    const r = await staffPasswordStep(db.knex, config, { staffId: form.staffId, password: form.password, ip: clientIp(req), now: clock.now() });
-    if (r.kind === 'failure') return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.login.failed') }, 401);
+    const r = await staffPasswordStep(
+      db.knex, config, { staffId: form.staffId, password: form.password, ip: clientIp(req), now: clock.now() },
+    );
+    if (r.kind === 'failure') {
+      return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.login.failed') }, 401);
+    }
     if (r.kind === 'enrol') {
       await startSession(d, req, r.id, true);
       return res.redirect(303, '/admin/alta-2fa');
@@ -124,7 +147,10 @@ export function adminAuthRoutes(d: AppDeps): Router {
     await startSession(d, req, pending, false);
     if (r.method === 'recovery') {
       const staff = await findStaffById(db.knex, pending);
-      req.session.adminFlash = { kind: 'warning', key: 'admin.auth.code.recoveryUsed', params: { count: String(staff?.recovery_code_hashes.length ?? 0) } };
+      req.session.adminFlash = {
+        kind: 'warning', key: 'admin.auth.code.recoveryUsed',
+        params: { count: String(staff?.recovery_code_hashes.length ?? 0) },
+      };
     }
     return res.redirect(303, '/admin');
   });
@@ -143,13 +169,18 @@ export function adminAuthRoutes(d: AppDeps): Router {
     const { code } = formFields(req, ['code'] as const);
     if (!code.trim()) return enrolPage(d, req, res, { code: t('errors.required') }, 422);
     if (await throttled(d, req)) return enrolPage(d, req, res, { code: t('admin.auth.throttled') }, 429);
-    const r = await confirmEnrolment(db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now(), key: d.dataKey });
+    const r = await confirmEnrolment(
+      db.knex, { id: req.staff.id, code, ip: clientIp(req), now: clock.now(), key: d.dataKey },
+    );
     if (!r.ok) return enrolPage(d, req, res, { code: t('admin.auth.enrol.wrongCode') }, 422);
     // the session was opened with the password only; it now holds both factors
     await startSession(d, req, req.staff.id, false, req.session.staffCreatedAt);
     res.locals.staff = req.staff;
     res.set('Cache-Control', 'no-store');
-    render(req, res, 'admin/auth/recovery-codes', { title: res.locals.t('admin.auth.recovery.title'), codes: r.recoveryCodes });
+    render(
+      req, res, 'admin/auth/recovery-codes',
+      { title: res.locals.t('admin.auth.recovery.title'), codes: r.recoveryCodes },
+    );
   });
 
   // A staff member's own password: self-service, and forced after a supervisor-chosen one.
@@ -172,17 +203,28 @@ export function adminAuthRoutes(d: AppDeps): Router {
     const form = formFields(req, ['currentPassword', 'newPassword', 'newPasswordConfirm'] as const);
     const errors: Record<string, string> = {};
     if (!form.currentPassword) errors.currentPassword = t('errors.required');
-    const problem = newPasswordProblem(res, form.newPassword, form.newPasswordConfirm, [staff.staffId, staff.firstName, staff.lastName, staff.email.split('@')[0] ?? '']);
+    const problem = newPasswordProblem(
+      res, form.newPassword, form.newPasswordConfirm,
+      [staff.staffId, staff.firstName, staff.lastName, staff.email.split('@')[0] ?? ''],
+    );
     if (problem) errors.newPassword = problem;
     else if (form.newPassword === form.currentPassword) errors.newPassword = t('admin.auth.password.same');
     if (Object.keys(errors).length) return passwordPage(req, res, errors, 422);
     if (await throttled(d, req)) return passwordPage(req, res, { currentPassword: t('admin.auth.throttled') }, 429);
-    const r = await changeStaffPassword(db.knex, config, { id: staff.id, current: form.currentPassword, next: form.newPassword, ip: clientIp(req), now: clock.now(), keepSid: req.sessionID });
+    const r = await changeStaffPassword(
+      db.knex, config,
+      {
+        id: staff.id, current: form.currentPassword, next: form.newPassword, ip: clientIp(req), now: clock.now(),
+        keepSid: req.sessionID,
+      },
+    );
     if (r === 'locked') {
       await regenerateSession(req);
       return res.redirect(303, '/admin/acceso');
     }
-    if (r === 'wrong_current') return passwordPage(req, res, { currentPassword: t('admin.auth.password.wrongCurrent') }, 422);
+    if (r === 'wrong_current') {
+      return passwordPage(req, res, { currentPassword: t('admin.auth.password.wrongCurrent') }, 422);
+    }
     // a new session id and token after the change, as after a login
     await startSession(d, req, staff.id, false, req.session.staffCreatedAt);
     req.session.adminFlash = { kind: 'success', key: 'admin.auth.password.changed' };
@@ -202,9 +244,18 @@ export function adminAuthRoutes(d: AppDeps): Router {
     const form = formFields(req, ['token', 'newPassword', 'newPasswordConfirm'] as const);
     const who = form.token ? await staffOfResetLink(db.knex, form.token, clock.now()) : null;
     if (!who) return resetPage(req, res, null, {}, 410);
-    const problem = newPasswordProblem(res, form.newPassword, form.newPasswordConfirm, [who.staffId, who.firstName, who.lastName, who.email.split('@')[0] ?? '']);
+    const problem = newPasswordProblem(
+      res, form.newPassword, form.newPasswordConfirm,
+      [who.staffId, who.firstName, who.lastName, who.email.split('@')[0] ?? ''],
+    );
     if (problem) return resetPage(req, res, form.token, { newPassword: problem }, 422);
-    if (!(await resetStaffPassword(db.knex, config, { token: form.token, password: form.newPassword, ip: clientIp(req), now: clock.now() }))) {
+    if (
+      !(
+        await resetStaffPassword(
+          db.knex, config, { token: form.token, password: form.newPassword, ip: clientIp(req), now: clock.now() },
+        )
+      )
+    ) {
       return resetPage(req, res, null, {}, 410);
     }
     await regenerateSession(req);
@@ -216,7 +267,13 @@ export function adminAuthRoutes(d: AppDeps): Router {
     const { db, clock } = d;
     const lang = res.locals.lang as Language;
     if (req.session.staffId) {
-      await audit(db.knex, { actorType: 'staff', actorId: req.session.staffId, action: 'staff.logout', targetType: 'staff', targetId: req.session.staffId, ip: clientIp(req), at: clock.now() });
+      await audit(
+        db.knex,
+        {
+          actorType: 'staff', actorId: req.session.staffId, action: 'staff.logout', targetType: 'staff',
+          targetId: req.session.staffId, ip: clientIp(req), at: clock.now(),
+        },
+      );
     }
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie(res.locals.adminCookieName as string, { path: '/admin' });

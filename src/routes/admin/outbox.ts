@@ -26,7 +26,8 @@ export function adminOutboxRoutes(deps: AppDeps): Router {
     const { filter, form } = parseOutboxFilter(req.query as Record<string, unknown>);
     const { messages, counts, hasNext } = await outboxPage(staffContext(deps, req).db, filter);
     render(req, res, 'admin/outbox/index', {
-      title: res.locals.t('adminOps.outbox.title'), form, counts, statuses: OUTBOX_STATUSES, page: filter.page, messages,
+      title: res.locals.t('adminOps.outbox.title'), form, counts, statuses: OUTBOX_STATUSES, page: filter.page,
+      messages,
       previousHref: filter.page > 1 ? pageHref(form, filter.page - 1) : null,
       nextHref: hasNext ? pageHref(form, filter.page + 1) : null,
     });
@@ -36,14 +37,19 @@ export function adminOutboxRoutes(deps: AppDeps): Router {
     const m = await findOutbox(staffContext(deps, req).db, idParam(req, 'messageId'));
     if (!m) throw new DomainError('not_found');
     render(req, res, 'admin/outbox/show', {
-      title: res.locals.t('adminOps.outbox.detail.title', { id: m.id }), message: m, textBody: redactTokens(m.text_body),
+      title: res.locals.t('adminOps.outbox.detail.title', { id: m.id }), message: m, textBody: redactTokens(
+        m.text_body,
+      ),
     });
   });
 
   router.post('/correo/:messageId/reintentar', requireStaff(), async (req, res) => {
     const id = idParam(req, 'messageId');
     const retried = await retryOutboxMessage(staffContext(deps, req), { messageId: id });
-    adminFlash(req, retried ? 'success' : 'warning', retried ? 'adminOps.outbox.retried' : 'adminOps.outbox.notRetryable', { id: String(id) });
+    adminFlash(
+      req, retried ? 'success' : 'warning', retried ? 'adminOps.outbox.retried' : 'adminOps.outbox.notRetryable',
+      { id: String(id) },
+    );
     res.redirect(303, `/admin/correo/${id}`);
   });
 

@@ -29,7 +29,8 @@ function readForm(body: unknown): AdminForm {
 
 function formOf(p: PromotionRow): AdminForm {
   return {
-    titleEs: p.title_es, titleCa: p.title_ca, bodyEs: p.body_es, bodyCa: p.body_ca, code: p.code ?? '', validFrom: p.valid_from, validTo: p.valid_to,
+    titleEs: p.title_es, titleCa: p.title_ca, bodyEs: p.body_es, bodyCa: p.body_ca, code: p.code ?? '',
+    validFrom: p.valid_from, validTo: p.valid_to,
     kinds: p.audience_kinds, energy: p.energy ?? '', tariff: p.tariff ?? '', province: p.province ?? '',
     discountPercent: p.discount_percent === null ? '' : String(p.discount_percent),
     discountMonths: p.discount_months === null ? '' : String(p.discount_months),
@@ -71,7 +72,10 @@ export function adminPromotionRoutes(deps: AppDeps): Router {
   }
 
   router.get('/promociones', requireStaff(), async (req, res) => {
-    render(req, res, 'admin/promotions/list', { title: res.locals.t('admin.promotions.title'), promotions: await allPromotions(ctx()) });
+    render(
+      req, res, 'admin/promotions/list',
+      { title: res.locals.t('admin.promotions.title'), promotions: await allPromotions(ctx()) },
+    );
   });
 
   router.get('/promociones/nueva', supervisor, (req, res) => {

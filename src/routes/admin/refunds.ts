@@ -32,9 +32,13 @@ export function adminRefundRoutes(deps: AppDeps): Router {
 
   router.get('/reembolsos', requireStaff(), async (req, res) => {
     const q = Query.parse(req.query);
-    const list = await duplicateCharges(staffContext(deps, req).db, { refunded: q.estado === 'hechos', limit: PAGE_SIZE, offset: (q.pagina - 1) * PAGE_SIZE });
+    const list = await duplicateCharges(
+      staffContext(deps, req).db,
+      { refunded: q.estado === 'hechos', limit: PAGE_SIZE, offset: (q.pagina - 1) * PAGE_SIZE },
+    );
     render(req, res, 'admin/refunds/index', {
-      title: res.locals.t('refunds.title'), list, state: q.estado, page: q.pagina, pages: Math.max(1, Math.ceil(list.total / PAGE_SIZE)),
+      title: res.locals.t('refunds.title'), list, state: q.estado, page: q.pagina,
+      pages: Math.max(1, Math.ceil(list.total / PAGE_SIZE)),
       noteMax: REFUND_NOTE_MAX, errors: {}, form: {},
     });
   });
@@ -46,8 +50,14 @@ export function adminRefundRoutes(deps: AppDeps): Router {
     if (note.length > REFUND_NOTE_MAX || hasControlCharacters(note)) {
       const list = await duplicateCharges(staffContext(deps, req).db, { refunded: false, limit: PAGE_SIZE, offset: 0 });
       return render(req, res, 'admin/refunds/index', {
-        title: res.locals.t('refunds.title'), list, state: 'pendientes', page: 1, pages: Math.max(1, Math.ceil(list.total / PAGE_SIZE)), noteMax: REFUND_NOTE_MAX,
-        errors: { [`nota-${id.data}`]: res.locals.t(note.length > REFUND_NOTE_MAX ? 'refunds.errors.too_long' : 'refunds.errors.invalid', { max: REFUND_NOTE_MAX }) },
+        title: res.locals.t('refunds.title'), list, state: 'pendientes', page: 1,
+        pages: Math.max(1, Math.ceil(list.total / PAGE_SIZE)), noteMax: REFUND_NOTE_MAX,
+        errors: {
+          [`nota-${id.data}`]: res.locals.t(
+            note.length > REFUND_NOTE_MAX ? 'refunds.errors.too_long' : 'refunds.errors.invalid',
+            { max: REFUND_NOTE_MAX },
+          ),
+        },
         form: { [`nota-${id.data}`]: note.slice(0, REFUND_NOTE_MAX + 100) },
       }, { status: 422 });
     }

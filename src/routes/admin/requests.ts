@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../deps';
-import { checkStatusChange, filterQuery, isReviewType, NOTE_MAX, parseAdminRequestFilter, statusOptions } from '../../domain/admin-requests';
+import {
+  checkStatusChange, filterQuery, isReviewType, NOTE_MAX, parseAdminRequestFilter, statusOptions,
+} from '../../domain/admin-requests';
 import { isSystemManaged, REQUEST_STATUSES, REQUEST_TYPES, type RequestStatus } from '../../domain/requests';
 import { DomainError } from '../../domain/errors';
 import { assignableStaff } from '../../data/admin-requests-repo';
@@ -22,12 +24,15 @@ export function adminRequestRoutes(deps: AppDeps): Router {
   // the admin pages read through the staff member's context (its database handle)
   const db = (req: Request) => staffContext(deps, req).db;
 
-  async function detailPage(req: Request, res: Response, requestId: number, extra: PageExtra = {}, status = 200): Promise<void> {
+  async function detailPage(
+    req: Request, res: Response, requestId: number, extra: PageExtra = {}, status = 200,
+  ): Promise<void> {
     const page = await adminRequestDetail(db(req), requestId);
     const request = page.request;
     render(req, res, 'admin/requests/detail', {
       title: res.locals.t('adminRequests.detailTitle', { reference: request.reference }),
-      ...page, statusOptions: statusOptions(request.type, request.status), isReview: isReviewType(request.type), systemManaged: isSystemManaged(request.type),
+      ...page, statusOptions: statusOptions(request.type, request.status), isReview: isReviewType(request.type),
+      systemManaged: isSystemManaged(request.type),
       form: extra.form ?? {}, errors: extra.errors ?? {}, problem: extra.problem ?? null, noteMax: NOTE_MAX,
     }, { status });
   }
@@ -36,12 +41,15 @@ export function adminRequestRoutes(deps: AppDeps): Router {
     const filter = parseAdminRequestFilter(req.query as Record<string, unknown>);
     const { list, staffList, pages } = await adminRequestList(db(req), filter, req.staff!.id, PAGE_SIZE);
     render(req, res, 'admin/requests/list', {
-      title: res.locals.t('adminRequests.listTitle'), list, filter, staffList, types: REQUEST_TYPES, statuses: REQUEST_STATUSES, page: filter.page, pages,
+      title: res.locals.t('adminRequests.listTitle'), list, filter, staffList, types: REQUEST_TYPES,
+      statuses: REQUEST_STATUSES, page: filter.page, pages,
       pageLink: (p: number) => `/admin/gestiones${filterQuery(filter, p) ? `?${filterQuery(filter, p)}` : ''}`,
     }, { fragment: 'admin/requests/_table' });
   });
 
-  router.get('/gestiones/:requestId', requireStaff(), async (req, res) => detailPage(req, res, idParam(req, 'requestId')));
+  router.get(
+    '/gestiones/:requestId', requireStaff(), async (req, res) => detailPage(req, res, idParam(req, 'requestId')),
+  );
 
   router.post('/gestiones/:requestId/estado', requireStaff(), async (req, res) => {
     const request = await loadAdminRequest(db(req), idParam(req, 'requestId'));
@@ -52,7 +60,9 @@ export function adminRequestRoutes(deps: AppDeps): Router {
       const errors: Record<string, string> = {};
       for (const e of checked.errors) {
         errors[e.field] ??= t(`adminRequests.errors.${e.code}`, {
-          max: NOTE_MAX, from: t(`requests.status.${request.status}`), to: t(`requests.status.${form.status}`, { defaultValue: form.status }),
+          max: NOTE_MAX, from: t(`requests.status.${request.status}`), to: t(
+            `requests.status.${form.status}`, { defaultValue: form.status },
+          ),
         });
       }
       return detailPage(req, res, request.id, { form, errors }, 422);
@@ -61,10 +71,15 @@ export function adminRequestRoutes(deps: AppDeps): Router {
       await changeStatusAsStaff(staffContext(deps, req), { requestId: request.id, to: checked.to, note: checked.note });
     } catch (err) {
       // someone else moved it first: show what it is now
-      if (err instanceof DomainError && err.code === 'conflict') return detailPage(req, res, request.id, { form, problem: t('adminRequests.status.conflict') }, 409);
+      if (err instanceof DomainError && err.code === 'conflict') {
+        return detailPage(req, res, request.id, { form, problem: t('adminRequests.status.conflict') }, 409);
+      }
       throw err;
     }
-    adminFlash(req, 'success', 'adminRequests.status.changed', { reference: request.reference, status: t(`requests.status.${checked.to satisfies RequestStatus}`) });
+    adminFlash(
+      req, 'success', 'adminRequests.status.changed',
+      { reference: request.reference, status: t(`requests.status.${checked.to satisfies RequestStatus}`) },
+    );
     res.redirect(303, `/admin/gestiones/${request.id}`);
   });
 
@@ -77,10 +92,15 @@ export function adminRequestRoutes(deps: AppDeps): Router {
     const to = raw === 'yo' ? me.id : raw === '' || raw === 'nadie' ? null : /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
     const staff = await assignableStaff(db(req));
     const target = to === null ? null : staff.find((s) => Number(s.id) === to);
-    if (to !== null && !target) return detailPage(req, res, request.id, { form, errors: { staff: t('adminRequests.errors.staff') } }, 422);
+    if (to !== null && !target) {
+      return detailPage(req, res, request.id, { form, errors: { staff: t('adminRequests.errors.staff') } }, 422);
+    }
     const result = await assignRequest(staffContext(deps, req), { requestId: request.id, to });
     if (result === 'unchanged') adminFlash(req, 'info', 'adminRequests.assign.unchanged');
-    else if (target) adminFlash(req, 'success', 'adminRequests.assign.assigned', { reference: request.reference, name: `${target.first_name} ${target.last_name}` });
+    else if (target) adminFlash(
+      req, 'success', 'adminRequests.assign.assigned',
+      { reference: request.reference, name: `${target.first_name} ${target.last_name}` },
+    );
     else adminFlash(req, 'success', 'adminRequests.assign.unassigned', { reference: request.reference });
     res.redirect(303, `/admin/gestiones/${request.id}`);
   });

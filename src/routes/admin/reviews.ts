@@ -23,10 +23,14 @@ export function adminReviewRoutes(deps: AppDeps): Router {
   // the admin pages read through the staff member's context (its database handle)
   const db = (req: Request) => staffContext(deps, req).db;
 
-  async function detailPage(req: Request, res: Response, request: AdminRequestDetail, extra: { form?: Record<string, string>; errors?: Record<string, string>; problem?: string } = {}, status = 200): Promise<void> {
+  async function detailPage(
+    req: Request, res: Response, request: AdminRequestDetail,
+    extra: { form?: Record<string, string>; errors?: Record<string, string>; problem?: string } = {}, status = 200,
+  ): Promise<void> {
     render(req, res, 'admin/reviews/detail', {
       title: res.locals.t('adminRequests.reviewDetailTitle', { reference: request.reference }),
-      ...(await reviewContext(db(req), request)), pending: isPendingReview(request), canDecide: req.staff!.role === 'supervisor',
+      ...(await reviewContext(db(req), request)), pending: isPendingReview(request),
+      canDecide: req.staff!.role === 'supervisor',
       form: extra.form ?? {}, errors: extra.errors ?? {}, problem: extra.problem ?? null, noteMax: NOTE_MAX,
     }, { status });
   }
@@ -40,11 +44,20 @@ export function adminReviewRoutes(deps: AppDeps): Router {
       const form = formFields(req, [field] as const);
       const checked = checkDecision(decision, form[field]);
       if (!checked.ok) {
-        return detailPage(req, res, request, { form, errors: { [field]: t(`adminRequests.errors.${checked.error.code}`, { max: NOTE_MAX }) } }, 422);
+        return detailPage(
+          req, res, request,
+          { form, errors: { [field]: t(`adminRequests.errors.${checked.error.code}`, { max: NOTE_MAX }) } }, 422,
+        );
       }
       try {
-        const done = await decideReview(staffContext(deps, req), { requestId: request.id, decision, note: checked.note });
-        adminFlash(req, 'success', decision === 'approve' ? 'adminRequests.decision.approved' : 'adminRequests.decision.rejected', { reference: done.reference });
+        const done = await decideReview(
+          staffContext(deps, req), { requestId: request.id, decision, note: checked.note },
+        );
+        adminFlash(
+          req, 'success',
+          decision === 'approve' ? 'adminRequests.decision.approved' : 'adminRequests.decision.rejected',
+          { reference: done.reference },
+        );
         res.redirect(303, '/admin/revision');
       } catch (err) {
         // already decided, or the situation changed (e.g. the relation was withdrawn meanwhile)
@@ -63,7 +76,12 @@ export function adminReviewRoutes(deps: AppDeps): Router {
     render(req, res, 'admin/reviews/queue', { title: res.locals.t('adminRequests.reviewTitle'), list, page, pages });
   });
 
-  router.get('/revision/:requestId', requireStaff(), async (req, res) => detailPage(req, res, await loadAdminRequest(db(req), idParam(req, 'requestId'), { reviewOnly: true })));
+  router.get(
+    '/revision/:requestId', requireStaff(),
+    async (req, res) => detailPage(
+      req, res, await loadAdminRequest(db(req), idParam(req, 'requestId'), { reviewOnly: true }),
+    ),
+  );
   router.post('/revision/:requestId/aprobar', requireStaff('supervisor'), decide('approve'));
   router.post('/revision/:requestId/rechazar', requireStaff('supervisor'), decide('reject'));
 

@@ -12,12 +12,21 @@ import { adminFlash, requireStaff, staffActor } from '../../web/middleware/staff
 const FIELDS = ['staffId', 'firstName', 'lastName', 'email', 'role', 'passwordMode', 'password', 'reason'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function newPage(req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+function newPage(
+  req: Request, res: Response, form: Record<string, string>, errors: Record<string, string>, status = 200,
+): void {
   render(req, res, 'admin/staff/new', { title: res.locals.t('admin.staff.new.title'), form, errors }, { status });
 }
 
-async function detailPage(req: Request, res: Response, member: StaffRow, form: Record<string, string>, errors: Record<string, string>, status = 200): Promise<void> {
-  render(req, res, 'admin/staff/detail', { title: `${member.first_name} ${member.last_name}`, member, form, errors, self: member.id === req.staff!.id }, { status });
+async function detailPage(
+  req: Request, res: Response, member: StaffRow, form: Record<string, string>, errors: Record<string, string>,
+  status = 200,
+): Promise<void> {
+  render(
+    req, res, 'admin/staff/detail',
+    { title: `${member.first_name} ${member.last_name}`, member, form, errors, self: member.id === req.staff!.id },
+    { status },
+  );
 }
 
 async function loadMember(d: AppDeps, req: Request): Promise<StaffRow> {
@@ -51,11 +60,16 @@ export function adminStaffRoutes(d: AppDeps): Router {
     if (!id.ok) errors.staffId = form.staffId.trim() ? t('admin.staff.errors.staffId') : t('errors.required');
     if (!form.firstName.trim()) errors.firstName = t('errors.required');
     if (!form.lastName.trim()) errors.lastName = t('errors.required');
-    if (!EMAIL.test(form.email.trim())) errors.email = form.email.trim() ? t('admin.staff.errors.email') : t('errors.required');
+    if (!EMAIL.test(form.email.trim())) {
+      errors.email = form.email.trim() ? t('admin.staff.errors.email') : t('errors.required');
+    }
     if (!isStaffRole(form.role)) errors.role = t('errors.required');
     const mode = form.passwordMode === 'set' ? 'set' : 'generate';
     if (mode === 'set') {
-      const check = checkPassword(form.password, { lang, userInputs: [form.staffId, form.firstName, form.lastName, form.email.split('@')[0] ?? ''] });
+      const check = checkPassword(
+        form.password,
+        { lang, userInputs: [form.staffId, form.firstName, form.lastName, form.email.split('@')[0] ?? ''] },
+      );
       if (!form.password) errors.password = t('errors.required');
       else if (!check.ok) errors.password = check.problems.map((p) => passwordProblemMessage(p, lang)).join(' ');
     }
@@ -63,14 +77,18 @@ export function adminStaffRoutes(d: AppDeps): Router {
     const reason = checkReason(form.reason);
     if (!reason.ok) errors.reason = t(`admin.reason.${reason.problem}`);
     const kept = { ...form, password: '', passwordMode: mode };
-    if (Object.keys(errors).length || !id.ok || !reason.ok || !isStaffRole(form.role)) return newPage(req, res, kept, errors, 422);
+    if (Object.keys(errors).length || !id.ok || !reason.ok || !isStaffRole(form.role)) {
+      return newPage(req, res, kept, errors, 422);
+    }
     const created = await createStaffMember(db.knex, config, staffActor(req), {
-      staffId: id.value, firstName: form.firstName.trim(), lastName: form.lastName.trim(), email: form.email.trim(), role: form.role, password, reason: reason.value,
+      staffId: id.value, firstName: form.firstName.trim(), lastName: form.lastName.trim(), email: form.email.trim(),
+      role: form.role, password, reason: reason.value,
     }, clock.now());
     if (created === 'taken') return newPage(req, res, kept, { staffId: t('admin.staff.errors.taken') }, 422);
     res.set('Cache-Control', 'no-store');
     render(req, res, 'admin/staff/created', {
-      title: t('admin.staff.created.title'), staffId: id.value, memberId: created, password: mode === 'generate' ? password : null,
+      title: t('admin.staff.created.title'), staffId: id.value, memberId: created,
+      password: mode === 'generate' ? password : null,
     });
   });
 

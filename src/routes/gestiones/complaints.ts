@@ -39,11 +39,15 @@ export function complaintRoutes(deps: AppDeps): Router {
     return c;
   }
 
-  function complaintPage(req: Request, res: Response, c: ContractView, form: Record<string, string>, errors: Record<string, string>, status = 200): void {
+  function complaintPage(
+    req: Request, res: Response, c: ContractView, form: Record<string, string>, errors: Record<string, string>,
+    status = 200,
+  ): void {
     const deadline = complaintDeadline(deps.clock.now());
     render(req, res, 'gestiones/complaint', {
       title: res.locals.t('complaints.title'), contract: c, form, errors, categories: COMPLAINT_CATEGORIES,
-      deadline: formatDay(deadline, res.locals.lang), maxFiles: POLICY.maxFiles, descriptionMin: DESCRIPTION_MIN, descriptionMax: DESCRIPTION_MAX,
+      deadline: formatDay(deadline, res.locals.lang), maxFiles: POLICY.maxFiles, descriptionMin: DESCRIPTION_MIN,
+      descriptionMax: DESCRIPTION_MAX,
     }, { status });
   }
 
@@ -51,7 +55,9 @@ export function complaintRoutes(deps: AppDeps): Router {
     complaintPage(req, res, await guardedContract(req), {}, {});
   });
 
-  router.post('/contratos/:contractId/reclamacion', guard.contract('act'), parseUpload({ field: 'attachments', policy: POLICY }), verifyCsrf, async (req, res) => {
+  router.post('/contratos/:contractId/reclamacion', guard.contract('act'), parseUpload(
+    { field: 'attachments', policy: POLICY },
+  ), verifyCsrf, async (req, res) => {
     const t = res.locals.t;
     const form = formFields(req, FIELDS);
     // the textarea allows 4 000 characters; formFields cuts at 1 000, so read it whole
@@ -62,24 +68,41 @@ export function complaintRoutes(deps: AppDeps): Router {
     const upload = await inspectUpload(req, POLICY);
     // a text beyond the multipart field limit never reached req.body: say it is too long
     if (!upload.ok && upload.error.code === 'field_too_long') {
-      if (upload.error.field === 'description') e.add('description', 'complaints.errors.too_long', { max: DESCRIPTION_MAX });
+      if (upload.error.field === 'description') {
+        e.add('description', 'complaints.errors.too_long', { max: DESCRIPTION_MAX });
+      }
       else e.add('attachments', 'uploads.errors.malformed');
     }
     const check = validateComplaint({ category: form.category, description: form.description });
     if (!check.ok) {
       for (const err of check.errors) {
-        e.add(err.field, err.code === 'required' ? (err.field === 'category' ? 'complaints.errors.category' : 'errors.required') : `complaints.errors.${err.code}`, { min: DESCRIPTION_MIN, max: DESCRIPTION_MAX });
+        e.add(
+          err.field,
+          err.code === 'required' ? (
+            err.field === 'category' ? 'complaints.errors.category' : 'errors.required'
+          ) : `complaints.errors.${err.code}`,
+          { min: DESCRIPTION_MIN, max: DESCRIPTION_MAX },
+        );
       }
     }
-    if (!upload.ok && upload.error.code !== 'field_too_long') e.addText('attachments', uploadErrorMessage(t, res.locals.lang, upload.error, POLICY));
+    if (!upload.ok && upload.error.code !== 'field_too_long') {
+      e.addText('attachments', uploadErrorMessage(t, res.locals.lang, upload.error, POLICY));
+    }
     if (e.any || !check.ok || !upload.ok) {
       // keep what was typed (a text cut by the size limit is not there to keep)
-      return complaintPage(req, res, await guardedContract(req), { category: form.category, description: form.description.slice(0, DESCRIPTION_MAX + 100) }, e.errors, 422);
+      return complaintPage(
+        req, res, await guardedContract(req),
+        { category: form.category, description: form.description.slice(0, DESCRIPTION_MAX + 100) }, e.errors, 422,
+      );
     }
     const created = await fileComplaint(userContext(deps, req), {
-      contractId: Number(req.params.contractId), access: res.locals.customerAccess as Access, complaint: check.value, files: upload.files,
+      contractId: Number(req.params.contractId), access: res.locals.customerAccess as Access, complaint: check.value,
+      files: upload.files,
     });
-    req.session.flash = { kind: 'success', key: 'complaints.created', params: { reference: created.reference, date: formatDay(created.deadline, res.locals.lang) } };
+    req.session.flash = {
+      kind: 'success', key: 'complaints.created',
+      params: { reference: created.reference, date: formatDay(created.deadline, res.locals.lang) },
+    };
     res.redirect(303, `/gestiones/${created.id}`);
   });
 
@@ -88,7 +111,9 @@ export function complaintRoutes(deps: AppDeps): Router {
     const id = Number(req.params.documentId);
     if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found');
     const access = await accessOf(deps.db.knex, req);
-    const file = await downloadDocument(userContext(deps, req), { documentId: id, accessTo: async (customerId) => access.to(customerId) });
+    const file = await downloadDocument(
+      userContext(deps, req), { documentId: id, accessTo: async (customerId) => access.to(customerId) },
+    );
     sendDocument(res, file.meta, file.content);
   });
 

@@ -5,7 +5,9 @@ import { DomainError } from '../../domain/errors';
 import { isValidOrderId, type NotPayableReason } from '../../domain/payments';
 import { findPaymentByOrder, type PaymentView } from '../../data/payments-repo';
 import { NOTIFICATION_PATH } from '../../adapters/redsys';
-import { cardPaymentsOfContract, checkoutFor, handleRedsysNotification, paymentState, startCardPayment } from '../../services/card-payments';
+import {
+  cardPaymentsOfContract, checkoutFor, handleRedsysNotification, paymentState, startCardPayment,
+} from '../../services/card-payments';
 import { isLanguage, type Language } from '../../i18n';
 import { render } from '../../web/render';
 import { clientIp } from '../../web/forms';
@@ -27,12 +29,19 @@ function noStore(res: Response): void {
 
 type Refusal = NotPayableReason | 'gateway_off' | 'in_progress';
 
-function unavailable(req: Request, res: Response, reason: Refusal, invoice: { number: string; contract_id: number }, status: number): void {
-  render(req, res, 'gestiones/pay-unavailable', { title: res.locals.t('payments.unavailable.title'), reason, invoice }, { status });
+function unavailable(
+  req: Request, res: Response, reason: Refusal, invoice: { number: string; contract_id: number }, status: number,
+): void {
+  render(
+    req, res, 'gestiones/pay-unavailable', { title: res.locals.t('payments.unavailable.title'), reason, invoice },
+    { status },
+  );
 }
 
 /** The guard for pages addressed by order: its customer is readable (404 otherwise, as for ids that don't exist). */
-async function loadVisiblePayment(deps: AppDeps, req: Request, orderParam: unknown, action: 'read' | 'act'): Promise<PaymentView> {
+async function loadVisiblePayment(
+  deps: AppDeps, req: Request, orderParam: unknown, action: 'read' | 'act',
+): Promise<PaymentView> {
   if (!isValidOrderId(orderParam)) throw new DomainError('not_found');
   const payment = await findPaymentByOrder(userContext(deps, req).db, orderParam);
   if (!payment) throw new DomainError('not_found');
@@ -55,7 +64,9 @@ export function paymentRoutes(deps: AppDeps): Router {
 
   // Starts one payment (or continues the open one), then the gateway page.
   router.post('/facturas/:invoiceId/pagar', guard.invoice('act'), async (req, res) => {
-    const result = await startCardPayment(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access });
+    const result = await startCardPayment(
+      userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access },
+    );
     if (result.kind === 'refused') return unavailable(req, res, result.reason, result.invoice, result.status);
     res.redirect(303, `/pagos/${result.order}/pasarela`);
   });
@@ -70,7 +81,10 @@ export function paymentRoutes(deps: AppDeps): Router {
     const invoice = { number: payment.invoice_number, contract_id: payment.contract_id };
     if (checkout.kind === 'refused') return unavailable(req, res, checkout.reason, invoice, checkout.status);
     noStore(res);
-    render(req, res, 'gestiones/pay-redirect', { title: res.locals.t('payments.redirect.title'), payment, form: checkout.form, sandbox: checkout.sandbox });
+    render(
+      req, res, 'gestiones/pay-redirect',
+      { title: res.locals.t('payments.redirect.title'), payment, form: checkout.form, sandbox: checkout.sandbox },
+    );
   });
 
   // Server to server, from the gateway: no session; exempt from CSRF (it carries its own signature).
@@ -85,7 +99,10 @@ export function paymentRoutes(deps: AppDeps): Router {
       const payment = await loadVisiblePayment(deps, req, req.query.order, 'read');
       const state = paymentState(payment, deps.clock.now(), deps.config.paymentOrderMinutes, kind);
       noStore(res);
-      render(req, res, 'gestiones/pay-result', { title: res.locals.t(`payments.result.${state}.title`), payment, state, kind });
+      render(
+        req, res, 'gestiones/pay-result',
+        { title: res.locals.t(`payments.result.${state}.title`), payment, state, kind },
+      );
     });
   }
 

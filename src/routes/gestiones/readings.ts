@@ -9,12 +9,16 @@ import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import type { Access } from '../../domain/access';
-import { parsePower, standardStep, validatePowerChange, type PowerChangeError, type PowerPeriod } from '../../domain/power';
+import {
+  parsePower, standardStep, validatePowerChange, type PowerChangeError, type PowerPeriod,
+} from '../../domain/power';
 import { POWER_STEPS_KW } from '../../domain/tariffs';
 import {
   MODE_FIELDS, READING_FIELDS, readingPage, submitReading, type ReadingForm, type ReadingPage, type ReadingProblem,
 } from '../../services/meter-readings';
-import { estimate, formatKw, powerPage, requestPowerChange, type PowerEstimate, type PowerPage } from '../../services/power-change';
+import {
+  estimate, formatKw, powerPage, requestPowerChange, type PowerEstimate, type PowerPage,
+} from '../../services/power-change';
 import { checkbox, formFields } from '../../web/forms';
 import { render } from '../../web/render';
 import { userContext } from '../../web/use-case-context';
@@ -50,11 +54,14 @@ function showReadingPage(req: Request, res: Response, p: ReadingPage, d: Reading
   const last = p.last ? {
     date: dmy(p.last.reading_date), source: p.last.source,
     values: mode === 'periods' && p.last.p2_kwh !== null && p.last.p3_kwh !== null
-      ? [['P1', p.last.p1_kwh], ['P2', p.last.p2_kwh], ['P3', p.last.p3_kwh]].map(([k, v]) => ({ key: k as string, value: formatInt(v as number, lang) }))
+      ? [['P1', p.last.p1_kwh], ['P2', p.last.p2_kwh], ['P3', p.last.p3_kwh]].map(
+        ([k, v]) => ({ key: k as string, value: formatInt(v as number, lang) }),
+      )
       : [{ key: 'total', value: formatInt(p.last.p1_kwh, lang) }],
   } : null;
   render(req, res, 'gestiones/reading', {
-    title: res.locals.t('readings.title'), contract: p.contract, tab: '', canAct: canAct(res), mode, fields: MODE_FIELDS[mode], today: p.today,
+    title: res.locals.t('readings.title'), contract: p.contract, tab: '', canAct: canAct(res), mode,
+    fields: MODE_FIELDS[mode], today: p.today,
     last, unit: mode === 'gas' ? 'm³' : 'kWh', usual: p.usual === null ? null : formatInt(p.usual, lang),
     form: d.form, errors: d.errors ?? {}, confirm: d.confirm ?? null,
   }, { status });
@@ -77,7 +84,9 @@ function readingErrors(t: TFunction, lang: string, problems: readonly ReadingPro
 // ---------------------------------------------------------------------------------------------
 // Power
 
-function powerErrors(t: TFunction, errors: Partial<Record<PowerPeriod, PowerChangeError>>, form: { p1: string; p2: string }): Errors {
+function powerErrors(
+  t: TFunction, errors: Partial<Record<PowerPeriod, PowerChangeError>>, form: { p1: string; p2: string },
+): Errors {
   const out: Errors = {};
   for (const [period, code] of Object.entries(errors) as [PowerPeriod, PowerChangeError][]) {
     const raw = period === 'P1' ? form.p1 : form.p2;
@@ -122,7 +131,9 @@ export function readingRoutes(deps: AppDeps): Router {
 
   router.get('/contratos/:contractId/lectura', guard.contract('read'), async (req, res) => {
     const page = await readingPage(userContext(deps, req), { contractId: contractId(req) });
-    showReadingPage(req, res, page, { form: { date: page.today, p1: '', p2: '', p3: '', total: '', m3: '', confirmedFor: '' } });
+    showReadingPage(
+      req, res, page, { form: { date: page.today, p1: '', p2: '', p3: '', total: '', m3: '', confirmedFor: '' } },
+    );
   });
 
   router.post('/contratos/:contractId/lectura', guard.contract('act'), async (req, res) => {
@@ -133,15 +144,24 @@ export function readingRoutes(deps: AppDeps): Router {
     const lang = res.locals.lang as string;
     switch (result.kind) {
       case 'recorded':
-        req.session.flash = { kind: 'success', key: 'readings.done', params: { date: dmy(result.date), reference: result.request.reference } };
+        req.session.flash = {
+          kind: 'success', key: 'readings.done',
+          params: { date: dmy(result.date), reference: result.request.reference },
+        };
         return res.redirect(303, `/gestiones/${result.request.id}`);
       case 'confirm':
         return showReadingPage(req, res, result.page, {
           form: { ...form, confirmedFor: '' },
-          confirm: { consumption: formatInt(result.consumption, lang), usual: formatInt(result.usual, lang), since: result.since ? dmy(result.since) : '', key: result.key },
+          confirm: {
+            consumption: formatInt(result.consumption, lang), usual: formatInt(result.usual, lang),
+            since: result.since ? dmy(result.since) : '', key: result.key,
+          },
         });
       case 'invalid':
-        return showReadingPage(req, res, result.page, { form: { ...form, confirmedFor: '' }, errors: readingErrors(res.locals.t, lang, result.problems) }, 422);
+        return showReadingPage(
+          req, res, result.page,
+          { form: { ...form, confirmedFor: '' }, errors: readingErrors(res.locals.t, lang, result.problems) }, 422,
+        );
     }
   });
 
@@ -156,7 +176,9 @@ export function readingRoutes(deps: AppDeps): Router {
     };
     if (!asked) return showPowerPage(req, res, page, { form });
     // "Calcular" (a GET, so it needs no token and changes nothing): the estimate or why not
-    const result = validatePowerChange({ P1: c.power_p1_kw, P2: c.power_p2_kw }, { P1: parsePower(form.p1), P2: parsePower(form.p2) });
+    const result = validatePowerChange(
+      { P1: c.power_p1_kw, P2: c.power_p2_kw }, { P1: parsePower(form.p1), P2: parsePower(form.p2) },
+    );
     if (!result.ok) {
       const errors = powerErrors(res.locals.t, result.errors, form);
       return showPowerPage(req, res, page, { form, errors, message: Object.values(errors)[0] ?? null });
@@ -166,8 +188,14 @@ export function readingRoutes(deps: AppDeps): Router {
 
   router.post('/contratos/:contractId/potencia', guard.contract('act'), async (req, res) => {
     const form = formFields(req, ['p1', 'p2'] as const);
-    const result = await requestPowerChange(userContext(deps, req), { contractId: contractId(req), access: res.locals.customerAccess as Access, ...form });
-    if (result.kind === 'invalid') return showPowerPage(req, res, result.page, { form, errors: powerErrors(res.locals.t, result.errors, form) }, 422);
+    const result = await requestPowerChange(
+      userContext(deps, req), { contractId: contractId(req), access: res.locals.customerAccess as Access, ...form },
+    );
+    if (result.kind === 'invalid') {
+      return showPowerPage(
+        req, res, result.page, { form, errors: powerErrors(res.locals.t, result.errors, form) }, 422,
+      );
+    }
     req.session.flash = { kind: 'success', key: 'powerChange.done', params: { reference: result.request.reference } };
     res.redirect(303, `/gestiones/${result.request.id}`);
   });

@@ -5,7 +5,10 @@ import {
   isAuthorised, isValidOrderId, maskCard, parseRedsysAmount, RESPONSE_CANCELLED, sandboxCardDecision, signedMessageFrom,
   type CardField, type NotificationParams, type SignedMessage,
 } from '../../domain/payments';
-import { gatewaySettings, NOTIFICATION_PATH, sandboxEnabled, signNotification, verifyMerchantRequest, type GatewaySettings, type MerchantRequest } from '../../adapters/redsys';
+import {
+  gatewaySettings, NOTIFICATION_PATH, sandboxEnabled, signNotification, verifyMerchantRequest, type GatewaySettings,
+  type MerchantRequest,
+} from '../../adapters/redsys';
 import { handleRedsysNotification } from '../../services/card-payments';
 import { formFields } from '../forms';
 import { systemContext } from '../use-case-context';
@@ -24,7 +27,9 @@ interface SandboxError { code: string; status: number }
 const SIS_SIGNATURE: SandboxError = { code: 'SIS0042', status: 400 };
 const SIS_PARAMETERS: SandboxError = { code: 'SIS0431', status: 400 };
 
-interface Transaction { message: SignedMessage; request: MerchantRequest; amountCents: number; settings: GatewaySettings }
+interface Transaction {
+  message: SignedMessage; request: MerchantRequest; amountCents: number; settings: GatewaySettings,
+}
 
 /** The merchant's signed request, as the bank checks it: signature, merchant, order, amount. */
 function readTransaction(deps: AppDeps, req: Request): Transaction | SandboxError {
@@ -35,7 +40,8 @@ function readTransaction(deps: AppDeps, req: Request): Transaction | SandboxErro
   const request = verifyMerchantRequest(settings.secretKey, message);
   if (!request) return SIS_SIGNATURE;
   const amountCents = parseRedsysAmount(request.DS_MERCHANT_AMOUNT);
-  const ok = request.DS_MERCHANT_MERCHANTCODE === settings.merchantCode && request.DS_MERCHANT_TERMINAL === settings.terminal
+  const ok = request.DS_MERCHANT_MERCHANTCODE === settings.merchantCode
+    && request.DS_MERCHANT_TERMINAL === settings.terminal
     && isValidOrderId(request.DS_MERCHANT_ORDER) && amountCents !== null && amountCents > 0
     && request.DS_MERCHANT_CURRENCY === settings.currency && request.DS_MERCHANT_TRANSACTIONTYPE === '0'
     && !!request.DS_MERCHANT_MERCHANTURL && !!request.DS_MERCHANT_URLOK && !!request.DS_MERCHANT_URLKO;
@@ -44,7 +50,8 @@ function readTransaction(deps: AppDeps, req: Request): Transaction | SandboxErro
 }
 
 function money(cents: number, lang: string): string {
-  return `${(cents / 100).toLocaleString(lang === 'ca' ? 'ca-ES' : 'es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
+  const locale = lang === 'ca' ? 'ca-ES' : 'es-ES';
+  return `${(cents / 100).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
 }
 
 function renderSandbox(req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): void {
@@ -53,7 +60,10 @@ function renderSandbox(req: Request, res: Response, view: string, data: Record<s
   res.status(status).type('html').send(eta.render(view, { ...res.locals, ...data }));
 }
 
-function cardPage(req: Request, res: Response, tx: Transaction, extra: { errors?: Partial<Record<CardField, string>>; form?: Record<string, string> } = {}, status = 200): void {
+function cardPage(
+  req: Request, res: Response, tx: Transaction,
+  extra: { errors?: Partial<Record<CardField, string>>; form?: Record<string, string> } = {}, status = 200,
+): void {
   renderSandbox(req, res, 'sandbox/card', {
     title: res.locals.t('payments.sandbox.title'),
     message: tx.message,
@@ -67,18 +77,26 @@ function cardPage(req: Request, res: Response, tx: Transaction, extra: { errors?
 }
 
 function errorPage(req: Request, res: Response, e: SandboxError): void {
-  renderSandbox(req, res, 'sandbox/error', { title: res.locals.t('payments.sandbox.errorTitle'), code: e.code }, e.status);
+  renderSandbox(
+    req, res, 'sandbox/error', { title: res.locals.t('payments.sandbox.errorTitle'), code: e.code }, e.status,
+  );
 }
 
 /** Madrid date and time as Redsys writes them in notifications (URL-encoded inside the JSON). */
 function redsysDateTime(now: Date): { date: string; hour: string } {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(now).map((p) => [p.type, p.value]));
-  return { date: encodeURIComponent(`${parts.day}/${parts.month}/${parts.year}`), hour: encodeURIComponent(`${parts.hour}:${parts.minute}`) };
+  return {
+    date: encodeURIComponent(`${parts.day}/${parts.month}/${parts.year}`),
+    hour: encodeURIComponent(`${parts.hour}:${parts.minute}`),
+  };
 }
 
-function notificationParams(tx: Transaction, responseCode: string, now: Date, card: { number: string; expiry: string } | null): NotificationParams {
+function notificationParams(
+  tx: Transaction, responseCode: string, now: Date, card: { number: string; expiry: string } | null,
+): NotificationParams {
   const r = tx.request;
   const { date, hour } = redsysDateTime(now);
   const authorised = isAuthorised(responseCode);
@@ -96,7 +114,12 @@ function notificationParams(tx: Transaction, responseCode: string, now: Date, ca
     Ds_TransactionType: r.DS_MERCHANT_TRANSACTIONTYPE!,
     Ds_ConsumerLanguage: r.DS_MERCHANT_CONSUMERLANGUAGE ?? '1',
     Ds_AuthorisationCode: authorised ? String(crypto.randomInt(100000, 1000000)) : '',
-    ...(card ? { Ds_Card_Number: maskCard(card.number), Ds_ExpiryDate: card.expiry, Ds_Card_Country: '724', Ds_Card_Brand: '1', Ds_Card_Type: 'C' } : {}),
+    ...(
+      card ? {
+        Ds_Card_Number: maskCard(card.number), Ds_ExpiryDate: card.expiry, Ds_Card_Country: '724', Ds_Card_Brand: '1',
+        Ds_Card_Type: 'C',
+      } : {}
+    ),
     Ds_ProcessedPayMethod: '1',
   };
 }
@@ -140,7 +163,9 @@ export function sandboxGatewayRoutes(deps: AppDeps): Router {
       const decision = sandboxCardDecision(form, now);
       if (!decision.ok) {
         const t = res.locals.t;
-        const errors = Object.fromEntries(Object.entries(decision.errors).map(([f, e]) => [f, t(`payments.sandbox.errors.${e}`)]));
+        const errors = Object.fromEntries(
+          Object.entries(decision.errors).map(([f, e]) => [f, t(`payments.sandbox.errors.${e}`)]),
+        );
         return cardPage(req, res, tx, { errors, form: { cardNumber: form.cardNumber, expiry: form.expiry } }, 422);
       }
       responseCode = decision.responseCode;
@@ -152,12 +177,17 @@ export function sandboxGatewayRoutes(deps: AppDeps): Router {
     const target = new URL(tx.request.DS_MERCHANT_MERCHANTURL!, 'http://sandbox.invalid');
     if (target.pathname === NOTIFICATION_PATH) {
       const payload = new URLSearchParams({ ...signed }).toString();
-      const result = await handleRedsysNotification(systemContext(deps), Object.fromEntries(new URLSearchParams(payload)), { log: req.log });
+      const result = await handleRedsysNotification(
+        systemContext(deps), Object.fromEntries(new URLSearchParams(payload)), { log: req.log },
+      );
       req.log?.info({ outcome: result.outcome, status: result.status }, 'sandbox gateway delivered a notification');
     } else {
       req.log?.warn('sandbox gateway: the notification URL is not this app; nothing delivered');
     }
-    res.redirect(303, localReturn(isAuthorised(responseCode) ? tx.request.DS_MERCHANT_URLOK : tx.request.DS_MERCHANT_URLKO, signed));
+    res.redirect(
+      303,
+      localReturn(isAuthorised(responseCode) ? tx.request.DS_MERCHANT_URLOK : tx.request.DS_MERCHANT_URLKO, signed),
+    );
   });
 
   return router;

@@ -46,7 +46,9 @@ function multipartFields(req: Request): Promise<{ fields: ReplayFields; csrf?: s
     let csrf: string | undefined;
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: 10 * 1024 * 1024 } });
+      bb = busboy(
+        { headers: req.headers, limits: { fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: 10 * 1024 * 1024 } },
+      );
     } catch {
       resolve({ fields });
       return;
@@ -89,7 +91,9 @@ export function captureExpiredForm(deps: AppDeps): RequestHandler {
     const s = req.session;
     if (req.method !== 'POST' || !s?.userId || NOT_FORMS_TO_KEEP.has(req.path)) return next();
     const now = deps.clock.now();
-    if (evaluateSession({ createdAt: s.createdAt ?? 0, lastSeenAt: s.lastSeenAt ?? 0 }, now, policy) === 'valid') return next();
+    if (evaluateSession({ createdAt: s.createdAt ?? 0, lastSeenAt: s.lastSeenAt ?? 0 }, now, policy) === 'valid') {
+      return next();
+    }
     let fields: ReplayFields = {};
     if ((req.get('content-type') ?? '').toLowerCase().startsWith('multipart/')) {
       const parsed = await multipartFields(req);

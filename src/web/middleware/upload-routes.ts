@@ -20,11 +20,19 @@ function findUploadRoutes(stack: Layer[], prefix = ''): UploadRoute[] {
   const out: UploadRoute[] = [];
   for (const layer of stack) {
     if (layer.route && typeof layer.route.path === 'string') {
-      const uploads = layer.route.stack.some((l) => (l.handle as Record<symbol, unknown> | null)?.[ACCEPTS_UPLOAD] === true);
+      const uploads = layer.route.stack.some(
+        (l) => (l.handle as Record<symbol, unknown> | null)?.[ACCEPTS_UPLOAD] === true,
+      );
       if (!uploads) continue;
-      for (const method of Object.keys(layer.route.methods)) out.push({ method: method.toUpperCase(), pattern: compile(`${prefix}${layer.route.path}`) });
+      for (const method of Object.keys(layer.route.methods)) out.push(
+        { method: method.toUpperCase(), pattern: compile(`${prefix}${layer.route.path}`) },
+      );
     } else if (layer.handle?.stack) {
-      out.push(...findUploadRoutes(layer.handle.stack, layer.slash || typeof layer.rawPath !== 'string' ? prefix : `${prefix}${layer.rawPath}`));
+      out.push(
+        ...findUploadRoutes(
+          layer.handle.stack, layer.slash || typeof layer.rawPath !== 'string' ? prefix : `${prefix}${layer.rawPath}`,
+        )
+      );
     }
   }
   return out;
