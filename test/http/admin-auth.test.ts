@@ -244,6 +244,19 @@ describe('admin: staff login, TOTP and sessions', () => {
       // the customer login's budget is untouched
       expect(await ctx.db.knex('rate_limits').where('bucket', 'like', 'login:%').first()).to.equal(undefined);
     });
+
+    it('counts failures only: an office of agents logging in from one address is not throttled', async () => {
+      ctx.clock.advance(16 * MIN); // a new window, whatever the test before left in it
+      for (let i = 0; i < 22; i++) {
+        const staff = await createStaff(ctx.db.knex);
+        const agent = await loginStaff(request.agent(ctx.app), staff);
+        expect((await agent.get('/admin')).status, `login ${i + 1}`).to.equal(200);
+      }
+      // and failures still are
+      let last: request.Response | undefined;
+      for (let i = 0; i < 21; i++) last = await passwordStep(request.agent(ctx.app), `nadie.${i}`, 'Contraseña-Mala-0000');
+      expect(last!.status).to.equal(429);
+    });
   });
 
   describe('session limits, logout, CSRF', () => {

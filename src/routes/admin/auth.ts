@@ -5,7 +5,7 @@ import { isLanguage, type Language } from '../../i18n';
 import { audit } from '../../data/audit-repo';
 import { findStaffById } from '../../data/staff-repo';
 import { groupSecret } from '../../domain/staff';
-import { overLimit } from '../../services/throttle';
+import { isBlocked, overLimit } from '../../services/throttle';
 import {
   ADMIN_LOGIN_THROTTLE, changeStaffPassword, confirmEnrolment, enrolmentSecret, resetStaffPassword, staffCodeStep,
   staffOfResetLink, staffPasswordStep,
@@ -44,9 +44,15 @@ async function enrolPage(
   }, { status });
 }
 
+// Failed steps count against the address, as for customers: an office of agents behind one
+// address logging in all morning is not an attack.
 async function throttled(d: AppDeps, req: Request): Promise<boolean> {
   const { db, clock } = d;
-  return overLimit(db.knex, ADMIN_LOGIN_THROTTLE, clientIp(req), clock.now());
+  return isBlocked(db.knex, ADMIN_LOGIN_THROTTLE, clientIp(req), clock.now());
+}
+
+async function countFailure(d: AppDeps, req: Request): Promise<void> {
+  await overLimit(d.db.knex, ADMIN_LOGIN_THROTTLE, clientIp(req), d.clock.now());
 }
 
 /** Starts the logged-in session: a new id and a new CSRF token, so nothing from before carries over. */
@@ -114,6 +120,7 @@ export function adminAuthRoutes(d: AppDeps): Router {
       db.knex, config, { staffId: form.staffId, password: form.password, ip: clientIp(req), now: clock.now() },
     );
     if (r.kind === 'failure') {
+      await countFailure(d, req);
       return loginPage(req, res, { form: { staffId: form.staffId }, generalError: t('admin.auth.login.failed') }, 401);
     }
     if (r.kind === 'enrol') {
@@ -143,7 +150,10 @@ export function adminAuthRoutes(d: AppDeps): Router {
     if (!code.trim()) return codePage(req, res, { errors: { code: t('errors.required') } }, 422);
     if (await throttled(d, req)) return codePage(req, res, { generalError: t('admin.auth.throttled') }, 429);
     const r = await staffCodeStep(db.knex, { id: pending, code, ip: clientIp(req), now: clock.now(), key: d.dataKey });
-    if (!r.ok) return codePage(req, res, { generalError: t('admin.auth.code.failed') }, 401);
+    if (!r.ok) {
+      await countFailure(d, req);
+      return codePage(req, res, { generalError: t('admin.auth.code.failed') }, 401);
+    }
     await startSession(d, req, pending, false);
     if (r.method === 'recovery') {
       const staff = await findStaffById(db.knex, pending);
