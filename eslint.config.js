@@ -53,19 +53,14 @@ const LONG_LINES_PENDING = [
   'src/data/power-periods-repo.ts',
   'src/data/rectifying-repo.ts',
 
-  'src/domain/lead-facts.ts',
 
   'src/domain/power-periods.ts',
-  'src/domain/rectifying.ts',
   'src/domain/request-letter.ts',
-  'src/routes/admin/promotions.ts',
-  'src/routes/contracts.ts',
 
-  'src/services/cancellation.ts',
+
   'src/services/complaint-resolution.ts',
 
   'src/services/power-changes.ts',
-  'src/services/product-change.ts',
   'src/services/rectifying-invoices.ts',
 
   'bench/bulk-data.ts', 'bench/bulk-isolation.ts', 'bench/first-load.ts', 'bench/invoice-pdf.ts',
@@ -81,12 +76,11 @@ const LONG_LINES_PENDING = [
   'src/data/payments-repo.ts',
   'src/data/requests-repo.ts',
   'src/data/supplies-repo.ts',
-  'src/demo/plan.ts', 'src/demo/promotions.ts', 'src/domain/admin-requests.ts',
+  'src/demo/plan.ts', 'src/demo/promotions.ts',
   'src/domain/overview.ts',
   'src/services/bulk-overview.ts',
-  'src/services/card-payments.ts', 'src/services/certificate-login.ts',
-  'src/services/customer-totp.ts',
-  'src/services/meter-readings.ts',
+  'src/services/certificate-login.ts',
+
   'src/services/representative-change.ts', 'src/services/requests.ts',
   // test files still with long lines
   'test/domain/access.test.ts', 'test/domain/accounts.test.ts', 'test/domain/admin-ops.test.ts',
