@@ -50,15 +50,12 @@ const LONG_LINES_PENDING = [
   'migrations/20261205000140_rectifying_invoices.ts',
   'migrations/20261205013000_maintenance_services_and_discounts.ts',
   'src/data/billing-repo.ts',
-  'src/data/power-periods-repo.ts',
   'src/data/rectifying-repo.ts',
 
 
-  'src/domain/power-periods.ts',
   'src/domain/request-letter.ts',
 
 
-  'src/services/complaint-resolution.ts',
 
   'src/services/power-changes.ts',
   'src/services/rectifying-invoices.ts',
@@ -71,17 +68,15 @@ const LONG_LINES_PENDING = [
   'src/adapters/mail/render.ts',
   'src/adapters/pdf/invoice-pdf.ts',
   'src/data/admin-customers-repo.ts',
-  'src/data/contracts-repo.ts',
-  'src/data/invoice-pdf-repo.ts', 'src/data/invoices-repo.ts',
+  'src/data/invoice-pdf-repo.ts',
   'src/data/payments-repo.ts',
   'src/data/requests-repo.ts',
   'src/data/supplies-repo.ts',
-  'src/demo/plan.ts', 'src/demo/promotions.ts',
+  'src/demo/plan.ts',
   'src/domain/overview.ts',
   'src/services/bulk-overview.ts',
   'src/services/certificate-login.ts',
 
-  'src/services/representative-change.ts', 'src/services/requests.ts',
   // test files still with long lines
   'test/domain/access.test.ts', 'test/domain/accounts.test.ts', 'test/domain/admin-ops.test.ts',
   'test/domain/admin-requests.test.ts', 'test/domain/admin-search.test.ts', 'test/domain/billing.test.ts',
