@@ -58,7 +58,6 @@ const LONG_LINES_PENDING = [
 
 
   'src/services/power-changes.ts',
-  'src/services/rectifying-invoices.ts',
 
   'bench/bulk-data.ts', 'bench/bulk-isolation.ts', 'bench/first-load.ts', 'bench/invoice-pdf.ts',
   'bench/page-widths.ts', 'bench/run.ts', 'migrations/20261122080500_external_managers.ts',
@@ -69,7 +68,6 @@ const LONG_LINES_PENDING = [
   'src/data/admin-customers-repo.ts',
   'src/data/invoice-pdf-repo.ts',
   'src/data/payments-repo.ts',
-  'src/data/requests-repo.ts',
   'src/data/supplies-repo.ts',
   'src/demo/plan.ts',
   'src/domain/overview.ts',
