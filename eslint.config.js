@@ -49,7 +49,6 @@ const LONG_LINES_PENDING = [
   'migrations/20261205000130_invoice_readings_source.ts',
   'migrations/20261205000140_rectifying_invoices.ts',
   'migrations/20261205013000_maintenance_services_and_discounts.ts',
-  'src/data/billing-repo.ts',
   'src/data/rectifying-repo.ts',
 
 
@@ -67,7 +66,6 @@ const LONG_LINES_PENDING = [
   'src/adapters/pdf/invoice-pdf.ts',
   'src/data/admin-customers-repo.ts',
   'src/data/invoice-pdf-repo.ts',
-  'src/data/payments-repo.ts',
   'src/data/supplies-repo.ts',
   'src/demo/plan.ts',
   'src/domain/overview.ts',
