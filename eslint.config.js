@@ -50,12 +50,7 @@ const LONG_LINES_PENDING = [
   'migrations/20261205000140_rectifying_invoices.ts',
   'migrations/20261205013000_maintenance_services_and_discounts.ts',
   'src/data/rectifying-repo.ts',
-
-
   'src/domain/request-letter.ts',
-
-
-
   'src/services/power-changes.ts',
 
   'bench/bulk-data.ts', 'bench/bulk-isolation.ts', 'bench/first-load.ts', 'bench/invoice-pdf.ts',
@@ -63,13 +58,8 @@ const LONG_LINES_PENDING = [
   'migrations/20261127100000_contact_invitations.ts', 'migrations/20261127120000_invitation_representative_role.ts',
   'migrations/20261204210921_payment_orders_open_expired_refunds.ts',
   'migrations/20261204230000_users_identity_proven.ts', 'migrations/20261204230100_users_totp.ts',
-  'src/adapters/pdf/invoice-pdf.ts',
-  'src/data/admin-customers-repo.ts',
-  'src/data/invoice-pdf-repo.ts',
-  'src/data/supplies-repo.ts',
-  'src/demo/plan.ts',
-  'src/domain/overview.ts',
-  'src/services/bulk-overview.ts',
+  'src/adapters/pdf/invoice-pdf.ts', 'src/data/admin-customers-repo.ts', 'src/data/invoice-pdf-repo.ts',
+  'src/data/supplies-repo.ts', 'src/demo/plan.ts', 'src/domain/overview.ts', 'src/services/bulk-overview.ts',
 
   // test files still with long lines
   'test/domain/access.test.ts', 'test/domain/accounts.test.ts', 'test/domain/admin-ops.test.ts',
