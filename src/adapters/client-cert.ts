@@ -67,7 +67,8 @@ function display(attrs: { oid: string; value: string }[]): string {
 function signatureValid(crl: ParsedCrl, issuer: X509Certificate): boolean {
   const hash = crl.signatureOid.endsWith('.11') ? 'sha256' : crl.signatureOid.endsWith('.12') ? 'sha384'
     : crl.signatureOid.endsWith('.13') ? 'sha512' : crl.signatureOid.endsWith('.5') ? 'sha1'
-      : crl.signatureOid === '1.2.840.10045.4.3.2' ? 'sha256' : crl.signatureOid === '1.2.840.10045.4.3.3' ? 'sha384' : 'sha256';
+      : crl.signatureOid === '1.2.840.10045.4.3.2' ? 'sha256'
+        : crl.signatureOid === '1.2.840.10045.4.3.3' ? 'sha384' : 'sha256';
   try {
     return crypto.verify(hash, crl.tbs, issuer.publicKey, crl.signature);
   } catch {
@@ -173,7 +174,9 @@ export class TrustStore {
     return this.checkOffline(leafDer, presentedChain, now).check;
   }
 
-  private checkOffline(leafDer: Buffer | null, presentedChain: readonly Buffer[], now: Date): { check: CertificateCheck; leaf?: X509Certificate; issuer?: X509Certificate } {
+  private checkOffline(
+    leafDer: Buffer | null, presentedChain: readonly Buffer[], now: Date,
+  ): { check: CertificateCheck; leaf?: X509Certificate; issuer?: X509Certificate } {
     const plain = (c: CertificateCheck) => ({ check: c });
     if (!leafDer || !leafDer.length) return plain({ verdict: 'none', summary: null, identity: null });
     let leaf: ParsedCertificate;
@@ -207,7 +210,9 @@ export class TrustStore {
   }
 
   /** The certificates from the leaf up to (not including) a configured CA, and the leaf's issuer; or null. */
-  private buildChain(leafX: X509Certificate, leaf: ParsedCertificate, presented: readonly Buffer[], now: Date): { path: ParsedCertificate[]; leafIssuer: X509Certificate } | null {
+  private buildChain(
+    leafX: X509Certificate, leaf: ParsedCertificate, presented: readonly Buffer[], now: Date,
+  ): { path: ParsedCertificate[]; leafIssuer: X509Certificate } | null {
     const intermediates: { x509: X509Certificate; parsed: ParsedCertificate }[] = [];
     for (const der of presented) {
       try {

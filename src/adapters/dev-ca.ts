@@ -72,7 +72,10 @@ export interface ClientCertOptions {
   subject: readonly NameAttr[];
   notBefore: Date;
   notAfter: Date;
-  /** 'auth': digitalSignature + clientAuth (DNIe AUTENTICACIÓN, FNMT); 'signature': nonRepudiation only (DNIe FIRMA). */
+  /**
+   * 'auth': digitalSignature + clientAuth (DNIe AUTENTICACIÓN, FNMT);
+   * 'signature': nonRepudiation only (DNIe FIRMA).
+   */
   usage?: 'auth' | 'signature';
   serial?: string;
 }

@@ -16,7 +16,11 @@ const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 /** Clock difference tolerated between us and the responder. */
 const SKEW_MS = 5 * 60_000;
 
-export type OcspStatus = { status: 'good' } | { status: 'revoked'; at: Date } | { status: 'unknown' } | { status: 'error'; reason: string };
+export type OcspStatus =
+  | { status: 'good' }
+  | { status: 'revoked'; at: Date }
+  | { status: 'unknown' }
+  | { status: 'error'; reason: string };
 
 const fromDer = asn1.fromDer as unknown as (
   b: forge.util.ByteStringBuffer, o: { strict: boolean; decodeBitStrings: boolean },
@@ -158,7 +162,9 @@ export async function queryOcsp(
 
 /** A responder's answer, for the development CA and the tests. */
 export function buildOcspResponse(
-  ca: { certPem: string; keyPem: string }, leaf: X509Certificate, a: { status: 'good' | 'revoked' | 'unknown'; revokedAt?: Date; thisUpdate: Date; nextUpdate: Date },
+  ca: { certPem: string; keyPem: string },
+  leaf: X509Certificate,
+  a: { status: 'good' | 'revoked' | 'unknown'; revokedAt?: Date; thisUpdate: Date; nextUpdate: Date },
 ): Buffer {
   const issuer = new X509Certificate(ca.certPem);
   const gt = (d: Date) => asn1.create(UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));

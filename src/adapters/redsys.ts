@@ -169,7 +169,9 @@ export function verifyMerchantRequest(secretKey: string, message: SignedMessage)
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const params: MerchantRequest = {};
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === 'string') params[k.toUpperCase()] = v;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v === 'string') params[k.toUpperCase()] = v;
+  }
   const order = params.DS_MERCHANT_ORDER;
   if (!order) return null;
   const expected = mac(secretKey, order, message.Ds_MerchantParameters);

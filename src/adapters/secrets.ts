@@ -91,7 +91,8 @@ export async function resolveDataKey(config: Config, storedCheck: string | null 
       key = decodeKey(text, `The data key file ${file}`);
     } else if (storedCheck) {
       throw new StartupError(
-        `The data key file ${file} is missing, but the database holds secrets encrypted with it: restore it (npm run restore brings it back with the database) or set DATA_ENCRYPTION_KEY.`,
+        `The data key file ${file} is missing, but the database holds secrets encrypted with it: ` +
+          'restore it (npm run restore brings it back with the database) or set DATA_ENCRYPTION_KEY.',
       );
     } else {
       key = crypto.randomBytes(32);
@@ -105,7 +106,8 @@ export async function resolveDataKey(config: Config, storedCheck: string | null 
   }
   if (storedCheck && storedCheck !== keyCheck(key)) {
     throw new StartupError(
-      `${fromEnv ? 'DATA_ENCRYPTION_KEY' : `The data key file ${path.join(config.dataDir, 'data-key')}`} is not the key this database's secrets were encrypted with: set the right one (a backup holds it).`,
+      `${fromEnv ? 'DATA_ENCRYPTION_KEY' : `The data key file ${path.join(config.dataDir, 'data-key')}`}` +
+        " is not the key this database's secrets were encrypted with: set the right one (a backup holds it).",
     );
   }
   return key;

@@ -21,7 +21,9 @@ export async function totpQrDataUrl(staffId: string, secret: string, issuer = IS
  * Checks a 6-digit code at the app's clock, one period of drift either way. A time step at or
  * before `afterTimeStep` is refused, so a code seen over a shoulder cannot be used again.
  */
-export async function verifyTotp(secret: string, code: string, now: Date, afterTimeStep: number | null): Promise<{ valid: true; timeStep: number } | { valid: false }> {
+export async function verifyTotp(
+  secret: string, code: string, now: Date, afterTimeStep: number | null,
+): Promise<{ valid: true; timeStep: number } | { valid: false }> {
   if (!/^\d{6}$/.test(code)) return { valid: false };
   const r = await verify({
     secret, token: code, epoch: Math.floor(now.getTime() / 1000), epochTolerance: PERIOD_S,

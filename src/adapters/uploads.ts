@@ -191,7 +191,9 @@ export function parseUpload(opts: UploadOptions): RequestHandler {
  * first problem (limits found while parsing come first). Only files that passed the size and
  * type checks are read into memory, to be stored.
  */
-export async function inspectUpload(req: Request, policy: UploadPolicy): Promise<{ ok: true; files: AcceptedFile[] } | { ok: false; error: UploadError }> {
+export async function inspectUpload(
+  req: Request, policy: UploadPolicy,
+): Promise<{ ok: true; files: AcceptedFile[] } | { ok: false; error: UploadError }> {
   const parsed = req.upload;
   if (!parsed) return { ok: true, files: [] };
   if (parsed.error) return { ok: false, error: parsed.error };
@@ -218,7 +220,8 @@ export async function inspectUpload(req: Request, policy: UploadPolicy): Promise
 }
 
 function megabytes(bytes: number, lang: string): string {
-  return `${new Intl.NumberFormat(lang === 'ca' ? 'ca-ES' : 'es-ES', { maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))} MB`;
+  const format = new Intl.NumberFormat(lang === 'ca' ? 'ca-ES' : 'es-ES', { maximumFractionDigits: 1 });
+  return `${format.format(bytes / (1024 * 1024))} MB`;
 }
 
 /** The translated message for the field next to the file input (keys under `uploads.errors`). */

@@ -14,7 +14,8 @@ try {
   try {
     const started = Date.now();
     const r = await writeBackup(db.knex, path.resolve(file), await currentSecrets(db.knex, config));
-    console.log(`${file}: ${r.rows} rows of ${r.tables} tables and the secrets that go with them, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`${file}: ${r.rows} rows of ${r.tables} tables and the secrets that go with them, in ${seconds} s.`);
     console.log(
       'This file holds the data encryption key and the signing certificate: keep it as safe as the database itself.',
     );

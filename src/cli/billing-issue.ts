@@ -21,7 +21,8 @@ try {
     const r = await issueInvoicesForMonth(db.knex, month, { signer, now: new Date(), config, notify: true });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(
-      `${month}: ${r.issued} invoice(s) issued and signed out of ${r.candidates} billable contract(s), ${r.notified} email(s) queued, in ${Math.round(ms)} ms (${db.description})`,
+      `${month}: ${r.issued} invoice(s) issued and signed out of ${r.candidates} billable contract(s), ` +
+        `${r.notified} email(s) queued, in ${Math.round(ms)} ms (${db.description})`,
     );
   } finally {
     await db.close();

@@ -9,7 +9,9 @@ import { ConfigError } from '../config';
  * password are in DATA_DIR), else the embedded server started here for the command's duration,
  * or DATABASE_URL. Never a second server on the same files.
  */
-export async function commandDatabase(what: string, config: Config = loadConfig(process.env, [])): Promise<{ config: Config; db: Database }> {
+export async function commandDatabase(
+  what: string, config: Config = loadConfig(process.env, []),
+): Promise<{ config: Config; db: Database }> {
   const db = await openDatabase(config, { role: 'command', what, log: (m) => console.error(`  ${m}`) });
   try {
     await migrateLatest(db.knex);

@@ -15,10 +15,12 @@ try {
   const config = loadConfig(process.env, []);
   const header = await readBackupHeader(path.resolve(file));
   if (
-    config.dataEncryptionKey && Buffer.from(config.dataEncryptionKey, 'base64').toString('base64') !== header.secrets.dataKey
+    config.dataEncryptionKey
+    && Buffer.from(config.dataEncryptionKey, 'base64').toString('base64') !== header.secrets.dataKey
   ) {
     throw new StartupError(
-      'DATA_ENCRYPTION_KEY is set and is not the key of this backup: unset it (the backup carries its key) or set the right one.',
+      'DATA_ENCRYPTION_KEY is set and is not the key of this backup: ' +
+        'unset it (the backup carries its key) or set the right one.',
     );
   }
   // as the owner of the folder: never into the database of a running portal
@@ -29,7 +31,11 @@ try {
     const started = Date.now();
     const r = await loadBackup(db.knex, path.resolve(file));
     await restoreSecretFiles(config.dataDir, header.secrets, { dataKeyFromEnv: !!config.dataEncryptionKey });
-    console.log(`Restored ${r.rows} rows from ${file} (taken ${header.createdAt}) into ${db.description}, with its data key, signing certificate and session secret, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Restored ${r.rows} rows from ${file} (taken ${header.createdAt}) into ${db.description}, ` +
+        `with its data key, signing certificate and session secret, in ${seconds} s.`,
+    );
   } finally {
     await db.close();
   }

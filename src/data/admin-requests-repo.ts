@@ -40,7 +40,9 @@ function withNames(q: Knex.QueryBuilder): Knex.QueryBuilder {
 }
 
 /** Pending decisions, oldest first: the order a supervisor should work through them. */
-export async function reviewQueue(db: Knex, limit: number, offset: number): Promise<{ rows: (AdminRequestRow & { documents: number })[]; total: number }> {
+export async function reviewQueue(
+  db: Knex, limit: number, offset: number,
+): Promise<{ rows: (AdminRequestRow & { documents: number })[]; total: number }> {
   const q = base(db).whereIn('r.type', REVIEW_TYPES).whereIn('r.status', OPEN_STATUSES);
   const docs = db('documents').where('request_id', db.ref('r.id')).count('*').as('documents');
   const [rows, count] = await Promise.all([
@@ -56,7 +58,9 @@ export async function reviewQueue(db: Knex, limit: number, offset: number): Prom
 }
 
 /** The filtered list, newest first. `me` resolves "assigned to me". */
-export async function searchRequests(db: Knex, f: AdminRequestFilter, me: number, limit: number): Promise<{ rows: AdminRequestRow[]; total: number }> {
+export async function searchRequests(
+  db: Knex, f: AdminRequestFilter, me: number, limit: number,
+): Promise<{ rows: AdminRequestRow[]; total: number }> {
   const q = base(db);
   if (f.type) q.where('r.type', f.type);
   if (f.status) q.where('r.status', f.status);
@@ -96,8 +100,11 @@ export async function findAdminRequest(db: Knex, id: number): Promise<AdminReque
     'supply_points as sp', 'sp.id', 'c.supply_point_id',
   )
     .where('r.id', id)
-    .first(...LIST_COLUMNS, 'r.payload', 'r.contract_id', 'r.via_manager_customer_id', 'cu.kind as customer_kind', 'cu.representative_nif',
-      'u.email as creator_email', 'sp.cups', 'sp.street', 'sp.number as sp_number');
+    .first(
+      ...LIST_COLUMNS, 'r.payload', 'r.contract_id', 'r.via_manager_customer_id',
+      'cu.kind as customer_kind', 'cu.representative_nif',
+      'u.email as creator_email', 'sp.cups', 'sp.street', 'sp.number as sp_number',
+    );
 }
 
 export interface AdminTimelineEntry {
@@ -165,7 +172,9 @@ export async function isAssignableStaff(db: Knex, id: number): Promise<boolean> 
   return !!(await db('staff').where({ id, status: 'active' }).first('id'));
 }
 
-export async function lockRequestForAssignment(trx: Knex.Transaction, id: number): Promise<{ id: number; customer_id: number; assigned_staff_id: number | null } | undefined> {
+export async function lockRequestForAssignment(
+  trx: Knex.Transaction, id: number,
+): Promise<{ id: number; customer_id: number; assigned_staff_id: number | null } | undefined> {
   return trx('requests').where({ id }).forUpdate().first('id', 'customer_id', 'assigned_staff_id');
 }
 

@@ -50,7 +50,9 @@ async function tablesOf(db: Knex): Promise<string[]> {
 }
 
 /** Writes the backup to `file` (atomically: a temporary file renamed when complete). */
-export async function writeBackup(knex: Knex, file: string, secrets: BackupSecrets): Promise<{ tables: number; rows: number }> {
+export async function writeBackup(
+  knex: Knex, file: string, secrets: BackupSecrets,
+): Promise<{ tables: number; rows: number }> {
   const tmp = `${file}.partial`;
   const gzip = zlib.createGzip();
   const out = fs.createWriteStream(tmp, { mode: 0o600 });
@@ -72,7 +74,8 @@ export async function writeBackup(knex: Knex, file: string, secrets: BackupSecre
       ).rows as { name: string; last_value: number | null }[];
       const header: Header = {
         format: BACKUP_FORMAT, version: 1,
-        SECRET: 'This file holds the data encryption key, the invoice signing certificate and the session secret: keep it as safe as the database itself.',
+        SECRET: 'This file holds the data encryption key, the invoice signing certificate and the session secret: ' +
+          'keep it as safe as the database itself.',
         createdAt: new Date().toISOString(), server, migrations,
         sequences: seqs.map((s) => ({ name: s.name, value: Number(s.last_value ?? 1), called: s.last_value !== null })),
         secrets,
@@ -156,7 +159,8 @@ export async function loadBackup(knex: Knex, file: string, log: (m: string) => v
   const unknown = header.migrations.filter((m) => !known.has(m));
   if (unknown.length > 0) {
     throw new StartupError(
-      `The backup comes from a newer version of the portal (migrations ${unknown.join(', ')}): restore it with that version.`,
+      `The backup comes from a newer version of the portal (migrations ${unknown.join(', ')}): ` +
+        'restore it with that version.',
     );
   }
   // the schema exactly as it was when the backup was taken

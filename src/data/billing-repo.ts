@@ -7,7 +7,10 @@ import { productInForceSql } from './product-periods-repo';
 import { servicesForBilling } from './contract-services-repo';
 import { discountsForBilling } from './promotion-acceptances-repo';
 
-/** Active contracts with consumption for the month (metered, or from the customer's reading) and no invoice for it yet. */
+/**
+ * Active contracts with consumption for the month (metered, or from the customer's reading) and no
+ * invoice for it yet.
+ */
 export async function loadBillableContracts(db: Knex, periodStart: string): Promise<BillableContract[]> {
   const periodEnd = billingPeriod(periodStart.slice(0, 7)).end;
   const rows = await db('contracts as c')
@@ -17,15 +20,19 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
       this.on('co.contract_id', '=', 'c.id').andOn('co.month', '=', db.raw('?::date', [periodStart]));
     })
     .leftJoin('invoices as i', function () {
-      this.on('i.contract_id', '=', 'c.id').andOn('i.period_start', '=', db.raw('?::date', [periodStart])).andOnNull('i.rectifies_invoice_id');
+      this.on('i.contract_id', '=', 'c.id')
+        .andOn('i.period_start', '=', db.raw('?::date', [periodStart]))
+        .andOnNull('i.rectifies_invoice_id');
     })
     .whereNull('i.id')
     .where('c.start_date', '<=', periodStart)
     // an ended contract is billed up to its last day of supply, never after
     .where((w) => w.whereNull('c.end_date').orWhere('c.end_date', '>=', periodStart))
     // the distributor's metering for the month, or a reading the customer gave within it
-    .where((w) => w.whereNotNull('co.id').orWhereExists(db('meter_readings as mr').where('mr.supply_point_id', db.ref('sp.id'))
-      .where('mr.source', 'customer').whereBetween('mr.reading_date', [periodStart, periodEnd])))
+    .where((w) => w.whereNotNull('co.id').orWhereExists(
+      db('meter_readings as mr').where('mr.supply_point_id', db.ref('sp.id'))
+        .where('mr.source', 'customer').whereBetween('mr.reading_date', [periodStart, periodEnd]),
+    ))
     .select(
       'c.id as contract_id', 'c.customer_id', 'c.e_billing', 'c.end_date',
       // a product change applies from a month's first day: the product in force when the period begins
@@ -36,12 +43,16 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
     )
     .orderBy('c.id');
   // power changes of every contract in one query: each day is billed with the powers in force
-  const schedules = await powerSchedules(db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)));
+  const schedules = await powerSchedules(
+    db, rows.filter((r) => r.energy === 'electricity').map((r) => Number(r.contract_id)),
+  );
   // maintenance services and promotion discounts of every contract, one query each
   const ids = rows.map((r) => Number(r.contract_id));
   const services = await servicesForBilling(db, ids, periodStart, periodEnd);
   const discounts = await discountsForBilling(db, ids, periodStart);
-  const readings = await readingsAround(db, rows.filter((r) => r.p1_kwh === null || r.end_date).map((r) => Number(r.sp_id)), periodStart, periodEnd);
+  const readings = await readingsAround(
+    db, rows.filter((r) => r.p1_kwh === null || r.end_date).map((r) => Number(r.sp_id)), periodStart, periodEnd,
+  );
   const billable = rows.flatMap((r) => {
     const period = billedPeriod({ start: periodStart, end: periodEnd }, r.end_date ?? null);
     if (!period) return [];
@@ -69,12 +80,15 @@ export async function loadBillableContracts(db: Knex, periodStart: string): Prom
 }
 
 /** The readings a customer-read month compares: those of the period and the two months before it. */
-async function readingsAround(db: Knex, supplyPointIds: number[], periodStart: string, periodEnd: string): Promise<Map<number, MeterReadingFact[]>> {
+async function readingsAround(
+  db: Knex, supplyPointIds: number[], periodStart: string, periodEnd: string,
+): Promise<Map<number, MeterReadingFact[]>> {
   const out = new Map<number, MeterReadingFact[]>();
   if (supplyPointIds.length === 0) return out;
   const rows = await db('meter_readings').whereIn('supply_point_id', supplyPointIds)
     .whereBetween('reading_date', [db.raw("?::date - interval '62 days'", [periodStart]), periodEnd])
-    .orderBy(['supply_point_id', 'reading_date', 'id']).select('supply_point_id', 'reading_date', 'source', 'p1_kwh', 'p2_kwh', 'p3_kwh');
+    .orderBy(['supply_point_id', 'reading_date', 'id'])
+    .select('supply_point_id', 'reading_date', 'source', 'p1_kwh', 'p2_kwh', 'p3_kwh');
   for (const m of rows) {
     const id = Number(m.supply_point_id);
     if (!out.has(id)) out.set(id, []);
@@ -117,7 +131,8 @@ export async function insertInvoices(
     .whereIn('contract_id', drafts.map((d) => d.contractId))
     .whereIn('period_start', [...new Set(drafts.map((d) => d.periodStart))])
     .whereNull('rectifies_invoice_id')
-    .select('contract_id', 'period_start')).map((r: { contract_id: number; period_start: string }) => `${r.contract_id}|${r.period_start}`));
+    .select('contract_id', 'period_start'))
+    .map((r: { contract_id: number; period_start: string }) => `${r.contract_id}|${r.period_start}`));
   const fresh = drafts.filter((d) => !taken.has(`${d.contractId}|${d.periodStart}`));
   if (fresh.length === 0) return [];
   const inserted = await trx('invoices')

@@ -37,7 +37,9 @@ export async function insertCertificateTicket(db: Knex, t: NewCertificateTicket)
   await db('certificate_login_tickets').where('expires_at', '<', new Date(t.now.getTime() - 24 * 3600_000)).delete();
 }
 
-export async function findCertificateTicketForUpdate(trx: Knex.Transaction, hash: string): Promise<CertificateTicketRow | undefined> {
+export async function findCertificateTicketForUpdate(
+  trx: Knex.Transaction, hash: string,
+): Promise<CertificateTicketRow | undefined> {
   return trx('certificate_login_tickets').where({ ticket_hash: hash }).forUpdate().first();
 }
 

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import type { Address } from '../domain/postal';
 
-/** A contract account (cuenta contrato): what a change of bank account, payment day or correspondence address touches. */
+/**
+ * A contract account (cuenta contrato): what a change of bank account, payment day or
+ * correspondence address touches.
+ */
 export interface ContractAccountRow {
   id: number;
   number: string;
@@ -20,8 +23,11 @@ export interface ContractAccountRow {
   corr_province: string | null;
 }
 
-const COLUMNS = ['id', 'number', 'customer_id', 'iban', 'iban_holder', 'direct_debit', 'mandate_ref', 'mandate_signed_at', 'payment_day',
-  'corr_street', 'corr_number', 'corr_floor_door', 'corr_postal_code', 'corr_municipality', 'corr_province'];
+const COLUMNS = [
+  'id', 'number', 'customer_id', 'iban', 'iban_holder', 'direct_debit', 'mandate_ref', 'mandate_signed_at',
+  'payment_day', 'corr_street', 'corr_number', 'corr_floor_door', 'corr_postal_code', 'corr_municipality',
+  'corr_province',
+];
 
 /** Locks the account for the rest of the transaction, so concurrent changes apply one after the other. */
 export async function lockContractAccount(trx: Knex.Transaction, id: number): Promise<ContractAccountRow | undefined> {
@@ -53,7 +59,10 @@ export async function setCorrespondenceAddress(db: Knex, id: number, a: Address)
   });
 }
 
-export interface AccountContract { id: number; status: string; cups: string; energy: 'electricity' | 'gas'; street: string; number: string; floor_door: string | null; municipality: string }
+export interface AccountContract {
+  id: number; status: string; cups: string; energy: 'electricity' | 'gas';
+  street: string; number: string; floor_door: string | null; municipality: string;
+}
 
 /** Every contract of the account (a change to the account applies to all of them). */
 export async function contractsOfAccount(db: Knex, contractAccountId: number): Promise<AccountContract[]> {

@@ -1,15 +1,19 @@
 import type { Knex } from 'knex';
 
 export interface ContractView {
-  id: number; number: string; customer_id: number; status: 'active' | 'ended'; product_code: string; start_date: string; e_billing: boolean;
+  id: number; number: string; customer_id: number; status: 'active' | 'ended';
+  product_code: string; start_date: string; e_billing: boolean;
   customer_name: string; customer_tax_id: string; customer_kind: string;
-  ca_id: number; ca_number: string; billing_name: string; billing_street: string; billing_number: string; billing_floor_door: string | null;
+  ca_id: number; ca_number: string; billing_name: string;
+  billing_street: string; billing_number: string; billing_floor_door: string | null;
   billing_postal_code: string; billing_municipality: string; billing_province: string;
-  corr_street: string | null; corr_number: string | null; corr_floor_door: string | null; corr_postal_code: string | null; corr_municipality: string | null; corr_province: string | null;
+  corr_street: string | null; corr_number: string | null; corr_floor_door: string | null;
+  corr_postal_code: string | null; corr_municipality: string | null; corr_province: string | null;
   iban: string | null; iban_holder: string | null; direct_debit: boolean; payment_day: number | null;
   alt_payer_name: string | null; alt_recipient_name: string | null;
   sp_id: number; cups: string; energy: 'electricity' | 'gas'; tariff: string; distributor: string;
-  street: string; sp_number: string; floor_door: string | null; postal_code: string; municipality: string; province: string;
+  street: string; sp_number: string; floor_door: string | null;
+  postal_code: string; municipality: string; province: string;
   power_p1_kw: number | null; power_p2_kw: number | null;
 }
 
@@ -42,7 +46,9 @@ export async function setEBilling(db: Knex, id: number, on: boolean): Promise<vo
   await db('contracts').where({ id }).update({ e_billing: on });
 }
 
-export async function monthlyConsumption(db: Knex, contractId: number, fromMonth: string, toMonth: string): Promise<{ month: string; P1: number; P2: number; P3: number }[]> {
+export async function monthlyConsumption(
+  db: Knex, contractId: number, fromMonth: string, toMonth: string,
+): Promise<{ month: string; P1: number; P2: number; P3: number }[]> {
   const rows = await db('consumption').where('contract_id', contractId).whereBetween(
     'month', [`${fromMonth}-01`, `${toMonth}-01`],
   ).orderBy('month')

@@ -27,7 +27,8 @@ export async function holderRecord(db: Knex, taxId: string): Promise<(
   const c = await findCustomerByTaxId(db, taxId);
   if (!c) return null;
   const accounts = await db('contract_accounts').where({ customer_id: c.id }).select('number', 'iban', 'direct_debit');
-  const paid = await db('invoices').where({ customer_id: c.id, status: 'paid' }).orderBy('issue_date', 'desc').limit(3).pluck('total_cents');
+  const paid = await db('invoices').where({ customer_id: c.id, status: 'paid' })
+    .orderBy('issue_date', 'desc').limit(3).pluck('total_cents');
   return {
     customerId: c.id,
     name: c.name,

@@ -92,14 +92,16 @@ export function lockDataDir(dataDir: string, what: string): DataDirLock {
         }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new StartupError(
-            `The data folder ${dataDir} cannot be written (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`,
+            `The data folder ${dataDir} cannot be written (${(err as NodeJS.ErrnoException).code}). ` +
+              'Set DATA_DIR to a writable folder.',
           );
         }
       }
       const owner = currentOwner(dataDir);
       if (owner) {
         throw new StartupError(
-          `The data folder ${dataDir} is already in use (${describeOwner(owner, readServerInfo(dataDir))}): stop it first or set another DATA_DIR.`,
+          `The data folder ${dataDir} is already in use (${describeOwner(owner, readServerInfo(dataDir))}): ` +
+            'stop it first or set another DATA_DIR.',
         );
       }
       fs.rmSync(file, { force: true });

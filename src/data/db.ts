@@ -49,10 +49,13 @@ export interface OpenOptions {
   log?: (msg: string) => void;
 }
 
-async function embeddedConnection(config: Config, opts: OpenOptions): Promise<{ url: string; description: string; lock: DataDirLock | null; server: EmbeddedPostgres | null }> {
+async function embeddedConnection(config: Config, opts: OpenOptions): Promise<{
+  url: string; description: string; lock: DataDirLock | null; server: EmbeddedPostgres | null;
+}> {
   if (config.production && !config.embeddedInProduction) {
     throw new StartupError(
-      'NODE_ENV=production needs DATABASE_URL (a managed PostgreSQL); the embedded database is refused unless EMBEDDED_DB_IN_PRODUCTION=1 (see README).',
+      'NODE_ENV=production needs DATABASE_URL (a managed PostgreSQL); ' +
+        'the embedded database is refused unless EMBEDDED_DB_IN_PRODUCTION=1 (see README).',
     );
   }
   const owner = currentOwner(config.dataDir);
@@ -60,7 +63,8 @@ async function embeddedConnection(config: Config, opts: OpenOptions): Promise<{ 
     const info = readServerInfo(config.dataDir);
     if (!info || !isAlive(info.pid)) {
       throw new StartupError(
-        `The data folder ${config.dataDir} is in use (${describeOwner(owner)}) but its database is not running yet: try again in a moment.`,
+        `The data folder ${config.dataDir} is in use (${describeOwner(owner)}) ` +
+          'but its database is not running yet: try again in a moment.',
       );
     }
     const url = embeddedUrl(info.port, await databasePassword(config.dataDir));

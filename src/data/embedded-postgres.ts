@@ -91,7 +91,8 @@ function runAs(): { uid: number; gid: number } | undefined {
       return { uid: id('-u'), gid: id('-g') };
     } catch {
       throw new StartupError(
-        'Running as root: PostgreSQL needs a system user "postgres", which could not be created. Run as a normal user or create it.',
+        'Running as root: PostgreSQL needs a system user "postgres", which could not be created. ' +
+          'Run as a normal user or create it.',
       );
     }
   }
@@ -167,7 +168,8 @@ async function initCluster(
       if (/No space left/i.test(problem)) throw new StartupError(diskFullMessage(dataDir));
       if (/Permission denied/i.test(problem) && owner) {
         throw new StartupError(
-          `PostgreSQL runs as the user "postgres", which cannot use ${dataDir} (${problem}). Put DATA_DIR where that user can reach it, or run as a normal user.`,
+          `PostgreSQL runs as the user "postgres", which cannot use ${dataDir} (${problem}). ` +
+            'Put DATA_DIR where that user can reach it, or run as a normal user.',
         );
       }
       throw new StartupError(`Creating the embedded database in ${pgdata} failed: ${problem}`);
@@ -238,7 +240,8 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
     const url = embeddedUrl(postmasterPid.port, password);
     if (!(await canConnect(url))) {
       throw new StartupError(
-        `A PostgreSQL server (process ${postmasterPid.pid}) already runs on ${files.pgdata} and does not accept our password: stop it first.`,
+        `A PostgreSQL server (process ${postmasterPid.pid}) already runs on ${files.pgdata} ` +
+          'and does not accept our password: stop it first.',
       );
     }
     opts.log?.(
@@ -256,7 +259,8 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
   if (!fs.existsSync(path.join(files.pgdata, 'PG_VERSION'))) {
     if (fs.existsSync(files.pgdata) && fs.readdirSync(files.pgdata).length > 0) {
       throw new StartupError(
-        `${files.pgdata} exists but holds no PostgreSQL database (no PG_VERSION): move it away or set another DATA_DIR.`,
+        `${files.pgdata} exists but holds no PostgreSQL database (no PG_VERSION): ` +
+          'move it away or set another DATA_DIR.',
       );
     }
     await fsp.rm(files.pgdata, { recursive: true, force: true });

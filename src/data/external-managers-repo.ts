@@ -62,7 +62,8 @@ export async function lockRelationByRequest(
 }
 
 export async function insertRelation(db: Knex, r: {
-  customerId: number; managerCustomerId: number; requestedBy: number; representativeNif: string; representativeEmail: string; now: Date;
+  customerId: number; managerCustomerId: number; requestedBy: number;
+  representativeNif: string; representativeEmail: string; now: Date;
 }): Promise<number> {
   const [row] = await db('external_managers').insert({
     customer_id: r.customerId, manager_customer_id: r.managerCustomerId, status: 'pending_review',

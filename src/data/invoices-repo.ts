@@ -40,15 +40,21 @@ export async function findInvoice(db: Knex, id: number): Promise<InvoiceDetail |
     'supply_points as sp', 'sp.id', 'c.supply_point_id',
   )
     .where('i.id', id)
-    .first('i.id', 'i.number', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.total_cents', 'i.status', 'i.delivery',
-      'i.contract_id', 'i.customer_id', 'i.payment_method', 'i.taxable_base_cents', 'i.vat_cents', 'i.original_downloaded_at',
-      'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh', 'i.readings_source', 'i.reading_from', 'i.reading_to',
+    .first(
+      'i.id', 'i.number', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date', 'i.total_cents', 'i.status',
+      'i.delivery', 'i.contract_id', 'i.customer_id', 'i.payment_method', 'i.taxable_base_cents', 'i.vat_cents',
+      'i.original_downloaded_at', 'i.consumption_p1_kwh', 'i.consumption_p2_kwh', 'i.consumption_p3_kwh',
+      'i.readings_source', 'i.reading_from', 'i.reading_to',
       'i.rectifies_invoice_id', 'i.rectification_reason', 'i.rectified_by_invoice_id',
       db.raw('(SELECT x.number FROM invoices x WHERE x.id = i.rectifies_invoice_id) AS rectifies_number'),
-      db.raw('(SELECT x.number FROM invoices x WHERE x.id = i.rectified_by_invoice_id) AS rectified_by_number'), 'sp.cups', 'sp.energy', 'sp.street', 'sp.number as sp_number', 'sp.municipality');
+      db.raw('(SELECT x.number FROM invoices x WHERE x.id = i.rectified_by_invoice_id) AS rectified_by_number'),
+      'sp.cups', 'sp.energy', 'sp.street', 'sp.number as sp_number', 'sp.municipality',
+    );
 }
 
-export async function invoiceLines(db: Knex, id: number): Promise<{ kind: string; period: string | null; detail: string; amount_cents: number }[]> {
+export async function invoiceLines(
+  db: Knex, id: number,
+): Promise<{ kind: string; period: string | null; detail: string; amount_cents: number }[]> {
   return db('invoice_lines').where('invoice_id', id).orderBy('position').select(
     'kind', 'period', 'detail', 'amount_cents',
   );

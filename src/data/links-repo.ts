@@ -61,7 +61,8 @@ export async function contactsOfCustomer(db: Knex, customerId: number): Promise<
        WHERE l.customer_id = ?
        ORDER BY l.user_id, (l.status <> 'revoked') DESC, l.granted_at DESC, l.id DESC
     ) c
-    ORDER BY (c.role IN ('holder', 'representative')) DESC, (c.status = 'revoked'), lower(c.first_name), lower(c.last_name), c.link_id`, [customerId]);
+    ORDER BY (c.role IN ('holder', 'representative')) DESC, (c.status = 'revoked'),
+             lower(c.first_name), lower(c.last_name), c.link_id`, [customerId]);
   return (rows.rows as ContactRow[]).map((r) => ({ ...r, link_id: Number(r.link_id), user_id: Number(r.user_id) }));
 }
 

@@ -41,7 +41,8 @@ export async function insertOutbox(db: Knex, m: NewOutboxMessage): Promise<numbe
 export async function claimNext(db: Knex, now: Date, leaseMs: number, token: string): Promise<OutboxRow | undefined> {
   const result = await db.raw(
     `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, claim_token = ?
-     WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+                 ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
     [new Date(now.getTime() + leaseMs), token, now],
   );

@@ -39,7 +39,8 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 export async function insertPayment(db: Knex, p: {
-  orderId: string; invoiceId: number; customerId: number; userId: number; amountCents: number; currency: string; gateway: 'redsys' | 'sandbox'; now: Date;
+  orderId: string; invoiceId: number; customerId: number; userId: number;
+  amountCents: number; currency: string; gateway: 'redsys' | 'sandbox'; now: Date;
   requestId?: number | null;
 }): Promise<number> {
   const [row] = await db('payments').insert({
@@ -83,7 +84,9 @@ export interface DuplicateChargeRow extends PaymentView {
 }
 
 /** Charges for invoices already paid: the ones still to refund, or those refunded, newest first. */
-export async function duplicateCharges(db: Knex, f: { refunded: boolean; limit: number; offset: number }): Promise<{ rows: DuplicateChargeRow[]; total: number }> {
+export async function duplicateCharges(
+  db: Knex, f: { refunded: boolean; limit: number; offset: number },
+): Promise<{ rows: DuplicateChargeRow[]; total: number }> {
   const base = db('payments as p').where('p.status', 'duplicate');
   if (f.refunded) base.whereNotNull('p.refunded_at');
   else base.whereNull('p.refunded_at');
@@ -91,10 +94,12 @@ export async function duplicateCharges(db: Knex, f: { refunded: boolean; limit: 
     base.clone().join('invoices as i', 'i.id', 'p.invoice_id').join('customers as cu', 'cu.id', 'p.customer_id')
       .leftJoin('staff as s', 's.id', 'p.refunded_by')
       .orderBy('p.notified_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset)
-      .select('p.*', 'i.number as invoice_number', 'i.status as invoice_status', 'i.contract_id', 'i.period_start', 'i.period_end',
-        'cu.name as customer_name', 'cu.tax_id as customer_tax_id', db.raw(
-          "s.first_name || ' ' || s.last_name as refunded_by_name",
-        )),
+      .select(
+        'p.*', 'i.number as invoice_number', 'i.status as invoice_status',
+        'i.contract_id', 'i.period_start', 'i.period_end',
+        'cu.name as customer_name', 'cu.tax_id as customer_tax_id',
+        db.raw("s.first_name || ' ' || s.last_name as refunded_by_name"),
+      ),
     base.clone().count<{ count: number }[]>('* as count').first(),
   ]);
   return { rows, total: Number(count?.count ?? 0) };
@@ -114,14 +119,20 @@ export async function markPaymentRefunded(
 }
 
 /** Who to tell about a payment: the user who started it, or the customer's address. */
-export async function paymentRecipient(db: Knex, p: { user_id: number | null; customer_id: number }): Promise<{ userId: number | null; email: string | null; name: string; language: string | null }> {
-  const payer = p.user_id ? await db('users').where({ id: p.user_id }).first('id', 'email', 'first_name', 'language') : undefined;
+export async function paymentRecipient(
+  db: Knex, p: { user_id: number | null; customer_id: number },
+): Promise<{ userId: number | null; email: string | null; name: string; language: string | null }> {
+  const payer = p.user_id
+    ? await db('users').where({ id: p.user_id }).first('id', 'email', 'first_name', 'language')
+    : undefined;
   if (payer) return { userId: payer.id, email: payer.email, name: payer.first_name, language: payer.language };
   const customer = await db('customers').where({ id: p.customer_id }).first('email', 'name');
   return { userId: null, email: customer?.email ?? null, name: customer?.name ?? '', language: null };
 }
 
-export async function invoiceNumberAndContract(db: Knex, invoiceId: number): Promise<{ number: string; contract_id: number }> {
+export async function invoiceNumberAndContract(
+  db: Knex, invoiceId: number,
+): Promise<{ number: string; contract_id: number }> {
   return db('invoices').where({ id: invoiceId }).first('number', 'contract_id');
 }
 
@@ -188,7 +199,8 @@ export interface PayableInvoiceRow {
 
 /** A contract's unpaid invoices within retention, oldest due first (one indexed query). */
 export async function unpaidInvoices(db: Knex, contractId: number, cutoff: string): Promise<PayableInvoiceRow[]> {
-  return db('invoices').where('contract_id', contractId).where('issue_date', '>=', cutoff).whereIn('status', ['pending', 'returned'])
+  return db('invoices').where('contract_id', contractId).where('issue_date', '>=', cutoff)
+    .whereIn('status', ['pending', 'returned'])
     // a replaced invoice is paid through its rectifying invoice
     .whereNull('rectified_by_invoice_id')
     .orderBy('due_date').orderBy('id')
@@ -198,5 +210,6 @@ export async function unpaidInvoices(db: Knex, contractId: number, cutoff: strin
 }
 
 export async function recentPayments(db: Knex, contractId: number, limit: number): Promise<PaymentView[]> {
-  return viewQuery(db).where('i.contract_id', contractId).orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(limit);
+  return viewQuery(db).where('i.contract_id', contractId)
+    .orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(limit);
 }

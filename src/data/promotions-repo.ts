@@ -12,8 +12,11 @@ export interface PromotionRow {
   created_at: Date; updated_at: Date;
 }
 
-const COLUMNS = ['id', 'title_es', 'title_ca', 'body_es', 'body_ca', 'code', 'valid_from', 'valid_to', 'audience_kinds', 'energy', 'tariff', 'province', 'active',
-  'discount_percent', 'discount_months', 'created_at', 'updated_at'];
+const COLUMNS = [
+  'id', 'title_es', 'title_ca', 'body_es', 'body_ca', 'code', 'valid_from', 'valid_to',
+  'audience_kinds', 'energy', 'tariff', 'province', 'active',
+  'discount_percent', 'discount_months', 'created_at', 'updated_at',
+];
 
 /** Dates come back as 'YYYY-MM-DD' whatever the driver's type parsing. */
 function day(v: unknown): string {
@@ -85,7 +88,10 @@ export interface LinkedCustomer {
 }
 
 export async function customersOfUser(db: Knex, userId: number): Promise<LinkedCustomer[]> {
-  const rows: { customer_id: number; kind: string; manages: boolean; energy: Energy | null; tariff: string | null; province: string | null }[] = await db('customer_links as l')
+  const rows: {
+    customer_id: number; kind: string; manages: boolean;
+    energy: Energy | null; tariff: string | null; province: string | null;
+  }[] = await db('customer_links as l')
     .join('customers as cu', 'cu.id', 'l.customer_id')
     .leftJoin(
       'contracts as c',
@@ -95,7 +101,8 @@ export async function customersOfUser(db: Knex, userId: number): Promise<LinkedC
     .where('l.user_id', userId).where('l.status', 'active')
     .select('cu.id as customer_id', 'cu.kind', 'sp.energy', 'sp.tariff', 'sp.province',
       db.raw(
-        "EXISTS (SELECT 1 FROM external_managers em WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages",
+        'EXISTS (SELECT 1 FROM external_managers em' +
+          " WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages",
       ));
   const byCustomer = new Map<number, LinkedCustomer>();
   for (const r of rows) {

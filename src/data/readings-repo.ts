@@ -32,7 +32,8 @@ export async function lockSupplyPoint(trx: Knex.Transaction, supplyPointId: numb
 }
 
 export async function insertReading(db: Knex, r: {
-  supplyPointId: number; date: string; source: ReadingSource; registers: MeterRegisters; createdBy: number | null; now: Date;
+  supplyPointId: number; date: string; source: ReadingSource;
+  registers: MeterRegisters; createdBy: number | null; now: Date;
 }): Promise<number> {
   const reg = r.registers;
   const [row] = await db('meter_readings').insert({
@@ -46,7 +47,9 @@ export async function insertReading(db: Knex, r: {
 }
 
 /** The last `months` billed months of consumption before `beforeMonth` (YYYY-MM), newest first. */
-export async function recentConsumption(db: Knex, contractId: number, beforeMonth: string, months = 12): Promise<{ month: string; P1: number; P2: number; P3: number }[]> {
+export async function recentConsumption(
+  db: Knex, contractId: number, beforeMonth: string, months = 12,
+): Promise<{ month: string; P1: number; P2: number; P3: number }[]> {
   const rows = await db('consumption').where('contract_id', contractId).where('month', '<', `${beforeMonth}-01`)
     .orderBy('month', 'desc').limit(months).select('month', 'p1_kwh', 'p2_kwh', 'p3_kwh');
   return rows.map(
@@ -57,7 +60,9 @@ export async function recentConsumption(db: Knex, contractId: number, beforeMont
 }
 
 /** The newest power change of a contract still waiting for the distributor, if any. */
-export async function pendingPowerChange(db: Knex, contractId: number): Promise<{ id: number; reference: string; created_at: Date } | undefined> {
+export async function pendingPowerChange(
+  db: Knex, contractId: number,
+): Promise<{ id: number; reference: string; created_at: Date } | undefined> {
   return db('requests').where({ contract_id: contractId, type: 'power_change' }).whereIn(
     'status', ['recibida', 'en_tramite'],
   )

@@ -31,7 +31,9 @@ export async function liveLinksOfCustomer(db: Knex, customerId: number): Promise
     );
 }
 
-export async function liveLinksOfUser(db: Knex, userId: number): Promise<{ link_id: number; customer_id: number; role: LinkRole; status: LinkStatus }[]> {
+export async function liveLinksOfUser(
+  db: Knex, userId: number,
+): Promise<{ link_id: number; customer_id: number; role: LinkRole; status: LinkStatus }[]> {
   return db('customer_links').where({ user_id: userId }).whereNot('status', 'revoked')
     .orderBy('id').select('id as link_id', 'customer_id', 'role', 'status');
 }
@@ -55,7 +57,9 @@ export async function setRepresentativeNif(db: Knex, customerId: number, nif: st
 }
 
 /** A request of the type still waiting for a decision (recibida or en trámite). */
-export async function openRequestOfType(db: Knex, customerId: number, type: string): Promise<{ id: number; reference: string } | undefined> {
+export async function openRequestOfType(
+  db: Knex, customerId: number, type: string,
+): Promise<{ id: number; reference: string } | undefined> {
   return db('requests').where({ customer_id: customerId, type }).whereIn('status', ['recibida', 'en_tramite']).first(
     'id', 'reference',
   );

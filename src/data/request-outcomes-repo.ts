@@ -24,7 +24,9 @@ export async function requestOutcome(db: Knex, id: number): Promise<RequestOutco
 }
 
 /** The open request of a type for a contract, if any (the caller holds the contract's lock). */
-export async function openRequestFor(db: Knex, contractId: number, type: RequestType): Promise<{ id: number; reference: string } | undefined> {
+export async function openRequestFor(
+  db: Knex, contractId: number, type: RequestType,
+): Promise<{ id: number; reference: string } | undefined> {
   return db('requests').where({ contract_id: contractId, type }).whereIn('status', OPEN_STATUSES)
     .orderBy('created_at').orderBy('id').first('id', 'reference');
 }
@@ -35,7 +37,9 @@ export async function lockContract(trx: Knex, contractId: number): Promise<boole
 }
 
 /** The language and contact of the person who made a request (their notes are written for them). */
-export async function requestCreator(db: Knex, userId: number | null): Promise<{ id: number; email: string; first_name: string; language: string } | undefined> {
+export async function requestCreator(
+  db: Knex, userId: number | null,
+): Promise<{ id: number; email: string; first_name: string; language: string } | undefined> {
   if (!userId) return undefined;
   return db('users').where({ id: userId }).first('id', 'email', 'first_name', 'language');
 }

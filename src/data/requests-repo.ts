@@ -2,14 +2,17 @@ import type { Knex } from 'knex';
 import type { RequestStatus, RequestType } from '../domain/requests';
 
 export interface RequestRow {
-  id: number; reference: string; type: RequestType; customer_id: number; contract_id: number | null; created_by: number | null;
-  via_manager_customer_id: number | null; payload: Record<string, unknown>; status: RequestStatus; assigned_staff_id: number | null;
+  id: number; reference: string; type: RequestType; customer_id: number; contract_id: number | null;
+  created_by: number | null; via_manager_customer_id: number | null; payload: Record<string, unknown>;
+  status: RequestStatus; assigned_staff_id: number | null;
   created_at: Date; updated_at: Date;
   /** A complaint's answer (issue 14); absent from the rows of older queries. */
   outcome?: 'favourable' | 'partial' | 'unfavourable' | null;
 }
 
-export interface RequestListRow extends RequestRow { customer_name: string; cups: string | null; street: string | null; sp_number: string | null }
+export interface RequestListRow extends RequestRow {
+  customer_name: string; cups: string | null; street: string | null; sp_number: string | null;
+}
 
 export async function nextReferenceNumber(db: Knex): Promise<number> {
   const r = await db.raw("select nextval('request_number_seq')::int as n");
@@ -27,7 +30,10 @@ export async function insertRequest(
 
 export async function insertEvent(
   db: Knex,
-  e: { requestId: number; at: Date; kind: 'created' | 'status' | 'note'; status?: RequestStatus | null; note?: string | null; actorType: 'user' | 'staff' | 'system'; actorId?: number | null },
+  e: {
+    requestId: number; at: Date; kind: 'created' | 'status' | 'note'; status?: RequestStatus | null;
+    note?: string | null; actorType: 'user' | 'staff' | 'system'; actorId?: number | null;
+  },
 ): Promise<void> {
   await db('request_events').insert(
     {
@@ -49,7 +55,8 @@ export interface RequestDetailRow extends RequestListRow {
 export async function findRequest(db: Knex, id: number): Promise<RequestDetailRow | undefined> {
   return db('requests as r').join('customers as cu', 'cu.id', 'r.customer_id')
     .leftJoin('contracts as c', 'c.id', 'r.contract_id').leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .where('r.id', id).first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number', 'sp.distributor');
+    .where('r.id', id)
+    .first('r.*', 'cu.name as customer_name', 'sp.cups', 'sp.street', 'sp.number as sp_number', 'sp.distributor');
 }
 
 export async function lockRequest(trx: Knex.Transaction, id: number): Promise<RequestRow | undefined> {
@@ -60,13 +67,17 @@ export async function updateRequestStatus(db: Knex, id: number, status: RequestS
   await db('requests').where({ id }).update({ status, updated_at: now });
 }
 
-export async function requestEvents(db: Knex, id: number): Promise<{ at: Date; kind: string; status: RequestStatus | null; note: string | null; actor_type: string }[]> {
+export async function requestEvents(
+  db: Knex, id: number,
+): Promise<{ at: Date; kind: string; status: RequestStatus | null; note: string | null; actor_type: string }[]> {
   return db('request_events').where({ request_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select(
     'at', 'kind', 'status', 'note', 'actor_type',
   );
 }
 
-export interface RequestFilter { customerIds: number[]; type?: RequestType; status?: RequestStatus; contractId?: number; limit: number; offset: number }
+export interface RequestFilter {
+  customerIds: number[]; type?: RequestType; status?: RequestStatus; contractId?: number; limit: number; offset: number;
+}
 
 export async function listRequests(db: Knex, f: RequestFilter): Promise<{ rows: RequestListRow[]; total: number }> {
   if (f.customerIds.length === 0) return { rows: [], total: 0 };

@@ -20,7 +20,9 @@ export async function consumeStaffReset(db: Knex, tokenHash: string, now: Date):
 }
 
 /** Who a live link belongs to (for the password rules, which refuse one's own name). */
-export async function staffOfLiveReset(db: Knex, tokenHash: string, now: Date): Promise<{ staffId: string; firstName: string; lastName: string; email: string } | null> {
+export async function staffOfLiveReset(
+  db: Knex, tokenHash: string, now: Date,
+): Promise<{ staffId: string; firstName: string; lastName: string; email: string } | null> {
   const row = await db('staff_password_resets as r').join('staff as s', 's.id', 'r.staff_id')
     .where({ 'r.token_hash': tokenHash }).whereNull('r.used_at').where('r.expires_at', '>', now)
     .first('s.staff_id', 's.first_name', 's.last_name', 's.email');

@@ -13,7 +13,10 @@ export interface TokenRow {
 
 export async function insertToken(
   db: Knex,
-  t: { hash: string; purpose: TokenPurpose; userId: number | null; payload?: Record<string, unknown>; expiresAt: Date; now: Date },
+  t: {
+    hash: string; purpose: TokenPurpose; userId: number | null;
+    payload?: Record<string, unknown>; expiresAt: Date; now: Date;
+  },
 ): Promise<void> {
   await db('user_tokens').insert({
     token_hash: t.hash, purpose: t.purpose, user_id: t.userId, payload: t.payload ? JSON.stringify(t.payload) : null,

@@ -69,12 +69,15 @@ export async function updateUser(db: Knex, id: number, fields: Record<string, un
 export async function recordLogin(
   db: Knex, e: { userId: number; at: Date; success: boolean; ip: string | null; userAgent: string | null },
 ): Promise<void> {
-  await db.raw('INSERT INTO login_history (user_id, at, success, ip, user_agent) SELECT id, ?, ?, ?, ? FROM users WHERE id = ?', [
-    e.at, e.success, e.ip, e.userAgent?.slice(0, 300) ?? null, e.userId,
-  ]);
+  await db.raw(
+    'INSERT INTO login_history (user_id, at, success, ip, user_agent) SELECT id, ?, ?, ?, ? FROM users WHERE id = ?',
+    [e.at, e.success, e.ip, e.userAgent?.slice(0, 300) ?? null, e.userId],
+  );
 }
 
-export async function loginHistory(db: Knex, userId: number, limit: number): Promise<{ at: Date; success: boolean; ip: string | null; user_agent: string | null }[]> {
+export async function loginHistory(
+  db: Knex, userId: number, limit: number,
+): Promise<{ at: Date; success: boolean; ip: string | null; user_agent: string | null }[]> {
   return db('login_history').where({ user_id: userId }).orderBy('at', 'desc').limit(limit).select(
     'at', 'success', 'ip', 'user_agent',
   );

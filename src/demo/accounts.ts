@@ -10,6 +10,12 @@ export const DEMO_ACCOUNTS = [
     who: 'Representante de Gestoría Fincas Levante S.L. (B65432106), gestor externo de 42 clientes',
   },
   { login: 'X1234567L', password: 'Colabora-Demo-2026', who: 'Colaborador de la gestoría, solo lectura' },
-  { login: 'admin', password: 'Admin-Demo-2026', who: 'Administración (/admin): supervisor; activa la verificación en dos pasos en el primer acceso' },
-  { login: 'agente', password: 'Agente-Demo-2026', who: 'Administración (/admin): agente de atención al cliente; ídem' },
+  {
+    login: 'admin', password: 'Admin-Demo-2026',
+    who: 'Administración (/admin): supervisor; activa la verificación en dos pasos en el primer acceso',
+  },
+  {
+    login: 'agente', password: 'Agente-Demo-2026',
+    who: 'Administración (/admin): agente de atención al cliente; ídem',
+  },
 ] as const;

@@ -21,12 +21,12 @@ export async function seedDemoPromotions(trx: Knex, now: Date): Promise<void> {
     {
       ...common,
       title_es: 'Estudio solar gratuito en tu vivienda', title_ca: 'Estudi solar gratuït a casa teva',
-      body_es: 'Calcula tu ahorro con el simulador solar y pide un estudio: un instalador visitará tu tejado sin compromiso'
-        + ' y sin coste.\nY si la aceptas para tu contrato de luz, tienes un 10 % de descuento en el término de energía'
-        + ' de tus 3 próximas facturas.',
-      body_ca: 'Calcula el teu estalvi amb el simulador solar i demana un estudi: un instal·lador visitarà la teva teulada'
-        + ' sense compromís i sense cost.\nI si l\'acceptes per al teu contracte de llum, tens un 10 % de descompte en el'
-        + ' terme d\'energia de les 3 properes factures.',
+      body_es: 'Calcula tu ahorro con el simulador solar y pide un estudio: un instalador visitará tu tejado'
+        + ' sin compromiso y sin coste.\nY si la aceptas para tu contrato de luz, tienes un 10 % de descuento en el'
+        + ' término de energía de tus 3 próximas facturas.',
+      body_ca: 'Calcula el teu estalvi amb el simulador solar i demana un estudi: un instal·lador visitarà la teva'
+        + ' teulada sense compromís i sense cost.\nI si l\'acceptes per al teu contracte de llum, tens un 10 % de'
+        + ' descompte en el terme d\'energia de les 3 properes factures.',
       code: null, audience_kinds: ['household'], energy: 'electricity', tariff: null, province: null,
       // the demo's promotion with a discount (issue 15 item 4): accepted per contract from Ventajas
       discount_percent: 10, discount_months: 3,
@@ -34,8 +34,10 @@ export async function seedDemoPromotions(trx: Knex, now: Date): Promise<void> {
     {
       ...common,
       title_es: 'Auditoría energética para empresas', title_ca: 'Auditoria energètica per a empreses',
-      body_es: 'Un técnico revisa tus potencias contratadas y tus consumos y te propone cómo pagar menos. Indica el código al llamarnos.',
-      body_ca: 'Un tècnic revisa les teves potències contractades i els teus consums i et proposa com pagar menys. Indica el codi quan ens truquis.',
+      body_es: 'Un técnico revisa tus potencias contratadas y tus consumos y te propone cómo pagar menos.'
+        + ' Indica el código al llamarnos.',
+      body_ca: 'Un tècnic revisa les teves potències contractades i els teus consums i et proposa com pagar menys.'
+        + ' Indica el codi quan ens truquis.',
       code: 'AUDITA2027', audience_kinds: ['business', 'gestoria'], energy: null, tariff: null, province: null,
       discount_percent: null, discount_months: null,
     },

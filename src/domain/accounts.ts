@@ -34,9 +34,15 @@ export interface LoginDecision {
   changes: LoginChanges | null;
   /** true exactly when this attempt locked the account (send the lockout email, audit 'account.locked') */
   justLocked: boolean;
-  /** What the login page may say: always the same generic message for every failure, so unknown user, wrong password and locked are indistinguishable. */
+  /**
+   * What the login page may say: always the same generic message for every failure, so unknown user,
+   * wrong password and locked are indistinguishable.
+   */
   publicOutcome: 'success' | 'failure';
-  /** Show the seed's hint ("Si tras varios intentos no has podido acceder, es posible que tu usuario esté bloqueado…") */
+  /**
+   * Show the seed's hint
+   * ("Si tras varios intentos no has podido acceder, es posible que tu usuario esté bloqueado…")
+   */
   showLockHint: boolean;
   /**
    * true only for a not-yet-activated account whose password was right: whoever typed it has

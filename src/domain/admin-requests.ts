@@ -126,7 +126,9 @@ export type StatusChangeError =
  * (it only tells the customer someone is looking), but finishing them must go through
  * approve/reject, which apply the effect (links, representative, relation) with the status.
  */
-export function checkStatusChange(input: { type: RequestType; from: RequestStatus; to: string; note: string }): { ok: true; to: RequestStatus; note: string | null } | { ok: false; errors: StatusChangeError[] } {
+export function checkStatusChange(
+  input: { type: RequestType; from: RequestStatus; to: string; note: string },
+): { ok: true; to: RequestStatus; note: string | null } | { ok: false; errors: StatusChangeError[] } {
   const errors: StatusChangeError[] = [];
   const note = input.note.trim();
   let to: RequestStatus | undefined;
@@ -148,7 +150,8 @@ export function checkStatusChange(input: { type: RequestType; from: RequestStatu
 export function statusOptions(type: RequestType, from: RequestStatus): RequestStatus[] {
   // a card payment follows its gateway order: nobody moves it by hand
   if (isSystemManaged(type)) return [];
-  return allowedTransitions(from).filter((s) => (!isReviewType(type) || s === 'en_tramite') && genericStatusAllowed(type, s));
+  return allowedTransitions(from)
+    .filter((s) => (!isReviewType(type) || s === 'en_tramite') && genericStatusAllowed(type, s));
 }
 
 /**
@@ -169,7 +172,9 @@ export type Decision = 'approve' | 'reject';
 export type DecisionError = { field: 'note'; code: 'reason_required' | 'too_long' };
 
 /** A supervisor's decision: a rejection tells the customer why; an approval may add a note. */
-export function checkDecision(decision: Decision, rawNote: string): { ok: true; note: string | null } | { ok: false; error: DecisionError } {
+export function checkDecision(
+  decision: Decision, rawNote: string,
+): { ok: true; note: string | null } | { ok: false; error: DecisionError } {
   const note = rawNote.trim();
   if (note.length > NOTE_MAX) return { ok: false, error: { field: 'note', code: 'too_long' } };
   if (decision === 'reject' && !note) return { ok: false, error: { field: 'note', code: 'reason_required' } };

@@ -29,10 +29,11 @@ export function checkCancellation(input: CancellationInput, f: CancellationFacts
   const errors: CancellationError[] = [];
   const raw = input.endDate.trim();
   const endDate = raw ? parseReadingDate(raw) : null;
+  const daysAhead = (day: string) => dayNumber(day)! - dayNumber(f.today)!;
   if (!raw) errors.push({ field: 'endDate', code: 'required' });
   else if (!endDate) errors.push({ field: 'endDate', code: 'invalid' });
   else if (endDate < f.today) errors.push({ field: 'endDate', code: 'past' });
-  else if (dayNumber(endDate)! - dayNumber(f.today)! > CANCEL_MAX_DAYS_AHEAD) errors.push({ field: 'endDate', code: 'too_far' });
+  else if (daysAhead(endDate) > CANCEL_MAX_DAYS_AHEAD) errors.push({ field: 'endDate', code: 'too_far' });
   else if (f.lastInvoicedDay && endDate <= f.lastInvoicedDay) errors.push({ field: 'endDate', code: 'already_billed' });
 
   const fields = f.periods ? (['p1', 'p2', 'p3'] as const) : (['p1'] as const);

@@ -46,7 +46,10 @@ const STRENGTH: Record<LinkRole, number> = { authorized_read: 1, authorized_full
  * account already has is only ever upgraded. Every CIF link is revoked.
  */
 export function planCifMigration(input: {
-  cif: string; cifLinks: readonly MigrationLink[]; nifLinks: readonly MigrationLink[]; customers: readonly MigrationCustomer[];
+  cif: string;
+  cifLinks: readonly MigrationLink[];
+  nifLinks: readonly MigrationLink[];
+  customers: readonly MigrationCustomer[];
 }): MigrationPlan {
   const steps: MigrationStep[] = [];
   const representativeOf: number[] = [];

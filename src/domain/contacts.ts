@@ -88,7 +88,9 @@ export function roleChangeDecision(link: LinkFacts, newRole: unknown, actorUserI
   return { ok: true };
 }
 
-export function deactivationDecision(link: LinkFacts, actorUserId: number): Decision<Exclude<ChangeRefusal, 'unchanged' | 'invalid_role'>> {
+export function deactivationDecision(
+  link: LinkFacts, actorUserId: number,
+): Decision<Exclude<ChangeRefusal, 'unchanged' | 'invalid_role'>> {
   if (link.userId === actorUserId) return { ok: false, reason: 'self' };
   if (isProtectedRole(link.role)) return { ok: false, reason: 'protected' };
   if (link.status === 'revoked') return { ok: false, reason: 'revoked' };

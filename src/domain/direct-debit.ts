@@ -18,7 +18,13 @@ export interface DirectDebit {
 }
 
 export type DirectDebitField = 'iban' | 'holder' | 'mandate';
-export type DirectDebitError = 'required' | 'iban_invalid' | 'iban_not_sepa' | 'holder_too_long' | 'holder_invalid' | 'mandate_required';
+export type DirectDebitError =
+  | 'required'
+  | 'iban_invalid'
+  | 'iban_not_sepa'
+  | 'holder_too_long'
+  | 'holder_invalid'
+  | 'mandate_required';
 
 export type DirectDebitResult =
   | { ok: true; value: DirectDebit }

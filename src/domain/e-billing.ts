@@ -1,5 +1,7 @@
 /** E-billing is free and for any contract without an alternative payer or recipient (seed 000). */
-export type EBillingEligibility = { eligible: true } | { eligible: false; reason: 'alt_payer' | 'alt_recipient' | 'ended' };
+export type EBillingEligibility =
+  | { eligible: true }
+  | { eligible: false; reason: 'alt_payer' | 'alt_recipient' | 'ended' };
 
 export function eBillingEligibility(
   c: { status: 'active' | 'ended'; altPayerName: string | null; altRecipientName: string | null },

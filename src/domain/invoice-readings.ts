@@ -45,5 +45,7 @@ export function billedConsumption(
     : { P1: total(end) - total(start), P2: 0, P3: 0 };
   // a meter that went backwards (replaced, misread) is not billed from these readings
   if (consumption.P1 < 0 || consumption.P2 < 0 || consumption.P3 < 0) return null;
-  return { consumption, source: start.source === 'estimated' ? 'estimated' : 'customer', from: start.date, to: end.date };
+  return {
+    consumption, source: start.source === 'estimated' ? 'estimated' : 'customer', from: start.date, to: end.date,
+  };
 }

@@ -117,11 +117,17 @@ function contractingFacts(p: Record<string, unknown>): LeadFact[] {
 function serviceFacts(p: Record<string, unknown>): LeadFact[] {
   const out: LeadFact[] = [];
   const action = p.action === 'cancel' ? 'cancel' : 'contract';
-  out.push({ label: 'leadFacts.serviceAction', kind: 'key', value: action, valueKey: `leadFacts.serviceActions.${action}` });
+  out.push({
+    label: 'leadFacts.serviceAction', kind: 'key', value: action, valueKey: `leadFacts.serviceActions.${action}`,
+  });
   // the name as the customer read it when contracting
   if (str(p.serviceName)) out.push({ label: 'leadFacts.service', kind: 'text', value: String(p.serviceName) });
-  if (num(p.monthlyFeeCents) !== null) out.push({ label: 'leadFacts.monthlyFee', kind: 'money', value: num(p.monthlyFeeCents)! });
-  if (num(p.permanenceMonths) !== null) out.push({ label: 'leadFacts.permanenceMonths', kind: 'number', value: num(p.permanenceMonths)! });
+  if (num(p.monthlyFeeCents) !== null) {
+    out.push({ label: 'leadFacts.monthlyFee', kind: 'money', value: num(p.monthlyFeeCents)! });
+  }
+  if (num(p.permanenceMonths) !== null) {
+    out.push({ label: 'leadFacts.permanenceMonths', kind: 'number', value: num(p.permanenceMonths)! });
+  }
   if (str(p.startDate)) out.push({ label: 'leadFacts.serviceStart', kind: 'day', value: String(p.startDate) });
   if (str(p.endDate)) out.push({ label: 'leadFacts.serviceEnd', kind: 'day', value: String(p.endDate) });
   return out;

@@ -21,5 +21,6 @@ export function letterKw(kw: number, lang: string): string {
 
 /** "52,19 €" with a plain space, as the invoices and emails write amounts. */
 export function letterEuros(cents: number, lang: string): string {
-  return `${new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100)} €`;
+  const format = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${format.format(cents / 100)} €`;
 }

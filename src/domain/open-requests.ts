@@ -17,7 +17,9 @@ export function oneOpenPerContract(type: RequestType): boolean {
 
 export class DuplicateRequestError extends DomainError {
   constructor(readonly type: RequestType, readonly open: { id: number; reference: string }) {
-    super('conflict', `A ${type} request is already open for this contract`, { requestId: open.id, reference: open.reference });
+    super('conflict', `A ${type} request is already open for this contract`, {
+      requestId: open.id, reference: open.reference,
+    });
     this.name = 'DuplicateRequestError';
   }
 }

@@ -9,7 +9,9 @@ export const OUTBOX_PAGE_SIZE = 50;
 
 export interface OutboxFilter { status?: OutboxStatus; to?: string; page: number }
 
-export function parseOutboxFilter(q: Record<string, unknown>): { filter: OutboxFilter; form: { estado: string; para: string } } {
+export function parseOutboxFilter(
+  q: Record<string, unknown>,
+): { filter: OutboxFilter; form: { estado: string; para: string } } {
   const s = queryText(q, 'estado');
   const to = queryText(q, 'para');
   const p = queryText(q, 'pagina');

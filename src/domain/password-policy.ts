@@ -12,7 +12,13 @@ export const PASSWORD_MAX_LENGTH = 128;
 /** On zxcvbn's 0–4 scale, 3 is the first score it calls "safely unguessable". */
 export const PASSWORD_MIN_SCORE = 3;
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'too_common' | 'contains_personal_data' | 'too_weak' | 'mismatch';
+export type PasswordProblem =
+  | 'too_short'
+  | 'too_long'
+  | 'too_common'
+  | 'contains_personal_data'
+  | 'too_weak'
+  | 'mismatch';
 
 export interface PasswordCheck {
   ok: boolean;

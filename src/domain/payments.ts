@@ -174,7 +174,9 @@ export function verifyNotification(
   if (!claimed || !param(claimed, 'Ds_Order')) return { outcome: 'rejected', reason: 'malformed' };
   let params: NotificationParams;
   try {
-    params = deserializeAndVerifyJSONResponse<{ Ds_Order: string }>(merchantKey, message) as unknown as NotificationParams;
+    params = deserializeAndVerifyJSONResponse<{ Ds_Order: string }>(
+      merchantKey, message,
+    ) as unknown as NotificationParams;
   } catch {
     return { outcome: 'rejected', reason: 'bad_signature' };
   }

@@ -138,7 +138,11 @@ export function validateAddress(input: AddressInput): AddressResult {
 
 /** One line, as printed on an envelope: "Calle del Mar 7, Bajo, 03700 Dénia (Alicante)". */
 export function formatAddress(
-  a: { street: string; number: string; floorDoor?: string | null; postalCode: string; municipality: string; province: string },
+  a: {
+    street: string; number: string; floorDoor?: string | null;
+    postalCode: string; municipality: string; province: string;
+  },
 ): string {
-  return `${a.street} ${a.number}${a.floorDoor ? `, ${a.floorDoor}` : ''}, ${a.postalCode} ${a.municipality} (${a.province})`;
+  const floorDoor = a.floorDoor ? `, ${a.floorDoor}` : '';
+  return `${a.street} ${a.number}${floorDoor}, ${a.postalCode} ${a.municipality} (${a.province})`;
 }

@@ -31,7 +31,9 @@ function sorted(schedule: readonly PowerPeriod[]): PowerPeriod[] {
 }
 
 /** The powers in force on a day: the latest entry starting on or before it, else the base. */
-export function powersOn(day: string, schedule: readonly PowerPeriod[], base: PowerPair): PowerPair & { since: string | null } {
+export function powersOn(
+  day: string, schedule: readonly PowerPeriod[], base: PowerPair,
+): PowerPair & { since: string | null } {
   let current: PowerPair & { since: string | null } = { P1: base.P1, P2: base.P2, since: null };
   for (const p of sorted(schedule)) {
     if (p.validFrom > day) break;
@@ -49,11 +51,15 @@ export function upcomingPowers(day: string, schedule: readonly PowerPeriod[]): P
  * Splits a billing period into runs of days with the same powers. Consecutive entries with
  * equal powers make one run, so a schedule that repeats a value does not split the bill.
  */
-export function powerSegments(periodStart: string, periodEnd: string, schedule: readonly PowerPeriod[], base: PowerPair): PowerSegment[] {
+export function powerSegments(
+  periodStart: string, periodEnd: string, schedule: readonly PowerPeriod[], base: PowerPair,
+): PowerSegment[] {
   const start = dayNumber(periodStart);
   const end = dayNumber(periodEnd);
   if (!(end >= start)) throw new RangeError(`periodEnd ${periodEnd} is before periodStart ${periodStart}`);
-  const cuts = sorted(schedule).map((p) => ({ day: dayNumber(p.validFrom), P1: p.P1, P2: p.P2 })).filter((c) => c.day > start && c.day <= end);
+  const cuts = sorted(schedule)
+    .map((p) => ({ day: dayNumber(p.validFrom), P1: p.P1, P2: p.P2 }))
+    .filter((c) => c.day > start && c.day <= end);
   const first = powersOn(periodStart, schedule, base);
   const out: PowerSegment[] = [];
   let from = start;
@@ -113,8 +119,12 @@ export function checkDistributorAnswer(
     const day = parseDay(input.effectiveDate);
     if (!day) return { ok: false, errors: [{ field: 'effectiveDate', code: 'invalid' }] };
     if (day < ctx.requestedOn) return { ok: false, errors: [{ field: 'effectiveDate', code: 'before_request' }] };
-    if (dayNumber(day) - dayNumber(ctx.today) > MAX_DAYS_AHEAD) return { ok: false, errors: [{ field: 'effectiveDate', code: 'too_far' }] };
-    if (ctx.lastBilledDay && day <= ctx.lastBilledDay) return { ok: false, errors: [{ field: 'effectiveDate', code: 'already_billed' }] };
+    if (dayNumber(day) - dayNumber(ctx.today) > MAX_DAYS_AHEAD) {
+      return { ok: false, errors: [{ field: 'effectiveDate', code: 'too_far' }] };
+    }
+    if (ctx.lastBilledDay && day <= ctx.lastBilledDay) {
+      return { ok: false, errors: [{ field: 'effectiveDate', code: 'already_billed' }] };
+    }
     return { ok: true, value: { kind: 'accepted', effectiveDate: day } };
   }
   if (input.answer === 'refused') {

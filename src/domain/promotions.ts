@@ -73,7 +73,9 @@ export interface Discount {
   months: number;
 }
 
-export type PromotionField = 'titleEs' | 'titleCa' | 'bodyEs' | 'bodyCa' | 'code' | 'validFrom' | 'validTo' | 'kinds' | 'energy' | 'tariff' | 'province';
+export type PromotionField =
+  | 'titleEs' | 'titleCa' | 'bodyEs' | 'bodyCa' | 'code'
+  | 'validFrom' | 'validTo' | 'kinds' | 'energy' | 'tariff' | 'province';
 export interface PromotionError { field: PromotionField; code: 'required' | 'too_long' | 'invalid' | 'order' }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -88,7 +90,9 @@ function realDay(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-export function validatePromotion(f: PromotionForm): { ok: true; value: PromotionValue } | { ok: false; errors: PromotionError[] } {
+export function validatePromotion(
+  f: PromotionForm,
+): { ok: true; value: PromotionValue } | { ok: false; errors: PromotionError[] } {
   const errors: PromotionError[] = [];
   const text = (field: PromotionField, v: string, max: number): string => {
     const s = v.replace(/\r\n?/g, '\n').trim();

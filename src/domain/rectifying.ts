@@ -59,14 +59,17 @@ export function rectifiedBill(original: {
   services?: readonly BilledService[]; discounts?: readonly BilledDiscount[];
 }, consumption: ConsumptionByPeriod): BillResult {
   return computeBill({
-    energy: original.energy, productCode: original.productCode, periodStart: original.periodStart, periodEnd: original.periodEnd,
+    energy: original.energy, productCode: original.productCode,
+    periodStart: original.periodStart, periodEnd: original.periodEnd,
     powerKw: original.powerKw ?? undefined, powerSchedule: original.powerSchedule, consumptionKwh: consumption,
     services: original.services ?? [], discounts: original.discounts ?? [],
   });
 }
 
 /** Issued today; due no earlier than the original, and leaving the usual time to pay. */
-export function rectifyingDates(today: string, originalDue: string, minDaysToPay: number): { issueDate: string; dueDate: string } {
+export function rectifyingDates(
+  today: string, originalDue: string, minDaysToPay: number,
+): { issueDate: string; dueDate: string } {
   const earliest = new Date(Date.parse(`${today}T00:00:00Z`) + minDaysToPay * 86_400_000).toISOString().slice(0, 10);
   return { issueDate: today, dueDate: earliest > originalDue ? earliest : originalDue };
 }
@@ -81,7 +84,12 @@ export interface ComplaintForRectifying {
   contractId: number | null;
 }
 
-export type ComplaintRectifyRefusal = 'not_a_complaint' | 'not_billing' | 'not_answered' | 'unfavourable' | 'other_contract';
+export type ComplaintRectifyRefusal =
+  | 'not_a_complaint'
+  | 'not_billing'
+  | 'not_answered'
+  | 'unfavourable'
+  | 'other_contract';
 
 /**
  * May this complaint produce a rectifying invoice of this invoice? Only a billing complaint that

@@ -37,7 +37,13 @@ export function solarChart(months: readonly SolarMonth[]): SolarChart {
     const x = LEFT + i * slot + (slot - 3 * BAR - 4) / 2;
     const bar = (kind: 'consumption' | 'production' | 'surplus', kwh: number, j: number) => {
       const h = Math.max(kwh * scale, kwh > 0 ? 1 : 0);
-      return { kind, x: Math.round((x + j * (BAR + 2)) * 10) / 10, y: Math.round((BOTTOM - h) * 10) / 10, height: Math.round(h * 10) / 10, kwh };
+      return {
+        kind,
+        x: Math.round((x + j * (BAR + 2)) * 10) / 10,
+        y: Math.round((BOTTOM - h) * 10) / 10,
+        height: Math.round(h * 10) / 10,
+        kwh,
+      };
     };
     return {
       month: m.month,
@@ -47,6 +53,8 @@ export function solarChart(months: readonly SolarMonth[]): SolarChart {
       ],
     };
   });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: Math.round((BOTTOM - f * max * scale) * 10) / 10, kwh: Math.round(f * max) }));
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
+    y: Math.round((BOTTOM - f * max * scale) * 10) / 10, kwh: Math.round(f * max),
+  }));
   return { width: W, height: H, plotTop: TOP, plotBottom: BOTTOM, ticks, columns };
 }

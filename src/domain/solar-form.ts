@@ -34,9 +34,13 @@ function wholeNumber(raw: string): number | null {
 }
 
 /** Checks the form; every error names its field, so the page can say it next to it. */
-export function validateSolarForm(f: SolarFormInput): { ok: true; value: SolarFormValues } | { ok: false; errors: SolarFormError[] } {
+export function validateSolarForm(
+  f: SolarFormInput,
+): { ok: true; value: SolarFormValues } | { ok: false; errors: SolarFormError[] } {
   const errors: SolarFormError[] = [];
-  const orientation = (ORIENTATIONS as readonly string[]).includes(f.orientation) ? (f.orientation as Orientation) : null;
+  const orientation = (ORIENTATIONS as readonly string[]).includes(f.orientation)
+    ? (f.orientation as Orientation)
+    : null;
   if (!orientation) errors.push({ field: 'orientation', code: f.orientation ? 'invalid' : 'required' });
   const tilt = wholeNumber(f.tilt);
   if (f.tilt.trim() === '') errors.push({ field: 'tilt', code: 'required' });

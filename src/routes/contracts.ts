@@ -5,7 +5,9 @@ import type { ContractView } from '../data/contracts-repo';
 import { maskIban } from '../domain/ids';
 import { findProduct } from '../domain/tariffs';
 import { chartGeometry, consumptionCsv } from '../domain/consumption';
-import { contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling } from '../services/contracts';
+import {
+  contractConsumption, contractInvoices, contractSummary, eligibilityOf, switchEBilling,
+} from '../services/contracts';
 import { offerAtContract } from '../services/new-supply';
 import { contractServices } from '../services/maintenance-services';
 import { serviceName } from '../domain/maintenance-services';
@@ -49,7 +51,8 @@ const InvoicesQuery = z.object({
   pagina: z.coerce.number().int().positive().lt(10_000).catch(1),
 });
 
-// the chart's axis numbers, one formatter per language for the process (building one per request cost more than the chart)
+// the chart's axis numbers, one formatter per language for the process
+// (building one per request cost more than the chart)
 const CHART_NUMBERS = { es: new Intl.NumberFormat('es-ES'), ca: new Intl.NumberFormat('ca-ES') };
 
 export function contractRoutes(deps: AppDeps): Router {
@@ -94,7 +97,11 @@ export function contractRoutes(deps: AppDeps): Router {
     );
     const t = res.locals.t;
     const fmt = res.locals.lang === 'ca' ? CHART_NUMBERS.ca : CHART_NUMBERS.es;
-    const chart = chartGeometry(rows, { energy: c.energy, monthNames: t('consumption.months', { returnObjects: true }) as unknown as string[], formatNumber: (n) => fmt.format(n) });
+    const chart = chartGeometry(rows, {
+      energy: c.energy,
+      monthNames: t('consumption.months', { returnObjects: true }) as unknown as string[],
+      formatNumber: (n) => fmt.format(n),
+    });
     render(req, res, 'contracts/consumption', {
       title: t('consumption.title'), ...contractLocals(res, c), rows, chart, energy: c.energy,
       csvUrl: `/contratos/${c.id}/consumo.csv`,

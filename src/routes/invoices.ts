@@ -40,12 +40,16 @@ export function invoiceRoutes(deps: AppDeps): Router {
 
   // A link, a prefetch or another site's GET never uses up the original: always a signed duplicate.
   router.get('/facturas/:invoiceId/pdf', guard.invoice('read'), async (req, res) => {
-    sendPdf(req, res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false }));
+    sendPdf(req, res, await downloadInvoice(userContext(deps, req), {
+      invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: false,
+    }));
   });
 
   // The explicit "download the original" button (a form with the CSRF token, no JavaScript needed).
   router.post('/facturas/:invoiceId/original', guard.invoice('read'), async (req, res) => {
-    sendPdf(req, res, await downloadInvoice(userContext(deps, req), { invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true }));
+    sendPdf(req, res, await downloadInvoice(userContext(deps, req), {
+      invoiceId: Number(req.params.invoiceId), access: res.locals.customerAccess as Access, original: true,
+    }));
   });
 
   return router;

@@ -58,7 +58,9 @@ export async function settingsView(ctx: AccountCtx, userId: number): Promise<Set
   };
 }
 
-export interface PasswordChange { currentPassword: string; password: string; passwordConfirm: string; lang: Language; keepSession: string }
+export interface PasswordChange {
+  currentPassword: string; password: string; passwordConfirm: string; lang: Language; keepSession: string;
+}
 
 /** A new password ends every other session of the user; the owner is told by email. */
 export async function changePassword(ctx: AccountCtx, userId: number, input: PasswordChange): Promise<SettingsResult> {

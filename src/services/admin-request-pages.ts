@@ -23,8 +23,13 @@ export async function loadAdminRequest(
 
 /** What a reviewer needs beside the request: its documents, the customer's representative and users. */
 export async function reviewContext(db: Knex, request: AdminRequestDetail) {
-  const [documents, links, timeline] = await Promise.all([documentsOfRequest(db, request.id), liveLinksOfCustomer(db, request.customer_id), adminTimeline(db, request.id)]);
-  return { request, documents, links, timeline, payload: payloadEntries(request.payload), leadFacts: leadFacts(request.type, request.payload) };
+  const [documents, links, timeline] = await Promise.all([
+    documentsOfRequest(db, request.id), liveLinksOfCustomer(db, request.customer_id), adminTimeline(db, request.id),
+  ]);
+  return {
+    request, documents, links, timeline,
+    payload: payloadEntries(request.payload), leadFacts: leadFacts(request.type, request.payload),
+  };
 }
 
 /** The request page: the request (as it is now), its context and the staff it may be assigned to. */

@@ -19,7 +19,9 @@ import type { StaffActor, StaffContext } from './context';
 
 export type { StaffActor } from './context';
 
-type Operation<N> = (trx: Knex.Transaction, requestId: number, staff: { id: number | null }, note: N, now: Date, config: Config) => Promise<void>;
+type Operation<N> = (
+  trx: Knex.Transaction, requestId: number, staff: { id: number | null }, note: N, now: Date, config: Config,
+) => Promise<void>;
 
 // Each decision applies its effect (links, representative on file, relation) with the status.
 const OPERATIONS: Record<ReviewType, { approve: Operation<string | null>; reject: Operation<string> }> = {
@@ -85,7 +87,9 @@ async function changeStatusInTransaction(
     throw new DomainError('conflict', 'Review requests are decided on the review page');
   }
   if (isSystemManaged(req.type)) throw new DomainError('conflict', 'A card payment follows its gateway order');
-  if (!genericStatusAllowed(req.type, to)) throw new DomainError('conflict', 'This request completes through its own form, which applies its change');
+  if (!genericStatusAllowed(req.type, to)) {
+    throw new DomainError('conflict', 'This request completes through its own form, which applies its change');
+  }
   // completing a request applies its change in the same transaction, with its effective day
   if (to === 'completada' && req.type === 'product_change') await applyProductChange(trx, req, staff, now);
   if (to === 'completada' && req.type === 'cancellation') await applyCancellation(trx, req, staff, now);

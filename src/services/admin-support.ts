@@ -21,7 +21,9 @@ export interface SupportContext {
   config: Config;
 }
 
-export type SupportResult = { ok: true; details?: Record<string, unknown> } | { ok: false; why: 'not_found' | 'not_applicable' };
+export type SupportResult =
+  | { ok: true; details?: Record<string, unknown> }
+  | { ok: false; why: 'not_found' | 'not_applicable' };
 
 const ACTIONS: Record<SupportAction, string> = {
   desbloquear: 'user.unlocked',

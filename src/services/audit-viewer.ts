@@ -7,7 +7,9 @@ import {
 import { audit } from '../data/audit-repo';
 import { auditActor, type StaffActor } from '../domain/actor';
 
-export type Resolved = { ok: true; query: AuditQuery } | { ok: false; errors: Partial<Record<'actor' | 'customer', 'unknownStaff' | 'unknownUser' | 'unknownCustomer'>> };
+export type Resolved =
+  | { ok: true; query: AuditQuery }
+  | { ok: false; errors: Partial<Record<'actor' | 'customer', 'unknownStaff' | 'unknownUser' | 'unknownCustomer'>> };
 
 export async function resolveAuditFilter(db: Knex, f: AuditFilter): Promise<Resolved> {
   const q: AuditQuery = { ...auditTimeRange(f) };

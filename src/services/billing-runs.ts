@@ -135,9 +135,13 @@ async function execute(
         if (dirty) { dirty = false; flush(); }
       });
   };
-  let outcome: { status: 'done' | 'failed'; total: number | null; issued: number; skipped: number; error: string | null };
+  let outcome: {
+    status: 'done' | 'failed'; total: number | null; issued: number; skipped: number; error: string | null;
+  };
   const beat = setInterval(() => {
-    heartbeat(d.knex, runId, d.clock.now()).catch(() => { /* the database is down: the outcome is saved when it is back */ });
+    heartbeat(d.knex, runId, d.clock.now()).catch(() => {
+      // the database is down: the outcome is saved when it is back
+    });
   }, HEARTBEAT_MS);
   beat.unref();
   try {

@@ -30,7 +30,9 @@ export interface CancellationPage {
 export async function cancellationPage(ctx: UseCaseContext, input: { contractId: number }): Promise<CancellationPage> {
   const c = await findContract(ctx.db, input.contractId);
   if (!c || c.status !== 'active') throw new DomainError('not_found');
-  const [last, pending] = await Promise.all([lastReading(ctx.db, c.sp_id), openRequestFor(ctx.db, c.id, 'cancellation')]);
+  const [last, pending] = await Promise.all([
+    lastReading(ctx.db, c.sp_id), openRequestFor(ctx.db, c.id, 'cancellation'),
+  ]);
   return {
     contract: c, periods: c.energy === 'electricity',
     lastReading: last ? { date: last.reading_date, p1: last.p1_kwh, p2: last.p2_kwh, p3: last.p3_kwh } : null,
@@ -69,7 +71,9 @@ export async function requestCancellation(
  * Completion, inside the status change's transaction: the contract ends on the day asked for
  * and the final reading is recorded as the customer's reading of that day.
  */
-export async function applyCancellation(trx: Knex.Transaction, req: RequestRow, staff: StaffActor, now: Date): Promise<void> {
+export async function applyCancellation(
+  trx: Knex.Transaction, req: RequestRow, staff: StaffActor, now: Date,
+): Promise<void> {
   const c = req.contract_id ? await findContract(trx, req.contract_id) : undefined;
   const p = req.payload ?? {};
   const endDate = typeof p.endDate === 'string' ? p.endDate : '';
@@ -80,7 +84,9 @@ export async function applyCancellation(trx: Knex.Transaction, req: RequestRow, 
   if (last && endDate <= last) throw new DomainError('conflict', 'The last day of supply is already invoiced');
   const registers = typeof p.finalReading === 'number' ? { total: p.finalReading }
     : { P1: Number(p.finalP1), P2: Number(p.finalP2), P3: Number(p.finalP3) };
-  await insertReading(trx, { supplyPointId: c.sp_id, date: endDate, source: 'customer', registers, createdBy: req.created_by, now });
+  await insertReading(trx, {
+    supplyPointId: c.sp_id, date: endDate, source: 'customer', registers, createdBy: req.created_by, now,
+  });
   await endContract(trx, c.id, endDate);
   await setRequestOutcome(trx, req.id, { effective_date: endDate });
   const creator = await requestCreator(trx, req.created_by);

@@ -40,7 +40,8 @@ import { retailer } from '../domain/retailer';
 const RECENT_PAYMENTS = 5;
 
 function money(cents: number, lang: Language): string {
-  return `${(cents / 100).toLocaleString(lang === 'ca' ? 'ca-ES' : 'es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
+  const locale = lang === 'ca' ? 'ca-ES' : 'es-ES';
+  return `${(cents / 100).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,7 +92,12 @@ export async function cardPaymentsOfContract(
 
 export type StartResult =
   | { kind: 'started' | 'continued'; order: string }
-  | { kind: 'refused'; reason: NotPayableReason | 'gateway_off' | 'in_progress'; invoice: { number: string; contract_id: number }; status: number };
+  | {
+    kind: 'refused';
+    reason: NotPayableReason | 'gateway_off' | 'in_progress';
+    invoice: { number: string; contract_id: number };
+    status: number;
+  };
 
 /** Closes an open order and its gestión: abandoned at the gateway, a new attempt may start. */
 async function expireOrder(trx: Knex.Transaction, payment: PaymentRow, now: Date, minutes: number): Promise<void> {
@@ -258,7 +264,9 @@ export interface NotificationResult {
   /** HTTP answer to the gateway: 200 'OK' when understood (even a denial or a replay), 400 'KO' otherwise. */
   status: number;
   body: 'OK' | 'KO';
-  outcome: 'paid' | 'declined' | 'replay' | 'duplicate' | 'unknown_order' | 'disabled' | 'malformed' | 'bad_signature' | 'order_mismatch' | 'amount_mismatch' | 'currency_mismatch';
+  outcome:
+    | 'paid' | 'declined' | 'replay' | 'duplicate' | 'unknown_order' | 'disabled' | 'malformed'
+    | 'bad_signature' | 'order_mismatch' | 'amount_mismatch' | 'currency_mismatch';
 }
 
 /**

@@ -169,12 +169,15 @@ export async function redeemCertificateTicket(
         kind: 'register',
         proof: {
           personId: row.person_id, entityCif: row.entity_cif, firstName: row.first_name, lastName: row.last_name,
-          issuer: row.issuer, serial: row.serial, expiresAt: ctx.now.getTime() + PROOF_LIFETIME_MS, reclaimUserId: user.id,
+          issuer: row.issuer, serial: row.serial, expiresAt: ctx.now.getTime() + PROOF_LIFETIME_MS,
+          reclaimUserId: user.id,
         },
       };
     }
-    const reason = user.status === 'locked' ? 'locked' : user.status === 'disabled' ? 'disabled' : user.status === 'pending' ? 'pending'
-      : !(await certificateLoginEnabled(trx, user.id)) ? 'turned_off' : null;
+    const reason = user.status === 'locked' ? 'locked'
+      : user.status === 'disabled' ? 'disabled'
+        : user.status === 'pending' ? 'pending'
+          : !(await certificateLoginEnabled(trx, user.id)) ? 'turned_off' : null;
     if (reason) {
       await audit(trx, {
         actorType: 'anonymous', action: 'login.certificate_refused', targetType: 'user', targetId: user.id, ip: ctx.ip,
@@ -252,14 +255,17 @@ export async function registerWithCertificate(
  * What the invitation gave stays; the customers the NIF holds or represents are added.
  */
 async function reclaimInvitedUser(
-  ctx: CertLoginContext, trx: Knex.Transaction, input: { proof: CertificateProof; email: string; language: 'es' | 'ca'; unusable: string },
+  ctx: CertLoginContext,
+  trx: Knex.Transaction,
+  input: { proof: CertificateProof; email: string; language: 'es' | 'ca'; unusable: string },
 ): Promise<CertificateRegistrationResult> {
   const { proof } = input;
   const user = (await lockUserForUpdate(trx, proof.reclaimUserId!))!;
   if (user.identity_proven || user.status === 'disabled') return { kind: 'already_registered' };
   await updateUser(trx, user.id, {
-    email: input.email, password_hash: input.unusable, status: 'pending', identity_proven: true, language: input.language,
-    failed_logins: 0, totp_secret: null, totp_enrolled_at: null, totp_last_time_step: null, certificate_login: true,
+    email: input.email, password_hash: input.unusable, status: 'pending', identity_proven: true,
+    language: input.language, failed_logins: 0,
+    totp_secret: null, totp_enrolled_at: null, totp_last_time_step: null, certificate_login: true,
     recovery_code_hashes: JSON.stringify([]),
   }, ctx.now);
   await destroyUserSessions(trx, user.id);
@@ -271,7 +277,8 @@ async function reclaimInvitedUser(
     }
   }
   await sendActivationLink(
-    trx, { id: user.id, email: input.email, firstName: user.first_name, loginId: proof.personId, language: input.language },
+    trx,
+    { id: user.id, email: input.email, firstName: user.first_name, loginId: proof.personId, language: input.language },
     ctx.now, ctx.config, customers[0]?.id ?? null,
   );
   await audit(trx, {
@@ -282,7 +289,9 @@ async function reclaimInvitedUser(
   return { kind: 'activation_sent', customers };
 }
 
-export async function changeCertificateLogin(ctx: CertLoginContext, input: { userId: number; enabled: boolean }): Promise<void> {
+export async function changeCertificateLogin(
+  ctx: CertLoginContext, input: { userId: number; enabled: boolean },
+): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     await setCertificateLogin(trx, input.userId, input.enabled, ctx.now);
     await audit(trx, {

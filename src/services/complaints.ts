@@ -16,7 +16,10 @@ import { createRequest } from './requests';
  * the documents and an audit row for each, in one transaction; answered within a month.
  */
 export async function fileComplaint(ctx: UseCaseContext, input: {
-  contractId: number; access: Access; complaint: { category: ComplaintCategory; description: string }; files: readonly AcceptedFile[];
+  contractId: number;
+  access: Access;
+  complaint: { category: ComplaintCategory; description: string };
+  files: readonly AcceptedFile[];
 }): Promise<{ id: number; reference: string; deadline: Date }> {
   const { actor, now, config } = ctx;
   const c = await findContract(ctx.db, input.contractId);

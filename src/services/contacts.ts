@@ -88,7 +88,10 @@ async function issueInvitation(
   return { id, replaced: pending !== undefined };
 }
 
-export type AddResult = { kind: 'linked'; name: string } | { kind: 'invited'; email: string } | { kind: 'refused'; reason: AddRefusal | 'throttled' | 'unproven_user' };
+export type AddResult =
+  | { kind: 'linked'; name: string }
+  | { kind: 'invited'; email: string }
+  | { kind: 'refused'; reason: AddRefusal | 'throttled' | 'unproven_user' };
 
 /**
  * Someone who already has a user gets access at once (and an email saying who granted it, sent
@@ -198,7 +201,9 @@ async function deactivateContactTx(
   return { ok: true, name: `${user.first_name} ${user.last_name}` };
 }
 
-export type InvitationActionResult = { ok: true; email: string } | { ok: false; reason: 'not_found' | 'not_pending' | 'protected' | 'throttled' };
+export type InvitationActionResult =
+  | { ok: true; email: string }
+  | { ok: false; reason: 'not_found' | 'not_pending' | 'protected' | 'throttled' };
 
 /** Cancel, or send again with a new link and a new week (the old link stops working). */
 async function actOnInvitationTx(

@@ -83,7 +83,9 @@ export async function contractInvoices(
   return { contract, list, pages: Math.max(1, Math.ceil(list.total / INVOICE_PAGE_SIZE)) };
 }
 
-export type EBillingResult = { ok: true; contract: ContractView } | { ok: false; contract: ContractView; reason: string };
+export type EBillingResult =
+  | { ok: true; contract: ContractView }
+  | { ok: false; contract: ContractView; reason: string };
 
 /** Switches e-billing on or off, with an email and an audit row; nothing when already so. */
 export async function switchEBilling(

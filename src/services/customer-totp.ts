@@ -39,7 +39,12 @@ export async function secondFactorPolicy(ctx: AccountCtx, userId: number): Promi
 }
 
 /** The code step after a right password: a wrong code counts like a wrong password. */
-export async function customerCodeStep(ctx: AccountCtx, userId: number, code: string): Promise<{ ok: false; throttled?: boolean } | { ok: true; method: 'totp' | 'recovery'; left: number; language: 'es' | 'ca' }> {
+export async function customerCodeStep(
+  ctx: AccountCtx, userId: number, code: string,
+): Promise<
+  | { ok: false; throttled?: boolean }
+  | { ok: true; method: 'totp' | 'recovery'; left: number; language: 'es' | 'ca' }
+> {
   const { db, now, ip, dataKey } = ctx;
   if (await isBlocked(db, THROTTLES.login, ip, now)) return { ok: false, throttled: true };
   const result = await db.transaction(async (trx) => {
@@ -76,14 +81,18 @@ export async function customerCodeStep(ctx: AccountCtx, userId: number, code: st
     });
     if (d.justLocked) await lockedOut(trx, row, ctx);
     if (!codeOk) return { ok: false } as const;
-    const left = method === 'recovery' ? (await findUserById(trx, row.id))!.recovery_code_hashes.length : row.recovery_code_hashes.length;
+    const left = method === 'recovery'
+      ? (await findUserById(trx, row.id))!.recovery_code_hashes.length
+      : row.recovery_code_hashes.length;
     return { ok: true, method, left, language: row.language } as const;
   });
   if (!result.ok) await overLimit(db, THROTTLES.login, ip, now);
   return result;
 }
 
-export interface EnrolmentView { enrolled: boolean; required: boolean; recoveryCodesLeft: number; qr?: string; secret?: string }
+export interface EnrolmentView {
+  enrolled: boolean; required: boolean; recoveryCodesLeft: number; qr?: string; secret?: string;
+}
 
 /** The page in Ajustes: the status, or a new secret (kept on the row so a reload shows the same QR code). */
 export async function twoFactorView(ctx: AccountCtx, userId: number): Promise<EnrolmentView> {
@@ -112,7 +121,9 @@ export async function twoFactorView(ctx: AccountCtx, userId: number): Promise<En
 }
 
 /** Confirms the authenticator with a current code; returns the recovery codes to show once. */
-export async function confirmTotp(ctx: AccountCtx, userId: number, code: string): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
+export async function confirmTotp(
+  ctx: AccountCtx, userId: number, code: string,
+): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
   const { now, ip } = ctx;
   return ctx.db.transaction(async (trx) => {
     const row = await lockUserForUpdate(trx, userId);

@@ -56,7 +56,8 @@ export async function checkAppointment(db: Knex, client: Client, input: Appointm
  * buy energy from us), the relation waits for review and a request carries the documents.
  */
 export async function appointExternalManager(trx: Knex.Transaction, a: {
-  client: Client; input: AppointmentInput; files: readonly AcceptedFile[]; actor: Actor; access: Access; now: Date; config: Config;
+  client: Client; input: AppointmentInput; files: readonly AcceptedFile[];
+  actor: Actor; access: Access; now: Date; config: Config;
 }): Promise<{ relationId: number; requestId: number; reference: string }> {
   const { client, input, actor, now } = a;
   if (a.files.length === 0) throw new DomainError('invalid_input', 'An appointment needs documents');

@@ -5,7 +5,9 @@ import { checkPassword, passwordProblemMessage } from '../domain/password-policy
  * A problem a use case found with one form field: a message key, or a text the domain already
  * wrote in the user's language. The route puts them next to the fields (422).
  */
-export type FieldIssue = { field: string; key: string; text?: undefined } | { field: string; text: string; key?: undefined };
+export type FieldIssue =
+  | { field: string; key: string; text?: undefined }
+  | { field: string; text: string; key?: undefined };
 
 /** A new password against the policy, with the person's own words refused. */
 export function passwordIssues(

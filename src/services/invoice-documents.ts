@@ -49,13 +49,16 @@ export interface StoredPdf { pdf: Buffer; sha256: string; generatedAt: Date }
 export async function signedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<StoredPdf> {
   const read = async () => {
     const row = await db('invoice_duplicates').where({ invoice_id: invoiceId }).first('pdf', 'sha256', 'generated_at');
-    return row ? { pdf: row.pdf as Buffer, sha256: row.sha256 as string, generatedAt: new Date(row.generated_at) } : null;
+    if (!row) return null;
+    return { pdf: row.pdf as Buffer, sha256: row.sha256 as string, generatedAt: new Date(row.generated_at) };
   };
   const stored = await read();
   if (stored) return stored;
   const pdf = await makeSignedDuplicate(db, invoiceId, signer, now);
   const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
-  await db('invoice_duplicates').insert({ invoice_id: invoiceId, pdf, sha256, size_bytes: pdf.length, generated_at: now }).onConflict('invoice_id').ignore();
+  await db('invoice_duplicates')
+    .insert({ invoice_id: invoiceId, pdf, sha256, size_bytes: pdf.length, generated_at: now })
+    .onConflict('invoice_id').ignore();
   return (await read()) ?? { pdf, sha256, generatedAt: now };
 }
 

@@ -41,8 +41,8 @@ export interface InvoiceFile {
 /**
  * A download of an invoice's PDF. Only an explicit request for the original (a POST) by someone
  * who may receive it claims it — atomically, so one download ever gets it; every other download
- * is the signed duplicate (made once, then served as stored). The claim and the read share a transaction: a failed read gives the
- * original back.
+ * is the signed duplicate (made once, then served as stored). The claim and the read share a
+ * transaction: a failed read gives the original back.
  */
 export async function downloadInvoice(
   ctx: UseCaseContext, input: { invoiceId: number; access: Access; original: boolean },
@@ -80,5 +80,10 @@ export async function downloadInvoice(
   if (original) return { kind: 'original', pdf: original, fileName: invoiceFileName(invoice.number, 'original') };
   if (!ctx.signer) throw new Error('downloadInvoice needs a signer');
   const dup = await signedDuplicate(ctx.db, invoice.id, ctx.signer, now);
-  return { kind: 'duplicate', pdf: dup.pdf, fileName: invoiceFileName(invoice.number, 'duplicate'), version: { sha256: dup.sha256, generatedAt: dup.generatedAt } };
+  return {
+    kind: 'duplicate',
+    pdf: dup.pdf,
+    fileName: invoiceFileName(invoice.number, 'duplicate'),
+    version: { sha256: dup.sha256, generatedAt: dup.generatedAt },
+  };
 }

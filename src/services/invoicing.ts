@@ -105,7 +105,13 @@ async function notifyElectronicInvoices(trx: Knex, invoiceIds: number[], config:
   for (const r of rows) {
     await queueMail(trx, {
       to: r.email, lang: r.language, template: 'invoice_available', userId: r.user_id, customerId: r.customer_id,
-      params: { name: r.first_name, number: r.number, amount: (r.total_cents / 100).toLocaleString('es-ES', { minimumFractionDigits: 2 }) + ' €', address: `${r.street} ${r.sp_number}, ${r.municipality}`, due: r.due_date.split('-').reverse().join('/') },
+      params: {
+        name: r.first_name,
+        number: r.number,
+        amount: (r.total_cents / 100).toLocaleString('es-ES', { minimumFractionDigits: 2 }) + ' €',
+        address: `${r.street} ${r.sp_number}, ${r.municipality}`,
+        due: r.due_date.split('-').reverse().join('/'),
+      },
       actionUrl: `${config.publicUrl}/facturas/${r.id}`,
     });
   }

@@ -29,9 +29,13 @@ export const MODE_FIELDS: Record<ReadingMode, readonly ('p1' | 'p2' | 'p3' | 'to
 };
 
 /** A field's problem: a message key and its values (numbers and ISO dates, formatted by the page). */
-export interface ReadingProblem { field: string; key: string; params?: { value?: number; date?: string; unit?: string } }
+export interface ReadingProblem {
+  field: string; key: string; params?: { value?: number; date?: string; unit?: string };
+}
 
-export interface ReadingPage { contract: ContractView; last: ReadingRow | undefined; usual: number | null; mode: ReadingMode; today: string }
+export interface ReadingPage {
+  contract: ContractView; last: ReadingRow | undefined; usual: number | null; mode: ReadingMode; today: string;
+}
 
 /** A meter whose last reading has no periods is read as one total; gas meters read m³. */
 function readingMode(c: ContractView, last: ReadingRow | undefined): ReadingMode {
@@ -164,7 +168,10 @@ export async function submitReading(
       case 'below_last':
         for (const r of decision.registers) {
           problems.push({
-            field: fieldOf(r, mode), key: r === 'total' && mode === 'periods' ? 'readings.errors.below_last_total' : 'readings.errors.below_last',
+            field: fieldOf(r, mode),
+            key: r === 'total' && mode === 'periods'
+              ? 'readings.errors.below_last_total'
+              : 'readings.errors.below_last',
             params: { value: lastValue(lastRow!, r), unit, date: lastRow!.reading_date },
           });
         }

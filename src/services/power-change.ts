@@ -30,7 +30,10 @@ function formatEuros(cents: number, lang: string): string {
   return new Intl.NumberFormat(locale(lang), { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
-export interface PowerEstimate { fromP1: string; fromP2: string; toP1: string; toP2: string; cents: number; amount: string; direction: 'up' | 'down' | 'same'; value: PowerPair }
+export interface PowerEstimate {
+  fromP1: string; fromP2: string; toP1: string; toP2: string;
+  cents: number; amount: string; direction: 'up' | 'down' | 'same'; value: PowerPair;
+}
 
 export function estimate(c: ElectricityContract, to: PowerPair, lang: string): PowerEstimate {
   const cents = estimateMonthlyPowerCostDifference(c.product_code, { P1: c.power_p1_kw, P2: c.power_p2_kw }, to);

@@ -74,7 +74,9 @@ export async function requestProductChange(
     type: 'product_change', customerId: page.contract.customer_id, contractId: page.contract.id, access: input.access,
     payload: {
       fromProduct: page.current.code, toProduct: option.code,
-      ...(option.differenceCents === null ? {} : { monthlyDifferenceCents: option.differenceCents, months: page.months }),
+      ...(option.differenceCents === null
+        ? {}
+        : { monthlyDifferenceCents: option.differenceCents, months: page.months }),
     },
   }, ctx.actor, ctx.now, ctx.config));
   ctx.mailer?.kick();
@@ -86,7 +88,9 @@ export async function requestProductChange(
  * first day of next month (the schedule keeps the product it had until then), the request
  * records that day, the customer reads it in the timeline.
  */
-export async function applyProductChange(trx: Knex.Transaction, req: RequestRow, staff: StaffActor, now: Date): Promise<void> {
+export async function applyProductChange(
+  trx: Knex.Transaction, req: RequestRow, staff: StaffActor, now: Date,
+): Promise<void> {
   const c = req.contract_id ? await findContract(trx, req.contract_id) : undefined;
   const to = findProduct(String(req.payload?.toProduct ?? ''));
   if (!c || !to) throw new DomainError('conflict', 'The product change names no contract or no product');
@@ -95,7 +99,9 @@ export async function applyProductChange(trx: Knex.Transaction, req: RequestRow,
   const schedule = await productSchedule(trx, c.id);
   // the product billed so far, from the contract's start, so the months before the change keep it
   if (schedule.length === 0) {
-    await insertProductPeriod(trx, { contractId: c.id, validFrom: c.start_date, productCode: c.product_code, requestId: null, now });
+    await insertProductPeriod(trx, {
+      contractId: c.id, validFrom: c.start_date, productCode: c.product_code, requestId: null, now,
+    });
   }
   await insertProductPeriod(trx, { contractId: c.id, validFrom: day, productCode: to.code, requestId: req.id, now });
   await setContractProduct(trx, c.id, to.code);

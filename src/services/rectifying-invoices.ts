@@ -23,7 +23,9 @@ import { requestCreator } from '../data/request-outcomes-repo';
 import { storeSignedOriginals } from './invoice-documents';
 import type { StaffContext } from './context';
 
-export type RectifyResult = { ok: true; id: number; number: string; original: string } | { ok: false; errors: RectifyError[] };
+export type RectifyResult =
+  | { ok: true; id: number; number: string; original: string }
+  | { ok: false; errors: RectifyError[] };
 
 /**
  * `complaintId`: the favourable billing complaint the rectification answers; the complaint's
@@ -37,15 +39,20 @@ export async function issueRectifyingInvoice(
   return ctx.db.transaction(async (trx) => {
     const o = await lockInvoiceForRectifying(trx, originalId);
     if (!o) throw new DomainError('not_found');
-    const checked = checkRectification(input, { energy: o.energy, rectifiedBy: o.rectified_by_invoice_id, rectifies: o.rectifies_invoice_id });
+    const checked = checkRectification(input, {
+      energy: o.energy, rectifiedBy: o.rectified_by_invoice_id, rectifies: o.rectifies_invoice_id,
+    });
     const complaint = input.complaintId ? await lockRequest(trx, input.complaintId) : undefined;
     if (input.complaintId && !complaint) throw new DomainError('not_found');
     if (complaint) {
       const refusal = complaintRectifyRefusal({
         type: complaint.type, status: complaint.status, outcome: complaint.outcome ?? null,
-        category: complaint.payload?.category, customerId: Number(complaint.customer_id), contractId: complaint.contract_id,
+        category: complaint.payload?.category, customerId: Number(complaint.customer_id),
+        contractId: complaint.contract_id,
       }, { customerId: Number(o.customer_id), contractId: Number(o.contract_id) });
-      if (refusal) return { ok: false, errors: [...(checked.ok ? [] : checked.errors), { field: 'complaint', code: refusal }] };
+      if (refusal) {
+        return { ok: false, errors: [...(checked.ok ? [] : checked.errors), { field: 'complaint', code: refusal }] };
+      }
     }
     if (!checked.ok) return checked;
     const { reason, consumption } = checked.value;
@@ -59,7 +66,9 @@ export async function issueRectifyingInvoice(
       discounts: (await discountsForBilling(trx, [contractId], o.period_start)).get(contractId),
     }, consumption);
     const dates = rectifyingDates(todayInSpain(ctx.now), o.due_date, MIN_DAYS_TO_PAY);
-    const created = await insertRectifying(trx, o, { ...dates, reason, consumption, bill, requestId: complaint?.id ?? null });
+    const created = await insertRectifying(trx, o, {
+      ...dates, reason, consumption, bill, requestId: complaint?.id ?? null,
+    });
     await storeSignedOriginals(trx, [created.id], signer, ctx.now);
     if (o.delivery === 'electronic') {
       const diff = bill.totals.totalCents - o.total_cents;
@@ -68,8 +77,11 @@ export async function issueRectifyingInvoice(
         await queueMail(trx, {
           to: u.email, lang, template: 'invoice_rectified', userId: u.id, customerId: o.customer_id,
           params: {
-            name: u.first_name, number: created.number, original: o.number, reason, address: `${o.street} ${o.sp_number}, ${o.municipality}`,
-            amount: letterEuros(bill.totals.totalCents, lang), difference: `${diff > 0 ? '+' : diff < 0 ? '−' : ''}${letterEuros(Math.abs(diff), lang)}`, due: letterDay(dates.dueDate),
+            name: u.first_name, number: created.number, original: o.number, reason,
+            address: `${o.street} ${o.sp_number}, ${o.municipality}`,
+            amount: letterEuros(bill.totals.totalCents, lang),
+            difference: `${diff > 0 ? '+' : diff < 0 ? '−' : ''}${letterEuros(Math.abs(diff), lang)}`,
+            due: letterDay(dates.dueDate),
           },
           actionUrl: `${ctx.config.publicUrl}/facturas/${created.id}`,
         });
@@ -85,7 +97,8 @@ export async function issueRectifyingInvoice(
       });
     }
     await audit(trx, {
-      actorType: 'staff', actorId: ctx.actor.id, customerId: o.customer_id, action: 'invoice.rectified', targetType: 'invoice', targetId: o.id, ip: ctx.actor.ip, at: ctx.now,
+      actorType: 'staff', actorId: ctx.actor.id, customerId: o.customer_id,
+      action: 'invoice.rectified', targetType: 'invoice', targetId: o.id, ip: ctx.actor.ip, at: ctx.now,
       details: {
         original: o.number, rectifying: created.number, reason, from: o.total_cents, to: bill.totals.totalCents,
         ...(complaint ? { complaint: complaint.reference } : {}),

@@ -256,7 +256,12 @@ export type SupplyClaim =
   | { kind: 'household'; contractAccount: string; ibanLast4: string }
   | { kind: 'business'; companyTaxId: string; ibanLast4?: string; invoiceTotalCents?: number };
 
-export type SupplyProofResult = { kind: 'throttled' } | { kind: 'no_match' } | { kind: 'not_representative' } | { kind: 'linked'; name: string } | { kind: 'already'; name: string };
+export type SupplyProofResult =
+  | { kind: 'throttled' }
+  | { kind: 'no_match' }
+  | { kind: 'not_representative' }
+  | { kind: 'linked'; name: string }
+  | { kind: 'already'; name: string };
 
 /**
  * "Add a supply" while logged in: the user proves with contract data that a customer is theirs

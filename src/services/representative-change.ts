@@ -49,7 +49,9 @@ export async function attachDocuments(
   }
 }
 
-export type SubmitResult = { ok: true; id: number; reference: string } | { ok: false; reason: 'open_exists'; reference: string };
+export type SubmitResult =
+  | { ok: true; id: number; reference: string }
+  | { ok: false; reason: 'open_exists'; reference: string };
 
 /**
  * A representative change waiting for an administrator, with its documents. One open change per
@@ -58,7 +60,8 @@ export type SubmitResult = { ok: true; id: number; reference: string } | { ok: f
  * same whatever the CIF.
  */
 export async function submitRepresentativeChange(trx: Knex.Transaction, input: {
-  customerId: number; proposal: ProposedRepresentative; files: readonly AcceptedFile[]; access: Access; generic: boolean;
+  customerId: number; proposal: ProposedRepresentative; files: readonly AcceptedFile[];
+  access: Access; generic: boolean;
 }, actor: Actor, now: Date, config: Config): Promise<SubmitResult> {
   const customer = await lockCustomer(trx, input.customerId);
   if (!customer) throw new DomainError('not_found');
@@ -80,7 +83,8 @@ export async function submitRepresentativeChange(trx: Knex.Transaction, input: {
 }
 
 interface RepresentativePayload {
-  newRepresentativeNif: string; newRepresentativeName: string; newRepresentativeEmail: string; previousRepresentative: PreviousOutcome;
+  newRepresentativeNif: string; newRepresentativeName: string; newRepresentativeEmail: string;
+  previousRepresentative: PreviousOutcome;
 }
 
 async function openRequestOf(
@@ -280,12 +284,16 @@ export async function requestRepresentativeChange(ctx: UseCaseContext, input: {
  * or one waiting), so the form tells nobody which CIFs are customers.
  */
 export async function claimRepresentation(ctx: UseCaseContext, input: {
-  cif: string; documentType: RepresentativeDocumentType; files: readonly AcceptedFile[]; user: { loginId: string; firstName: string; lastName: string };
+  cif: string;
+  documentType: RepresentativeDocumentType;
+  files: readonly AcceptedFile[];
+  user: { loginId: string; firstName: string; lastName: string };
 }): Promise<void> {
   const { actor, now, config } = ctx;
   await ctx.db.transaction(async (trx) => {
     const customer = await findCustomerByTaxId(trx, input.cif);
-    const eligible = customer && hasRepresentative(customer.kind) && normalizeId(customer.representative_nif ?? '') !== input.user.loginId;
+    const eligible = customer && hasRepresentative(customer.kind)
+      && normalizeId(customer.representative_nif ?? '') !== input.user.loginId;
     const result = eligible ? await submitRepresentativeChange(trx, {
       customerId: customer.id, files: input.files, access: NO_ACCESS, generic: true,
       proposal: {

@@ -27,7 +27,10 @@ export interface NewRequest {
   status?: RequestStatus;
   /** Shown in the timeline when the request completes at once (e.g. a reading recorded). */
   completionNote?: string;
-  /** False when the caller sends its own, more generic email (answers that must not tell whether a CIF is a customer). */
+  /**
+   * False when the caller sends its own, more generic email (answers that must not tell whether a CIF
+   * is a customer).
+   */
   notifyCreator?: boolean;
 }
 
@@ -35,7 +38,9 @@ export interface NewRequest {
  * Creates a gestión with its reference, first timeline event, audit row and the creator's
  * email, inside the caller's transaction (so the change it records commits with it).
  */
-export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now: Date, config: Config): Promise<{ id: number; reference: string }> {
+export async function createRequest(
+  trx: Knex, r: NewRequest, actor: Actor, now: Date, config: Config,
+): Promise<{ id: number; reference: string }> {
   await refuseDuplicate(trx, r);
   const reference = formatReference(now.getUTCFullYear(), await nextReferenceNumber(trx));
   const via = r.access.via?.kind === 'manager' ? r.access.via.managerCustomerId : null;
@@ -48,7 +53,9 @@ export async function createRequest(trx: Knex, r: NewRequest, actor: Actor, now:
   );
   if (r.status && r.status !== 'recibida') {
     await updateRequestStatus(trx, id, transition('recibida', r.status, r.completionNote), now);
-    await insertEvent(trx, { requestId: id, at: now, kind: 'status', status: r.status, note: r.completionNote ?? null, actorType: 'system' });
+    await insertEvent(trx, {
+      requestId: id, at: now, kind: 'status', status: r.status, note: r.completionNote ?? null, actorType: 'system',
+    });
     // applied at once (IBAN, payment day, address, reading): the customer sees the day it took effect
     if (r.status === 'completada') await markApplied(trx, id, todayInSpain(now));
   }
@@ -81,8 +88,14 @@ export async function changeRequestStatus(
   await updateRequestStatus(trx, requestId, next, now);
   // a completion applies its change today unless the use case set another effective day first
   if (next === 'completada') await markApplied(trx, requestId, todayInSpain(now));
-  await insertEvent(trx, { requestId, at: now, kind: 'status', status: next, note, actorType: by.type, actorId: by.id ?? null });
-  await audit(trx, { actorType: by.type, actorId: by.id ?? null, customerId: current.customer_id, action: 'request.status', targetType: 'request', targetId: requestId, at: now, details: { from: current.status, to: next } });
+  await insertEvent(trx, {
+    requestId, at: now, kind: 'status', status: next, note, actorType: by.type, actorId: by.id ?? null,
+  });
+  await audit(trx, {
+    actorType: by.type, actorId: by.id ?? null, customerId: current.customer_id,
+    action: 'request.status', targetType: 'request', targetId: requestId, at: now,
+    details: { from: current.status, to: next },
+  });
   const full = await findRequest(trx, requestId);
   const creator = current.created_by ? await trx('users').where({ id: current.created_by }).first(
     'id', 'email', 'first_name', 'language',
@@ -101,7 +114,10 @@ export async function changeRequestStatus(
   }
 }
 
-/** One open request of a kind per contract: checked under the contract's lock, so two submissions at once cannot both pass. */
+/**
+ * One open request of a kind per contract: checked under the contract's lock, so two submissions
+ * at once cannot both pass.
+ */
 async function refuseDuplicate(trx: Knex, r: NewRequest): Promise<void> {
   if (!r.contractId || !oneOpenPerContract(r.type)) return;
   await lockContract(trx, r.contractId);

@@ -21,7 +21,8 @@ export function generateInitialPassword(): string {
 }
 
 export async function createStaffMember(db: Knex, config: Config, actor: Actor, s: {
-  staffId: string; firstName: string; lastName: string; email: string; role: StaffRole; password: string; reason: string;
+  staffId: string; firstName: string; lastName: string; email: string;
+  role: StaffRole; password: string; reason: string;
 }, now: Date): Promise<number | 'taken'> {
   const passwordHash = await hashPassword(s.password, config.argon2);
   return db.transaction(async (trx) => {

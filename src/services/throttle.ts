@@ -3,7 +3,10 @@ import { hit, peek } from '../data/rate-limit-repo';
 
 export interface ThrottleRule { name: string; limit: number; windowMs: number }
 
-/** Per-IP limits (and a few per customer, user or id); numbers chosen to stop scripted guessing without bothering a person. */
+/**
+ * Per-IP limits (and a few per customer, user or id); numbers chosen to stop scripted guessing
+ * without bothering a person.
+ */
 export const THROTTLES = {
   login: { name: 'login', limit: 20, windowMs: 15 * 60_000 },
   register: { name: 'register', limit: 10, windowMs: 60 * 60_000 },

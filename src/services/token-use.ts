@@ -10,14 +10,18 @@ function asCheckable(row: TokenRow | undefined) {
 }
 
 /** Read-only check, for showing the form a link leads to. */
-export async function peekToken(db: Knex, token: unknown, purpose: TokenPurpose, now: Date): Promise<{ check: TokenCheck; row?: TokenRow }> {
+export async function peekToken(
+  db: Knex, token: unknown, purpose: TokenPurpose, now: Date,
+): Promise<{ check: TokenCheck; row?: TokenRow }> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { check: 'unknown' };
   const row = await findToken(db, hashToken(token));
   return { check: checkToken(asCheckable(row), purpose, now), row };
 }
 
 /** Locks, checks and consumes the token in the caller's transaction: a replay finds it used. */
-export async function consumeToken(trx: Knex.Transaction, token: unknown, purpose: TokenPurpose, now: Date): Promise<{ check: TokenCheck; row?: TokenRow }> {
+export async function consumeToken(
+  trx: Knex.Transaction, token: unknown, purpose: TokenPurpose, now: Date,
+): Promise<{ check: TokenCheck; row?: TokenRow }> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { check: 'unknown' };
   const row = await findTokenForUpdate(trx, hashToken(token));
   const check = checkToken(asCheckable(row), purpose, now);

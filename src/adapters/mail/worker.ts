@@ -21,7 +21,9 @@ export function createTransport(smtpUrl: string | undefined): MailTransport {
   // nodemailer reads its options from the URL's query; ours unless the URL sets them
   const url = new URL(smtpUrl);
   for (
-    const [k, v] of [['connectionTimeout', 20_000], ['greetingTimeout', 20_000], ['socketTimeout', SMTP_TIMEOUT_MS]] as const
+    const [k, v] of [
+      ['connectionTimeout', 20_000], ['greetingTimeout', 20_000], ['socketTimeout', SMTP_TIMEOUT_MS],
+    ] as const
   ) {
     if (!url.searchParams.has(k)) url.searchParams.set(k, String(v));
   }

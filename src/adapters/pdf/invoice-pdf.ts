@@ -236,7 +236,11 @@ class InvoiceLayout {
       ['Fecha de emisión', formatDate(data.issueDate)],
       ['Periodo de facturación', `${formatDate(data.periodStart)} a ${formatDate(data.periodEnd)} (${days} días)`],
       [dueLabel, formatDate(data.dueDate)],
-      ...(data.rectifies ? [['Rectifica la factura', `${data.rectifies.number} del ${formatDate(data.rectifies.issueDate)}`] as [string, string]] : []),
+      ...(data.rectifies
+        ? [[
+          'Rectifica la factura', `${data.rectifies.number} del ${formatDate(data.rectifies.issueDate)}`,
+        ] as [string, string]]
+        : []),
     ];
     for (const [label, value] of rows) {
       this.text(label, rx + 20, ry, { size: 8.5, color: C.muted });
@@ -246,7 +250,8 @@ class InvoiceLayout {
 
     if (data.rectifies) {
       // RD 1619/2012 art. 15: the rectifying invoice says which one it corrects and why
-      const why = `Motivo de la rectificación: ${data.rectifies.reason}. Sustituye a la factura ${data.rectifies.number}.`;
+      const why = `Motivo de la rectificación: ${data.rectifies.reason}. ` +
+        `Sustituye a la factura ${data.rectifies.number}.`;
       this.text(why, rx, ry, { size: 8, color: C.muted, width: rw, align: 'right' });
       ry += this.height(why, rw, FONT, 8) + 4;
     }
@@ -449,7 +454,8 @@ class InvoiceLayout {
     y += 14;
     const source = data.readingsSource ?? 'real';
     const sourceNote = source === 'customer' ? 'Lecturas: la lectura actual la ha aportado el cliente.'
-      : source === 'estimated' ? 'Lecturas: consumo calculado con una lectura estimada.' : 'Lecturas: reales, de la distribuidora.';
+      : source === 'estimated' ? 'Lecturas: consumo calculado con una lectura estimada.'
+        : 'Lecturas: reales, de la distribuidora.';
     this.text(sourceNote, x, y, { size: 7, color: C.muted, width: w });
     y += this.height(sourceNote, w, FONT, 7) + 3;
     if (!previous || !current) {
@@ -460,7 +466,9 @@ class InvoiceLayout {
 
     y += 6;
     const days = daysInclusive(data.periodStart, data.periodEnd);
-    this.text(`Consumo medio diario: ${formatDecimal(total / days, 1)} kWh/día`, x, y, { size: 8, color: C.muted, width: w });
+    this.text(`Consumo medio diario: ${formatDecimal(total / days, 1)} kWh/día`, x, y, {
+      size: 8, color: C.muted, width: w,
+    });
     y += 13;
 
     if (electricity && total > 0) {
@@ -476,7 +484,8 @@ class InvoiceLayout {
       y += barH + 4;
       const labels = (['P1 punta', 'P2 llano', 'P3 valle'] as const).map((l, i) => {
         const p = (['P1', 'P2', 'P3'] as const)[i]!;
-        return `${l}: ${formatInt(data.consumptionKwh[p])} kWh (${Math.round((100 * data.consumptionKwh[p]) / total)} %)`;
+        const percent = Math.round((100 * data.consumptionKwh[p]) / total);
+        return `${l}: ${formatInt(data.consumptionKwh[p])} kWh (${percent} %)`;
       });
       const lw = w / 3;
       labels.forEach((l, i) => {
@@ -577,10 +586,12 @@ class InvoiceLayout {
     const { start, count } = d.bufferedPageRange();
     const legal = [
       `${retailer.name} · CIF ${retailer.taxId} · ${retailer.address}. ${retailer.registry}.`,
-      `Factura firmada electrónicamente. Puedes presentar una reclamación en el Área Clientes, en el teléfono ${retailer.phone} o ante la Junta Arbitral de Consumo.`,
+      'Factura firmada electrónicamente. Puedes presentar una reclamación en el Área Clientes, ' +
+        `en el teléfono ${retailer.phone} o ante la Junta Arbitral de Consumo.`,
       ...(this.data.supply.energy === 'electricity'
         ? [
-          'Origen de la electricidad: Mix de comercialización según CNMC; consulta su desglose e impacto ambiental en www.cnmc.es.',
+          'Origen de la electricidad: Mix de comercialización según CNMC; ' +
+            'consulta su desglose e impacto ambiental en www.cnmc.es.',
         ]
         : []),
     ];

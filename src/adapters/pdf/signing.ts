@@ -116,7 +116,13 @@ async function createSigner(p12: Buffer, passphrase: string, source: string): Pr
 }
 
 /** Decrypts the P12 up front so a wrong passphrase fails at startup with the file's name. */
-function inspectP12(p12: Buffer, passphrase: string, source: string): { subject: string; commonName: string; key: forge.pki.rsa.PrivateKey; certificate: forge.pki.Certificate; chain: forge.pki.Certificate[] } {
+function inspectP12(p12: Buffer, passphrase: string, source: string): {
+  subject: string;
+  commonName: string;
+  key: forge.pki.rsa.PrivateKey;
+  certificate: forge.pki.Certificate;
+  chain: forge.pki.Certificate[];
+} {
   let parsed: forge.pkcs12.Pkcs12Pfx;
   try {
     parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
@@ -196,7 +202,8 @@ async function ensureInDir(dir: string): Promise<{ p12Path: string; passphrase: 
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new Error(
-      `The folder ${dir} for the development signing certificate cannot be created (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`,
+      `The folder ${dir} for the development signing certificate cannot be created ` +
+        `(${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`,
       { cause: err },
     );
   }
@@ -223,7 +230,9 @@ async function ensureInDir(dir: string): Promise<{ p12Path: string; passphrase: 
 }
 
 /** The stored pair, waiting a little when another process is half-way through creating it. */
-async function readExisting(p12Path: string, passPath: string): Promise<{ p12Path: string; passphrase: string } | null> {
+async function readExisting(
+  p12Path: string, passPath: string,
+): Promise<{ p12Path: string; passphrase: string } | null> {
   for (let attempt = 0; ; attempt++) {
     const [p12Exists, pass] = await Promise.all([
       fs.access(p12Path).then(() => true, () => false),
@@ -233,7 +242,8 @@ async function readExisting(p12Path: string, passPath: string): Promise<{ p12Pat
     if (!p12Exists && pass === null) return null;
     if (attempt >= PARTIAL_CERT_RETRIES) {
       throw new Error(
-        `The development signing certificate in ${path.dirname(p12Path)} is incomplete (${p12Exists ? 'dev-signing.pass' : 'dev-signing.p12'} is missing). Delete that folder to create a new one.`,
+        `The development signing certificate in ${path.dirname(p12Path)} is incomplete ` +
+          `(${p12Exists ? 'dev-signing.pass' : 'dev-signing.p12'} is missing). Delete that folder to create a new one.`,
       );
     }
     await new Promise((r) => setTimeout(r, PARTIAL_CERT_RETRY_MS));

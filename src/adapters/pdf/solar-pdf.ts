@@ -11,7 +11,11 @@ export interface SolarPdfView {
   supply: string;
   facts: { label: string; value: string }[];
   table: { caption: string; head: string[]; rows: string[][] };
-  chart: { title: string; legend: [string, string, string]; months: { label: string; consumption: number; production: number; surplus: number }[] };
+  chart: {
+    title: string;
+    legend: [string, string, string];
+    months: { label: string; consumption: number; production: number; surplus: number }[];
+  };
   assumptions: string;
 }
 

@@ -4,7 +4,9 @@ import type { PromotionRow } from '../../data/promotions-repo';
 import { PROVINCES_SORTED } from '../../domain/postal';
 import { AUDIENCE_KINDS, validatePromotion, type PromotionForm } from '../../domain/promotions';
 import { DISCOUNT_LIMITS, parseDiscount } from '../../domain/promotion-discounts';
-import { allPromotions, createPromotion, editPromotion, promotionById, switchPromotion } from '../../services/promotions';
+import {
+  allPromotions, createPromotion, editPromotion, promotionById, switchPromotion,
+} from '../../services/promotions';
 import { FieldErrors } from '../../web/validation';
 import { render } from '../../web/render';
 import { adminFlash, requireStaff, staffActor } from '../../web/middleware/staff';
@@ -21,7 +23,9 @@ function readForm(body: unknown): AdminForm {
   const b = (body ?? {}) as Record<string, unknown>;
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 2000) : '');
   const kindsRaw = b.kinds;
-  const kinds = (Array.isArray(kindsRaw) ? kindsRaw : [kindsRaw]).filter((k): k is string => typeof k === 'string').slice(0, 5);
+  const kinds = (Array.isArray(kindsRaw) ? kindsRaw : [kindsRaw])
+    .filter((k): k is string => typeof k === 'string')
+    .slice(0, 5);
   const out = { kinds } as unknown as AdminForm;
   for (const f of TEXT_FIELDS) (out as unknown as Record<string, string>)[f] = str(f);
   return out;
@@ -43,7 +47,10 @@ export function adminPromotionRoutes(deps: AppDeps): Router {
   const supervisor = requireStaff('supervisor');
   const ctx = () => ({ db: deps.db.knex, now: deps.clock.now() });
 
-  function formPage(req: Request, res: Response, form: AdminForm, errors: Record<string, string>, promotion: PromotionRow | null, status = 200) {
+  function formPage(
+    req: Request, res: Response, form: AdminForm, errors: Record<string, string>,
+    promotion: PromotionRow | null, status = 200,
+  ) {
     const t = res.locals.t;
     const title = t(promotion ? 'admin.promotions.edit' : 'admin.promotions.new');
     render(req, res, 'admin/promotions/form', {
@@ -80,8 +87,8 @@ export function adminPromotionRoutes(deps: AppDeps): Router {
 
   router.get('/promociones/nueva', supervisor, (req, res) => {
     formPage(req, res, {
-      titleEs: '', titleCa: '', bodyEs: '', bodyCa: '', code: '', validFrom: '', validTo: '', kinds: [], energy: '', tariff: '',
-      province: '', discountPercent: '', discountMonths: '',
+      titleEs: '', titleCa: '', bodyEs: '', bodyCa: '', code: '', validFrom: '', validTo: '', kinds: [],
+      energy: '', tariff: '', province: '', discountPercent: '', discountMonths: '',
     }, {}, null);
   });
 

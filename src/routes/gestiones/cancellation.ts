@@ -40,7 +40,11 @@ export function cancellationRoutes(d: AppDeps): Router {
     if (result.kind === 'invalid') {
       const t = res.locals.t;
       const errors = Object.fromEntries(result.errors.map((e) => [
-        e.field, t(`cancellation.errors.${e.field === 'endDate' ? 'endDate' : 'reading'}.${e.code}`, { max: CANCEL_MAX_DAYS_AHEAD }),
+        e.field,
+        t(
+          `cancellation.errors.${e.field === 'endDate' ? 'endDate' : 'reading'}.${e.code}`,
+          { max: CANCEL_MAX_DAYS_AHEAD },
+        ),
       ]));
       return show(req, res, result.page, form, errors, 422);
     }
