@@ -4,8 +4,9 @@
  * database (the embedded server in a temporary folder, or a new database on DATABASE_URL's
  * server). Prints median and p95 of page 1, a search, a filtered page and a deep page for both,
  * the ratio, and the plan node types of the overview's queries at 20,000.
- *   npm run bench:growth [-- --clients=10000 --n=20]
- * Creating the large gestoría takes several minutes.
+ *   npm run bench:growth [-- --clients=10000 --n=20] [-- --db=NAME]
+ * Creating the large gestoría takes several minutes. With DATABASE_URL, `--db=NAME` keeps the
+ * database NAME afterwards and reuses it (data included) on the next run, for iterating.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,18 +25,22 @@ const args = new Map(process.argv.slice(2).map((a) => {
 }));
 const bigClients = Number(args.get('clients') ?? 10_000);
 const n = Number(args.get('n') ?? 20);
+const keepDb = args.get('db');
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-growth-'));
 let databaseUrl = '';
 let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {
   const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-  const name = `area_clientes_growth_${process.pid}`;
-  await admin.raw(`CREATE DATABASE ${name}`);
+  const name = keepDb ?? `area_clientes_growth_${process.pid}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--db: ${name} is not a plain database name`);
+  const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0;
+  if (!exists) await admin.raw(`CREATE DATABASE ${name}`);
   const u = new URL(process.env.DATABASE_URL);
   u.pathname = `/${name}`;
   databaseUrl = u.toString();
   dropDatabase = async () => {
+    if (keepDb) return admin.destroy();
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   };
@@ -45,6 +50,7 @@ const booted = await boot(config, systemClock, createLogger('silent'), { what: '
 const knex = booted.db.knex;
 
 for (const [variant, clients] of [[0, 1000], [1, bigClients]] as const) {
+  if (await knex('users').where('login_id', bulkLogin(variant)).first()) continue;
   const s = performance.now();
   const b = await createBulkGestoria(knex, config.argon2, clients, new Date(), variant);
   console.log(`gestoría ${variant}: ${b.clients} clients, ${b.contracts.length} supplies, ${b.invoices} invoices in ${((performance.now() - s) / 1000).toFixed(0)} s`);
