@@ -2,37 +2,27 @@ import type { Knex } from 'knex';
 import type { LinkRole, LinkStatus, ManagerRelation, UserLink } from '../domain/access';
 
 export async function linksForUser(db: Knex, userId: number): Promise<UserLink[]> {
-  const rows = await db('customer_links').where({ user_id: userId }).whereNot('status', 'revoked').select(
-    'customer_id', 'role', 'status',
-  );
-  return rows.map(
-    (r: { customer_id: number; role: LinkRole; status: LinkStatus }) => (
-      { customerId: r.customer_id, role: r.role, status: r.status }
-    ),
-  );
+  const rows = await db('customer_links').where({ user_id: userId }).whereNot('status', 'revoked').select('customer_id', 'role', 'status');
+  return rows.map((r: { customer_id: number; role: LinkRole; status: LinkStatus }) => ({ customerId: r.customer_id, role: r.role, status: r.status }));
 }
 
-/** Active relations in which one of the given customers is the external manager. */
-export async function relationsManagedBy(db: Knex, managerCustomerIds: number[]): Promise<ManagerRelation[]> {
-  if (managerCustomerIds.length === 0) return [];
-  const rows = await db('external_managers').whereIn('manager_customer_id', managerCustomerIds).where(
-    'status', 'active',
-  )
+/**
+ * Active relations in which one of the given customers is the external manager (only those
+ * managing one of `ofCustomerIds`, when given).
+ */
+export async function relationsManagedBy(db: Knex, managerCustomerIds: number[], ofCustomerIds?: number[]): Promise<ManagerRelation[]> {
+  if (managerCustomerIds.length === 0 || ofCustomerIds?.length === 0) return [];
+  const q = db('external_managers').whereIn('manager_customer_id', managerCustomerIds).where('status', 'active')
     .select('customer_id', 'manager_customer_id', 'status');
+  if (ofCustomerIds) q.whereIn('customer_id', ofCustomerIds);
+  const rows = await q;
   return rows.map((r: { customer_id: number; manager_customer_id: number; status: ManagerRelation['status'] }) => ({
     customerId: r.customer_id, managerCustomerId: r.manager_customer_id, status: r.status,
   }));
 }
 
-export async function insertLink(
-  db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date },
-): Promise<void> {
-  await db('customer_links').insert(
-    {
-      user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy,
-      granted_at: l.now,
-    },
-  );
+export async function insertLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<void> {
+  await db('customer_links').insert({ user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy, granted_at: l.now });
 }
 
 export interface ContactRow {
@@ -61,43 +51,25 @@ export async function contactsOfCustomer(db: Knex, customerId: number): Promise<
        WHERE l.customer_id = ?
        ORDER BY l.user_id, (l.status <> 'revoked') DESC, l.granted_at DESC, l.id DESC
     ) c
-    ORDER BY (c.role IN ('holder', 'representative')) DESC, (c.status = 'revoked'),
-             lower(c.first_name), lower(c.last_name), c.link_id`, [customerId]);
+    ORDER BY (c.role IN ('holder', 'representative')) DESC, (c.status = 'revoked'), lower(c.first_name), lower(c.last_name), c.link_id`, [customerId]);
   return (rows.rows as ContactRow[]).map((r) => ({ ...r, link_id: Number(r.link_id), user_id: Number(r.user_id) }));
 }
 
 export interface LinkRow { id: number; user_id: number; customer_id: number; role: LinkRole; status: LinkStatus }
 
 /** The link, only if it belongs to that customer; locked so two concurrent changes serialise. */
-export async function findCustomerLinkForUpdate(
-  trx: Knex.Transaction, customerId: number, linkId: number,
-): Promise<LinkRow | undefined> {
-  const row = await trx('customer_links').where({ id: linkId, customer_id: customerId }).forUpdate().first(
-    'id', 'user_id', 'customer_id', 'role', 'status',
-  );
-  return row ? {
-    ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id),
-  } : undefined;
+export async function findCustomerLinkForUpdate(trx: Knex.Transaction, customerId: number, linkId: number): Promise<LinkRow | undefined> {
+  const row = await trx('customer_links').where({ id: linkId, customer_id: customerId }).forUpdate().first('id', 'user_id', 'customer_id', 'role', 'status');
+  return row ? { ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id) } : undefined;
 }
 
 export async function liveLink(db: Knex, userId: number, customerId: number): Promise<LinkRow | undefined> {
-  const row = await db('customer_links').where({ user_id: userId, customer_id: customerId }).whereNot(
-    'status', 'revoked',
-  ).first('id', 'user_id', 'customer_id', 'role', 'status');
-  return row ? {
-    ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id),
-  } : undefined;
+  const row = await db('customer_links').where({ user_id: userId, customer_id: customerId }).whereNot('status', 'revoked').first('id', 'user_id', 'customer_id', 'role', 'status');
+  return row ? { ...row, id: Number(row.id), user_id: Number(row.user_id), customer_id: Number(row.customer_id) } : undefined;
 }
 
-export async function insertContactLink(
-  db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date },
-): Promise<number> {
-  const [row] = await db('customer_links').insert(
-    {
-      user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy,
-      granted_at: l.now,
-    },
-  ).returning('id');
+export async function insertContactLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<number> {
+  const [row] = await db('customer_links').insert({ user_id: l.userId, customer_id: l.customerId, role: l.role, status: 'active', granted_by: l.grantedBy, granted_at: l.now }).returning('id');
   return Number(row.id);
 }
 

@@ -46,6 +46,9 @@ const VIA_MANAGER: Record<LinkRole, Omit<Access, 'via'>> = {
   authorized_read: { read: true, act: false, manageContacts: false },
 };
 
+/** The roles of a link to a gestoría that let the user act on the gestoría's clients. */
+export const MANAGER_ROLES_THAT_ACT = (Object.keys(VIA_MANAGER) as LinkRole[]).filter((r) => VIA_MANAGER[r].act);
+
 const NONE: Access = { read: false, act: false, manageContacts: false, via: null };
 
 function strength(a: Omit<Access, 'via'>): number {

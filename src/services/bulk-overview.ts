@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { accessTo, type Access, type LinkRole, type ManagerRelation } from '../domain/access';
+import { accessTo, MANAGER_ROLES_THAT_ACT, type Access, type LinkRole, type ManagerRelation, type UserLink } from '../domain/access';
 import { ENERGY_FILTERS, matchesRole, pageWindow, type OverviewFilter, type PageWindow } from '../domain/overview';
 import {
-  countSupplies, customerNames, eBillingCandidates, searchSupplies, searchSuppliesPage, type SupplyListRow,
-  type SupplySearch,
+  countReachableCustomers, customerNames, eBillingCandidates, searchSupplies, searchSuppliesPage, type SupplyListRow, type SupplySearch,
 } from '../data/supplies-repo';
 import { findCustomersByIds } from '../data/customers-repo';
+import { linksForUser, relationsManagedBy } from '../data/links-repo';
 import type { UserAccess } from './access';
 
 export interface OverviewScope {
@@ -20,44 +20,30 @@ export interface OverviewScope {
  * customer first: a gestoría with a thousand clients would otherwise cost a million
  * comparisons per page.
  */
-export function overviewScope(
-  access: UserAccess, filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>,
-): OverviewScope {
+export function overviewScope(access: UserAccess, filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>): OverviewScope {
   const byCustomer = new Map<number, ManagerRelation[]>();
   for (const m of access.managers) {
     const list = byCustomer.get(m.customerId) ?? [];
     list.push(m);
     byCustomer.set(m.customerId, list);
   }
-  const accessById = new Map(
-    access.customerIds().map((id) => [id, accessTo(id, access.links, byCustomer.get(id) ?? [])] as const),
-  );
+  const accessById = new Map(access.customerIds().map((id) => [id, accessTo(id, access.links, byCustomer.get(id) ?? [])] as const));
   const customerIds = [...accessById].filter(([, a]) => a.read && matchesRole(a.via, filter.role)).map(([id]) => id);
-  return {
-    accessById,
-    search: { customerIds, terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined },
-  };
+  return { accessById, search: { customerIds, terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined } };
 }
 
 export interface LinkLabel { role: LinkRole; managerName: string | null }
 
 /** The role of each listed customer, and the name of the gestoría when reached through one. */
-export async function linkLabels(
-  db: Knex, accessById: Map<number, Access>, customerIds: Iterable<number>,
-): Promise<Map<number, LinkLabel>> {
+export async function linkLabels(db: Knex, accessById: Map<number, Access>, customerIds: Iterable<number>): Promise<Map<number, LinkLabel>> {
   const wanted = [...new Set(customerIds)];
-  const managerIds = wanted.map((id) => accessById.get(id)?.via).flatMap(
-    (v) => (v?.kind === 'manager' ? [v.managerCustomerId] : []),
-  );
+  const managerIds = wanted.map((id) => accessById.get(id)?.via).flatMap((v) => (v?.kind === 'manager' ? [v.managerCustomerId] : []));
   const names = await customerNames(db, managerIds);
   const out = new Map<number, LinkLabel>();
   for (const id of wanted) {
     const via = accessById.get(id)?.via;
     if (!via) continue;
-    out.set(
-      id,
-      { role: via.role, managerName: via.kind === 'manager' ? names.get(via.managerCustomerId)?.name ?? null : null },
-    );
+    out.set(id, { role: via.role, managerName: via.kind === 'manager' ? names.get(via.managerCustomerId)?.name ?? null : null });
   }
   return out;
 }
@@ -92,36 +78,67 @@ export interface SupplyOverview {
   customerCount: number;
 }
 
-/**
- * One page of the supplies overview: the rows with their total in one query (a stale page past
- * the end counts and shows the last page), grouped by client with how the user reaches each.
- */
-export async function supplyOverview(
-  db: Knex, access: UserAccess, filter: OverviewFilter, opts: { offers: boolean },
-): Promise<SupplyOverview> {
-  const { accessById, search } = overviewScope(access, filter);
-  let { rows, total } = await searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page));
-  if (total === null) {
-    total = await countSupplies(db, search);
-    ({ rows } = await searchSuppliesPage(db, search, pageWindow(total, filter.page)));
+/** How the user reaches each of `customerIds`, from the user's links and only those customers' relations. */
+export async function accessToSome(db: Knex, links: UserLink[], customerIds: number[]): Promise<Map<number, Access>> {
+  const activeIds = [...new Set(links.filter((l) => l.status === 'active').map((l) => l.customerId))];
+  const wanted = [...new Set(customerIds)];
+  const byCustomer = new Map<number, ManagerRelation[]>();
+  for (const m of await relationsManagedBy(db, activeIds, wanted)) {
+    const list = byCustomer.get(m.customerId) ?? [];
+    list.push(m);
+    byCustomer.set(m.customerId, list);
   }
+  return new Map(wanted.map((id) => [id, accessTo(id, links, byCustomer.get(id) ?? [])] as const));
+}
+
+/**
+ * The overview's scope without loading every client of a gestoría: the customers the user is
+ * linked to directly are few, and how the user reaches them is decided here as everywhere
+ * (`accessTo`); every other readable customer is reached through a gestoría only, so the role
+ * filter keeps all of them (role "gestoría" or none) or none (a direct role), and SQL lists
+ * them (`SupplySearch.managedBy`). The same customers as `overviewScope`.
+ */
+export async function overviewSearch(db: Knex, userId: number, links: UserLink[], filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>) {
+  const directIds = [...new Set(links.filter((l) => l.status === 'active').map((l) => l.customerId))];
+  const direct = await accessToSome(db, links, directIds);
+  const kept = directIds.filter((id) => { const a = direct.get(id)!; return a.read && matchesRole(a.via, filter.role); });
+  const throughManagers = directIds.length > 0 && (filter.role === null || filter.role === 'gestoria');
+  const search: SupplySearch = {
+    customerIds: kept,
+    // the directly linked ones are decided above, whatever their relations
+    managedBy: throughManagers ? { userId, exclude: directIds } : undefined,
+    terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined,
+  };
+  const act: SupplySearch = {
+    customerIds: directIds.filter((id) => direct.get(id)!.act),
+    managedBy: directIds.length > 0 ? { userId, exclude: [], roles: MANAGER_ROLES_THAT_ACT } : undefined,
+    terms: [],
+  };
+  return { search, act, directIds };
+}
+
+/**
+ * One page of the supplies overview: the page's rows and the total side by side (a stale page
+ * past the end shows the last page), grouped by client with how the user reaches each.
+ */
+export async function supplyOverview(db: Knex, userId: number, filter: OverviewFilter, opts: { offers: boolean }): Promise<SupplyOverview> {
+  const links = await linksForUser(db, userId);
+  const { search, act, directIds } = await overviewSearch(db, userId, links, filter);
+  const [{ rows, total }, customerCount, offers] = await Promise.all([
+    searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page)),
+    countReachableCustomers(db, userId, directIds),
+    opts.offers ? eBillingCandidates(db, act, 3) : Promise.resolve([]),
+  ]);
+  const accessById = await accessToSome(db, links, rows.map((r) => r.customer_id));
   const labels = await linkLabels(db, accessById, rows.map((r) => r.customer_id));
   const groups: CustomerGroup[] = [];
   for (const r of rows) {
     const last = groups.at(-1);
     if (last?.id === r.customer_id) last.supplies.push(supplyView(r));
-    else groups.push(
-      {
-        id: r.customer_id, name: r.customer_name, taxId: r.customer_tax_id, link: labels.get(r.customer_id),
-        supplies: [supplyView(r)],
-      },
-    );
+    else groups.push({ id: r.customer_id, name: r.customer_name, taxId: r.customer_tax_id, link: labels.get(r.customer_id), supplies: [supplyView(r)] });
   }
-  const actIds = [...accessById].filter(([, a]) => a.act).map(([id]) => id);
-  const offers = opts.offers ? await eBillingCandidates(db, actIds, 3) : [];
   return {
-    groups, total, win: pageWindow(total, filter.page), hasAnyCustomer: accessById.size > 0,
-    customerCount: accessById.size,
+    groups, total, win: pageWindow(total, filter.page), hasAnyCustomer: customerCount > 0, customerCount,
     eBillingOffers: offers.map((o) => ({ contractId: o.contract_id, street: o.street, number: o.number })),
   };
 }
