@@ -17,6 +17,10 @@ import { loadConfig } from '../src/config';
 import { boot } from '../src/boot';
 import { systemClock } from '../src/adapters/clock';
 import { createLogger } from '../src/adapters/logger';
+import { overviewSearch } from '../src/services/bulk-overview';
+import { linksForUser } from '../src/data/links-repo';
+import { countQuery, pageQuery } from '../src/data/supplies-repo';
+import { pageWindow, parseOverviewFilter } from '../src/domain/overview';
 import { BULK_PASSWORD, bulkLogin, createBulkGestoria } from './bulk-data';
 
 const args = new Map(process.argv.slice(2).map((a) => {
@@ -27,7 +31,9 @@ const bigClients = Number(args.get('clients') ?? 10_000);
 const n = Number(args.get('n') ?? 20);
 const keepDb = args.get('db');
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-growth-'));
+// a kept database keeps its data folder too (the key its secrets are encrypted with)
+const dataDir = keepDb ? path.join(os.tmpdir(), `area-clientes-growth-${keepDb}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'area-clientes-growth-'));
+fs.mkdirSync(dataDir, { recursive: true });
 let databaseUrl = '';
 let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {
@@ -100,8 +106,32 @@ for (const [label, a, b] of pages) {
   console.log(`| ${label} | ${x.median.toFixed(1)} / ${x.p95.toFixed(1)} | ${y.median.toFixed(1)} / ${y.p95.toFixed(1)} | ${(y.median / x.median).toFixed(2)}× |`);
 }
 
+// The plans of the overview's queries at the large size: top node, node types, time and buffers.
+interface PlanNode { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; 'Shared Hit Blocks'?: number; 'Shared Read Blocks'?: number; Plans?: PlanNode[] }
+function nodeTypes(p: PlanNode, out = new Set<string>()): Set<string> {
+  out.add(p['Index Name'] ? `${p['Node Type']} (${p['Index Name']})` : p['Relation Name'] ? `${p['Node Type']} (${p['Relation Name']})` : p['Node Type']);
+  for (const c of p.Plans ?? []) nodeTypes(c, out);
+  return out;
+}
+async function explain(q: { toSQL(): { sql: string; bindings: readonly unknown[] } }): Promise<string> {
+  const { sql, bindings } = q.toSQL();
+  const res = await knex.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, bindings as never);
+  const [plan] = res.rows[0]['QUERY PLAN'] as [{ Plan: PlanNode; 'Execution Time': number }];
+  const top = plan.Plan;
+  return `${top['Node Type']}, ${plan['Execution Time'].toFixed(1)} ms, ${(top['Shared Hit Blocks'] ?? 0) + (top['Shared Read Blocks'] ?? 0)} buffers: ${[...nodeTypes(top)].join(', ')}`;
+}
+const bigUser = await knex('users').where('login_id', bulkLogin(1)).first('id');
+const bigLinks = await linksForUser(knex, bigUser.id);
+console.log('\nEXPLAIN (ANALYZE, BUFFERS) of the overview queries at the large size (top node, execution time, buffers: node types)');
+for (const [label, , url] of pages) {
+  const filter = parseOverviewFilter(Object.fromEntries(new URL(url, base).searchParams));
+  const { search } = await overviewSearch(knex, bigUser.id, bigLinks, filter);
+  console.log(`- ${label}, page: ${await explain(pageQuery(knex, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page)))}`);
+  console.log(`- ${label}, count: ${await explain(countQuery(knex, search))}`);
+}
+
 server.close();
 await booted.close();
 await dropDatabase();
-fs.rmSync(dataDir, { recursive: true, force: true });
+if (!keepDb) fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
