@@ -41,6 +41,7 @@ const PARENT_ROUTE = { regex: '^\\.\\./(?!\\.\\./)', message: NO_ROUTE_MODULES }
  */
 const LONG_LINES_PENDING = [
   // left long by the merges of 5 December (the wrapping ran on the branches before they met)
+  'src/data/links-repo.ts', 'migrations/20261205021000_overview_indexes.ts', 'test/services/overview-scope.test.ts',
   'bench/growth.ts',
   'bench/http.ts',
   'bench/http/baseline-server.ts',

@@ -9,7 +9,7 @@ import { login } from '../login';
 
 export const scenarios: Scenario[] = [
   {
-    name: 'promotions: a supervisor publishes one for Valencia households; the household sees it, the gestoría does not',
+    name: 'promotions: a supervisor publishes one for Valencia households; the household sees it, not the gestoría',
     async run(h) {
       const { page, expect } = h;
       const title = `Revisión de caldera al 50 % ${h.javaScript ? 'JS' : 'sin JS'} ${Date.now()}`;
