@@ -15,6 +15,26 @@ function sent(res: Response) {
   res.redirect(303, '/recuperar/enviado');
 }
 
+type ProofForm = Record<'contractAccount' | 'email' | 'ibanLast4', string>;
+
+/** The contract data both recoveries ask for (password by contract, lost second factor). */
+function contractProof(req: Request, t: Response['locals']['t']):
+  | { ok: true; value: { contractAccount: string; email: string; ibanLast4: string } }
+  | { ok: false; form: ProofForm; errors: Record<string, string> } {
+  const form = formFields(req, ['contractAccount', 'email', 'ibanLast4'] as const);
+  const e = new FieldErrors(t);
+  const account = form.contractAccount.replace(/\s/g, '');
+  const email = form.email.trim();
+  const ibanLast4 = form.ibanLast4.trim();
+  if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) {
+    e.add('contractAccount', 'register.errors.contractAccount');
+  }
+  if (e.requireValue('email', form.email) && !validEmail(email)) e.add('email', 'register.errors.email');
+  if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(ibanLast4)) e.add('ibanLast4', 'register.errors.ibanLast4');
+  if (e.any) return { ok: false, form, errors: e.errors };
+  return { ok: true, value: { contractAccount: account, email, ibanLast4 } };
+}
+
 export function recoverRoutes(deps: AppDeps): Router {
   const router = Router();
   const view = (name: string) => (req: Request, res: Response) => render(
@@ -73,21 +93,13 @@ export function recoverRoutes(deps: AppDeps): Router {
   });
 
   router.post('/recuperar/contrato', async (req, res) => {
-    const t = res.locals.t;
-    const form = formFields(req, ['contractAccount', 'email', 'ibanLast4'] as const);
-    const e = new FieldErrors(t);
-    const account = form.contractAccount.replace(/\s/g, '');
-    if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
-    if (e.requireValue('email', form.email) && !validEmail(form.email.trim())) e.add('email', 'register.errors.email');
-    if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
-    if (e.any) {
-      return render(
-        req, res, 'recover/contract', { title: t('recover.contract.title'), form, errors: e.errors }, { status: 422 },
-      );
+    const proof = contractProof(req, res.locals.t);
+    if (!proof.ok) {
+      const { form, errors } = proof;
+      const title = res.locals.t('recover.contract.title');
+      return render(req, res, 'recover/contract', { title, form, errors }, { status: 422 });
     }
-    await recoverByContract(
-      accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() },
-    );
+    await recoverByContract(accountCtx(deps, req), proof.value);
     deps.mailer?.kick();
     sent(res);
   });
@@ -96,21 +108,13 @@ export function recoverRoutes(deps: AppDeps): Router {
   router.get('/recuperar/2fa', view('twoFactor'));
 
   router.post('/recuperar/2fa', async (req, res) => {
-    const t = res.locals.t;
-    const form = formFields(req, ['contractAccount', 'email', 'ibanLast4'] as const);
-    const e = new FieldErrors(t);
-    const account = form.contractAccount.replace(/\s/g, '');
-    if (e.requireValue('contractAccount', account) && !/^\d{12}$/.test(account)) e.add('contractAccount', 'register.errors.contractAccount');
-    if (e.requireValue('email', form.email) && !validEmail(form.email.trim())) e.add('email', 'register.errors.email');
-    if (e.requireValue('ibanLast4', form.ibanLast4) && !/^\d{4}$/.test(form.ibanLast4.trim())) e.add('ibanLast4', 'register.errors.ibanLast4');
-    if (e.any) {
-      return render(
-        req, res, 'recover/twoFactor', { title: t('recover.twoFactor.title'), form, errors: e.errors }, { status: 422 },
-      );
+    const proof = contractProof(req, res.locals.t);
+    if (!proof.ok) {
+      const { form, errors } = proof;
+      const title = res.locals.t('recover.twoFactor.title');
+      return render(req, res, 'recover/twoFactor', { title, form, errors }, { status: 422 });
     }
-    await requestTotpReset(
-      accountCtx(deps, req), { contractAccount: account, email: form.email.trim(), ibanLast4: form.ibanLast4.trim() },
-    );
+    await requestTotpReset(accountCtx(deps, req), proof.value);
     deps.mailer?.kick();
     sent(res);
   });
