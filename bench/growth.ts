@@ -22,6 +22,7 @@ import { linksForUser } from '../src/data/links-repo';
 import { countQuery, pageQuery } from '../src/data/supplies-repo';
 import { pageWindow, parseOverviewFilter } from '../src/domain/overview';
 import { BULK_PASSWORD, bulkLogin, createBulkGestoria } from './bulk-data';
+import { loginThroughForm } from './login';
 
 const args = new Map(process.argv.slice(2).map((a) => {
   const [k, v] = a.replace(/^--/, '').split('=');
@@ -67,15 +68,7 @@ const server = booted.app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-async function login(loginId: string): Promise<string> {
-  const home = await fetch(`${base}/`);
-  const sid = (h: Headers) => h.getSetCookie().find((c) => c.startsWith('ac.sid='))?.split(';')[0];
-  const first = sid(home.headers);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  const res = await fetch(`${base}/acceso`, { method: 'POST', redirect: 'manual', headers: { ...(first ? { cookie: first } : {}), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, loginId, password: BULK_PASSWORD }) });
-  if (res.status !== 303) throw new Error(`login ${loginId}: ${res.status}`);
-  return sid(res.headers)!;
-}
+const login = (loginId: string) => loginThroughForm(base, loginId, BULK_PASSWORD);
 
 async function times(url: string, cookie: string): Promise<{ median: number; p95: number }> {
   const t: number[] = [];

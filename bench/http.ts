@@ -23,6 +23,7 @@ import knexFactory from 'knex';
 import { freePort, databasePassword, embeddedUrl } from '../src/data/embedded-postgres';
 import { readServerInfo } from '../src/data/data-dir';
 import { BULK_LOGIN, BULK_PASSWORD, createBulkGestoria } from './bulk-data';
+import { loginThroughForm } from './login';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map(process.argv.slice(2).map((a) => {
@@ -87,6 +88,10 @@ function start(name: string, argv: string[], env: Record<string, string>, ready:
       out += b.toString();
       if (ready.test(out)) {
         out = '';
+        // from here on the output is only drained: parsing every request's log line here would
+        // take CPU from the servers being measured, on the same cores
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
         resolve(child);
       } else if (out.length > 100_000) out = out.slice(-10_000);
     };
@@ -120,20 +125,7 @@ const baselineBase = `http://127.0.0.1:${baselinePort}`;
 // ---- log in through the real form ------------------------------------------------------------
 const cookieName = production ? '__Host-ac.sid' : 'ac.sid';
 const proxied: Record<string, string> = production ? { 'x-forwarded-proto': 'https' } : {};
-const sidOf = (h: Headers) => h.getSetCookie().find((c) => c.startsWith(`${cookieName}=`))?.split(';')[0];
-async function login(loginId: string, password: string): Promise<string> {
-  const home = await fetch(`${portalBase}/`, { headers: proxied });
-  const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  const first = sidOf(home.headers);
-  const res = await fetch(`${portalBase}/acceso`, {
-    method: 'POST', redirect: 'manual',
-    headers: { ...proxied, ...(first ? { cookie: first } : {}), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, loginId, password }),
-  });
-  const cookie = sidOf(res.headers);
-  if (res.status !== 303 || !cookie) throw new Error(`login of ${loginId} failed: ${res.status}`);
-  return cookie;
-}
+const login = (loginId: string, password: string) => loginThroughForm(portalBase, loginId, password, { headers: proxied, sessionCookie: cookieName });
 const maria = await login('12345678Z', 'Cliente-Demo-2026');
 const laura = await login('45678123P', 'Gestoria-Demo-2026');
 const contract = await knex('contracts as c').join('customers as cu', 'cu.id', 'c.customer_id').where('cu.tax_id', '12345678Z')
@@ -189,10 +181,36 @@ async function probe(child: ChildProcess, base: string, t: Target, like?: Probe)
   return { queries: (await queriesOf(child)) - before, status: res.status, bytes };
 }
 
-interface Run { rps: number; p50: number; p99: number; errors: number }
-async function drive(base: string, t: Target, like?: Probe): Promise<Run> {
+/** CPU time (ms) a process has used, from /proc: where the time goes, not just how many answers. */
+function cpuMs(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+/** The database server's CPU (every postgres process on this machine; 0 where /proc tells nothing). */
+function databaseCpuMs(): number {
+  let sum = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) sum += cpuMs(Number(d));
+    } catch { /* gone */ }
+  }
+  return sum;
+}
+
+interface Run { rps: number; p50: number; p99: number; errors: number; cpu: number; db: number }
+async function drive(child: ChildProcess, base: string, t: Target, like?: Probe): Promise<Run> {
+  const [c0, d0] = [cpuMs(child.pid!), databaseCpuMs()];
   const r = await autocannon({ url: base + t.path, connections, duration, headers: headersFor(t, like) });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  const n = Math.max(1, r.requests.total);
+  return {
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx,
+    cpu: (cpuMs(child.pid!) - c0) / n, db: (databaseCpuMs() - d0) / n,
+  };
 }
 
 // --profile=DIR: a CPU profile of the portal's main thread during the first round of each page
@@ -214,24 +232,26 @@ for (const t of targets.filter((x) => !args.get('only') || x.label.includes(args
   const baseRuns: Run[] = [];
   for (let r = 0; r < rounds; r++) {
     if (profileDir && r === 0) await ask(portal, { profile: 'start' });
-    portalRuns.push(await drive(portalBase, t));
+    portalRuns.push(await drive(portal, portalBase, t));
     if (profileDir && r === 0) {
       const file = path.join(profileDir, `${t.label.replace(/\W+/g, '-')}.cpuprofile`);
       await ask(portal, { profile: 'stop', file });
       console.log(`  CPU profile of the portal under load: ${file}`);
     }
-    baseRuns.push(await drive(baselineBase, t, p));
+    baseRuns.push(await drive(baseline, baselineBase, t, p));
   }
   const avg = (xs: Run[], k: keyof Run) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
   const ratio = avg(portalRuns, 'rps') / avg(baseRuns, 'rps');
   rows.push([t.label, `${p.queries}/${b.queries}`, `${(p.bytes / 1024).toFixed(1)}/${(b.bytes / 1024).toFixed(1)}`,
     avg(portalRuns, 'rps').toFixed(0), `${avg(portalRuns, 'p50').toFixed(0)}/${avg(portalRuns, 'p99').toFixed(0)}`,
     avg(baseRuns, 'rps').toFixed(0), `${avg(baseRuns, 'p50').toFixed(0)}/${avg(baseRuns, 'p99').toFixed(0)}`,
+    `${avg(portalRuns, 'cpu').toFixed(1)}/${avg(baseRuns, 'cpu').toFixed(1)}`,
+    `${avg(portalRuns, 'db').toFixed(1)}/${avg(baseRuns, 'db').toFixed(1)}`,
     `${ratio.toFixed(2)}×`, String(avg(portalRuns, 'errors') + avg(baseRuns, 'errors'))]);
   console.log(`  ${t.label}: portal ${avg(portalRuns, 'rps').toFixed(0)} req/s, baseline ${avg(baseRuns, 'rps').toFixed(0)} req/s, ${ratio.toFixed(2)}×`);
 }
 
-const head = ['page', 'SQL p/b', 'KB p/b', 'portal req/s', 'p50/p99 ms', 'baseline req/s', 'p50/p99 ms', 'ratio', 'errors'];
+const head = ['page', 'SQL p/b', 'KB p/b', 'portal req/s', 'p50/p99 ms', 'baseline req/s', 'p50/p99 ms', 'CPU ms/req p/b', 'DB CPU ms/req p/b', 'ratio', 'errors'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(`\n${connections} connections × ${duration} s × ${rounds} round(s), ${databaseUrl ? 'PostgreSQL of DATABASE_URL' : 'embedded PostgreSQL'}, ${useDist ? 'compiled' : 'tsx'}, NODE_ENV=${process.env.NODE_ENV ?? 'development'}${gzip ? ', gzip' : ', no compression'}`);

@@ -18,6 +18,7 @@ import { createLogger } from '../src/adapters/logger';
 import { issueInvoicesForMonth } from '../src/services/invoicing';
 import { cif, cups } from '../src/demo/plan';
 import { BULK_LOGIN, BULK_PASSWORD, createBulkGestoria } from './bulk-data';
+import { loginThroughForm } from './login';
 
 function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -82,21 +83,7 @@ const server = booted.app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-async function loginCookie(loginId: string, password: string): Promise<string> {
-  const home = await fetch(`${base}/`);
-  const sid = (h: Headers) => h.getSetCookie().find((c) => c.startsWith('ac.sid='))!.split(';')[0]!;
-  const cookie = sid(home.headers);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  const res = await fetch(
-    `${base}/acceso`,
-    {
-      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token, loginId, password }),
-    },
-  );
-  if (res.status !== 303) throw new Error(`login of ${loginId} failed: ${res.status}`);
-  return sid(res.headers);
-}
+const loginCookie = (loginId: string, password: string) => loginThroughForm(base, loginId, password);
 
 async function page(label: string, url: string, cookie: string, n = 50): Promise<void> {
   const times: number[] = [];

@@ -8,6 +8,7 @@ import { createViewEngine } from './web/render';
 import { sessionCookieName, sessionMiddleware } from './web/middleware/session';
 import { languageMiddleware } from './web/middleware/language';
 import { csrfLocals, csrfProtection } from './web/middleware/csrf';
+import { preSessionTokens } from './web/middleware/pre-session-token';
 import { errorHandler, notFoundHandler } from './web/middleware/errors';
 import { viewLocals } from './web/middleware/locals';
 import { noStore } from './web/middleware/no-store';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(languageMiddleware);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   app.use(express.json({ limit: config.bodyLimit }));
+  app.use(preSessionTokens({ secret: deps.sessionSecret, production: config.production }));
   app.use(csrfLocals);
   app.use(csrfProtection);
   app.use(captureExpiredForm(deps));

@@ -16,6 +16,8 @@ export interface Config {
   /** Demo data allowed in production (DEMO_DATA_IN_PRODUCTION names the risk). */
   demoInProduction: boolean;
   dbPoolMax: number;
+  /** Repeated queries as named prepared statements (off for poolers without session state). */
+  preparedStatements: boolean;
   demo: boolean;
   sessionSecret?: string;
   /** base64 of 32 bytes; encrypts secrets at rest (staff TOTP seeds). */
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     pruneSessions: true,
     demoInProduction: env.DEMO_DATA_IN_PRODUCTION === DEMO_IN_PRODUCTION_FLAG,
     dbPoolMax: positive(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
+    preparedStatements: bool(env.DATABASE_PREPARED_STATEMENTS, true),
     // never by default in production: the demo logins' passwords are published in the README
     demo: !noDemoFlag && bool(env.DEMO_DATA, !production),
     sessionSecret: env.SESSION_SECRET || undefined,

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { databasePassword, embeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { currentOwner, describeOwner, isAlive, lockDataDir, readServerInfo, type DataDirLock } from './data-dir';
 import { StartupError } from './startup-error';
+import { prepareRepeatedStatements } from './prepared-statements';
 
 // int8 ids and counts fit in a JS number here; dates stay 'YYYY-MM-DD' so no time zone shifts them.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -107,7 +108,15 @@ export async function openDatabase(
   const knex = knexFactory({
     client: 'pg',
     connection: { connectionString: url, connectionTimeoutMillis: 5000 },
-    pool: { min: 0, max: config.dbPoolMax },
+    pool: {
+      min: 0, max: config.dbPoolMax,
+      ...(config.preparedStatements ? {
+        afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
+          prepareRepeatedStatements(conn);
+          done(null, conn);
+        },
+      } : {}),
+    },
     acquireConnectionTimeout: 10000,
     // A failed connection is reported by the caller (one line at start-up, /healthz later);
     // knex's own stack trace would print the URL's host and a second, noisier error.
@@ -115,6 +124,7 @@ export async function openDatabase(
   });
   const sessionPool = new pg.Pool({ connectionString: url, max: SESSION_POOL_MAX, connectionTimeoutMillis: 5000 });
   sessionPool.on('error', () => { /* a dropped idle client is replaced on next use */ });
+  if (config.preparedStatements) sessionPool.on('connect', (client) => prepareRepeatedStatements(client));
   let closed = false;
   const close = async () => {
     if (closed) return;

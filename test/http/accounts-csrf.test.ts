@@ -97,4 +97,58 @@ describe('accounts: CSRF on every state-changing request', () => {
     await agent.post('/ajustes/idioma').type('form').send({ _csrf: before, language: 'ca' }).expect(403);
     await agent.post('/ajustes/idioma').type('form').send({ _csrf: after, language: 'ca' }).expect(303);
   });
+
+  describe('before logging in (the token in a signed cookie, no session row)', () => {
+    const sessionRows = async () => Number((await ctx.db.knex('sessions').count({ n: '*' }).first())!.n);
+    const preCookie = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('ac.pre='));
+
+    it('shows the login form without storing a session, and the form still logs in', async () => {
+      const user = await createUser(ctx.db.knex);
+      const agent = request.agent(ctx.app);
+      const rows = await sessionRows();
+      const home = await agent.get('/').expect(200);
+      const again = await agent.get('/').expect(200);
+      expect(await sessionRows()).to.equal(rows);
+      expect(([] as string[]).concat(home.headers['set-cookie'] ?? []).some((c) => c.startsWith('ac.sid='))).to.equal(false);
+      expect(preCookie(home)).to.match(/HttpOnly/).and.match(/SameSite=Lax/);
+      // the same token for the whole visit, so a second tab's form still works
+      expect(csrfFrom(again.text)).to.equal(csrfFrom(home.text));
+      expect(preCookie(again)).to.equal(undefined);
+      await agent.post('/acceso').type('form').send({ _csrf: csrfFrom(home.text), loginId: user.loginId, password: user.password })
+        .expect(303);
+    });
+
+    it('refuses the token without its cookie, with a cookie signed elsewhere, or with another visitor\'s cookie', async () => {
+      const user = await createUser(ctx.db.knex);
+      const home = await request(ctx.app).get('/').expect(200);
+      const token = csrfFrom(home.text);
+      const cookie = preCookie(home)!.split(';')[0]!;
+      const send = (c?: string) => {
+        const r = request(ctx.app).post('/acceso').type('form');
+        if (c) r.set('Cookie', c);
+        return r.send({ _csrf: token, loginId: user.loginId, password: user.password });
+      };
+      expect((await send()).status).to.equal(403);
+      expect((await send(`ac.pre=${token}.${'A'.repeat(43)}`)).status).to.equal(403);
+      const other = preCookie(await request(ctx.app).get('/').expect(200))!.split(';')[0]!;
+      expect((await send(other)).status).to.equal(403);
+      expect((await send(cookie)).status).to.equal(303);
+      expect((await ctx.db.knex('users').where({ id: user.id }).first()).last_login_at).not.to.equal(null);
+    });
+
+    it('is not accepted once logged in: the session\'s own token is', async () => {
+      const user = await createUser(ctx.db.knex);
+      const agent = request.agent(ctx.app);
+      const before = csrfFrom((await agent.get('/').expect(200)).text);
+      await agent.post('/acceso').type('form').send({ _csrf: before, loginId: user.loginId, password: user.password }).expect(303);
+      await agent.post('/ajustes/idioma').set('x-csrf-token', before).type('form').send({ language: 'ca' }).expect(403);
+      // logging out ends the session; the visitor's cookie token works again for the next login
+      const settings = csrfFrom((await agent.get('/ajustes').expect(200)).text);
+      await agent.post('/salir').type('form').send({ _csrf: settings }).expect(303);
+      const home = csrfFrom((await agent.get('/').expect(200)).text);
+      await agent.post('/acceso').type('form').send({ _csrf: home, loginId: user.loginId, password: user.password }).expect(303);
+    });
+  });
 });
+

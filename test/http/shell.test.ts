@@ -94,12 +94,16 @@ describe('portal shell', () => {
     await request(app).get('/static/app.css').expect(200);
   });
 
-  it('marks the session cookie HttpOnly and SameSite=Lax', async () => {
+  it('marks the session cookie and the visitor\'s token cookie HttpOnly and SameSite=Lax', async () => {
     const { app } = await testContext();
-    const res = await request(app).get('/').expect(200);
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ac.sid='));
-    expect(cookie).to.be.a('string');
-    expect(cookie).to.match(/HttpOnly/i);
-    expect(cookie).to.match(/SameSite=Lax/i);
+    const home = await request(app).get('/').expect(200);
+    const stored = await request(app).get('/ajustes').expect(303);
+    const find = (res: request.Response, name: string) => ([] as string[]).concat(res.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith(`${name}=`));
+    for (const cookie of [find(home, 'ac.pre'), find(stored, 'ac.sid')]) {
+      expect(cookie).to.be.a('string');
+      expect(cookie).to.match(/HttpOnly/i);
+      expect(cookie).to.match(/SameSite=Lax/i);
+    }
   });
 });

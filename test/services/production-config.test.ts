@@ -95,8 +95,9 @@ describe('safe defaults and production refusals (issue 12 items 2, 7, 15)', () =
       try {
         const https = { 'X-Forwarded-Proto': 'https' };
         const page = await request(app.app).get('/acceso').set(https).expect(200);
-        const session = page.headers['set-cookie']![0]!.split(';')[0]!;
-        expect(session).to.match(/^__Host-ac\.sid=/);
+        const pre = (page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('__Host-ac.pre='))!;
+        expect(pre).to.match(/; Secure/);
+        const session = pre.split(';')[0]!;
         const res = await request(app.app).post('/idioma').set(https).set('Cookie', session).type('form')
           .send({ _csrf: csrfFrom(page.text), lang: 'ca', next: '/acceso' }).expect(303);
         const lang = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('lang='));

@@ -1,6 +1,7 @@
 import { csrfSync } from 'csrf-sync';
 import type { Request, RequestHandler } from 'express';
 import { acceptsUpload } from './upload-routes';
+import { hasLoggedInIdentity, type PreSessionToken } from './pre-session-token';
 
 const sync = csrfSync({
   getTokenFromRequest: (req: Request) => {
@@ -8,7 +9,29 @@ const sync = csrfSync({
     const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
     return fromBody ?? req.get('x-csrf-token');
   },
+  // A visitor who has not logged in keeps the token in a signed cookie of its own (see
+  // pre-session-token.ts), so showing them a form stores no session row; a logged-in session
+  // (and any session that already holds a token) keeps it server-side as before.
+  getTokenFromState: (req: Request) => {
+    const inSession = req.session?.csrfToken;
+    if (typeof inSession === 'string') return inSession;
+    return usesPreSessionToken(req) ? req.preSessionToken!.get() : undefined;
+  },
+  storeTokenInState: (req: Request, token?: string | null) => {
+    if (usesPreSessionToken(req)) req.preSessionToken!.set(token ?? undefined);
+    else if (req.session) req.session.csrfToken = token;
+  },
 });
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    preSessionToken?: PreSessionToken;
+  }
+}
+
+function usesPreSessionToken(req: Request): boolean {
+  return req.preSessionToken !== undefined && !hasLoggedInIdentity(req);
+}
 
 export const generateCsrfToken = sync.generateToken;
 
