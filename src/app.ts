@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
-import { pinoHttp } from 'pino-http';
+import { requestLog } from './web/middleware/request-log';
 import { createViewEngine } from './web/render';
 import { sessionCookieName, sessionMiddleware } from './web/middleware/session';
 import { languageMiddleware } from './web/middleware/language';
@@ -72,17 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.locals.retailer = retailer;
   app.locals.sessionCookieName = sessionCookieName(config);
 
-  app.use(pinoHttp({
-    logger: deps.logger,
-    // personal data lives in bodies and query strings; log only the path
-    serializers: {
-      req: (req: { method: string; url: string; id: unknown }) => (
-        { id: req.id, method: req.method, path: req.url.split('?')[0] }
-      ),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
-  }));
+  app.use(requestLog(deps.logger));
 
   app.use(helmet({
     contentSecurityPolicy: {

@@ -57,6 +57,19 @@ const I18NEXT_OPTIONS = new Set([
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const SIMPLE_NAME = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/;
 
+function isOnlyReturnObjects(options: Record<string, unknown>): boolean {
+  const keys = Object.keys(options);
+  return keys.length === 1 && keys[0] === 'returnObjects' && options.returnObjects === true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The text with its `{{name}}` placeholders filled, or undefined when i18next must do it. */
 function interpolate(raw: string, options: Record<string, unknown>): string | undefined {
   for (const k in options) if (I18NEXT_OPTIONS.has(k)) return undefined;
@@ -84,6 +97,8 @@ export function translator(lang: Language): TFunction {
     const fixed = instance.getFixedT(lang) as unknown as (...args: unknown[]) => unknown;
     const plain = new Map<string, string>();
     const raws = new Map<string, string | null>();
+    // lists asked for whole (`returnObjects`), such as the home page's features: built once, frozen
+    const objects = new Map<string, unknown>();
     t = ((key: unknown, ...rest: unknown[]) => {
       if (typeof key !== 'string') return fixed(key, ...rest);
       if (rest.length === 0) {
@@ -95,6 +110,14 @@ export function translator(lang: Language): TFunction {
       }
       const options = rest[0];
       const plainObject = options && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype;
+      if (rest.length === 1 && plainObject && isOnlyReturnObjects(options as Record<string, unknown>)) {
+        let kept = objects.get(key);
+        if (kept === undefined) {
+          kept = deepFreeze(fixed(key, options));
+          objects.set(key, kept);
+        }
+        return kept;
+      }
       if (rest.length === 1 && plainObject) {
         let raw = raws.get(key);
         if (raw === undefined) {

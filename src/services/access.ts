@@ -10,9 +10,14 @@ export interface UserAccess {
   customerIds(): number[];
 }
 
+/** The user's links to customers (revoked ones left out). */
+export function loadUserLinks(db: Knex, userId: number): Promise<UserLink[]> {
+  return linksForUser(db, userId);
+}
+
 /** Two queries whatever the number of clients; loaded per request so revocations apply at once. */
-export async function loadUserAccess(db: Knex, userId: number): Promise<UserAccess> {
-  const links = await linksForUser(db, userId);
+export async function loadUserAccess(db: Knex, userId: number, known?: UserLink[]): Promise<UserAccess> {
+  const links = known ?? await linksForUser(db, userId);
   const active = links.filter((l) => l.status === 'active');
   const managers = await relationsManagedBy(db, active.map((l) => l.customerId));
   return {

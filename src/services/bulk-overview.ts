@@ -121,8 +121,10 @@ export async function overviewSearch(db: Knex, userId: number, links: UserLink[]
  * One page of the supplies overview: the page's rows and the total side by side (a stale page
  * past the end shows the last page), grouped by client with how the user reaches each.
  */
-export async function supplyOverview(db: Knex, userId: number, filter: OverviewFilter, opts: { offers: boolean }): Promise<SupplyOverview> {
-  const links = await linksForUser(db, userId);
+export async function supplyOverview(
+  db: Knex, userId: number, filter: OverviewFilter, opts: { offers: boolean; links?: UserLink[] },
+): Promise<SupplyOverview> {
+  const links = opts.links ?? await linksForUser(db, userId);
   const { search, act, directIds } = await overviewSearch(db, userId, links, filter);
   const [{ rows, total }, customerCount, offers] = await Promise.all([
     searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page)),

@@ -7,7 +7,8 @@ import type { UserActor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import { evaluateSession, sessionPolicyFrom } from '../domain/sessions';
 import { findUserById } from '../data/users-repo';
-import { loadUserAccess, type UserAccess } from '../services/access';
+import { loadUserAccess, loadUserLinks, type UserAccess } from '../services/access';
+import type { UserLink } from '../domain/access';
 import { clientIp } from './forms';
 import { generateCsrfToken } from './middleware/csrf';
 import { setLanguageCookie } from './middleware/language';
@@ -44,6 +45,7 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: CurrentUser;
     access?: UserAccess;
+    userLinks?: UserLink[];
   }
 }
 
@@ -123,8 +125,16 @@ export const requireUser: RequestHandler = (req, res, next) => {
 /** What the logged-in user may reach, loaded once per request (revocations apply at once). */
 export async function accessOf(db: Knex, req: Request): Promise<UserAccess> {
   if (!req.user) throw new DomainError('unauthenticated');
-  req.access ??= await loadUserAccess(db, req.user.id);
+  req.access ??= await loadUserAccess(db, req.user.id, await linksOf(db, req));
   return req.access;
+}
+
+/** The logged-in user's links to customers, read once per request whoever asks first. */
+export async function linksOf(db: Knex, req: Request): Promise<UserLink[]> {
+  if (!req.user) throw new DomainError('unauthenticated');
+  const links = req.userLinks ?? req.access?.links ?? await loadUserLinks(db, req.user.id);
+  req.userLinks = links;
+  return links;
 }
 
 /** The logged-in user as the author of a gestión (who did it, where to write, from where). */

@@ -5,7 +5,7 @@ import { todayInSpain } from '../domain/time';
 import { supplyOverview } from '../services/bulk-overview';
 import { promotionsForUser } from '../services/promotions';
 import { offersFor } from '../services/new-supply';
-import { accessOf } from './current-user';
+import { accessOf, linksOf } from './current-user';
 import { isFragmentRequest, render } from './render';
 
 /*
@@ -30,19 +30,23 @@ export type OverviewPage = (req: Request, res: Response, extras?: OverviewExtras
 export function overviewPage(d: Pick<AppDeps, 'db' | 'clock'>): OverviewPage {
   return async (req, res, extras = {}) => {
     const filter = parseOverviewFilter(req.query as Record<string, unknown>);
-    const access = await accessOf(d.db.knex, req);
+    const links = await linksOf(d.db.knex, req);
     const fullPage = !isFragmentRequest(req);
     const lang = res.locals.lang === 'ca' ? 'ca' : 'es';
     const [o, promotions] = await Promise.all([
       // the seed's e-billing banner, on full pages only
-      supplyOverview(d.db.knex, req.user!.id, filter, { offers: fullPage }),
+      supplyOverview(d.db.knex, req.user!.id, filter, { offers: fullPage, links }),
       // one promotion for this customer on the landing page; the rest wait under Ventajas
       fullPage ? promotionsForUser({ db: d.db.knex, now: d.clock.now() }, req.user!.id, lang) : Promise.resolve([]),
     ]);
-    // "Nuevos productos": addresses lacking an energy, for users acting for a few customers (not a whole gestoría)
-    const actable = access.customerIds().filter((id) => access.to(id).act);
-    const energyOffers = fullPage && actable.length <= OFFER_CUSTOMERS_MAX
-      ? (await offersFor(d.db.knex, actable)).slice(0, 3) : [];
+    // "Nuevos productos": addresses lacking an energy, for users reaching a few customers (not a
+    // whole gestoría, whose every relation would have to be read on each page to find them)
+    let energyOffers: Awaited<ReturnType<typeof offersFor>> = [];
+    if (fullPage && o.customerCount <= OFFER_CUSTOMERS_MAX) {
+      const access = await accessOf(d.db.knex, req);
+      const actable = access.customerIds().filter((id) => access.to(id).act);
+      energyOffers = (await offersFor(d.db.knex, actable)).slice(0, 3);
+    }
     const months = recentMonths(todayInSpain(d.clock.now()), ZIP_MONTHS);
     render(req, res, 'dashboard/supplies', {
       title: res.locals.t('supplies.title'),

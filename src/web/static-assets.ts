@@ -19,8 +19,11 @@ export interface StaticAssets {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 const HASH_LENGTH = 10;
+const RECHECK_MS = 500;
 
-interface Entry { file: string; mtimeMs: number; hash: string; packed?: { br: Buffer; gzip: Buffer } }
+interface Entry {
+  file: string; mtimeMs: number; hash: string; checkedAt: number; packed?: { br: Buffer; gzip: Buffer };
+}
 
 const TEXT_TYPES = /\.(css|js|svg|txt|json)$/;
 
@@ -82,10 +85,16 @@ export function staticAssets(publicDir: string, extra: Record<string, string>, w
     if (!file) return undefined;
     const cached = entries.get(name);
     if (cached && !watch) return cached;
+    // every page names its assets: an edit is noticed within half a second, not looked for on each use
+    const now = Date.now();
+    if (cached && now - cached.checkedAt < RECHECK_MS) return cached;
     const mtimeMs = fs.statSync(file).mtimeMs;
-    if (cached && cached.mtimeMs === mtimeMs) return cached;
+    if (cached && cached.mtimeMs === mtimeMs) {
+      cached.checkedAt = now;
+      return cached;
+    }
     const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, HASH_LENGTH);
-    const fresh = { file, mtimeMs, hash };
+    const fresh = { file, mtimeMs, hash, checkedAt: now };
     entries.set(name, fresh);
     return fresh;
   };
