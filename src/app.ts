@@ -65,6 +65,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, db } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // pages are no-store and files carry their own validators: hashing every page body for an
+  // ETag no browser may use was wasted work
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.locals.eta = createViewEngine(config.production);
   // for tests, which build use-case contexts from the app they started; src takes deps as parameters

@@ -10,9 +10,18 @@ export const MAX_NAMED_PER_CONNECTION = 500;
 
 type QueryArgs = unknown[];
 
+const names = new Map<string, string>();
+
 /** A statement's name: the same text always gets the same name on every connection. */
 export function statementName(text: string): string {
-  return `ac_${crypto.createHash('sha1').update(text).digest('base64url').slice(0, 27)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `ac_${crypto.createHash('sha1').update(text).digest('base64url').slice(0, 27)}`;
+    // texts that vary without end (IN lists) must not grow this for the life of the process
+    if (names.size >= 4 * MAX_NAMED_PER_CONNECTION) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
 // one statement only: PostgreSQL refuses several commands in a prepared statement

@@ -57,6 +57,21 @@ const I18NEXT_OPTIONS = new Set([
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const SIMPLE_NAME = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/;
 
+const RESOLVED_MAX = 5000;
+
+/** A key for a call whose options are a few strings and numbers (no objects, no returnObjects). */
+function memoKey(key: string, options: Record<string, unknown>): string | undefined {
+  let out = key;
+  let n = 0;
+  for (const k in options) {
+    const v = options[k];
+    const primitive = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    if (!primitive || k === 'returnObjects' || ++n > 4) return undefined;
+    out += `\u0000${k}\u0000${typeof v}\u0000${String(v)}`;
+  }
+  return out;
+}
+
 function isOnlyReturnObjects(options: Record<string, unknown>): boolean {
   const keys = Object.keys(options);
   return keys.length === 1 && keys[0] === 'returnObjects' && options.returnObjects === true;
@@ -99,6 +114,7 @@ export function translator(lang: Language): TFunction {
     const raws = new Map<string, string | null>();
     // lists asked for whole (`returnObjects`), such as the home page's features: built once, frozen
     const objects = new Map<string, unknown>();
+    const resolved = new Map<string, string>();
     t = ((key: unknown, ...rest: unknown[]) => {
       if (typeof key !== 'string') return fixed(key, ...rest);
       if (rest.length === 0) {
@@ -127,6 +143,18 @@ export function translator(lang: Language): TFunction {
         }
         const filled = raw === null ? undefined : interpolate(raw, options as Record<string, unknown>);
         if (filled !== undefined) return filled;
+        // plurals and the like ({ count: 15 }): i18next once per key and values, then kept
+        const memo = memoKey(key, options as Record<string, unknown>);
+        if (memo !== undefined) {
+          const known = resolved.get(memo);
+          if (known !== undefined) return known;
+          const value = fixed(key, options);
+          if (typeof value === 'string') {
+            if (resolved.size >= RESOLVED_MAX) resolved.clear();
+            resolved.set(memo, value);
+          }
+          return value;
+        }
       }
       return fixed(key, ...rest);
     }) as unknown as TFunction;

@@ -54,6 +54,23 @@ function toInstant(value: DateInput): { date: Date; zone: string } | null {
   return Number.isNaN(date.getTime()) ? null : { date, zone: ZONE };
 }
 
+const KEPT_MAX = 5000;
+
+/**
+ * Calendar days and months arrive as text ('2026-11-04') and a page prints dozens of them;
+ * Intl's formatting is the slow part, so each text's result is kept (bounded).
+ */
+function keptForText(kept: Map<string, string>, value: DateInput, format: () => string): string {
+  if (typeof value !== 'string') return format();
+  let out = kept.get(value);
+  if (out === undefined) {
+    out = format();
+    if (kept.size >= KEPT_MAX) kept.clear();
+    kept.set(value, out);
+  }
+  return out;
+}
+
 function build(lang: Language): Formatter {
   const locale = LOCALES[lang];
   // Spanish leaves 4-digit numbers ungrouped by default (1234,56); one style for every amount
@@ -74,6 +91,8 @@ function build(lang: Language): Formatter {
   });
   const monthIn = (zone: string) => new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: zone });
   const months = { UTC: monthIn('UTC'), [ZONE]: monthIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
+  const dayTexts = new Map<string, string>();
+  const monthTexts = new Map<string, string>();
   // numeric columns arrive from PostgreSQL as strings ('3.450'): read them as numbers
   const num = (v: number | string | null | undefined): number | null => {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -83,8 +102,10 @@ function build(lang: Language): Formatter {
   return {
     lang,
     date(value) {
-      const i = toInstant(value);
-      return i ? days[i.zone]!.format(i.date) : EMPTY;
+      return keptForText(dayTexts, value, () => {
+        const i = toInstant(value);
+        return i ? days[i.zone]!.format(i.date) : EMPTY;
+      });
     },
     dateTime(value) {
       const i = toInstant(value);
@@ -92,8 +113,10 @@ function build(lang: Language): Formatter {
       return i.zone === 'UTC' ? days.UTC!.format(i.date) : `${days[ZONE]!.format(i.date)} ${time.format(i.date)}`;
     },
     month(value) {
-      const i = toInstant(value);
-      return i ? months[i.zone]!.format(i.date) : EMPTY;
+      return keptForText(monthTexts, value, () => {
+        const i = toInstant(value);
+        return i ? months[i.zone]!.format(i.date) : EMPTY;
+      });
     },
     money: (cents) => { const n = num(cents); return n === null ? EMPTY : `${money.format(n / 100)} €`; },
     kwh: (v) => { const n = num(v); return n === null ? EMPTY : `${kwh.format(n)} kWh`; },

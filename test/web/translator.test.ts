@@ -16,10 +16,24 @@ describe('translator (memoised i18next)', () => {
         const values = Object.fromEntries(names.map((n, i) => [n, i % 2 ? 7 * i : `v<${n}>`]));
         expect(t(base, values), `${key} with ${JSON.stringify(values)}`).to.equal(raw(base, values));
         expect(t(base, { ...values, count: 2 }), `${key} with count`).to.equal(raw(base, { ...values, count: 2 }));
+        for (const count of [1, 2, 1]) {
+          expect(t(base, { count }), `${key} with count ${count} (kept)`).to.equal(raw(base, { count }));
+        }
         if (names.length) expect(t(base, {}), `${key} without its values`).to.equal(raw(base, {}));
       }
     });
   }
+
+  it('builds a list asked for whole once, frozen, equal to i18next\'s', () => {
+    for (const lang of LANGUAGES) {
+      const t = translator(lang) as unknown as (key: string, o?: object) => unknown;
+      const raw = i18nextTranslator(lang) as unknown as (key: string, o?: object) => unknown;
+      const first = t('home.features.items', { returnObjects: true });
+      expect(first).to.deep.equal(raw('home.features.items', { returnObjects: true }));
+      expect(t('home.features.items', { returnObjects: true })).to.equal(first);
+      expect(Object.isFrozen(first)).to.equal(true);
+    }
+  });
 
   it('is the same function for each request of a language', () => {
     expect(translator('es')).to.equal(translator('es'));
