@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Access } from '../domain/access';
 import { DomainError } from '../domain/errors';
 import { invoiceCopyKind, invoiceFileName, isAvailable, mayReceiveOriginal, type CopyKind } from '../domain/invoices';
@@ -57,8 +58,14 @@ export async function downloadInvoice(
   if (planned === 'unavailable') throw new DomainError('not_found');
   const tryOriginal = input.original && planned === 'original' && mayReceiveOriginal(input.access.via);
   const via = input.access.via?.kind === 'manager' ? { viaManager: input.access.via.managerCustomerId } : {};
-  const original = await ctx.db.transaction(async (trx) => {
-    if (tryOriginal && await claimOriginal(trx, invoice.id, actor.userId, now)) {
+  const duplicateAudit = (db: Knex) => audit(db, {
+    actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'invoice.duplicate_downloaded',
+    targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now,
+    ...(Object.keys(via).length ? { details: via } : {}),
+  });
+  // the everyday download (a duplicate) is one audit row, one statement: no transaction to open
+  const claim = () => ctx.db.transaction(async (trx) => {
+    if (await claimOriginal(trx, invoice.id, actor.userId, now)) {
       const pdf = await readOriginal(trx, invoice.id);
       if (!pdf) throw new Error(`Invoice ${invoice.id} has no stored original`);
       await audit(
@@ -70,13 +77,10 @@ export async function downloadInvoice(
       );
       return pdf;
     }
-    await audit(trx, {
-      actorType: 'user', actorId: actor.userId, customerId: invoice.customer_id, action: 'invoice.duplicate_downloaded',
-      targetType: 'invoice', targetId: invoice.id, ip: actor.ip, at: now,
-      ...(Object.keys(via).length ? { details: via } : {}),
-    });
+    await duplicateAudit(trx);
     return null;
   });
+  const original = tryOriginal ? await claim() : await duplicateAudit(ctx.db).then(() => null);
   if (original) return { kind: 'original', pdf: original, fileName: invoiceFileName(invoice.number, 'original') };
   if (!ctx.signer) throw new Error('downloadInvoice needs a signer');
   const dup = await signedDuplicate(ctx.db, invoice.id, ctx.signer, now);
