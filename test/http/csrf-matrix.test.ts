@@ -29,7 +29,7 @@ const UPLOADS: Record<string, string> = {
 // Server-to-server callbacks signed by their sender instead of a session token.
 const SIGNED = new Set(['POST /pagos/redsys/notificacion']);
 
-const WRONG = 'f'.repeat(256);
+const WRONG = 'f'.repeat(64);
 
 function fill(path: string, w: World): string {
   const c = w.C;
