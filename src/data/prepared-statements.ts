@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import { kept } from '../domain/kept';
 
 /**
  * Distinct statements one connection keeps prepared. The portal's repeated queries number a
@@ -14,14 +15,10 @@ const names = new Map<string, string>();
 
 /** A statement's name: the same text always gets the same name on every connection. */
 export function statementName(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `ac_${crypto.createHash('sha1').update(text).digest('base64url').slice(0, 27)}`;
-    // texts that vary without end (IN lists) must not grow this for the life of the process
-    if (names.size >= 4 * MAX_NAMED_PER_CONNECTION) names.clear();
-    names.set(text, name);
-  }
-  return name;
+  return kept(
+    names, text, 4 * MAX_NAMED_PER_CONNECTION,
+    () => `ac_${crypto.createHash('sha1').update(text).digest('base64url').slice(0, 27)}`,
+  );
 }
 
 // one statement only: PostgreSQL refuses several commands in a prepared statement

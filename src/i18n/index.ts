@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
+import { kept } from '../domain/kept';
 
 export const LANGUAGES = ['es', 'ca'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -114,7 +115,7 @@ export function translator(lang: Language): TFunction {
     const raws = new Map<string, string | null>();
     // lists asked for whole (`returnObjects`), such as the home page's features: built once, frozen
     const objects = new Map<string, unknown>();
-    const resolved = new Map<string, string>();
+    const resolved = new Map<string, unknown>();
     t = ((key: unknown, ...rest: unknown[]) => {
       if (typeof key !== 'string') return fixed(key, ...rest);
       if (rest.length === 0) {
@@ -145,16 +146,7 @@ export function translator(lang: Language): TFunction {
         if (filled !== undefined) return filled;
         // plurals and the like ({ count: 15 }): i18next once per key and values, then kept
         const memo = memoKey(key, options as Record<string, unknown>);
-        if (memo !== undefined) {
-          const known = resolved.get(memo);
-          if (known !== undefined) return known;
-          const value = fixed(key, options);
-          if (typeof value === 'string') {
-            if (resolved.size >= RESOLVED_MAX) resolved.clear();
-            resolved.set(memo, value);
-          }
-          return value;
-        }
+        if (memo !== undefined) return kept(resolved, memo, RESOLVED_MAX, () => fixed(key, options));
       }
       return fixed(key, ...rest);
     }) as unknown as TFunction;

@@ -1,5 +1,6 @@
 import type { Language } from '../i18n';
 import { maskIban } from '../domain/ids';
+import { kept } from '../domain/kept';
 
 /**
  * The one way the portal prints dates, amounts and identifiers, per language. Every view gets
@@ -58,17 +59,10 @@ const KEPT_MAX = 5000;
 
 /**
  * Calendar days and months arrive as text ('2026-11-04') and a page prints dozens of them;
- * Intl's formatting is the slow part, so each text's result is kept (bounded).
+ * Intl's formatting is the slow part, so each text's result is kept.
  */
-function keptForText(kept: Map<string, string>, value: DateInput, format: () => string): string {
-  if (typeof value !== 'string') return format();
-  let out = kept.get(value);
-  if (out === undefined) {
-    out = format();
-    if (kept.size >= KEPT_MAX) kept.clear();
-    kept.set(value, out);
-  }
-  return out;
+function keptForText(texts: Map<string, string>, value: DateInput, format: () => string): string {
+  return typeof value === 'string' ? kept(texts, value, KEPT_MAX, format) : format();
 }
 
 function build(lang: Language): Formatter {
