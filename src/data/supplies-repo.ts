@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { compactId, escapeLike } from '../domain/overview';
+import { compactId, escapeLike, pageSlots } from '../domain/overview';
 
 export interface SupplyListRow {
   customer_id: number;
@@ -38,28 +38,27 @@ export interface SupplySearch {
   /** Customers listed whatever `managedBy` says. */
   customerIds: number[];
   /**
-   * Also the customers reached through an active external-manager relation of a customer the
-   * user has an active link to (with one of `roles`, when given), except `exclude`: evaluated in
-   * SQL, so a gestoría's ten thousand clients are never loaded to be sent back as a list.
+   * Also the customers reached through an active external-manager relation of one of
+   * `managers` (the customers the user has an active link to, with a role that acts when only
+   * those count), except `exclude`: evaluated in SQL, so a gestoría's ten thousand clients are
+   * never loaded to be sent back as a list.
    */
-  managedBy?: { userId: number; exclude: number[]; roles?: readonly string[] };
+  managedBy?: { managers: number[]; exclude: number[] };
   /** Words that must each match the client name, tax id, CUPS or supply address. */
   terms: string[];
   energy?: 'electricity' | 'gas';
 }
 
 function isEmpty(s: Pick<SupplySearch, 'customerIds' | 'managedBy'>): boolean {
-  return s.customerIds.length === 0 && !s.managedBy;
+  return s.customerIds.length === 0 && !s.managedBy?.managers.length;
 }
 
 /** The customers reached through a gestoría the user is linked to (see `SupplySearch.managedBy`). */
 export function managedCustomers(db: Knex, m: NonNullable<SupplySearch['managedBy']>): Knex.QueryBuilder {
-  const q = db('external_managers as em')
-    .join('customer_links as ml', 'ml.customer_id', 'em.manager_customer_id')
-    .where({ 'em.status': 'active', 'ml.user_id': m.userId, 'ml.status': 'active' })
+  return db('external_managers as em')
+    .where('em.status', 'active')
+    .whereRaw('em.manager_customer_id = any(?::bigint[])', [m.managers])
     .select('em.customer_id');
-  if (m.roles) q.whereIn('ml.role', [...m.roles]);
-  return q;
 }
 
 /** `column` is one of the search's customers: the listed ids, or reached through a gestoría. */
@@ -139,27 +138,115 @@ function matching(db: Knex, s: SupplySearch): Knex.QueryBuilder {
 
 const PAGE_ORDER = [{ column: 'cu.name' }, { column: 'c.customer_id' }, { column: 'sp.street' }, { column: 'sp.number' }, { column: 'sp.energy' }, { column: 'c.id' }];
 
+/** A matching supply's place in the overview's order (`PAGE_ORDER`, unique thanks to the contract id). */
+export interface OverviewKey { id: number; name: string; customer_id: number; street: string; number: string; energy: string }
+
+/**
+ * The supplies reached through the user's gestorías, from `overview_entries` (one row per
+ * gestoría and active contract of a client it actively manages, kept by triggers; see its
+ * migration): with one gestoría, a range of `overview_entries_order_idx` already in the
+ * overview's order, so a page reads its 25 index entries after skipping the previous ones, and
+ * the words are tested on the entries' search texts without visiting customers or supply points.
+ * The same rows and matching as `matching` with `managedBy` and no `customerIds`: the words hold
+ * no whitespace, so "name or address ILIKE '%word%'" is `search_text LIKE lower('%word%')` (name
+ * and address joined by a line break, both lower-cased as ILIKE does).
+ */
+function managedEntries(db: Knex, s: SupplySearch, m: NonNullable<SupplySearch['managedBy']>): Knex.QueryBuilder {
+  const q = db('overview_entries as e');
+  if (m.managers.length === 1) q.where('e.manager_customer_id', m.managers[0]!);
+  else {
+    q.whereRaw('e.manager_customer_id = any(?::bigint[])', [m.managers])
+      // a client of two of the user's gestorías is listed once: the entry of the first of them
+      .whereNotExists(db('overview_entries as e2').whereRaw('e2.manager_customer_id = any(?::bigint[])', [m.managers])
+        .whereRaw('e2.contract_id = e.contract_id').whereRaw('e2.manager_customer_id < e.manager_customer_id').select(db.raw('1')));
+  }
+  if (m.exclude.length > 0) q.whereRaw('not (e.customer_id = any(?::bigint[]))', [m.exclude]);
+  if (s.energy) q.where('e.energy', s.energy);
+  for (const term of s.terms) {
+    const like = `%${escapeLike(term)}%`;
+    const compact = compactId(term);
+    q.where((w) => {
+      w.whereRaw("e.search_text like lower(?) escape '\\'", [like]);
+      if (compact) w.orWhereRaw("e.id_text like ? escape '\\'", [`%${escapeLike(compact)}%`]);
+    });
+  }
+  return q;
+}
+
+const ENTRY_ORDER = [{ column: 'e.customer_name' }, { column: 'e.customer_id' }, { column: 'e.street' }, { column: 'e.number' }, { column: 'e.energy' }, { column: 'e.contract_id' }];
+
+/** The customers listed directly (`customerIds`, a few): their matching supplies' keys, in order. */
+function directKeys(db: Knex, s: SupplySearch): Knex.QueryBuilder {
+  return matching(db, { customerIds: s.customerIds, terms: s.terms, energy: s.energy }).orderBy(PAGE_ORDER)
+    .select('c.id', 'cu.name', 'c.customer_id', 'sp.street', 'sp.number', 'sp.energy');
+}
+
+/** How many of the gestorías' supplies come before `k` in the overview's order (an index range with one gestoría). */
+function managedBefore(db: Knex, s: SupplySearch, m: NonNullable<SupplySearch['managedBy']>, k: OverviewKey): Knex.QueryBuilder {
+  return managedEntries(db, s, m)
+    .whereRaw('(e.customer_name, e.customer_id, e.street, e.number, e.energy, e.contract_id) < (?, ?::bigint, ?, ?, ?, ?::bigint)',
+      [k.name, k.customer_id, k.street, k.number, k.energy, k.id])
+    .count<{ n: number }[]>('* as n');
+}
+
+/** The columns of the given contracts in the overview's order. */
+function rowsOf(db: Knex, ids: number[]): Knex.QueryBuilder {
+  return db('contracts as c')
+    .join('customers as cu', 'cu.id', 'c.customer_id')
+    .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+    .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
+    .whereRaw('c.id = any(?::bigint[])', [ids])
+    .orderBy(PAGE_ORDER)
+    .select(...SUPPLY_COLUMNS);
+}
+
 export async function countSupplies(db: Knex, s: SupplySearch): Promise<number> {
   if (isEmpty(s)) return 0;
   const row = await countQuery(db, s).first();
   return Number(row?.n ?? 0);
 }
 
-/** The count of the overview (exported for the bench's EXPLAIN). */
+/**
+ * The count of the overview (exported for the bench's EXPLAIN): the gestorías' supplies counted
+ * on `overview_entries` (an index-only scan of `overview_entries_count_idx` without words, of the
+ * order index with them), the few listed directly on the contracts.
+ */
 export function countQuery(db: Knex, s: SupplySearch): Knex.QueryBuilder {
+  const direct = s.customerIds.length > 0 ? directCount(db, s) : null;
+  const m = s.managedBy;
+  if (!m?.managers.length) return direct ?? db.select(db.raw('0 as n'));
+  const managed = managedEntries(db, s, m).count<{ n: number }[]>('* as n');
+  if (!direct) return managed;
+  return db.select(db.raw('(?) + (?) as n', [managed, direct]));
+}
+
+function directCount(db: Knex, s: SupplySearch): Knex.QueryBuilder {
+  const d = { customerIds: s.customerIds, terms: s.terms, energy: s.energy };
   // without words nor energy the customers and supply points add nothing to the count
   if (s.terms.length === 0 && !s.energy) {
-    return whereInScope(db, db('contracts as c').where('c.status', 'active'), 'c.customer_id', s).count<{ n: number }[]>('* as n');
+    return whereInScope(db, db('contracts as c').where('c.status', 'active'), 'c.customer_id', d).count<{ n: number }[]>('* as n');
   }
-  return matching(db, s).count<{ n: number }[]>('* as n');
+  return matching(db, d).count<{ n: number }[]>('* as n');
 }
 
 /**
- * One page of the overview (exported for the bench's EXPLAIN): the page's contract ids in the
- * overview's order with the number of matching rows (narrow rows, a top-N sort, the words tested
- * once), then the columns of those 25 rows only.
+ * One page of the overview (exported for the bench's EXPLAIN). Through gestorías: the page's
+ * entries in order (see `managedEntries`), then the columns of those rows only. Listed directly
+ * only: the page's contract ids in the overview's order with the number of matching rows (narrow
+ * rows, a top-N sort, the words tested once), then the columns of those 25 rows.
  */
 export function pageQuery(db: Knex, s: SupplySearch, page: { limit: number; offset: number }): Knex.QueryBuilder {
+  const m = s.managedBy;
+  if (m?.managers.length) {
+    const ids = managedEntries(db, s, m).orderBy(ENTRY_ORDER).limit(page.limit).offset(page.offset).select('e.contract_id as id');
+    return db.with('page', ids).from('page')
+      .join('contracts as c', 'c.id', 'page.id')
+      .join('customers as cu', 'cu.id', 'c.customer_id')
+      .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
+      .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
+      .orderBy(PAGE_ORDER)
+      .select(...SUPPLY_COLUMNS);
+  }
   const ids = matching(db, s).orderBy(PAGE_ORDER).limit(page.limit).offset(page.offset).select('c.id', db.raw('count(*) over () as total'));
   return db.with('page', ids).from('page')
     .join('contracts as c', 'c.id', 'page.id')
@@ -170,12 +257,50 @@ export function pageQuery(db: Knex, s: SupplySearch, page: { limit: number; offs
     .select(...SUPPLY_COLUMNS, 'page.total');
 }
 
+/** The offset of the last page when `offset` is past the end of `total` rows. */
+function clampOffset(total: number, offset: number, limit: number): number {
+  return offset < total ? offset : Math.max(0, Math.floor((total - 1) / limit) * limit);
+}
+
 /**
- * One page of the overview and the total from the same query; a page past the end counts apart
- * and shows the last page, so a stale link after a narrower search still shows rows.
+ * One page of the overview and the total; a page past the end shows the last page, so a stale
+ * link after a narrower search still shows rows.
  */
 export async function searchSuppliesPage(db: Knex, s: SupplySearch, page: { limit: number; offset: number }): Promise<{ rows: SupplyListRow[]; total: number }> {
   if (isEmpty(s)) return { rows: [], total: 0 };
+  const m = s.managedBy;
+  if (!m?.managers.length) return directPage(db, s, page);
+  const direct: OverviewKey[] = s.customerIds.length > 0 ? (await directKeys(db, s)).map(numericKey) : [];
+  if (direct.length === 0) {
+    // the usual gestoría: the page and the total side by side
+    const [rows, counted] = await Promise.all([pageQuery(db, s, page) as Promise<SupplyListRow[]>, countQuery(db, s).first()]);
+    const total = Number(counted?.n ?? 0);
+    if (rows.length > 0 || total === 0) return { rows, total };
+    return { rows: await pageQuery(db, s, { limit: page.limit, offset: clampOffset(total, page.offset, page.limit) }), total };
+  }
+  // A few customers listed directly beside the gestorías' ones: each direct supply's place among
+  // the gestorías' (how many come before it), then the page's entries around them.
+  const [counted, ...before] = await Promise.all([
+    managedEntries(db, s, m).count<{ n: number }[]>('* as n').first(),
+    ...direct.map((k) => managedBefore(db, s, m, k).first()),
+  ]);
+  const total = Number(counted?.n ?? 0) + direct.length;
+  const slots = pageSlots(before.map((r) => Number(r?.n ?? 0)), total, clampOffset(total, page.offset, page.limit), page.limit);
+  const managedIds: number[] = slots.long.limit > 0
+    ? (await managedEntries(db, s, m).orderBy(ENTRY_ORDER).offset(slots.long.offset).limit(slots.long.limit).select('e.contract_id as id'))
+      .map((r: { id: unknown }) => Number(r.id))
+    : [];
+  let next = 0;
+  const ids = slots.order.map((x) => (x === 'long' ? managedIds[next++]! : direct[x]!.id));
+  return { rows: ids.length > 0 ? await rowsOf(db, ids) : [], total };
+}
+
+function numericKey(r: OverviewKey): OverviewKey {
+  return { ...r, id: Number(r.id), customer_id: Number(r.customer_id) };
+}
+
+/** Only customers listed directly (a few): the page and the total from the same query. */
+async function directPage(db: Knex, s: SupplySearch, page: { limit: number; offset: number }): Promise<{ rows: SupplyListRow[]; total: number }> {
   const strip = (rows: (SupplyListRow & { total?: unknown })[]) => rows.map(({ total: _, ...r }) => r);
   const rows: (SupplyListRow & { total: number })[] = await pageQuery(db, s, page);
   if (rows.length > 0) return { rows: strip(rows), total: Number(rows[0]!.total) };
@@ -197,22 +322,36 @@ export async function searchSupplies(db: Knex, s: SupplySearch, limit?: number):
 export async function eBillingCandidates(db: Knex, scope: number[] | Pick<SupplySearch, 'customerIds' | 'managedBy'>, limit: number): Promise<Pick<SupplyListRow, 'contract_id' | 'street' | 'number'>[]> {
   const s = Array.isArray(scope) ? { customerIds: scope } : scope;
   if (isEmpty(s)) return [];
-  const q = db('contracts as c')
+  const candidates = (inScope: (q: Knex.QueryBuilder) => Knex.QueryBuilder) => inScope(db('contracts as c')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id');
-  return whereInScope(db, q, 'c.customer_id', s)
+    .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id'))
     .where({ 'c.status': 'active', 'c.e_billing': false })
     .whereNull('ca.alt_payer_name').whereNull('ca.alt_recipient_name')
     .orderBy('c.id').limit(limit)
     .select('c.id as contract_id', 'sp.street', 'sp.number');
+  const m = s.managedBy;
+  if (!m?.managers.length) return candidates((q) => q.whereRaw('c.customer_id = any(?::bigint[])', [s.customerIds]));
+  // the first few of each part, then the first few of both: the gestorías' contracts walked in
+  // id order on their entries instead of gathering every client of the gestoría first
+  const managed = candidates((q) => q.whereIn('c.id', db('overview_entries as e').whereRaw('e.manager_customer_id = any(?::bigint[])', [m.managers])
+    .whereRaw('not (e.customer_id = any(?::bigint[]))', [m.exclude]).select('e.contract_id')));
+  if (s.customerIds.length === 0) return managed;
+  const direct = candidates((q) => q.whereRaw('c.customer_id = any(?::bigint[])', [s.customerIds]));
+  return db.select('*').from(db.raw('((?) union (?)) as x', [managed, direct])).orderBy('contract_id').limit(limit);
 }
 
-/** How many customers the user reaches: linked directly (`directIds`) or through a gestoría. */
-export async function countReachableCustomers(db: Knex, userId: number, directIds: number[]): Promise<number> {
+/**
+ * How many customers the user reaches, linked directly (`directIds`) or through a gestoría,
+ * counted up to `atMost` (the page only asks whether there are none, one, or a few): the
+ * gestorías' clients read in index order until enough are found.
+ */
+export async function countReachableCustomers(db: Knex, directIds: number[], atMost = Number.MAX_SAFE_INTEGER): Promise<number> {
   if (directIds.length === 0) return 0;
-  const row = await db.from(db.raw('(select unnest(?::bigint[]) as customer_id union ? ) as r', [directIds, managedCustomers(db, { userId, exclude: [] })]))
-    .count<{ n: number }[]>('* as n').first();
-  return Number(row?.n ?? 0);
+  const managed = managedCustomers(db, { managers: directIds, exclude: [] })
+    .whereRaw('not (em.customer_id = any(?::bigint[]))', [directIds])
+    .distinct().limit(Math.max(0, atMost - directIds.length));
+  const row = await db.from(managed.as('m')).count<{ n: number }[]>('* as n').first();
+  return Math.min(atMost, directIds.length + Number(row?.n ?? 0));
 }
 
 export async function customerNames(db: Knex, ids: number[]): Promise<Map<number, { name: string; taxId: string }>> {

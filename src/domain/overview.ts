@@ -9,6 +9,12 @@ export const OVERVIEW_PAGE_SIZE = 25;
 export const MAX_QUERY_LENGTH = 100;
 // More words than this is a pasted paragraph, not a search; the rest are dropped.
 export const MAX_TERMS = 5;
+/**
+ * The overview counts the customers a user reaches up to this many: it only asks whether there
+ * are none, one or a few (the e-billing and new-energy offers stop at ten), and a gestoría's
+ * ten thousand clients are not counted on every page.
+ */
+export const CUSTOMER_COUNT_CAP = 100;
 // Beyond this a page number is a typo or a probe; it is clamped to the last page anyway.
 const MAX_PAGE = 100_000;
 
@@ -73,6 +79,24 @@ export function pageWindow(total: number, requested: number, size = OVERVIEW_PAG
   return {
     page, pages, offset, limit: size, first: total === 0 ? 0 : offset + 1, last: Math.min(total, offset + size),
   };
+}
+
+/**
+ * A page of a list merged from two ordered lists, the second one short and fetched whole (the
+ * customers a user is linked to directly, beside a gestoría's thousands): `before[j]` rows of
+ * the long list come before the j-th row of the short one. Returns the run of the long list the
+ * page needs (offset and count within it) and, slot by slot, 'long' or the short row's index.
+ */
+export function pageSlots(before: readonly number[], total: number, offset: number, limit: number): { long: { offset: number; limit: number }; order: ('long' | number)[] } {
+  const place = before.map((b, j) => b + j);
+  const end = Math.min(total, offset + limit);
+  const order: ('long' | number)[] = [];
+  for (let p = offset; p < end; p++) {
+    const j = place.indexOf(p);
+    order.push(j >= 0 ? j : 'long');
+  }
+  const shortBefore = place.filter((p) => p < offset).length;
+  return { long: { offset: offset - shortBefore, limit: order.filter((x) => x === 'long').length }, order };
 }
 
 /** Escapes LIKE wildcards so a typed % or _ matches itself (used with ESCAPE '\'). */

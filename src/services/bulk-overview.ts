@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { accessTo, MANAGER_ROLES_THAT_ACT, type Access, type LinkRole, type ManagerRelation, type UserLink } from '../domain/access';
-import { ENERGY_FILTERS, matchesRole, pageWindow, type OverviewFilter, type PageWindow } from '../domain/overview';
+import { CUSTOMER_COUNT_CAP, ENERGY_FILTERS, matchesRole, pageWindow, type OverviewFilter, type PageWindow } from '../domain/overview';
 import {
   countReachableCustomers, customerNames, eBillingCandidates, searchSupplies, searchSuppliesPage, type SupplyListRow, type SupplySearch,
 } from '../data/supplies-repo';
@@ -75,6 +75,7 @@ export interface SupplyOverview {
   /** Contracts the user may switch to e-billing and that qualify (the seed's banner). */
   eBillingOffers: { contractId: number; street: string; number: string }[];
   hasAnyCustomer: boolean;
+  /** The customers the user reaches, counted up to `CUSTOMER_COUNT_CAP` (the page asks about none, one or a few). */
   customerCount: number;
 }
 
@@ -98,7 +99,7 @@ export async function accessToSome(db: Knex, links: UserLink[], customerIds: num
  * filter keeps all of them (role "gestoría" or none) or none (a direct role), and SQL lists
  * them (`SupplySearch.managedBy`). The same customers as `overviewScope`.
  */
-export async function overviewSearch(db: Knex, userId: number, links: UserLink[], filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>) {
+export async function overviewSearch(db: Knex, links: UserLink[], filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>) {
   const directIds = [...new Set(links.filter((l) => l.status === 'active').map((l) => l.customerId))];
   const direct = await accessToSome(db, links, directIds);
   const kept = directIds.filter((id) => { const a = direct.get(id)!; return a.read && matchesRole(a.via, filter.role); });
@@ -106,12 +107,14 @@ export async function overviewSearch(db: Knex, userId: number, links: UserLink[]
   const search: SupplySearch = {
     customerIds: kept,
     // the directly linked ones are decided above, whatever their relations
-    managedBy: throughManagers ? { userId, exclude: directIds } : undefined,
+    managedBy: throughManagers ? { managers: directIds, exclude: directIds } : undefined,
     terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined,
   };
+  // the gestorías through which the user acts: linked with a role that acts for the gestoría
+  const actingManagers = [...new Set(links.filter((l) => l.status === 'active' && (MANAGER_ROLES_THAT_ACT as readonly string[]).includes(l.role)).map((l) => l.customerId))];
   const act: SupplySearch = {
     customerIds: directIds.filter((id) => direct.get(id)!.act),
-    managedBy: directIds.length > 0 ? { userId, exclude: [], roles: MANAGER_ROLES_THAT_ACT } : undefined,
+    managedBy: actingManagers.length > 0 ? { managers: actingManagers, exclude: [] } : undefined,
     terms: [],
   };
   return { search, act, directIds };
@@ -125,10 +128,10 @@ export async function supplyOverview(
   db: Knex, userId: number, filter: OverviewFilter, opts: { offers: boolean; links?: UserLink[] },
 ): Promise<SupplyOverview> {
   const links = opts.links ?? await linksForUser(db, userId);
-  const { search, act, directIds } = await overviewSearch(db, userId, links, filter);
+  const { search, act, directIds } = await overviewSearch(db, links, filter);
   const [{ rows, total }, customerCount, offers] = await Promise.all([
     searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page)),
-    countReachableCustomers(db, userId, directIds),
+    countReachableCustomers(db, directIds, CUSTOMER_COUNT_CAP),
     opts.offers ? eBillingCandidates(db, act, 3) : Promise.resolve([]),
   ]);
   const accessById = await accessToSome(db, links, rows.map((r) => r.customer_id));

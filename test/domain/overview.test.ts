@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AccessPath } from '../../src/domain/access';
 import {
-  actingForBanner, compactId, csvEuros, escapeLike, matchesRole, overviewQuery, pageWindow, parseInvoiceMonth,
+  actingForBanner, compactId, csvEuros, escapeLike, matchesRole, overviewQuery, pageSlots, pageWindow, parseInvoiceMonth,
   parseOverviewFilter, recentMonths, zipSegment, type OverviewFilter, type RoleFilter,
 } from '../../src/domain/overview';
 import { csvCell, csvLine } from '../../src/domain/csv';
@@ -62,6 +62,42 @@ describe('pageWindow', () => {
   for (const [total, page, size, expected] of cases) {
     it(`${total} rows, page ${page} of ${size}`, () => expect(pageWindow(total, page, size)).to.deep.equal(expected));
   }
+});
+
+describe('pageSlots', () => {
+  // before[j]: rows of the long list before the j-th short row; then total, offset, limit
+  const cases: [string, number[], number, number, number, ReturnType<typeof pageSlots>][] = [
+    ['no short rows', [], 60, 25, 25, { long: { offset: 25, limit: 25 }, order: Array(25).fill('long') }],
+    ['last page, partly full', [], 60, 50, 25, { long: { offset: 50, limit: 10 }, order: Array(10).fill('long') }],
+    ['short rows first', [0, 0], 5, 0, 3, { long: { offset: 0, limit: 1 }, order: [0, 1, 'long'] }],
+    ['short rows first, next page', [0, 0], 5, 3, 3, { long: { offset: 1, limit: 2 }, order: ['long', 'long'] }],
+    ['short rows last', [4, 4], 6, 3, 3, { long: { offset: 3, limit: 1 }, order: ['long', 0, 1] }],
+    ['interleaved', [1, 3], 6, 0, 6, { long: { offset: 0, limit: 4 }, order: ['long', 0, 'long', 'long', 1, 'long'] }],
+    ['interleaved, second page', [1, 3], 6, 2, 2, { long: { offset: 1, limit: 2 }, order: ['long', 'long'] }],
+    ['one short row inside the page', [30], 61, 25, 25, { long: { offset: 25, limit: 24 }, order: [...Array(5).fill('long'), 0, ...Array(19).fill('long')] }],
+    ['one short row before the page', [3], 61, 25, 25, { long: { offset: 24, limit: 25 }, order: Array(25).fill('long') }],
+    ['only short rows', [0, 0, 0], 3, 0, 25, { long: { offset: 0, limit: 0 }, order: [0, 1, 2] }],
+    ['nothing', [], 0, 0, 25, { long: { offset: 0, limit: 0 }, order: [] }],
+  ];
+  for (const [label, before, total, offset, limit, expected] of cases) {
+    it(label, () => expect(pageSlots(before, total, offset, limit)).to.deep.equal(expected));
+  }
+  it('every row once, in order, over all pages', () => {
+    // long rows are even numbers 0..2n, short ones odd: the merged list is 0, 1, 2, … in order
+    const short = [1, 3, 9, 11, 31];
+    const long = Array.from({ length: 30 }, (_, i) => i * 2).filter((x) => x < 40 || x % 4 === 0);
+    const before = short.map((x) => long.filter((y) => y < x).length);
+    const total = short.length + long.length;
+    const all: number[] = [];
+    for (let offset = 0; offset < total; offset += 7) {
+      const { long: run, order } = pageSlots(before, total, offset, 7);
+      const page = long.slice(run.offset, run.offset + run.limit);
+      let next = 0;
+      all.push(...order.map((x) => (x === 'long' ? page[next++]! : short[x]!)));
+      expect(next).to.equal(page.length);
+    }
+    expect(all).to.deep.equal([...short, ...long].sort((a, b) => a - b));
+  });
 });
 
 describe('escapeLike and compactId', () => {
