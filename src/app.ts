@@ -12,6 +12,7 @@ import { preSessionTokens } from './web/middleware/pre-session-token';
 import { errorHandler, notFoundHandler } from './web/middleware/errors';
 import { viewLocals } from './web/middleware/locals';
 import { noStore } from './web/middleware/no-store';
+import { anonymousPages } from './web/middleware/anonymous-pages';
 import { homeRoutes } from './routes/home';
 import { healthRoutes } from './routes/health';
 import { languageRoutes } from './routes/language';
@@ -108,6 +109,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(assets.middleware);
 
   app.use(noStore);
+  app.use(anonymousPages({
+    paths: ['/'],
+    sessionCookie: app.locals.sessionCookieName as string,
+    secret: deps.sessionSecret,
+    production: config.production,
+    now: () => deps.clock.now().getTime(),
+  }));
   app.use(healthRoutes(db));
   // before the customer session: the admin section has its own cookie, session table and CSRF
   app.use('/admin', adminRoutes(deps));

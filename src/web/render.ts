@@ -9,6 +9,7 @@ import { nameErrorSummaryLinks } from './error-summary';
 import { fillFormInPage } from './form-fill';
 import { enhanceTables } from './tables';
 import type { ReplayFields } from '../data/form-replays-repo';
+import type { KeepRendered } from './middleware/anonymous-pages';
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
@@ -89,5 +90,7 @@ export function render(
   // a form sent after the session expired, back with what was typed (web/middleware/form-replay)
   const replay = res.locals.formReplay as { action: string; fields: ReplayFields } | undefined;
   if (replay) html = fillFormInPage(html, replay.action, replay.fields);
+  const keep = res.locals.keepRendered as KeepRendered | undefined;
+  if (keep && !replay && template === view) keep(html, opts.status ?? 200, req.preSessionToken?.get());
   res.status(opts.status ?? 200).type('html').send(html);
 }

@@ -17,13 +17,15 @@ export function setLanguageCookie(res: Response, lang: Language, production: boo
 }
 
 /** Session (a logged-in user's preference) wins, then the cookie, then the browser's languages. */
+export function chooseLanguage(fromSession: unknown, fromCookie: unknown, acceptLanguage?: string): Language {
+  if (isLanguage(fromSession)) return fromSession;
+  if (isLanguage(fromCookie)) return fromCookie;
+  return negotiateLanguage(acceptLanguage);
+}
+
 export const languageMiddleware: RequestHandler = (req, res, next) => {
   const fromCookie = (req.cookies as Record<string, string> | undefined)?.[LANG_COOKIE];
-  const lang: Language = isLanguage(req.session?.lang)
-    ? req.session.lang
-    : isLanguage(fromCookie)
-      ? fromCookie
-      : negotiateLanguage(req.get('Accept-Language'));
+  const lang = chooseLanguage(req.session?.lang, fromCookie, req.get('Accept-Language'));
   res.locals.lang = lang;
   res.locals.t = translator(lang);
   res.vary('Accept-Language');

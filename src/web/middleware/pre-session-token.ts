@@ -24,6 +24,15 @@ function signature(secret: string, token: string): string {
   return crypto.createHmac('sha256', secret).update(`pre-session-csrf:${token}`).digest('base64url');
 }
 
+/** The cookie's value for a token: `token.signature`. */
+export function signedPreSessionValue(secret: string, token: string): string {
+  return `${token}.${signature(secret, token)}`;
+}
+
+export function preSessionCookieOptions(production: boolean) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: production, path: '/' };
+}
+
 /** The token of a cookie value `token.signature`, or undefined when it was not signed here. */
 export function verifiedToken(secret: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -43,7 +52,7 @@ export function hasLoggedInIdentity(req: Request): boolean {
 /** Runs after the cookie parser: gives the CSRF middleware the visitor's pre-session token. */
 export function preSessionTokens(o: { secret: string; production: boolean }): RequestHandler {
   const name = preSessionCookieName(o.production);
-  const options = { httpOnly: true, sameSite: 'lax' as const, secure: o.production, path: '/' };
+  const options = preSessionCookieOptions(o.production);
   return (req, res, next) => {
     let token: string | undefined;
     let read = false;
@@ -59,7 +68,7 @@ export function preSessionTokens(o: { secret: string; production: boolean }): Re
         read = true;
         token = next;
         if (next === undefined) res.clearCookie(name, options);
-        else res.cookie(name, `${next}.${signature(o.secret, next)}`, options);
+        else res.cookie(name, signedPreSessionValue(o.secret, next), options);
       },
     };
     next();
