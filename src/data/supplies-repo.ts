@@ -333,8 +333,12 @@ export async function eBillingCandidates(db: Knex, scope: number[] | Pick<Supply
   if (!m?.managers.length) return candidates((q) => q.whereRaw('c.customer_id = any(?::bigint[])', [s.customerIds]));
   // the first few of each part, then the first few of both: the gestorías' contracts walked in
   // id order on their entries instead of gathering every client of the gestoría first
-  const managed = candidates((q) => q.whereIn('c.id', db('overview_entries as e').whereRaw('e.manager_customer_id = any(?::bigint[])', [m.managers])
-    .whereRaw('not (e.customer_id = any(?::bigint[]))', [m.exclude]).select('e.contract_id')));
+  const managed = m.managers.length === 1
+    // one gestoría: its entries in contract order (the primary key), each contract checked
+    ? candidates((q) => q.join('overview_entries as e', 'e.contract_id', 'c.id').where('e.manager_customer_id', m.managers[0]!)
+      .whereRaw('not (e.customer_id = any(?::bigint[]))', [m.exclude])).clearOrder().orderBy('e.contract_id')
+    : candidates((q) => q.whereIn('c.id', db('overview_entries as e').whereRaw('e.manager_customer_id = any(?::bigint[])', [m.managers])
+      .whereRaw('not (e.customer_id = any(?::bigint[]))', [m.exclude]).select('e.contract_id')));
   if (s.customerIds.length === 0) return managed;
   const direct = candidates((q) => q.whereRaw('c.customer_id = any(?::bigint[])', [s.customerIds]));
   return db.select('*').from(db.raw('((?) union (?)) as x', [managed, direct])).orderBy('contract_id').limit(limit);
