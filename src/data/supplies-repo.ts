@@ -202,8 +202,23 @@ function rowsOf(db: Knex, ids: number[]): Knex.QueryBuilder {
 
 export async function countSupplies(db: Knex, s: SupplySearch): Promise<number> {
   if (isEmpty(s)) return 0;
-  const row = await countQuery(db, s).first();
-  return Number(row?.n ?? 0);
+  return plannedForItsWords(db, s, countQuery(db, s));
+}
+
+/**
+ * Runs a count of the gestorías' entries with words planned for those words each time. Named
+ * prepared statements keep a generic plan after five runs, and the generic plan of a word count
+ * guesses the word rare: it reads the trigram indexes even for a word in every supply ("bench":
+ * 17 ms instead of 3 at 20,000). A rare word ("sueca") is best found through those indexes, a
+ * common one by reading the gestoría's range: only the word's own plan knows which.
+ */
+async function plannedForItsWords(db: Knex, s: SupplySearch, count: Knex.QueryBuilder): Promise<number> {
+  const n = async (q: Knex.QueryBuilder) => Number(((await q.first()) as { n?: unknown } | undefined)?.n ?? 0);
+  if (s.terms.length === 0 || !s.managedBy?.managers.length) return n(count);
+  return db.transaction(async (trx) => {
+    await trx.raw('SET LOCAL plan_cache_mode = force_custom_plan');
+    return n(count.transacting(trx));
+  });
 }
 
 /**
@@ -273,18 +288,17 @@ export async function searchSuppliesPage(db: Knex, s: SupplySearch, page: { limi
   const direct: OverviewKey[] = s.customerIds.length > 0 ? (await directKeys(db, s)).map(numericKey) : [];
   if (direct.length === 0) {
     // the usual gestoría: the page and the total side by side
-    const [rows, counted] = await Promise.all([pageQuery(db, s, page) as Promise<SupplyListRow[]>, countQuery(db, s).first()]);
-    const total = Number(counted?.n ?? 0);
+    const [rows, total] = await Promise.all([pageQuery(db, s, page) as Promise<SupplyListRow[]>, plannedForItsWords(db, s, countQuery(db, s))]);
     if (rows.length > 0 || total === 0) return { rows, total };
     return { rows: await pageQuery(db, s, { limit: page.limit, offset: clampOffset(total, page.offset, page.limit) }), total };
   }
   // A few customers listed directly beside the gestorías' ones: each direct supply's place among
   // the gestorías' (how many come before it), then the page's entries around them.
   const [counted, ...before] = await Promise.all([
-    managedEntries(db, s, m).count<{ n: number }[]>('* as n').first(),
+    plannedForItsWords(db, s, managedEntries(db, s, m).count<{ n: number }[]>('* as n')),
     ...direct.map((k) => managedBefore(db, s, m, k).first()),
   ]);
-  const total = Number(counted?.n ?? 0) + direct.length;
+  const total = counted + direct.length;
   const slots = pageSlots(before.map((r) => Number(r?.n ?? 0)), total, clampOffset(total, page.offset, page.limit), page.limit);
   const managedIds: number[] = slots.long.limit > 0
     ? (await managedEntries(db, s, m).orderBy(ENTRY_ORDER).offset(slots.long.offset).limit(slots.long.limit).select('e.contract_id as id'))
