@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { compactId, escapeLike, pageSlots } from '../domain/overview';
+import { compactId, escapeLike, mergedPage, mergedRun } from '../domain/overview';
 
 export interface SupplyListRow {
   customer_id: number;
@@ -181,12 +181,16 @@ function directKeys(db: Knex, s: SupplySearch): Knex.QueryBuilder {
     .select('c.id', 'cu.name', 'c.customer_id', 'sp.street', 'sp.number', 'sp.energy');
 }
 
-/** How many of the gestorías' supplies come before `k` in the overview's order (an index range with one gestoría). */
-function managedBefore(db: Knex, s: SupplySearch, m: NonNullable<SupplySearch['managedBy']>, k: OverviewKey): Knex.QueryBuilder {
-  return managedEntries(db, s, m)
-    .whereRaw('(e.customer_name, e.customer_id, e.street, e.number, e.energy, e.contract_id) < (?, ?::bigint, ?, ?, ?, ?::bigint)',
-      [k.name, k.customer_id, k.street, k.number, k.energy, k.id])
-    .count<{ n: number }[]>('* as n');
+/**
+ * A run of the gestorías' supplies in the overview's order, each with how many of the direct
+ * supplies `keys` come before it (compared by the database, in its order).
+ */
+function managedRun(db: Knex, s: SupplySearch, m: NonNullable<SupplySearch['managedBy']>, keys: OverviewKey[], run: { offset: number; limit: number }): Knex.QueryBuilder {
+  const col = <K extends keyof OverviewKey>(k: K) => keys.map((x) => x[k]);
+  const before = db.raw(`(select count(*) from unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[]) as d(name, customer_id, street, number, energy, id)
+    where (d.name, d.customer_id, d.street, d.number, d.energy, d.id) < (e.customer_name::text, e.customer_id, e.street::text, e.number::text, e.energy::text, e.contract_id)) as before`,
+  [col('name'), col('customer_id'), col('street'), col('number'), col('energy'), col('id')]);
+  return managedEntries(db, s, m).orderBy(ENTRY_ORDER).offset(run.offset).limit(run.limit).select('e.contract_id as id', before);
 }
 
 /** The columns of the given contracts in the overview's order. */
@@ -292,20 +296,20 @@ export async function searchSuppliesPage(db: Knex, s: SupplySearch, page: { limi
     if (rows.length > 0 || total === 0) return { rows, total };
     return { rows: await pageQuery(db, s, { limit: page.limit, offset: clampOffset(total, page.offset, page.limit) }), total };
   }
-  // A few customers listed directly beside the gestorías' ones: each direct supply's place among
-  // the gestorías' (how many come before it), then the page's entries around them.
-  const [counted, ...before] = await Promise.all([
-    plannedForItsWords(db, s, managedEntries(db, s, m).count<{ n: number }[]>('* as n')),
-    ...direct.map((k) => managedBefore(db, s, m, k).first()),
+  // A few customers listed directly beside the gestorías' ones: the gestorías' run from that
+  // many rows before the page, each row with how many direct ones come before it.
+  const read = async (offset: number) => {
+    const run = mergedRun(direct.length, offset, page.limit);
+    const rows: { id: unknown; before: unknown }[] = await managedRun(db, s, m, direct, run);
+    return { offset: run.offset, ids: rows.map((r) => Number(r.id)), before: rows.map((r) => Number(r.before)) };
+  };
+  const [counted, first] = await Promise.all([
+    plannedForItsWords(db, s, managedEntries(db, s, m).count<{ n: number }[]>('* as n')), read(page.offset),
   ]);
   const total = counted + direct.length;
-  const slots = pageSlots(before.map((r) => Number(r?.n ?? 0)), total, clampOffset(total, page.offset, page.limit), page.limit);
-  const managedIds: number[] = slots.long.limit > 0
-    ? (await managedEntries(db, s, m).orderBy(ENTRY_ORDER).offset(slots.long.offset).limit(slots.long.limit).select('e.contract_id as id'))
-      .map((r: { id: unknown }) => Number(r.id))
-    : [];
-  let next = 0;
-  const ids = slots.order.map((x) => (x === 'long' ? managedIds[next++]! : direct[x]!.id));
+  const offset = clampOffset(total, page.offset, page.limit);
+  const run = offset === page.offset ? first : await read(offset);
+  const ids = mergedPage(direct.length, counted, run, offset, page.limit).map((x) => ('long' in x ? run.ids[x.long]! : direct[x.short]!.id));
   return { rows: ids.length > 0 ? await rowsOf(db, ids) : [], total };
 }
 

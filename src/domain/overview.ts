@@ -82,21 +82,48 @@ export function pageWindow(total: number, requested: number, size = OVERVIEW_PAG
 }
 
 /**
- * A page of a list merged from two ordered lists, the second one short and fetched whole (the
- * customers a user is linked to directly, beside a gestoría's thousands): `before[j]` rows of
- * the long list come before the j-th row of the short one. Returns the run of the long list the
- * page needs (offset and count within it) and, slot by slot, 'long' or the short row's index.
+ * A page of a list merged from two ordered lists: a short one fetched whole (the supplies of the
+ * customers a user is linked to directly) and a long one (a gestoría's thousands) of which only
+ * a run is read, `mergedRun`: from `shortCount` rows before the page's offset to its end, since at
+ * most that many short rows come before the page. Pure.
  */
-export function pageSlots(before: readonly number[], total: number, offset: number, limit: number): { long: { offset: number; limit: number }; order: ('long' | number)[] } {
-  const place = before.map((b, j) => b + j);
-  const end = Math.min(total, offset + limit);
-  const order: ('long' | number)[] = [];
-  for (let p = offset; p < end; p++) {
-    const j = place.indexOf(p);
-    order.push(j >= 0 ? j : 'long');
+export function mergedRun(shortCount: number, offset: number, limit: number): { offset: number; limit: number } {
+  const start = Math.max(0, offset - shortCount);
+  return { offset: start, limit: offset + limit - start };
+}
+
+/**
+ * The page's rows, slot by slot: the k-th row of the long run or the j-th short row, given how
+ * many short rows come before each row of the run (`before`, compared by the database, so in
+ * its order), the run's offset and the long list's total. A short row before the run's first
+ * row is before the page (or first of all when the run starts the list), one after its last row
+ * is after the page (or last of all when the run ends the list). A slot a concurrent change left
+ * empty is skipped.
+ */
+export function mergedPage(
+  shortCount: number, longTotal: number, run: { offset: number; before: readonly number[] }, offset: number, limit: number,
+): ({ long: number } | { short: number })[] {
+  const end = Math.min(longTotal + shortCount, offset + limit);
+  const slots = new Map<number, { long: number } | { short: number }>();
+  run.before.forEach((b, k) => {
+    const place = run.offset + k + b;
+    if (place >= offset && place < end) slots.set(place, { long: k });
+  });
+  const runEnd = run.offset + run.before.length;
+  for (let j = 0; j < shortCount; j++) {
+    const k = run.before.findIndex((b) => b > j);
+    // how many long rows come before the j-th short row, when it can be on the page
+    const longBefore = k > 0 || (k === 0 && run.offset === 0) ? run.offset + k : k < 0 && runEnd >= longTotal ? longTotal : null;
+    if (longBefore === null) continue;
+    const place = j + longBefore;
+    if (place >= offset && place < end) slots.set(place, { short: j });
   }
-  const shortBefore = place.filter((p) => p < offset).length;
-  return { long: { offset: offset - shortBefore, limit: order.filter((x) => x === 'long').length }, order };
+  const out: ({ long: number } | { short: number })[] = [];
+  for (let p = offset; p < end; p++) {
+    const x = slots.get(p);
+    if (x) out.push(x);
+  }
+  return out;
 }
 
 /** Escapes LIKE wildcards so a typed % or _ matches itself (used with ESCAPE '\'). */

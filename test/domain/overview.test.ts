@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AccessPath } from '../../src/domain/access';
 import {
-  actingForBanner, compactId, csvEuros, escapeLike, matchesRole, overviewQuery, pageSlots, pageWindow, parseInvoiceMonth,
+  actingForBanner, compactId, csvEuros, escapeLike, matchesRole, mergedPage, mergedRun, overviewQuery, pageWindow, parseInvoiceMonth,
   parseOverviewFilter, recentMonths, zipSegment, type OverviewFilter, type RoleFilter,
 } from '../../src/domain/overview';
 import { csvCell, csvLine } from '../../src/domain/csv';
@@ -64,39 +64,54 @@ describe('pageWindow', () => {
   }
 });
 
-describe('pageSlots', () => {
-  // before[j]: rows of the long list before the j-th short row; then total, offset, limit
-  const cases: [string, number[], number, number, number, ReturnType<typeof pageSlots>][] = [
-    ['no short rows', [], 60, 25, 25, { long: { offset: 25, limit: 25 }, order: Array(25).fill('long') }],
-    ['last page, partly full', [], 60, 50, 25, { long: { offset: 50, limit: 10 }, order: Array(10).fill('long') }],
-    ['short rows first', [0, 0], 5, 0, 3, { long: { offset: 0, limit: 1 }, order: [0, 1, 'long'] }],
-    ['short rows first, next page', [0, 0], 5, 3, 3, { long: { offset: 1, limit: 2 }, order: ['long', 'long'] }],
-    ['short rows last', [4, 4], 6, 3, 3, { long: { offset: 3, limit: 1 }, order: ['long', 0, 1] }],
-    ['interleaved', [1, 3], 6, 0, 6, { long: { offset: 0, limit: 4 }, order: ['long', 0, 'long', 'long', 1, 'long'] }],
-    ['interleaved, second page', [1, 3], 6, 2, 2, { long: { offset: 1, limit: 2 }, order: ['long', 'long'] }],
-    ['one short row inside the page', [30], 61, 25, 25, { long: { offset: 25, limit: 24 }, order: [...Array(5).fill('long'), 0, ...Array(19).fill('long')] }],
-    ['one short row before the page', [3], 61, 25, 25, { long: { offset: 24, limit: 25 }, order: Array(25).fill('long') }],
-    ['only short rows', [0, 0, 0], 3, 0, 25, { long: { offset: 0, limit: 0 }, order: [0, 1, 2] }],
-    ['nothing', [], 0, 0, 25, { long: { offset: 0, limit: 0 }, order: [] }],
+describe('mergedRun and mergedPage', () => {
+  const runs: [number, number, number, ReturnType<typeof mergedRun>][] = [
+    [0, 0, 25, { offset: 0, limit: 25 }],
+    [0, 50, 25, { offset: 50, limit: 25 }],
+    [3, 0, 25, { offset: 0, limit: 25 }],
+    [3, 2, 25, { offset: 0, limit: 27 }],
+    [3, 50, 25, { offset: 47, limit: 28 }],
   ];
-  for (const [label, before, total, offset, limit, expected] of cases) {
-    it(label, () => expect(pageSlots(before, total, offset, limit)).to.deep.equal(expected));
+  for (const [short, offset, limit, expected] of runs) {
+    it(`run for ${short} short rows at ${offset}+${limit}`, () => expect(mergedRun(short, offset, limit)).to.deep.equal(expected));
   }
-  it('every row once, in order, over all pages', () => {
-    // long rows are even numbers 0..2n, short ones odd: the merged list is 0, 1, 2, … in order
-    const short = [1, 3, 9, 11, 31];
-    const long = Array.from({ length: 30 }, (_, i) => i * 2).filter((x) => x < 40 || x % 4 === 0);
-    const before = short.map((x) => long.filter((y) => y < x).length);
-    const total = short.length + long.length;
-    const all: number[] = [];
-    for (let offset = 0; offset < total; offset += 7) {
-      const { long: run, order } = pageSlots(before, total, offset, 7);
-      const page = long.slice(run.offset, run.offset + run.limit);
-      let next = 0;
-      all.push(...order.map((x) => (x === 'long' ? page[next++]! : short[x]!)));
-      expect(next).to.equal(page.length);
+
+  // short count, long total, run (offset, before), offset, limit → slots
+  const L = (long: number) => ({ long });
+  const S = (short: number) => ({ short });
+  const cases: [string, number, number, { offset: number; before: number[] }, number, number, ReturnType<typeof mergedPage>][] = [
+    ['no short rows', 0, 60, { offset: 25, before: Array(25).fill(0) }, 25, 25, Array.from({ length: 25 }, (_, k) => L(k))],
+    ['short rows first', 2, 3, { offset: 0, before: [2, 2, 2] }, 0, 3, [S(0), S(1), L(0)]],
+    ['short rows first, next page', 2, 3, { offset: 1, before: [2, 2] }, 3, 3, [L(0), L(1)]],
+    ['short rows last', 2, 4, { offset: 1, before: [0, 0, 0] }, 3, 3, [L(2), S(0), S(1)]],
+    ['interleaved', 2, 4, { offset: 0, before: [0, 1, 1, 2] }, 0, 6, [L(0), S(0), L(1), L(2), S(1), L(3)]],
+    ['a short row before the run', 1, 60, { offset: 24, before: Array(26).fill(1) }, 25, 25, Array.from({ length: 25 }, (_, k) => L(k))],
+    ['a short row after the run', 1, 60, { offset: 24, before: Array(26).fill(0) }, 25, 25, Array.from({ length: 25 }, (_, k) => L(k + 1))],
+    ['only short rows', 3, 0, { offset: 0, before: [] }, 0, 25, [S(0), S(1), S(2)]],
+    ['nothing', 0, 0, { offset: 0, before: [] }, 0, 25, []],
+  ];
+  for (const [label, short, longTotal, run, offset, limit, expected] of cases) {
+    it(label, () => expect(mergedPage(short, longTotal, run, offset, limit)).to.deep.equal(expected));
+  }
+
+  it('every row once, in order, over all pages of many merges', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 200; round++) {
+      const all = Array.from({ length: Math.floor(random() * 40) }, (_, i) => i);
+      const short = all.filter(() => random() < 0.2);
+      const long = all.filter((x) => !short.includes(x));
+      const size = 1 + Math.floor(random() * 6);
+      const got: number[] = [];
+      for (let offset = 0; offset < all.length; offset += size) {
+        const run = mergedRun(short.length, offset, size);
+        const rows = long.slice(run.offset, run.offset + run.limit);
+        const before = rows.map((x) => short.filter((y) => y < x).length);
+        got.push(...mergedPage(short.length, long.length, { offset: run.offset, before }, offset, size)
+          .map((x) => ('long' in x ? rows[x.long]! : short[x.short]!)));
+      }
+      expect(got, `round ${round}`).to.deep.equal(all);
     }
-    expect(all).to.deep.equal([...short, ...long].sort((a, b) => a - b));
   });
 });
 
