@@ -30,7 +30,7 @@ type Socket = import('node:net').Socket;
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { async: true });
   const booted = await boot(config, systemClock, logger, {
     mailWorker: true, role: 'portal', what: 'npm start', say: (line) => console.log(line), abort: abort.signal,
   });

@@ -6,7 +6,7 @@ import type { Language } from '../i18n';
 import type { UserActor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import { evaluateSession, sessionPolicyFrom } from '../domain/sessions';
-import { findUserById } from '../data/users-repo';
+import { findSessionUser } from '../data/users-repo';
 import { loadUserAccess, loadUserLinks, type UserAccess } from '../services/access';
 import type { UserLink } from '../domain/access';
 import { clientIp } from './forms';
@@ -94,7 +94,7 @@ export function loadUser(d: Pick<AppDeps, 'config' | 'clock' | 'db'>): RequestHa
       res.redirect(303, target);
       return;
     }
-    const user = await findUserById(d.db.knex, s.userId);
+    const user = await findSessionUser(d.db.knex, s.userId);
     if (!user || user.status !== 'active') {
       await new Promise<void>((resolve) => s.regenerate(() => resolve()));
       res.redirect(303, '/');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import express from 'express';
@@ -48,4 +49,31 @@ describe('request log', () => {
     expect(inside.reqId).to.equal((done[0]!.req as { id: number }).id);
     expect(JSON.stringify(lines)).not.to.match(/12345678Z|secret/);
   });
+});
+
+describe('the server log (asynchronous writes)', () => {
+  const loggerModule = new URL('../../src/adapters/logger.ts', import.meta.url).href;
+  const script = (ending: string) => `
+    const { createLogger } = await import(${JSON.stringify(loggerModule)});
+    const log = createLogger('info', { async: true });
+    for (let i = 0; i < 20000; i++) log.info({ i }, 'line');
+    ${ending}`;
+  const run = (ending: string) => spawnSync(
+    process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(ending)],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+
+  for (const [what, ending, status] of [
+    ['process.exit', 'process.exit(0);', 0],
+    ['an uncaught exception', 'setImmediate(() => { throw new Error("boom"); });', 1],
+    ['the end of the event loop', '', 0],
+  ] as const) {
+    it(`loses no line at ${what}`, () => {
+      const r = run(ending);
+      expect(r.status, r.stderr).to.equal(status);
+      const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { i: number });
+      expect(lines).to.have.length(20000);
+      expect(lines.every((l, i) => l.i === i)).to.equal(true);
+    });
+  }
 });
