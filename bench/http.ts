@@ -5,7 +5,7 @@
  * same URLs, comparable HTML, padded to the same number of SQL queries per page), logs in once
  * through the real login form and drives both with autocannon.
  *
- *   npm run bench:http -- [--duration=10] [--rounds=1] [--connections=32] [--bulk] [--gzip] [--profile=DIR] [--only=LABEL] [--dist] [--tsx]
+ *   npm run bench:http -- [--duration=10] [--rounds=1] [--warmup=2] [--connections=32] [--bulk] [--gzip] [--profile=DIR] [--only=LABEL] [--dist] [--tsx]
  *   NODE_ENV=production npm run bench:http      (view cache on, Secure cookies, compiled build)
  *
  * --gzip asks both for gzip (each compresses; without it neither does). --dist runs the compiled portal (`npm run build` first; the default with NODE_ENV=production
@@ -202,6 +202,8 @@ function databaseCpuMs(): number {
   return sum;
 }
 
+const warmup = Number(args.get('warmup') ?? 2);
+
 interface Run { rps: number; p50: number; p99: number; errors: number; cpu: number; db: number }
 async function drive(child: ChildProcess, base: string, t: Target, like?: Probe): Promise<Run> {
   const [c0, d0] = [cpuMs(child.pid!), databaseCpuMs()];
@@ -213,7 +215,7 @@ async function drive(child: ChildProcess, base: string, t: Target, like?: Probe)
   };
 }
 
-// --profile=DIR: a CPU profile of the portal's main thread during the first round of each page
+// --profile=DIR: CPU profiles of the portal's and the baseline's main thread during the first round of each page
 const profileDir = args.get('profile') ? path.resolve(args.get('profile')!) : null;
 if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 function ask(child: ChildProcess, m: object): Promise<unknown> {
@@ -228,6 +230,11 @@ for (const t of targets.filter((x) => !args.get('only') || x.label.includes(args
   const p = await probe(portal, portalBase, t);
   const b = await probe(baseline, baselineBase, t, p);
   if (p.status !== 200 || b.status !== 200) throw new Error(`${t.path}: portal ${p.status}, baseline ${b.status}`);
+  // unrecorded load first: the first seconds of a page measure the JIT compiling it, not its cost
+  if (warmup > 0) {
+    await autocannon({ url: portalBase + t.path, connections, duration: warmup, headers: headersFor(t) });
+    await autocannon({ url: baselineBase + t.path, connections, duration: warmup, headers: headersFor(t, p) });
+  }
   const portalRuns: Run[] = [];
   const baseRuns: Run[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -238,7 +245,12 @@ for (const t of targets.filter((x) => !args.get('only') || x.label.includes(args
       await ask(portal, { profile: 'stop', file });
       console.log(`  CPU profile of the portal under load: ${file}`);
     }
+    if (profileDir && r === 0) await ask(baseline, { profile: 'start' });
     baseRuns.push(await drive(baseline, baselineBase, t, p));
+    if (profileDir && r === 0) {
+      const file = path.join(profileDir, `${t.label.replace(/\W+/g, '-')}.baseline.cpuprofile`);
+      await ask(baseline, { profile: 'stop', file });
+    }
   }
   const avg = (xs: Run[], k: keyof Run) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
   const ratio = avg(portalRuns, 'rps') / avg(baseRuns, 'rps');
@@ -254,7 +266,7 @@ for (const t of targets.filter((x) => !args.get('only') || x.label.includes(args
 const head = ['page', 'SQL p/b', 'KB p/b', 'portal req/s', 'p50/p99 ms', 'baseline req/s', 'p50/p99 ms', 'CPU ms/req p/b', 'DB CPU ms/req p/b', 'ratio', 'errors'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\n${connections} connections × ${duration} s × ${rounds} round(s), ${databaseUrl ? 'PostgreSQL of DATABASE_URL' : 'embedded PostgreSQL'}, ${useDist ? 'compiled' : 'tsx'}, NODE_ENV=${process.env.NODE_ENV ?? 'development'}${gzip ? ', gzip' : ', no compression'}`);
+console.log(`\n${connections} connections × ${duration} s × ${rounds} round(s) after ${warmup} s of warm-up, ${databaseUrl ? 'PostgreSQL of DATABASE_URL' : 'embedded PostgreSQL'}, ${useDist ? 'compiled' : 'tsx'}, NODE_ENV=${process.env.NODE_ENV ?? 'development'}${gzip ? ', gzip' : ', no compression'}`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
