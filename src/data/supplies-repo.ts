@@ -367,9 +367,13 @@ export async function eBillingCandidates(db: Knex, scope: number[] | Pick<Supply
  * counted up to `atMost` (the page only asks whether there are none, one, or a few): the
  * gestorías' clients read in index order until enough are found.
  */
-export async function countReachableCustomers(db: Knex, directIds: number[], atMost = Number.MAX_SAFE_INTEGER): Promise<number> {
+export async function countReachableCustomers(
+  db: Knex, directIds: number[], atMost = Number.MAX_SAFE_INTEGER, managers: number[] = directIds,
+): Promise<number> {
   if (directIds.length === 0) return 0;
-  const managed = managedCustomers(db, { managers: directIds, exclude: [] })
+  // none of the directly linked customers manages anyone: they are all there is
+  if (managers.length === 0) return Math.min(atMost, directIds.length);
+  const managed = managedCustomers(db, { managers, exclude: [] })
     .whereRaw('not (em.customer_id = any(?::bigint[]))', [directIds])
     .distinct().limit(Math.max(0, atMost - directIds.length));
   const row = await db.from(managed.as('m')).count<{ n: number }[]>('* as n').first();

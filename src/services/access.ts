@@ -15,11 +15,17 @@ export function loadUserLinks(db: Knex, userId: number): Promise<UserLink[]> {
   return linksForUser(db, userId);
 }
 
-/** Two queries whatever the number of clients; loaded per request so revocations apply at once. */
-export async function loadUserAccess(db: Knex, userId: number, known?: UserLink[]): Promise<UserAccess> {
+/**
+ * Two queries at most whatever the number of clients; loaded per request so revocations apply
+ * at once. `managing`, when known, names the active links' customers that manage others (no
+ * query for the relations when there are none).
+ */
+export async function loadUserAccess(
+  db: Knex, userId: number, known?: UserLink[], managing?: number[],
+): Promise<UserAccess> {
   const links = known ?? await linksForUser(db, userId);
   const active = links.filter((l) => l.status === 'active');
-  const managers = await relationsManagedBy(db, active.map((l) => l.customerId));
+  const managers = await relationsManagedBy(db, managing ?? active.map((l) => l.customerId));
   return {
     links,
     managers,

@@ -79,12 +79,22 @@ export interface SupplyOverview {
   customerCount: number;
 }
 
+/**
+ * The user's active links' customers that may manage others: those of `managing` when the
+ * caller knows which manage anyone (the session user's read), otherwise every one of them.
+ */
+function possibleManagers(activeIds: number[], managing?: readonly number[]): number[] {
+  return managing ? activeIds.filter((id) => managing.includes(id)) : activeIds;
+}
+
 /** How the user reaches each of `customerIds`, from the user's links and only those customers' relations. */
-export async function accessToSome(db: Knex, links: UserLink[], customerIds: number[]): Promise<Map<number, Access>> {
+export async function accessToSome(
+  db: Knex, links: UserLink[], customerIds: number[], managing?: readonly number[],
+): Promise<Map<number, Access>> {
   const activeIds = [...new Set(links.filter((l) => l.status === 'active').map((l) => l.customerId))];
   const wanted = [...new Set(customerIds)];
   const byCustomer = new Map<number, ManagerRelation[]>();
-  for (const m of await relationsManagedBy(db, activeIds, wanted)) {
+  for (const m of await relationsManagedBy(db, possibleManagers(activeIds, managing), wanted)) {
     const list = byCustomer.get(m.customerId) ?? [];
     list.push(m);
     byCustomer.set(m.customerId, list);
@@ -99,25 +109,28 @@ export async function accessToSome(db: Knex, links: UserLink[], customerIds: num
  * filter keeps all of them (role "gestoría" or none) or none (a direct role), and SQL lists
  * them (`SupplySearch.managedBy`). The same customers as `overviewScope`.
  */
-export async function overviewSearch(db: Knex, links: UserLink[], filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>) {
+export async function overviewSearch(
+  db: Knex, links: UserLink[], filter: Pick<OverviewFilter, 'terms' | 'role' | 'energy'>, managing?: readonly number[],
+) {
   const directIds = [...new Set(links.filter((l) => l.status === 'active').map((l) => l.customerId))];
-  const direct = await accessToSome(db, links, directIds);
+  const managers = possibleManagers(directIds, managing);
+  const direct = await accessToSome(db, links, directIds, managing);
   const kept = directIds.filter((id) => { const a = direct.get(id)!; return a.read && matchesRole(a.via, filter.role); });
-  const throughManagers = directIds.length > 0 && (filter.role === null || filter.role === 'gestoria');
+  const throughManagers = managers.length > 0 && (filter.role === null || filter.role === 'gestoria');
   const search: SupplySearch = {
     customerIds: kept,
     // the directly linked ones are decided above, whatever their relations
-    managedBy: throughManagers ? { managers: directIds, exclude: directIds } : undefined,
+    managedBy: throughManagers ? { managers, exclude: directIds } : undefined,
     terms: filter.terms, energy: filter.energy ? ENERGY_FILTERS[filter.energy] : undefined,
   };
   // the gestorías through which the user acts: linked with a role that acts for the gestoría
-  const actingManagers = [...new Set(links.filter((l) => l.status === 'active' && (MANAGER_ROLES_THAT_ACT as readonly string[]).includes(l.role)).map((l) => l.customerId))];
+  const actingManagers = possibleManagers([...new Set(links.filter((l) => l.status === 'active' && (MANAGER_ROLES_THAT_ACT as readonly string[]).includes(l.role)).map((l) => l.customerId))], managing);
   const act: SupplySearch = {
     customerIds: directIds.filter((id) => direct.get(id)!.act),
     managedBy: actingManagers.length > 0 ? { managers: actingManagers, exclude: [] } : undefined,
     terms: [],
   };
-  return { search, act, directIds };
+  return { search, act, directIds, managers };
 }
 
 /**
@@ -125,16 +138,17 @@ export async function overviewSearch(db: Knex, links: UserLink[], filter: Pick<O
  * past the end shows the last page), grouped by client with how the user reaches each.
  */
 export async function supplyOverview(
-  db: Knex, userId: number, filter: OverviewFilter, opts: { offers: boolean; links?: UserLink[] },
+  db: Knex, userId: number, filter: OverviewFilter,
+  opts: { offers: boolean; links?: UserLink[]; managing?: readonly number[] },
 ): Promise<SupplyOverview> {
   const links = opts.links ?? await linksForUser(db, userId);
-  const { search, act, directIds } = await overviewSearch(db, links, filter);
+  const { search, act, directIds, managers } = await overviewSearch(db, links, filter, opts.managing);
   const [{ rows, total }, customerCount, offers] = await Promise.all([
     searchSuppliesPage(db, search, pageWindow(Number.MAX_SAFE_INTEGER, filter.page)),
-    countReachableCustomers(db, directIds, CUSTOMER_COUNT_CAP),
+    countReachableCustomers(db, directIds, CUSTOMER_COUNT_CAP, managers),
     opts.offers ? eBillingCandidates(db, act, 3) : Promise.resolve([]),
   ]);
-  const accessById = await accessToSome(db, links, rows.map((r) => r.customer_id));
+  const accessById = await accessToSome(db, links, rows.map((r) => r.customer_id), opts.managing);
   const labels = await linkLabels(db, accessById, rows.map((r) => r.customer_id));
   const groups: CustomerGroup[] = [];
   for (const r of rows) {

@@ -46,6 +46,8 @@ declare module 'express-serve-static-core' {
     user?: CurrentUser;
     access?: UserAccess;
     userLinks?: UserLink[];
+    /** The linked customers that manage others; without it, every active link is asked about. */
+    managingCustomerIds?: number[];
   }
 }
 
@@ -94,8 +96,9 @@ export function loadUser(d: Pick<AppDeps, 'config' | 'clock' | 'db'>): RequestHa
       res.redirect(303, target);
       return;
     }
-    const user = await findSessionUser(d.db.knex, s.userId);
-    if (!user || user.status !== 'active') {
+    const found = await findSessionUser(d.db.knex, s.userId);
+    const user = found?.user;
+    if (!found || !user || user.status !== 'active') {
       await new Promise<void>((resolve) => s.regenerate(() => resolve()));
       res.redirect(303, '/');
       return;
@@ -106,6 +109,8 @@ export function loadUser(d: Pick<AppDeps, 'config' | 'clock' | 'db'>): RequestHa
       email: user.email, language: user.language,
     };
     res.locals.user = req.user;
+    req.userLinks = found.links;
+    req.managingCustomerIds = found.managing;
     next();
   };
 }
@@ -125,7 +130,7 @@ export const requireUser: RequestHandler = (req, res, next) => {
 /** What the logged-in user may reach, loaded once per request (revocations apply at once). */
 export async function accessOf(db: Knex, req: Request): Promise<UserAccess> {
   if (!req.user) throw new DomainError('unauthenticated');
-  req.access ??= await loadUserAccess(db, req.user.id, await linksOf(db, req));
+  req.access ??= await loadUserAccess(db, req.user.id, await linksOf(db, req), req.managingCustomerIds);
   return req.access;
 }
 

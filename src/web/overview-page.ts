@@ -35,7 +35,7 @@ export function overviewPage(d: Pick<AppDeps, 'db' | 'clock'>): OverviewPage {
     const lang = res.locals.lang === 'ca' ? 'ca' : 'es';
     const [o, promotions] = await Promise.all([
       // the seed's e-billing banner, on full pages only
-      supplyOverview(d.db.knex, req.user!.id, filter, { offers: fullPage, links }),
+      supplyOverview(d.db.knex, req.user!.id, filter, { offers: fullPage, links, managing: req.managingCustomerIds }),
       // one promotion for this customer on the landing page; the rest wait under Ventajas
       fullPage ? promotionsForUser({ db: d.db.knex, now: d.clock.now() }, req.user!.id, lang) : Promise.resolve([]),
     ]);

@@ -11,6 +11,7 @@ import { createContractAccount, createCustomer, createSupply, createUser, linkUs
 import { loadUserAccess } from '../../src/services/access';
 import { accessToSome, linkLabels, overviewScope, overviewSearch } from '../../src/services/bulk-overview';
 import { linksForUser } from '../../src/data/links-repo';
+import { findSessionUser } from '../../src/data/users-repo';
 import { countReachableCustomers, searchSupplies } from '../../src/data/supplies-repo';
 import { ROLE_FILTERS, type RoleFilter } from '../../src/domain/overview';
 
@@ -47,6 +48,7 @@ describe('overview scope in SQL', () => {
 
     const access = await loadUserAccess(db, user.id);
     const links = await linksForUser(db, user.id);
+    const session = (await findSessionUser(db, user.id))!;
     const ids = (rows: { customer_id: number }[]) => [...new Set(rows.map((r) => Number(r.customer_id)))].sort((x, y) => x - y);
     for (const role of [null, ...ROLE_FILTERS] as (RoleFilter | null)[]) {
       for (const energy of [null, 'gas'] as const) {
@@ -62,8 +64,16 @@ describe('overview scope in SQL', () => {
         const actIds = [...old.accessById].filter(([, x]) => x.act).map(([id]) => id);
         expect(ids(await searchSupplies(db, now.act)), `act, role ${role}`).to.deep.equal(ids(await searchSupplies(db, { customerIds: actIds, terms: [] })));
         expect(await countReachableCustomers(db, now.directIds)).to.equal(old.accessById.size);
+        // knowing which links manage anyone (the session user's read) changes no answer
+        const known = await overviewSearch(db, links, filter, session.managing);
+        expect(await searchSupplies(db, known.search), `managing known, role ${role}`).to.deep.equal(newRows);
+        expect(ids(await searchSupplies(db, known.act))).to.deep.equal(ids(await searchSupplies(db, now.act)));
+        expect(await countReachableCustomers(db, known.directIds, undefined, known.managers)).to.equal(old.accessById.size);
+        const knownAccess = await accessToSome(db, links, ids(newRows), session.managing);
+        expect([...await linkLabels(db, knownAccess, ids(newRows))]).to.deep.equal([...newLabels]);
       }
     }
+    expect(session.managing.sort((x, y) => x - y)).to.deep.equal([g1.id, g2.id].sort((x, y) => x - y));
     // what the old list decides for these, for the record
     expect(access.to(c!.id).via).to.deep.include({ kind: 'manager' });
     expect(access.to(h!.id).read).to.equal(false);
