@@ -11,18 +11,26 @@ export interface InvoicePage { rows: InvoiceListRow[]; total: number; years: num
 export async function listContractInvoices(
   db: Knex, contractId: number, opts: { cutoff: string; year?: number; limit: number; offset: number },
 ): Promise<InvoicePage> {
-  const base = db('invoices').where('contract_id', contractId).where('issue_date', '>=', opts.cutoff);
-  const filtered = base.clone();
-  if (opts.year) filtered.whereBetween('issue_date', [`${opts.year}-01-01`, `${opts.year}-12-31`]);
-  const [rows, count, years] = await Promise.all([
-    filtered.clone().orderBy('issue_date', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset)
+  const filtered = db('invoices').where('contract_id', contractId).where('issue_date', '>=', opts.cutoff);
+  const year: [string, string] | [] = opts.year ? [`${opts.year}-01-01`, `${opts.year}-12-31`] : [];
+  if (year.length) filtered.whereBetween('issue_date', year);
+  const [rows, summary] = await Promise.all([
+    filtered.orderBy('issue_date', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset)
       .select(
         'id', 'number', 'period_start', 'period_end', 'issue_date', 'due_date', 'total_cents', 'status', 'delivery',
       ),
-    filtered.clone().count<{ count: number }[]>('* as count').first(),
-    base.clone().distinct(db.raw('extract(year from issue_date)::int as year')).orderBy('year', 'desc'),
+    // the total and the years for the filter in one round trip
+    db.raw<{ rows: { total: number; years: number[] }[] }>(`
+      select (
+        select count(*) from invoices
+        where contract_id = ? and issue_date >= ?${year.length ? ' and issue_date between ? and ?' : ''}
+      )::int as total, array(
+        select distinct extract(year from issue_date)::int as y from invoices
+        where contract_id = ? and issue_date >= ? order by y desc
+      ) as years`, [contractId, opts.cutoff, ...year, contractId, opts.cutoff]),
   ]);
-  return { rows, total: Number(count?.count ?? 0), years: years.map((y: { year: number }) => y.year) };
+  const { total, years } = summary.rows[0]!;
+  return { rows, total, years };
 }
 
 export interface InvoiceDetail extends InvoiceListRow {

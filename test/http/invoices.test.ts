@@ -219,11 +219,15 @@ describe('invoices', () => {
     expect(numbers).to.have.length(12);
     expect(numbers[0]).to.equal(invoices[invoices.length - 1]!.number);
     expect(page1.text).to.include('Página 1 de 2');
+    // the year filter offers the years present, newest first, whatever year is chosen
+    const yearOptions = (html: string) => [...html.matchAll(/<option value="(\d{4})"/g)].map((m) => m[1]);
+    expect(yearOptions(page1.text)).to.deep.equal(['2026', '2025']);
     const page2 = await agent.get(`/contratos/${h.supply.contractId}/facturas?pagina=2`).expect(200);
     expect([...page2.text.matchAll(/<td[^>]*>(FE\d{10})<\/td>/g)]).to.have.length(2);
     const y2026 = await agent.get(`/contratos/${h.supply.contractId}/facturas?anio=2026`).expect(200);
     // February 2026 and January 2026 consumption are issued in 2026, plus December 2025's (issued 3 Jan 2026)
     expect([...y2026.text.matchAll(/<td[^>]*>(FE\d{10})<\/td>/g)]).to.have.length(3);
+    expect(yearOptions(y2026.text)).to.deep.equal(['2026', '2025']);
     const fragment = await agent.get(`/contratos/${h.supply.contractId}/facturas?anio=2026`).set('HX-Request', 'true').expect(200);
     expect(fragment.text.trim().startsWith('<div id="invoice-table">')).to.equal(true);
     expect(fragment.headers.vary).to.match(/HX-Request/);
