@@ -42,9 +42,14 @@ function monthFromIndex(index: number): string {
  * Half away from zero, so +2,25 % and −2,25 % show the same magnitude. toPrecision first
  * absorbs binary noise (1.005 * 100 = 100.49999…) that would otherwise round down.
  */
-function round(n: number, decimals: number): number {
+export function round(n: number, decimals: number): number {
   const f = 10 ** decimals;
-  const r = (Math.sign(n) * Math.round(Number((Math.abs(n) * f).toPrecision(15)))) / f;
+  const x = Math.abs(n) * f;
+  // toPrecision(15) moves x by less than 1e-7 below 1e8, so it can only change the result
+  // within that of a half; elsewhere Math.round(x) is the same answer, without the string (a
+  // consumption page rounds a few hundred chart and table values)
+  const noisy = x >= 1e8 || Math.abs(x - Math.floor(x) - 0.5) < 1e-6;
+  const r = (Math.sign(n) * Math.round(noisy ? Number(x.toPrecision(15)) : x)) / f;
   return r === 0 ? 0 : r; // no −0 in output
 }
 

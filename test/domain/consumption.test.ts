@@ -10,6 +10,7 @@ import {
   consumptionHistory,
   consumptionSummary,
   niceMax,
+  round,
   type ChartGeometry,
   type CsvHeaders,
   type MonthlyConsumption,
@@ -425,5 +426,35 @@ describe('consumption: chart partial', () => {
     expect(out).not.to.include('consumption.');
     expect(out).to.include('>gen. 24</text>').and.include('P2 pla').and.include('Descarrega el CSV');
     expect(out).to.include('has consumit un 17,5\u00a0% més');
+  });
+});
+
+describe('round (half away from zero, binary noise absorbed)', () => {
+  const reference = (n: number, decimals: number): number => {
+    const f = 10 ** decimals;
+    const r = (Math.sign(n) * Math.round(Number((Math.abs(n) * f).toPrecision(15)))) / f;
+    return r === 0 ? 0 : r;
+  };
+  const cases: [number, number, number][] = [
+    [1.005, 2, 1.01], [-1.005, 2, -1.01], [2.25, 1, 2.3], [-2.25, 1, -2.3], [0.1 + 0.2, 3, 0.3],
+    [1.45, 1, 1.5], [-0, 1, 0], [-0.04, 1, 0], [123456.7891, 3, 123456.789], [5, 0, 5], [2.5, 0, 3],
+    [-2.5, 0, -3], [1e9 + 0.5, 0, 1e9 + 1], [0.000049, 4, 0], [0.00005, 4, 0.0001],
+  ];
+  for (const [n, d, expected] of cases) {
+    it(`round(${n}, ${d}) = ${expected}`, () => {
+      expect(Object.is(round(n, d), expected)).to.equal(true);
+    });
+  }
+  it('agrees with the string-based rounding on 200,000 values near and away from halves', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 200_000; i++) {
+      const d = i % 4;
+      const scale = 10 ** Math.floor(random() * 10);
+      // every other value sits on a half of the last decimal, as sums of kWh and pixels do
+      const base = Math.floor(random() * scale * 10 ** d);
+      const n = (i % 2 ? (base + 0.5) / 10 ** d : random() * scale) * (random() < 0.5 ? -1 : 1);
+      expect(round(n, d), `round(${n}, ${d})`).to.equal(reference(n, d));
+    }
   });
 });
