@@ -256,24 +256,19 @@ function directCount(db: Knex, s: SupplySearch): Knex.QueryBuilder {
  */
 export function pageQuery(db: Knex, s: SupplySearch, page: { limit: number; offset: number }): Knex.QueryBuilder {
   const m = s.managedBy;
-  if (m?.managers.length) {
-    const ids = managedEntries(db, s, m).orderBy(ENTRY_ORDER).limit(page.limit).offset(page.offset).select('e.contract_id as id');
-    return db.with('page', ids).from('page')
-      .join('contracts as c', 'c.id', 'page.id')
-      .join('customers as cu', 'cu.id', 'c.customer_id')
-      .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
-      .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
-      .orderBy(PAGE_ORDER)
-      .select(...SUPPLY_COLUMNS);
-  }
-  const ids = matching(db, s).orderBy(PAGE_ORDER).limit(page.limit).offset(page.offset).select('c.id', db.raw('count(*) over () as total'));
-  return db.with('page', ids).from('page')
+  // the columns of the page's rows only, whichever way their ids were found
+  const columnsOf = (ids: Knex.QueryBuilder) => db.with('page', ids).from('page')
     .join('contracts as c', 'c.id', 'page.id')
     .join('customers as cu', 'cu.id', 'c.customer_id')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
-    .orderBy(PAGE_ORDER)
-    .select(...SUPPLY_COLUMNS, 'page.total');
+    .orderBy(PAGE_ORDER);
+  if (m?.managers.length) {
+    const ids = managedEntries(db, s, m).orderBy(ENTRY_ORDER).limit(page.limit).offset(page.offset).select('e.contract_id as id');
+    return columnsOf(ids).select(...SUPPLY_COLUMNS);
+  }
+  const ids = matching(db, s).orderBy(PAGE_ORDER).limit(page.limit).offset(page.offset).select('c.id', db.raw('count(*) over () as total'));
+  return columnsOf(ids).select(...SUPPLY_COLUMNS, 'page.total');
 }
 
 /** The offset of the last page when `offset` is past the end of `total` rows. */

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { testContext, type TestContext } from '../support/context';
 import {
   createContractAccount, createCustomer, createHousehold, createSupply, createUser, csrfFrom, issueInvoices, lastMailTo, linkIn, linkUser,
-  loginAs, mailsTo, pageText, resetThrottles, tokenOf, uniqueEmail, type Agent, type HouseholdFixture,
+  loginAs, mailsTo, pageText, queriesDuring, resetThrottles, tokenOf, uniqueEmail, type Agent, type HouseholdFixture,
 } from '../support/factories';
 import { createStaff, loginStaff, staffCsrf, type StaffFixture } from '../support/staff';
 import { sendActivationLink } from '../../src/services/registration';
@@ -58,15 +58,7 @@ async function postAction(agent: Agent, userId: number, action: SupportAction, c
 
 /** Counts the queries the app sends while running `fn` (the app shares this knex). */
 async function countQueries(db: Knex, fn: () => Promise<unknown>): Promise<number> {
-  let n = 0;
-  const listener = () => { n++; };
-  db.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    db.removeListener('query', listener);
-  }
-  return n;
+  return (await queriesDuring(db, fn)).length;
 }
 
 async function wrongLogin(agent: Agent, loginId: string) {

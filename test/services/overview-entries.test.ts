@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { testContext } from '../support/context';
 import {
-  createContractAccount, createCustomer, createSupply, createUser, linkUser, type CustomerFixture, type UserFixture,
+  appointManager, createContractAccount, createCustomer, createSupply, createUser, linkUser, type CustomerFixture,
+  type UserFixture,
 } from '../support/factories';
 import { loadUserAccess } from '../../src/services/access';
 import { overviewScope, overviewSearch } from '../../src/services/bulk-overview';
@@ -34,11 +35,7 @@ async function client(
   return { ...customer, contracts: made.map((m) => m.contractId), supplyPoints: made.map((m) => m.supplyPointId) };
 }
 
-async function manage(db: Knex, manager: { id: number }, customer: { id: number }, status = 'active'): Promise<void> {
-  await db('external_managers').insert({
-    customer_id: customer.id, manager_customer_id: manager.id, status, created_at: new Date(), decided_at: new Date(),
-  });
-}
+const manage = appointManager;
 
 /** Every page of every filter, against the list searched on the contracts. */
 async function samePages(db: Knex, user: UserFixture, queries: string[]): Promise<number> {

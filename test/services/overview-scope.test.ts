@@ -5,9 +5,8 @@
  * direct links beside gestoría paths, several gestorías, revoked and pending relations.
  */
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { testContext } from '../support/context';
-import { createContractAccount, createCustomer, createSupply, createUser, linkUser, type CustomerFixture } from '../support/factories';
+import { appointManager, createCompanyWithSupply, createUser, linkUser } from '../support/factories';
 import { loadUserAccess } from '../../src/services/access';
 import { accessToSome, linkLabels, overviewScope, overviewSearch } from '../../src/services/bulk-overview';
 import { linksForUser } from '../../src/data/links-repo';
@@ -15,15 +14,8 @@ import { findSessionUser } from '../../src/data/users-repo';
 import { countReachableCustomers, searchSupplies } from '../../src/data/supplies-repo';
 import { ROLE_FILTERS, type RoleFilter } from '../../src/domain/overview';
 
-async function client(db: Knex, name: string, energy: 'electricity' | 'gas' = 'electricity'): Promise<CustomerFixture> {
-  const customer = await createCustomer(db, { kind: 'company', name });
-  await createSupply(db, await createContractAccount(db, customer), { energy });
-  return customer;
-}
-
-async function manage(db: Knex, manager: { id: number }, customer: { id: number }, status = 'active'): Promise<void> {
-  await db('external_managers').insert({ customer_id: customer.id, manager_customer_id: manager.id, status, created_at: new Date(), decided_at: new Date() });
-}
+const client = createCompanyWithSupply;
+const manage = appointManager;
 
 describe('overview scope in SQL', () => {
   it('keeps the same customers, links and actions as the list built in code', async () => {

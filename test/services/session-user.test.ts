@@ -4,39 +4,14 @@
  * access built from it equal to the access built by asking for every link's relations.
  */
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { testContext } from '../support/context';
-import {
-  createContractAccount, createCustomer, createSupply, createUser, linkUser, type CustomerFixture,
-} from '../support/factories';
+import { appointManager, createCompanyWithSupply, createUser, linkUser, queriesDuring } from '../support/factories';
 import { findSessionUser, findUserById } from '../../src/data/users-repo';
 import { linksForUser } from '../../src/data/links-repo';
 import { loadUserAccess } from '../../src/services/access';
 
-async function client(db: Knex, name: string): Promise<CustomerFixture> {
-  const customer = await createCustomer(db, { kind: 'company', name });
-  await createSupply(db, await createContractAccount(db, customer));
-  return customer;
-}
-
-async function manage(db: Knex, manager: { id: number }, customer: { id: number }, status = 'active'): Promise<void> {
-  await db('external_managers').insert({
-    customer_id: customer.id, manager_customer_id: manager.id, status, created_at: new Date(), decided_at: new Date(),
-  });
-}
-
-/** Counts the statements sent while `fn` runs. */
-async function queriesDuring(db: Knex, fn: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const listen = (q: { sql: string }) => sent.push(q.sql);
-  db.on('query', listen);
-  try {
-    await fn();
-  } finally {
-    db.off('query', listen);
-  }
-  return sent;
-}
+const client = createCompanyWithSupply;
+const manage = appointManager;
 
 describe('the session user: one query for the user, the links and the gestorías among them', () => {
   it('gives the same columns and links as the separate reads, and names only active managing links', async () => {

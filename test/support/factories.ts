@@ -257,6 +257,37 @@ export async function linkUser(db: Knex, user: { id: number }, customer: { id: n
   await db('customer_links').insert({ user_id: user.id, customer_id: customer.id, role, status, granted_at: clock.now() });
 }
 
+/** A company with one contract account and one supply of `energy`. */
+export async function createCompanyWithSupply(
+  db: Knex, name: string, energy: 'electricity' | 'gas' = 'electricity',
+): Promise<CustomerFixture> {
+  const customer = await createCustomer(db, { kind: 'company', name });
+  await createSupply(db, await createContractAccount(db, customer), { energy });
+  return customer;
+}
+
+/** `manager` (a gestoría) appointed as the external manager of `customer`, in `status`. */
+export async function appointManager(
+  db: Knex, manager: { id: number }, customer: { id: number }, status = 'active',
+): Promise<void> {
+  await db('external_managers').insert({
+    customer_id: customer.id, manager_customer_id: manager.id, status, created_at: new Date(), decided_at: new Date(),
+  });
+}
+
+/** The statements the app (sharing this knex) sends while `fn` runs. */
+export async function queriesDuring(db: Knex, fn: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const listen = (q: { sql: string }) => sent.push(q.sql);
+  db.on('query', listen);
+  try {
+    await fn();
+  } finally {
+    db.off('query', listen);
+  }
+  return sent;
+}
+
 export interface HouseholdFixture {
   customer: CustomerFixture;
   account: ContractAccountFixture;
