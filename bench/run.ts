@@ -1,7 +1,8 @@
 /**
  * Performance figures (not a test): boots the portal on a fresh database (the embedded
  * PostgreSQL server in a temporary folder, or DATABASE_URL) with the demo data, then measures
- * what DESIGN.md §7 budgets, and a billing run of 1,500 contracts while 8 users browse.
+ * what DESIGN.md §7 budgets, and a billing run of 1,500 contracts while 8 users browse (their
+ * p95 during the run against idle, and the cores and PDF threads the run used).
  * Prints medians, p95 and query counts.
  *   npm run bench [-- --billing-contracts=1500]
  * More contracts than the 2,000 supplies of the bulk gestoría make it larger (two per client).
@@ -298,6 +299,12 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
   console.log(`8 users browsing, no billing run: ${stats(idle)}`);
   const { startBillingRun, billingRunSettled, runnerDeps } = await import('../src/services/billing-runs');
   const staff = await knex('staff').first('id');
+  const { defaultPdfWorkers, pdfWorkerStats } = await import('../src/adapters/pdf/pool');
+  const pdfs0 = pdfWorkerStats().completed;
+  let pdfThreads = 0;
+  const threadSampler = setInterval(() => { pdfThreads = Math.max(pdfThreads, pdfWorkerStats().threads); }, 200);
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const runStart = performance.now();
   const started = await startBillingRun(runnerDeps(deps), runMonth, { staffId: staff.id, ip: null });
   if (!started.ok) throw new Error('billing run not started');
@@ -307,10 +314,15 @@ console.log(`static: app.css ${(css / 1024).toFixed(1)} KB gzip, htmx ${(htmx / 
   while (running) during.push(...await browse(2000));
   await settled;
   const runMs = performance.now() - runStart;
+  const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(threadSampler);
   const run = await knex('billing_runs').where({ id: started.runId }).first();
   console.log(`billing run of ${run.issued} contracts (${run.status}) in ${(runMs / 1000).toFixed(1)} s (${(run.issued / (runMs / 1000)).toFixed(0)} invoices/s); 8 users browsing meanwhile: ${stats(during)}`);
   const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.95 * xs.length))]!;
   console.log(`other users' p95 during the run / idle: ${(p95(during) / p95(idle)).toFixed(2)}× (target ≤ 2×)`);
+  // the process serves the browsing users too; PostgreSQL's CPU is not in these
+  console.log(`during the run: ${os.availableParallelism()} cores, PDF pool of up to ${pdfThreads} thread(s) (PDF_WORKERS, default cores − 1 = ${defaultPdfWorkers()}), ${pdfWorkerStats().completed - pdfs0} PDFs; this process used ${(((cpu.user + cpu.system) / 1000) / runMs * 100).toFixed(0)}% of one core (main thread and PDF threads), its event loop busy ${(elu.utilization * 100).toFixed(0)}% of the time`);
 }
 
 server.close();
