@@ -1,6 +1,17 @@
 import type { Knex } from 'knex';
 import type { LinkRole, LinkStatus, ManagerRelation, UserLink } from '../domain/access';
 
+/**
+ * SQL for "the customer in `column` (a column name written in code) manages others": the
+ * first active relation in the order of their index, not EXISTS. With few gestorías
+ * PostgreSQL expects thousands of relations for any customer, so EXISTS read the whole table
+ * to find none for each customer that manages nobody (every household, on every page).
+ */
+export function managesAnyoneSql(column: string): string {
+  return `((select true from external_managers em where em.manager_customer_id = ${column} and em.status = 'active'
+    order by em.manager_customer_id, em.customer_id limit 1) is not null)`;
+}
+
 export async function linksForUser(db: Knex, userId: number): Promise<UserLink[]> {
   const rows = await db('customer_links').where({ user_id: userId }).whereNot('status', 'revoked').select('customer_id', 'role', 'status');
   return rows.map((r: { customer_id: number; role: LinkRole; status: LinkStatus }) => ({ customerId: r.customer_id, role: r.role, status: r.status }));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { managesAnyoneSql } from './links-repo';
 import type { BilledDiscount } from '../domain/billing';
 
 export interface AcceptanceRow {
@@ -94,8 +95,7 @@ export async function offerContracts(
       'c.id as contract_id', 'c.customer_id', 'cu.kind as customer_kind', 'c.status',
       'sp.energy', 'sp.tariff', 'sp.province',
       'sp.street', 'sp.number', 'sp.municipality',
-      db.raw(`EXISTS (SELECT 1 FROM external_managers em
-        WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages`),
+      db.raw(`${managesAnyoneSql('cu.id')} AS manages`),
       db.raw(`EXISTS (SELECT 1 FROM promotion_acceptances a
         WHERE a.contract_id = c.id AND a.promotion_id = ?) AS accepted`, [promotionId]),
     )

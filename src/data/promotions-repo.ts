@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { managesAnyoneSql } from './links-repo';
 import type { Audience, AudienceKind, PromotionValue } from '../domain/promotions';
 import type { Energy } from '../domain/billing-types';
 import type { Province } from '../domain/postal';
@@ -100,10 +101,7 @@ export async function customersOfUser(db: Knex, userId: number): Promise<LinkedC
     .leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .where('l.user_id', userId).where('l.status', 'active')
     .select('cu.id as customer_id', 'cu.kind', 'sp.energy', 'sp.tariff', 'sp.province',
-      db.raw(
-        'EXISTS (SELECT 1 FROM external_managers em' +
-          " WHERE em.manager_customer_id = cu.id AND em.status = 'active') AS manages",
-      ));
+      db.raw(`${managesAnyoneSql('cu.id')} AS manages`));
   const byCustomer = new Map<number, LinkedCustomer>();
   for (const r of rows) {
     const entry = byCustomer.get(r.customer_id) ?? { kind: r.kind, manages: r.manages, supplies: [] };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AccountStatus } from '../domain/accounts';
 import type { LinkRole, LinkStatus, UserLink } from '../domain/access';
+import { managesAnyoneSql } from './links-repo';
 
 export interface UserRow {
   id: number;
@@ -51,9 +52,9 @@ export async function findSessionUser(db: Knex, id: number): Promise<SessionUser
   const { rows } = await db.raw<{ rows: (SessionUserRow & { links: [number, LinkRole, LinkStatus, boolean][] })[] }>(`
     select u.id, u.login_id, u.first_name, u.last_name, u.email, u.language, u.status,
       coalesce((
-        select json_agg(json_build_array(l.customer_id, l.role, l.status, l.status = 'active' and exists (
-          select 1 from external_managers em where em.manager_customer_id = l.customer_id and em.status = 'active'
-        )) order by l.id)
+        select json_agg(json_build_array(
+          l.customer_id, l.role, l.status, l.status = 'active' and ${managesAnyoneSql('l.customer_id')}
+        ) order by l.id)
         from customer_links l where l.user_id = u.id and l.status <> 'revoked'
       ), '[]') as links
     from users u where u.id = ?`, [id]);
