@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
 import type { PdfSigner } from '../adapters/pdf/signing';
-import { pdfWorkers } from '../adapters/pdf/pool';
+import { defaultPdfWorkers, pdfWorkers } from '../adapters/pdf/pool';
 
 const CHUNK = 100;
 
@@ -14,22 +14,35 @@ export async function storeSignedOriginals(
   for (let i = 0; i < invoiceIds.length; i += CHUNK) {
     const ids = invoiceIds.slice(i, i + CHUNK);
     const data = await loadInvoicePdfData(trx, ids);
-    const rows = [];
-    for (const id of ids) {
-      const d = data.get(id);
-      if (!d) throw new Error(`Invoice ${id} vanished while issuing`);
-      // in the worker pool: a billing run must not hold the event loop (issue 12 item 5)
-      const pdf = await pdfWorkers(signer).renderAndSign(
-        { data: d, duplicate: false, generatedAt: now, reason: `Factura ${d.number}`, signedAt: now },
-      );
-      rows.push(
-        {
+    const rows: Record<string, unknown>[] = new Array(ids.length);
+    // in the worker pool, one more PDF asked for than there are threads: every thread always has
+    // its next one while this thread reads and stores, and a customer's download waits behind at
+    // most that one (a billing run must not hold the event loop, issue 12 item 5)
+    let next = 0;
+    let failed = false;
+    const sign = async () => {
+      while (next < ids.length && !failed) {
+        const k = next++;
+        const id = ids[k]!;
+        const d = data.get(id);
+        if (!d) {
+          failed = true;
+          throw new Error(`Invoice ${id} vanished while issuing`);
+        }
+        const pdf = await pdfWorkers(signer).renderAndSign(
+          { data: d, duplicate: false, generatedAt: now, reason: `Factura ${d.number}`, signedAt: now },
+        ).catch((err: unknown) => {
+          failed = true;
+          throw err;
+        });
+        rows[k] = {
           invoice_id: id, original_pdf: pdf, sha256: crypto.createHash('sha256').update(pdf).digest('hex'),
           size_bytes: pdf.length, generated_at: now,
-        },
-      );
-      onSigned?.(++done);
-    }
+        };
+        onSigned?.(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ids.length, defaultPdfWorkers() + 1) }, sign));
     await trx('invoice_documents').insert(rows);
   }
 }
