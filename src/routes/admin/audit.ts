@@ -40,17 +40,22 @@ export function actorLabel(r: Pick<AuditRow, 'actor_type' | 'actor_id' | 'user_l
   return '';
 }
 
-/** Waits for the socket to take more, or for the client to have gone. */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
+/**
+ * Waits for the socket to take more, or for the client to have gone. One listener of each for
+ * the whole response: the compression middleware hands `res.on('drain')` to its gzip stream
+ * but not `res.off`, so a listener added and removed per batch stayed on the stream (Node
+ * warned of a leak at the eleventh batch of a large export).
+ */
+function drainWaiter(res: Response): () => Promise<void> {
+  let wake: (() => void) | null = null;
+  const fire = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  res.on('drain', fire);
+  res.on('close', fire);
+  return () => (res.destroyed ? Promise.resolve() : new Promise((resolve) => { wake = resolve; }));
 }
 
 const CSV_HEADS = [
@@ -126,9 +131,10 @@ export function adminAuditRoutes(d: AppDeps): Router {
     await recordAuditExport(db, staffActor(req), filters, now);
     downloadHeaders(res, { fileName: `auditoria-${todayInSpain(now)}.csv`, type: 'text/csv; charset=utf-8' });
     res.write(CSV_BOM + csvLine(CSV_HEADS.map((h) => t(`adminOps.audit.csvHead.${h}`))));
+    const drained = drainWaiter(res);
     for await (const rows of auditBatches(db, query, CSV_BATCH)) {
       const chunk = rows.map(csvRow).join('');
-      if (!res.write(chunk)) await drained(res);
+      if (!res.write(chunk)) await drained();
       if (res.destroyed) break;
     }
     res.end();
