@@ -193,15 +193,18 @@ function managedRun(db: Knex, s: SupplySearch, m: NonNullable<SupplySearch['mana
   return managedEntries(db, s, m).orderBy(ENTRY_ORDER).offset(run.offset).limit(run.limit).select('e.contract_id as id', before);
 }
 
-/** The columns of the given contracts in the overview's order. */
-function rowsOf(db: Knex, ids: number[]): Knex.QueryBuilder {
-  return db('contracts as c')
+/** A query on `contracts as c` joined to what a row of the overview shows, in its order. */
+function withSupplyColumns(q: Knex.QueryBuilder): Knex.QueryBuilder {
+  return q
     .join('customers as cu', 'cu.id', 'c.customer_id')
     .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
     .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
-    .whereRaw('c.id = any(?::bigint[])', [ids])
-    .orderBy(PAGE_ORDER)
-    .select(...SUPPLY_COLUMNS);
+    .orderBy(PAGE_ORDER);
+}
+
+/** The columns of the given contracts in the overview's order. */
+function rowsOf(db: Knex, ids: number[]): Knex.QueryBuilder {
+  return withSupplyColumns(db('contracts as c').whereRaw('c.id = any(?::bigint[])', [ids])).select(...SUPPLY_COLUMNS);
 }
 
 export async function countSupplies(db: Knex, s: SupplySearch): Promise<number> {
@@ -257,12 +260,9 @@ function directCount(db: Knex, s: SupplySearch): Knex.QueryBuilder {
 export function pageQuery(db: Knex, s: SupplySearch, page: { limit: number; offset: number }): Knex.QueryBuilder {
   const m = s.managedBy;
   // the columns of the page's rows only, whichever way their ids were found
-  const columnsOf = (ids: Knex.QueryBuilder) => db.with('page', ids).from('page')
-    .join('contracts as c', 'c.id', 'page.id')
-    .join('customers as cu', 'cu.id', 'c.customer_id')
-    .join('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .join('contract_accounts as ca', 'ca.id', 'c.contract_account_id')
-    .orderBy(PAGE_ORDER);
+  const columnsOf = (ids: Knex.QueryBuilder) => withSupplyColumns(
+    db.with('page', ids).from('page').join('contracts as c', 'c.id', 'page.id'),
+  );
   if (m?.managers.length) {
     const ids = managedEntries(db, s, m).orderBy(ENTRY_ORDER).limit(page.limit).offset(page.offset).select('e.contract_id as id');
     return columnsOf(ids).select(...SUPPLY_COLUMNS);
