@@ -5,7 +5,7 @@
  * same URLs, comparable HTML, padded to the same number of SQL queries per page), logs in once
  * through the real login form and drives both with autocannon.
  *
- *   npm run bench:http -- [--duration=10] [--rounds=1] [--warmup=2] [--connections=32] [--bulk] [--gzip] [--profile=DIR] [--only=LABEL] [--dist] [--tsx]
+ *   npm run bench:http -- [--duration=10] [--rounds=1] [--warmup=2] [--connections=32] [--bulk] [--gzip] [--profile=DIR] [--only=LABEL[,LABEL…]] [--dist] [--tsx]
  *   NODE_ENV=production npm run bench:http      (view cache on, Secure cookies, compiled build)
  *
  * --gzip asks both for gzip (each compresses; without it neither does). --dist runs the compiled portal (`npm run build` first; the default with NODE_ENV=production
@@ -226,7 +226,8 @@ function ask(child: ChildProcess, m: object): Promise<unknown> {
 }
 
 const rows: string[][] = [];
-for (const t of targets.filter((x) => !args.get('only') || x.label.includes(args.get('only')!))) {
+const only = args.get('only')?.split(',');
+for (const t of targets.filter((x) => !only || only.some((o) => x.label.includes(o)))) {
   const p = await probe(portal, portalBase, t);
   const b = await probe(baseline, baselineBase, t, p);
   if (p.status !== 200 || b.status !== 200) throw new Error(`${t.path}: portal ${p.status}, baseline ${b.status}`);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryRows, statement } from './direct-query';
 
 export interface AuditEntry {
   actorType: 'user' | 'staff' | 'system' | 'anonymous';
@@ -26,9 +27,16 @@ function toRow(e: AuditEntry) {
   };
 }
 
+const INSERT = statement(`
+  insert into audit_log (at, actor_type, actor_id, customer_id, action, target_type, target_id, ip, details)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
+
 /** Written in the same transaction as the change it records. */
 export async function audit(db: Knex, e: AuditEntry): Promise<void> {
-  await db('audit_log').insert(toRow(e));
+  const r = toRow(e);
+  await queryRows(db, INSERT, [
+    r.at, r.actor_type, r.actor_id, r.customer_id, r.action, r.target_type, r.target_id, r.ip, r.details,
+  ]);
 }
 
 /** Many entries in a few multi-row inserts (a bulk action that touches many customers). */

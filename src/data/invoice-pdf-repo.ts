@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryFirst, statement } from './direct-query';
 import type { InvoiceLine } from '../domain/billing-types';
 import { findProduct } from '../domain/tariffs';
 import { maskIban } from '../domain/ids';
@@ -123,4 +124,13 @@ export async function loadInvoicePdfData(db: Knex, invoiceIds: number[]): Promis
     });
   }
   return out;
+}
+
+const DUPLICATE = statement('select pdf, sha256, generated_at from invoice_duplicates where invoice_id = $1');
+
+/** The stored signed duplicate of an invoice, when one was made. */
+export async function findDuplicate(
+  db: Knex, invoiceId: number,
+): Promise<{ pdf: Buffer; sha256: string; generated_at: Date } | undefined> {
+  return queryFirst(db, DUPLICATE, [invoiceId]);
 }

@@ -21,6 +21,13 @@ export function statementName(text: string): string {
   );
 }
 
+const preparing = new WeakSet<object>();
+
+/** This connection sends repeated statements prepared (not behind a transaction-mode pooler). */
+export function keepsStatementsPrepared(client: object): boolean {
+  return preparing.has(client);
+}
+
 // one statement only: PostgreSQL refuses several commands in a prepared statement
 const SEVERAL_COMMANDS = /;\s*\S/;
 
@@ -34,6 +41,7 @@ const SEVERAL_COMMANDS = /;\s*\S/;
  * server session per client (PgBouncer in transaction mode).
  */
 export function prepareRepeatedStatements(client: pg.Client | pg.PoolClient): void {
+  preparing.add(client);
   const named = new Set<string>();
   const query = client.query.bind(client) as (...args: QueryArgs) => unknown;
   const nameOf = (text: string): string | undefined => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { AccountStatus } from '../domain/accounts';
 import type { LinkRole, LinkStatus, UserLink } from '../domain/access';
 import { managesAnyoneSql } from './links-repo';
+import { queryRows, statement } from './direct-query';
 
 export interface UserRow {
   id: number;
@@ -48,16 +49,20 @@ export interface SessionUser {
  * decode), the user's links, and which linked customers are gestorías, so that a household's
  * page never asks for the relations it cannot have. Before, this was three queries per page.
  */
+const SESSION_USER = statement(`
+  select u.id, u.login_id, u.first_name, u.last_name, u.email, u.language, u.status,
+    coalesce((
+      select json_agg(json_build_array(
+        l.customer_id, l.role, l.status, l.status = 'active' and ${managesAnyoneSql('l.customer_id')}
+      ) order by l.id)
+      from customer_links l where l.user_id = u.id and l.status <> 'revoked'
+    ), '[]') as links
+  from users u where u.id = $1`);
+
 export async function findSessionUser(db: Knex, id: number): Promise<SessionUser | undefined> {
-  const { rows } = await db.raw<{ rows: (SessionUserRow & { links: [number, LinkRole, LinkStatus, boolean][] })[] }>(`
-    select u.id, u.login_id, u.first_name, u.last_name, u.email, u.language, u.status,
-      coalesce((
-        select json_agg(json_build_array(
-          l.customer_id, l.role, l.status, l.status = 'active' and ${managesAnyoneSql('l.customer_id')}
-        ) order by l.id)
-        from customer_links l where l.user_id = u.id and l.status <> 'revoked'
-      ), '[]') as links
-    from users u where u.id = ?`, [id]);
+  const rows = await queryRows<SessionUserRow & { links: [number, LinkRole, LinkStatus, boolean][] }>(
+    db, SESSION_USER, [id],
+  );
   const row = rows[0];
   if (!row) return undefined;
   const { links, ...user } = row;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { loadInvoicePdfData } from '../data/invoice-pdf-repo';
+import { findDuplicate, loadInvoicePdfData } from '../data/invoice-pdf-repo';
 import type { PdfSigner } from '../adapters/pdf/signing';
 import { defaultPdfWorkers, pdfWorkers } from '../adapters/pdf/pool';
 
@@ -61,9 +61,9 @@ export interface StoredPdf { pdf: Buffer; sha256: string; generatedAt: Date }
  */
 export async function signedDuplicate(db: Knex, invoiceId: number, signer: PdfSigner, now: Date): Promise<StoredPdf> {
   const read = async () => {
-    const row = await db('invoice_duplicates').where({ invoice_id: invoiceId }).first('pdf', 'sha256', 'generated_at');
+    const row = await findDuplicate(db, invoiceId);
     if (!row) return null;
-    return { pdf: row.pdf as Buffer, sha256: row.sha256 as string, generatedAt: new Date(row.generated_at) };
+    return { pdf: row.pdf, sha256: row.sha256, generatedAt: new Date(row.generated_at) };
   };
   const stored = await read();
   if (stored) return stored;
