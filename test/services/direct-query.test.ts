@@ -86,7 +86,9 @@ describe('direct queries (the hot reads without Knex\'s builder)', () => {
 
   it('gives the connection back to the pool when the query fails', async () => {
     const { db } = await testContext();
-    const one = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+    const one = knexFactory({
+      client: 'pg', connection: db.url, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000,
+    });
     try {
       const bad = statement('select $1::int / 0 as x');
       for (let i = 0; i < 3; i++) {
