@@ -49,6 +49,7 @@ import { gatewayFormOrigin } from './adapters/redsys';
 import type { AppDeps } from './deps';
 import { compressResponses } from './web/compression';
 import { staticAssets } from './web/static-assets';
+import { dispatchByFirstSegment } from './web/route-dispatch';
 import { captureExpiredForm, restoreExpiredForm } from './web/middleware/form-replay';
 import { sessionTimeLocals } from './web/middleware/session-time';
 import { sessionTimeRoutes } from './routes/session-time';
@@ -134,35 +135,37 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(viewLocals);
   app.use(restoreExpiredForm(deps));
 
-  app.use(homeRoutes(deps));
-  app.use(languageRoutes(deps));
-  app.use(legalRoutes(deps));
-  app.use(helpRoutes(deps));
-  app.use(authRoutes(deps));
-  app.use(registerRoutes(deps));
-  app.use(activationRoutes(deps));
-  app.use(activationResendRoutes(deps));
-  app.use(recoverRoutes(deps));
-  app.use(certificateLoginRoutes(deps));
-  app.use(accountRoutes(deps));
-  app.use(bulkDownloadRoutes(deps));
-  app.use(dashboardRoutes(deps));
-  app.use(contractRoutes(deps));
-  app.use(solarRoutes(deps));
-  app.use(newSupplyRoutes(deps));
-  app.use(promotionRoutes(deps));
-  app.use(maintenanceServiceRoutes(deps));
-  app.use(promotionAcceptRoutes(deps));
-  app.use(invoiceRoutes(deps));
-  app.use(requestRoutes(deps));
-  app.use(gestionesRoutes(deps));
-  app.use(representativeRoutes(deps));
-  app.use(cifMigrationRoutes(deps));
-  app.use(contactRoutes(deps));
-  app.use(registerInvitedRoutes(deps));
-  app.use(externalManagerRoutes(deps));
-  app.use(sessionTimeRoutes(deps));
-  if (config.devMailbox && !config.production) app.use(devMailboxRoutes(deps));
+  app.use(dispatchByFirstSegment([
+    homeRoutes(deps),
+    languageRoutes(deps),
+    legalRoutes(deps),
+    helpRoutes(deps),
+    authRoutes(deps),
+    registerRoutes(deps),
+    activationRoutes(deps),
+    activationResendRoutes(deps),
+    recoverRoutes(deps),
+    certificateLoginRoutes(deps),
+    accountRoutes(deps),
+    bulkDownloadRoutes(deps),
+    dashboardRoutes(deps),
+    contractRoutes(deps),
+    solarRoutes(deps),
+    newSupplyRoutes(deps),
+    promotionRoutes(deps),
+    maintenanceServiceRoutes(deps),
+    promotionAcceptRoutes(deps),
+    invoiceRoutes(deps),
+    requestRoutes(deps),
+    gestionesRoutes(deps),
+    representativeRoutes(deps),
+    cifMigrationRoutes(deps),
+    contactRoutes(deps),
+    registerInvitedRoutes(deps),
+    externalManagerRoutes(deps),
+    sessionTimeRoutes(deps),
+    ...(config.devMailbox && !config.production ? [devMailboxRoutes(deps)] : []),
+  ]));
 
   app.use(notFoundHandler);
   app.use(errorHandler);
