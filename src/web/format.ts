@@ -65,6 +65,22 @@ function keptForText(texts: Map<string, string>, value: DateInput, format: () =>
   return typeof value === 'string' ? kept(texts, value, KEPT_MAX, format) : format();
 }
 
+/**
+ * A number formatted by `f`, kept: a page prints the same readings and amounts several times
+ * over (a consumption page each month's figures three times), and Intl's formatting is the
+ * slow part. Zero is left out: it is the one key that stands for two outputs ("0" and "-0").
+ */
+function formatKept(texts: Map<number, string>, f: Intl.NumberFormat, n: number): string {
+  if (n === 0) return f.format(n);
+  let text = texts.get(n);
+  if (text === undefined) {
+    text = f.format(n);
+    if (texts.size >= KEPT_MAX) texts.clear();
+    texts.set(n, text);
+  }
+  return text;
+}
+
 function build(lang: Language): Formatter {
   const locale = LOCALES[lang];
   // Spanish leaves 4-digit numbers ungrouped by default (1234,56); one style for every amount
@@ -75,7 +91,10 @@ function build(lang: Language): Formatter {
   const kwh = grouped(0, 1);
   const kw = grouped(0, 3);
   const pct = grouped(1, 1);
-  const numbers = new Map<string, Intl.NumberFormat>();
+  const numbers = new Map<number, { f: Intl.NumberFormat; texts: Map<number, string> }>();
+  const [moneyTexts, kwhTexts, kwTexts, pctTexts] = [0, 1, 2, 3].map(() => new Map<number, string>()) as [
+    Map<number, string>, Map<number, string>, Map<number, string>, Map<number, string>,
+  ];
   const dayIn = (zone: string) => new Intl.DateTimeFormat(locale, {
     day: '2-digit', month: '2-digit', year: 'numeric', timeZone: zone,
   });
@@ -112,17 +131,23 @@ function build(lang: Language): Formatter {
         return i ? months[i.zone]!.format(i.date) : EMPTY;
       });
     },
-    money: (cents) => { const n = num(cents); return n === null ? EMPTY : `${money.format(n / 100)} €`; },
-    kwh: (v) => { const n = num(v); return n === null ? EMPTY : `${kwh.format(n)} kWh`; },
-    kw: (v) => { const n = num(v); return n === null ? EMPTY : `${kw.format(n)} kW`; },
-    percent: (v) => { const n = num(v); return n === null ? EMPTY : `${pct.format(n)}\u00a0%`; },
+    money: (cents) => {
+      const n = num(cents);
+      return n === null ? EMPTY : `${formatKept(moneyTexts, money, n / 100)} €`;
+    },
+    kwh: (v) => { const n = num(v); return n === null ? EMPTY : `${formatKept(kwhTexts, kwh, n)} kWh`; },
+    kw: (v) => { const n = num(v); return n === null ? EMPTY : `${formatKept(kwTexts, kw, n)} kW`; },
+    percent: (v) => { const n = num(v); return n === null ? EMPTY : `${formatKept(pctTexts, pct, n)}\u00a0%`; },
     number(v, maxDecimals = 2, minDecimals = 0) {
       const n = num(v);
       if (n === null) return EMPTY;
-      const key = `${minDecimals}:${maxDecimals}`;
-      let f = numbers.get(key);
-      if (!f) numbers.set(key, (f = grouped(minDecimals, Math.max(minDecimals, maxDecimals))));
-      return f.format(n);
+      const key = minDecimals * 64 + maxDecimals;
+      let style = numbers.get(key);
+      if (!style) {
+        style = { f: grouped(minDecimals, Math.max(minDecimals, maxDecimals)), texts: new Map() };
+        numbers.set(key, style);
+      }
+      return formatKept(style.texts, style.f, n);
     },
     cups(value) {
       if (!value) return EMPTY;

@@ -45,6 +45,35 @@ describe('format: one way to print each kind of value, per language', () => {
   ];
   for (const [label, run, expected] of cases) it(label, () => expect(run()).to.equal(expected));
 
+  it('prints every number as Intl does, the first time and every later time (kept texts)', () => {
+    const intl = (locale: string, min: number, max: number) => new Intl.NumberFormat(locale, {
+      minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: 'always',
+    });
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const values = [
+      0, -0, 1, -1, 0.005, -0.004, 1234.5, 999999.995,
+      ...Array.from({ length: 12_000 }, () => (random() - 0.3) * 10 ** Math.floor(random() * 7)),
+    ];
+    for (const [lang, locale] of [['es', 'es-ES'], ['ca', 'ca-ES']] as const) {
+      const f = formatter(lang);
+      const [money, kwh, one, three] = [intl(locale, 2, 2), intl(locale, 0, 1), intl(locale, 0, 1), intl(locale, 1, 3)];
+      // twice over, past the number of texts kept, so both a kept text and a cleared map are met
+      for (const round of [1, 2]) {
+        for (const v of values) {
+          const label = `${lang} ${v} round ${round}`;
+          expect(f.money(v * 100), label).to.equal(`${money.format(v)} €`);
+          expect(f.kwh(v), label).to.equal(`${kwh.format(v)} kWh`);
+          expect(f.number(v, 1), label).to.equal(one.format(v));
+          expect(f.number(v, 3, 1), label).to.equal(three.format(v));
+        }
+      }
+    }
+  });
+
   it('falls back to Spanish for an unknown language', () => {
     expect(formatter('xx' as 'es').money(100)).to.equal('1,00 €');
   });
