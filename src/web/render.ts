@@ -7,7 +7,6 @@ import { DEFAULT_LANGUAGE, isLanguage } from '../i18n';
 import { formatter } from './format';
 import { nameErrorSummaryLinks } from './error-summary';
 import { fillFormInPage } from './form-fill';
-import { enhanceTables } from './tables';
 import type { ReplayFields } from '../data/form-replays-repo';
 import type { KeepRendered } from './middleware/anonymous-pages';
 
@@ -106,7 +105,7 @@ export function render(
   const template = opts.fragment && isFragmentRequest(req) ? opts.fragment : view;
   const rendered = eta.render(template, it);
   const errors = it.errors as Record<string, unknown> | undefined;
-  let html = enhanceTables(errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered);
+  let html = errors && Object.keys(errors).length ? nameErrorSummaryLinks(rendered) : rendered;
   // a form sent after the session expired, back with what was typed (web/middleware/form-replay)
   const replay = res.locals.formReplay as { action: string; fields: ReplayFields } | undefined;
   if (replay) html = fillFormInPage(html, replay.action, replay.fields);

@@ -386,7 +386,9 @@ describe('consumption: chart partial', () => {
     expect(html).to.include('>Mismo mes del año anterior</th>').and.include('>Variación</th>');
     const body = tbody(html);
     expect(count(body, /<tr[ >]/)).to.equal(24);
-    expect(count(body, /<th scope="row">/)).to.equal(24);
+    // each cell labelled with its column's heading for phones (data-label, test/support/tables.ts)
+    expect(count(body, /<th data-label="Mes" scope="row">/)).to.equal(24);
+    expect(count(body, /<td data-label="Variación" class="num change[ "]/)).to.equal(24);
     expect(body).to.include('+10,0\u00a0%<span class="visually-hidden"> (aumento)</span>');
     expect(body).to.include('0,0\u00a0%<span class="visually-hidden"> (sin cambios)</span>');
   });

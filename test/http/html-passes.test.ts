@@ -1,11 +1,12 @@
 /**
- * The passes `render` makes over every page (src/web): error-summary links named by their
- * field, kept values put back into one form, and tables made ready for phones.
+ * The passes `render` makes over a page (src/web): error-summary links named by their field and
+ * kept values put back into one form; and the tables' reference (test/support/tables.ts), which
+ * every rendered page is held to now that the templates label their own tables.
  */
 import { expect } from 'chai';
 import { fieldName, nameErrorSummaryLinks } from '../../src/web/error-summary';
 import { fillFormInPage } from '../../src/web/form-fill';
-import { enhanceTables } from '../../src/web/tables';
+import { enhanceTables } from '../support/tables';
 
 const FORM = `
 <form method="post" action="/idioma"><input type="hidden" name="lang" value="es"><input name="email" value="x"></form>

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { Eta } from 'eta';
 import { loadConfig, type Config } from '../../src/config';
 import { boot, type Booted } from '../../src/boot';
 import { ManualClock } from '../../src/adapters/clock';
 import { createLogger } from '../../src/adapters/logger';
+import { enhanceTables } from './tables';
 
 /**
  * One app and one fresh database per test run: the embedded PostgreSQL server started in a
@@ -63,7 +65,55 @@ async function start(): Promise<TestContext> {
   config.pruneSessions = false;
   const clock = new ManualClock(TEST_START);
   const booted = await boot(config, clock, createLogger(env.LOG_LEVEL!));
+  holdTablesToReference(booted.app.locals.eta as Eta);
   return { ...booted, config, clock };
+}
+
+/**
+ * The templates label their own tables (a stacked table's cells carry their column's heading
+ * as `data-label`; a captioned scroll box is a focusable group named by its caption). Every page
+ * the suite renders is held to the reference (./tables.ts): with those attributes taken out,
+ * the reference must put back exactly what the template wrote, in the same place. A page that
+ * misses or misplaces one, or labels a cell with anything but its heading, fails to render
+ * (500), so the test that asked for it fails; the difference is printed on stderr as well.
+ */
+function holdTablesToReference(eta: Eta): void {
+  const render = eta.render.bind(eta);
+  eta.render = ((template: string, data: object, meta?: { filepath: string }) => {
+    const html = render(template, data, meta);
+    // pages and fragments: an included partial is checked as part of the page it is in
+    if (!meta && html.includes('<table')) {
+      const expected = enhanceTables(unlabelled(html));
+      if (expected !== html) {
+        const error = new Error(`template ${template}: its tables differ from the reference (test/support/tables.ts)\n`
+          + firstDifferingTable(html, expected));
+        process.stderr.write(`${error.message}\n`);
+        throw error;
+      }
+    }
+    return html;
+  }) as typeof eta.render;
+}
+
+/** The page without what the templates add to tables (what the reference would add). */
+function unlabelled(html: string): string {
+  return html
+    .replace(/(<t[dh]\b[^>]*?) data-label="[^"]*"/g, '$1')
+    .replace(/<div class="table-wrap" role="group" tabindex="0" aria-label="[^"]*">/g, '<div class="table-wrap">');
+}
+
+function firstDifferingTable(actual: string, expected: string): string {
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  const start = Math.max(0, actual.lastIndexOf('<table', i), actual.lastIndexOf('<div class="table-wrap"', i));
+  const table = (html: string) => {
+    const end = html.indexOf('</table>', i);
+    const text = html.slice(start, end < 0 ? undefined : end + '</table>'.length);
+    return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
+  };
+  const line = (html: string) => html.slice(html.lastIndexOf('\n', i) + 1, html.indexOf('\n', i) < 0 ? undefined : html.indexOf('\n', i));
+  return `first difference, rendered:\n  ${line(actual).trim()}\nreference:\n  ${line(expected).trim()}\n`
+    + `the table as rendered:\n${table(actual)}\nas the reference has it:\n${table(expected)}`;
 }
 
 export function testContext(): Promise<TestContext> {
