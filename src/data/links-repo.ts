@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryRows, statement } from './direct-query';
 import type { LinkRole, LinkStatus, ManagerRelation, UserLink } from '../domain/access';
 
 /**
@@ -21,15 +22,18 @@ export async function linksForUser(db: Knex, userId: number): Promise<UserLink[]
  * Active relations in which one of the given customers is the external manager (only those
  * managing one of `ofCustomerIds`, when given).
  */
+const RELATIONS = 'select customer_id, manager_customer_id, status from external_managers ' +
+  "where manager_customer_id = any($1::bigint[]) and status = 'active'";
+const RELATIONS_OF_ALL = statement(RELATIONS);
+const RELATIONS_OF_SOME = statement(`${RELATIONS} and customer_id = any($2::bigint[])`);
+
 export async function relationsManagedBy(db: Knex, managerCustomerIds: number[], ofCustomerIds?: number[]): Promise<ManagerRelation[]> {
   if (managerCustomerIds.length === 0 || ofCustomerIds?.length === 0) return [];
-  const q = db('external_managers').whereIn('manager_customer_id', managerCustomerIds).where('status', 'active')
-    .select('customer_id', 'manager_customer_id', 'status');
-  if (ofCustomerIds) q.whereIn('customer_id', ofCustomerIds);
-  const rows = await q;
-  return rows.map((r: { customer_id: number; manager_customer_id: number; status: ManagerRelation['status'] }) => ({
-    customerId: r.customer_id, managerCustomerId: r.manager_customer_id, status: r.status,
-  }));
+  const rows = await queryRows<{ customer_id: number; manager_customer_id: number; status: ManagerRelation['status'] }>(
+    db, ofCustomerIds ? RELATIONS_OF_SOME : RELATIONS_OF_ALL,
+    ofCustomerIds ? [managerCustomerIds, ofCustomerIds] : [managerCustomerIds],
+  );
+  return rows.map((r) => ({ customerId: r.customer_id, managerCustomerId: r.manager_customer_id, status: r.status }));
 }
 
 export async function insertLink(db: Knex, l: { userId: number; customerId: number; role: LinkRole; grantedBy: number | null; now: Date }): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryRows, statement } from './direct-query';
 import { managesAnyoneSql } from './links-repo';
 import type { Audience, AudienceKind, PromotionValue } from '../domain/promotions';
 import type { Energy } from '../domain/billing-types';
@@ -48,13 +49,13 @@ export async function listPromotions(db: Knex): Promise<PromotionRow[]> {
   return rows.map(fromRow);
 }
 
+const CURRENT = statement(`
+  select ${COLUMNS.join(', ')} from promotions
+  where active and valid_from <= $1 and valid_to >= $1 order by valid_to, id`);
+
 /** Promotions that may show on `today`: active and within their dates (the audience is decided in the domain). */
 export async function currentPromotions(db: Knex, today: string): Promise<PromotionRow[]> {
-  const rows = await db('promotions').where('active', true).where('valid_from', '<=', today).where(
-    'valid_to', '>=', today,
-  )
-    .orderBy([{ column: 'valid_to', order: 'asc' }, { column: 'id', order: 'asc' }]).select(COLUMNS);
-  return rows.map(fromRow);
+  return (await queryRows<PromotionRow>(db, CURRENT, [today])).map(fromRow);
 }
 
 export async function findPromotion(db: Knex, id: number): Promise<PromotionRow | undefined> {
@@ -88,20 +89,19 @@ export interface LinkedCustomer {
   supplies: { energy: Energy; tariff: string; province: string }[];
 }
 
+const CUSTOMERS_OF_USER = statement(`
+  select cu.id as customer_id, cu.kind, sp.energy, sp.tariff, sp.province, ${managesAnyoneSql('cu.id')} as manages
+  from customer_links l
+  join customers cu on cu.id = l.customer_id
+  left join contracts c on c.customer_id = cu.id and c.status = 'active'
+  left join supply_points sp on sp.id = c.supply_point_id
+  where l.user_id = $1 and l.status = 'active'`);
+
 export async function customersOfUser(db: Knex, userId: number): Promise<LinkedCustomer[]> {
-  const rows: {
+  const rows = await queryRows<{
     customer_id: number; kind: string; manages: boolean;
     energy: Energy | null; tariff: string | null; province: string | null;
-  }[] = await db('customer_links as l')
-    .join('customers as cu', 'cu.id', 'l.customer_id')
-    .leftJoin(
-      'contracts as c',
-      function joinContracts() { this.on('c.customer_id', '=', 'cu.id').andOnVal('c.status', '=', 'active'); },
-    )
-    .leftJoin('supply_points as sp', 'sp.id', 'c.supply_point_id')
-    .where('l.user_id', userId).where('l.status', 'active')
-    .select('cu.id as customer_id', 'cu.kind', 'sp.energy', 'sp.tariff', 'sp.province',
-      db.raw(`${managesAnyoneSql('cu.id')} AS manages`));
+  }>(db, CUSTOMERS_OF_USER, [userId]);
   const byCustomer = new Map<number, LinkedCustomer>();
   for (const r of rows) {
     const entry = byCustomer.get(r.customer_id) ?? { kind: r.kind, manages: r.manages, supplies: [] };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryFirst, queryRows, statement } from './direct-query';
 import { compactId, escapeLike, mergedPage, mergedRun } from '../domain/overview';
 
 export interface SupplyListRow {
@@ -362,22 +363,30 @@ export async function eBillingCandidates(db: Knex, scope: number[] | Pick<Supply
  * counted up to `atMost` (the page only asks whether there are none, one, or a few): the
  * gestorías' clients read in index order until enough are found.
  */
+const MANAGED_OTHERS = statement(`
+  select count(*)::int as n from (
+    select distinct em.customer_id from external_managers em
+    where em.status = 'active' and em.manager_customer_id = any($1::bigint[]) and not (em.customer_id = any($2::bigint[]))
+    limit $3
+  ) m`);
+
 export async function countReachableCustomers(
   db: Knex, directIds: number[], atMost = Number.MAX_SAFE_INTEGER, managers: number[] = directIds,
 ): Promise<number> {
   if (directIds.length === 0) return 0;
   // none of the directly linked customers manages anyone: they are all there is
   if (managers.length === 0) return Math.min(atMost, directIds.length);
-  const managed = managedCustomers(db, { managers, exclude: [] })
-    .whereRaw('not (em.customer_id = any(?::bigint[]))', [directIds])
-    .distinct().limit(Math.max(0, atMost - directIds.length));
-  const row = await db.from(managed.as('m')).count<{ n: number }[]>('* as n').first();
-  return Math.min(atMost, directIds.length + Number(row?.n ?? 0));
+  const row = await queryFirst<{ n: number }>(
+    db, MANAGED_OTHERS, [managers, directIds, Math.max(0, atMost - directIds.length)],
+  );
+  return Math.min(atMost, directIds.length + (row?.n ?? 0));
 }
+
+const NAMES = statement('select id, name, tax_id from customers where id = any($1::bigint[])');
 
 export async function customerNames(db: Knex, ids: number[]): Promise<Map<number, { name: string; taxId: string }>> {
   if (ids.length === 0) return new Map();
-  const rows: { id: number; name: string; tax_id: string }[] = await db('customers').whereIn('id', [...new Set(ids)]).select('id', 'name', 'tax_id');
+  const rows = await queryRows<{ id: number; name: string; tax_id: string }>(db, NAMES, [[...new Set(ids)]]);
   return new Map(rows.map((r) => [r.id, { name: r.name, taxId: r.tax_id }]));
 }
 
