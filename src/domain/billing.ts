@@ -319,12 +319,24 @@ function discountLines(energy: readonly InvoiceLine[], discounts: readonly Bille
 }
 
 /**
+ * The days the monthly service fee is divided by: the days of the period's calendar month. A
+ * period shorter than its month (a contract that ends on the 25th) bills the fee for the days in
+ * force of the month, not the whole fee. A period across months (never issued) uses its own days.
+ */
+export function serviceMonthDays(period: { start: string; end: string }, days: number): number {
+  if (period.start.slice(0, 7) !== period.end.slice(0, 7)) return days;
+  const [y, m] = period.start.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
  * A line per service in force on any day of the period, its monthly fee pro rata by those days
  * (see proratedFeeCents). Not part of the electricity tax base: it is not energy supplied.
  */
 function serviceLines(
-  services: readonly BilledService[], period: { start: string; end: string }, days: number,
+  services: readonly BilledService[], period: { start: string; end: string }, periodDays: number,
 ): InvoiceLine[] {
+  const days = serviceMonthDays(period, periodDays);
   return services.flatMap((s) => {
     const n = activeDays(s, period);
     if (n === 0) return [];

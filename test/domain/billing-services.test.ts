@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { InvoiceLine } from '../../src/domain/billing-types';
-import { computeBill, type BillingInput } from '../../src/domain/billing';
+import { computeBill, serviceMonthDays, type BillingInput } from '../../src/domain/billing';
 import { rectifiedBill } from '../../src/domain/rectifying';
 
 type Expected = [InvoiceLine['kind'], number];
@@ -68,6 +68,38 @@ describe('billing: maintenance services and promotion discounts', () => {
       ['meter_rental', 62], ['service', 383], ['vat', 863],
     ]);
     expect(bill.totals).to.deep.equal({ taxableBaseCents: 4110, vatCents: 863, totalCents: 4973 });
+  });
+
+  it('divides the monthly fee by the days of the period\'s month, whatever the period\'s length', () => {
+    const cases: [string, string, number, number][] = [
+      ['2025-04-01', '2025-04-30', 30, 30],
+      ['2025-04-01', '2025-04-25', 25, 30], // a contract that ends on the 25th
+      ['2025-04-10', '2025-04-30', 21, 30], // one that starts on the 10th
+      ['2024-02-01', '2024-02-29', 29, 29],
+      ['2025-02-03', '2025-02-05', 3, 28],
+      ['2025-12-20', '2025-12-31', 12, 31],
+      ['2025-03-20', '2025-04-10', 22, 22], // across months (never issued): its own days
+    ];
+    for (const [start, end, days, expected] of cases) {
+      expect(serviceMonthDays({ start, end }, days), `${start}..${end}`).to.equal(expected);
+    }
+  });
+
+  it('a final period that ends on the 25th bills 25 of the month\'s 30 days of each service, not the whole fee', () => {
+    const bill = computeBill({
+      energy: 'gas', productCode: 'tarifa-gas-rl1', periodStart: '2025-04-01', periodEnd: '2025-04-25',
+      consumptionKwh: { P1: 100, P2: 0, P3: 0 },
+      services: [
+        { ...BOILER_FROM_20TH, endDate: '2025-04-25' },
+        { ...BOILER_FROM_20TH, startDate: '2025-04-11', endDate: '2025-04-25' },
+      ],
+    });
+    const services = bill.lines.filter((l) => l.kind === 'service');
+    // 9,90 × 25/30 = 8,25; 9,90 × 15/30 = 4,95
+    expect(services.map((l) => [l.amountCents, l.quantity, l.detail])).to.deep.equal([
+      [825, 0.833, 'Mantenimiento de caldera de gas: 9,90 €/mes × 25/30 días'],
+      [495, 0.5, 'Mantenimiento de caldera de gas: 9,90 €/mes × 15/30 días'],
+    ]);
   });
 
   it('two promotions never take the energy term below zero', () => {
