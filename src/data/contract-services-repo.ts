@@ -66,6 +66,23 @@ export async function endContractService(
   return n > 0;
 }
 
+/**
+ * A contract that ends on `endDate` takes its services with it: each one still in force after
+ * that day ends that day (one not started yet is left with no day in force). Returns them as
+ * they were before.
+ */
+export async function endServicesWithContract(
+  trx: Knex, contractId: number, endDate: string, now: Date,
+): Promise<ContractServiceRow[]> {
+  const rows = await trx('contract_services').where({ contract_id: contractId })
+    .where((w) => w.whereNull('end_date').orWhere('end_date', '>', endDate))
+    .forUpdate().select(COLUMNS);
+  if (rows.length === 0) return [];
+  await trx('contract_services').whereIn('id', rows.map((r: { id: number }) => r.id))
+    .update({ end_date: endDate, cancelled_at: now });
+  return rows.map(fromRow);
+}
+
 /** The services of each contract in force on any day of the period, as the billing function takes them. */
 export async function servicesForBilling(
   db: Knex, contractIds: number[], periodStart: string, periodEnd: string,

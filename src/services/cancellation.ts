@@ -10,7 +10,8 @@ import { DomainError } from '../domain/errors';
 import { letterDay } from '../domain/letter-format';
 import { todayInSpain } from '../domain/time';
 import { audit } from '../data/audit-repo';
-import { endContract, findContract, type ContractView } from '../data/contracts-repo';
+import { findContract, type ContractView } from '../data/contracts-repo';
+import { endContractAndServices } from './contract-end';
 import { lastInvoicedDay } from '../data/power-periods-repo';
 import { asLastReading, insertReading, lastReading } from '../data/readings-repo';
 import { openRequestFor, requestCreator, setRequestOutcome } from '../data/request-outcomes-repo';
@@ -87,7 +88,7 @@ export async function applyCancellation(
   await insertReading(trx, {
     supplyPointId: c.sp_id, date: endDate, source: 'customer', registers, createdBy: req.created_by, now,
   });
-  await endContract(trx, c.id, endDate);
+  await endContractAndServices(trx, c, endDate, staff, now, req.reference);
   await setRequestOutcome(trx, req.id, { effective_date: endDate });
   const creator = await requestCreator(trx, req.created_by);
   const t = translator(creator && isLanguage(creator.language) ? creator.language : 'es');

@@ -22,7 +22,8 @@ import { powersOn } from '../domain/power-periods';
 import { productOn } from '../domain/product-change';
 import { todayInSpain } from '../domain/time';
 import { audit } from '../data/audit-repo';
-import { endContract, findContract, type ContractView } from '../data/contracts-repo';
+import { findContract, type ContractView } from '../data/contracts-repo';
+import { endContractAndServices } from './contract-end';
 import { findCustomerByTaxId } from '../data/customers-repo';
 import {
   customerContact, insertContract, insertContractAccount, insertCustomer, nextNumber,
@@ -243,7 +244,7 @@ export async function applyHolderChange(
       contractId, validFrom: effective, P1: powers.P1, P2: powers.P2, requestId: req.id, now,
     });
   }
-  await endContract(trx, c.id, dayBefore(effective));
+  await endContractAndServices(trx, c, dayBefore(effective), staff, now, req.reference);
   await setRequestOutcome(trx, req.id, { effective_date: effective });
 
   const creator = await requestCreator(trx, req.created_by);

@@ -63,6 +63,17 @@ describe('cancellation (baja)', () => {
     expect(again.status).to.equal(409);
     expect(again.text).to.include(`href="/gestiones/${id}"`);
 
+    // a maintenance service in force since the 1st, and one already cancelled to end later
+    const customerId = (await db('contracts').where({ id: contractId }).first('customer_id')).customer_id;
+    const service = (fields: Record<string, unknown>) => ({
+      contract_id: contractId, customer_id: customerId, monthly_fee_cents: 690, permanence_months: 12,
+      created_at: new Date('2026-11-01T09:00:00Z'), ...fields,
+    });
+    const [check] = await db('contract_services').insert(service({ service_code: 'electric_check', start_date: '2026-11-01' }), 'id');
+    const [urgent] = await db('contract_services').insert(service({
+      service_code: 'electric_urgent', start_date: '2026-10-01', end_date: '2026-11-30', monthly_fee_cents: 490,
+    }), 'id');
+
     // the administrator completes it: the contract ends on the 25th, the reading is recorded
     const staff = await loginStaff(request.agent(ctx.app), await createStaff(db), ctx.clock);
     const detail = await staff.get(`/admin/gestiones/${id}`).expect(200);
@@ -77,6 +88,14 @@ describe('cancellation (baja)', () => {
       .to.deep.equal({ details: { reference: row.reference, endDate: '2026-11-25' } });
     expect(pageText((await agent.get(`/gestiones/${id}`).expect(200)).text))
       .to.include('Tu contrato termina el 25/11/2026. La factura final usará tu lectura de ese día.');
+    // its services end with it, each with an audit row
+    expect(await db('contract_services').whereIn('id', [check.id, urgent.id]).orderBy('id').select('end_date'))
+      .to.deep.equal([{ end_date: '2026-11-25' }, { end_date: '2026-11-25' }]);
+    const ended = await db('audit_log').where({ action: 'service.ended_with_contract', target_id: String(contractId) })
+      .orderBy('id').select('details');
+    expect(ended.map((a) => [a.details.service, a.details.previousEndDate, a.details.endDate, a.details.reference])).to.deep.equal([
+      ['electric_check', null, '2026-11-25', row.reference], ['electric_urgent', '2026-11-30', '2026-11-25', row.reference],
+    ]);
 
     // the distributor's whole-month metering arrives, but the final invoice stops on the 25th
     // and bills the final reading against October's: 100 + 50 + 100 kWh
@@ -88,9 +107,12 @@ describe('cancellation (baja)', () => {
       period_start: '2026-11-01', period_end: '2026-11-25', consumption_p1_kwh: 100, consumption_p2_kwh: 50,
       consumption_p3_kwh: 100, readings_source: 'customer',
     });
-    // 25 days of power, not 30
+    // 25 days of power, not 30, and of each service
     const power = await db('invoice_lines').where({ invoice_id: final!.id, kind: 'power_term' }).select('quantity');
     expect(power.map((l) => Number(l.quantity))).to.deep.equal([115, 115]);
+    const services = await db('invoice_lines').where({ invoice_id: final!.id, kind: 'service' }).orderBy('position')
+      .select('quantity', 'amount_cents');
+    expect(services.map((l) => [Number(l.quantity), l.amount_cents])).to.deep.equal([[0.833, 408], [0.833, 575]]);
     let after: unknown = null;
     try { await issueInvoices(db, contractId, ['2026-12']); } catch (err) { after = err; }
     expect(String(after)).to.include('is not billable for 2026-12');

@@ -161,10 +161,21 @@ describe('change of holder (cambio de titular)', () => {
       .count('* as n').first())
       .to.deep.equal({ n: 2 });
 
+    // the old holder's maintenance service, contracted on the old contract
+    const [service] = await db('contract_services').insert({
+      contract_id: contractId, customer_id: (await db('contracts').where({ id: contractId }).first('customer_id')).customer_id,
+      service_code: 'electric_urgent', monthly_fee_cents: 490, permanence_months: 0, start_date: '2026-10-01',
+      created_at: new Date('2026-10-01T09:00:00Z'),
+    }, 'id');
+
     // completion: a new customer, account and contract from 1 December; the old contract ends on 30 November
     expect((await complete(id)).status).to.equal(303);
     const old = await db('contracts').where({ id: contractId }).first('status', 'end_date', 'supply_point_id');
     expect(old).to.deep.include({ status: 'ended', end_date: '2026-11-30' });
+    // and its service with it: the new holder starts without one
+    expect(await db('contract_services').where({ id: service.id }).first('end_date')).to.deep.equal({ end_date: '2026-11-30' });
+    expect(await db('audit_log').where({ action: 'service.ended_with_contract', target_id: String(contractId) }).count('* as n').first())
+      .to.deep.equal({ n: 1 });
     const customer = await db('customers').where({ tax_id: newNif }).first('id', 'name', 'email', 'phone', 'kind');
     expect(customer)
       .to.deep.include({ name: 'Laura Pérez Gil', email: newEmail, phone: '612345678', kind: 'individual' });
@@ -178,6 +189,7 @@ describe('change of holder (cambio de titular)', () => {
       customer_id: customer.id,
     });
     expect(moved.number).to.match(/^\d{12}$/);
+    expect(await db('contract_services').where({ contract_id: moved.id }).count('* as n').first()).to.deep.equal({ n: 0 });
     expect((await db('requests').where({ id }).first('effective_date')).effective_date).to.equal('2026-12-01');
     expect(await db('audit_log').where({ action: 'contract.holder_changed', target_id: String(contractId) })
       .first('details'))
