@@ -21,8 +21,10 @@ export function statement(text: string): Statement {
 interface PoolClient {
   acquireConnection(): Promise<pg.Client & { __knexUid?: string; __knexTxId?: string }>;
   releaseConnection(conn: pg.Client): Promise<unknown>;
-  emit(event: 'query', q: Record<string, unknown>): boolean;
+  emit(event: 'query' | 'query-response' | 'query-error', ...args: unknown[]): boolean;
 }
+
+let queries = 0;
 
 /**
  * Runs `st` on a connection of `db` (the pool, or the transaction's own connection). Named, so
@@ -32,16 +34,23 @@ export async function queryRows<R>(db: Knex, st: Statement, values: unknown[]): 
   const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
   try {
-    // what Knex's runner announces, so counting and logging listeners see these queries too
-    client.emit('query', {
+    // what Knex's runner announces, so counting, timing and logging listeners see these too
+    const announced = {
       sql: st.text, bindings: values, method: 'raw', __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId,
-    });
+      __knexQueryUid: `direct-${++queries}`,
+    };
+    client.emit('query', announced);
     // a Query made from the text, not a config object: node-postgres copies a config object's
     // property descriptors on every query (about 5 µs each)
     const result = await new Promise<pg.QueryResult>((resolve, reject) => {
       const query = new pg.Query(st.text, values, (err: Error | undefined, res: pg.QueryResult) => {
-        if (err) reject(err);
-        else resolve(res);
+        if (err) {
+          client.emit('query-error', err, announced);
+          reject(err);
+        } else {
+          client.emit('query-response', res.rows, announced);
+          resolve(res);
+        }
       });
       // read when the query is sent, to parse it once under this name on this connection
       if (keepsStatementsPrepared(conn)) (query as unknown as { name: string }).name = st.name;

@@ -67,21 +67,33 @@ describe('direct queries (the hot reads without Knex\'s builder)', () => {
     }
   });
 
-  it('is announced to Knex\'s query listeners, with the transaction it ran in', async () => {
+  it('is announced to Knex\'s query, response and error listeners, with the transaction it ran in', async () => {
     const { db: { knex } } = await testContext();
-    const seen: { sql: string; bindings: unknown[]; __knexTxId?: string }[] = [];
-    const listen = (q: { sql: string; bindings: unknown[]; __knexTxId?: string }) => seen.push(q);
-    knex.on('query', listen);
+    type Announced = { sql: string; bindings: unknown[]; __knexTxId?: string; __knexQueryUid: string };
+    const seen: Announced[] = [];
+    const answered: [unknown, string][] = [];
+    const failed: [string, string][] = [];
+    const onQuery = (q: Announced) => seen.push(q);
+    const onResponse = (rows: unknown, q: Announced) => answered.push([rows, q.__knexQueryUid]);
+    const onError = (err: { code?: string }, q: Announced) => failed.push([String(err.code), q.__knexQueryUid]);
+    knex.on('query', onQuery).on('query-response', onResponse).on('query-error', onError);
+    const bad = statement('select $1::int / 0 as x');
     try {
       await queryRows(knex, ECHO, [1, 'a']);
       await knex.transaction((trx) => queryRows(trx, ECHO, [2, 'b']));
+      await queryRows(knex, bad, [1]).catch(() => undefined);
     } finally {
-      knex.off('query', listen);
+      knex.off('query', onQuery).off('query-response', onResponse).off('query-error', onError);
     }
     const echoes = seen.filter((q) => q.sql === ECHO.text);
     expect(echoes.map((q) => q.bindings)).to.deep.equal([[1, 'a'], [2, 'b']]);
     expect(echoes[0]!.__knexTxId).to.equal(undefined);
     expect(echoes[1]!.__knexTxId).to.be.a('string');
+    expect(answered.filter(([, uid]) => echoes.some((q) => q.__knexQueryUid === uid))).to.deep.equal([
+      [[{ n: 1, t: 'a' }], echoes[0]!.__knexQueryUid], [[{ n: 2, t: 'b' }], echoes[1]!.__knexQueryUid],
+    ]);
+    const failing = seen.find((q) => q.sql === bad.text)!;
+    expect(failed).to.deep.equal([['22012', failing.__knexQueryUid]]);
   });
 
   it('gives the connection back to the pool when the query fails', async () => {
