@@ -14,17 +14,13 @@ import { translator } from '../i18n';
 import type { UseCaseContext } from './context';
 import { createRequest } from './requests';
 import { retailer } from '../domain/retailer';
+import { letterDay } from '../domain/letter-format';
 
 /**
  * Changes to the CONTRACT ACCOUNT a contract belongs to (they apply to every contract of the
  * account): direct debit and IBAN with a SEPA mandate, payment day for businesses, and the
  * correspondence address. Each one is a request completed at once, with the account locked.
  */
-
-/** dd/mm/yyyy, as dates are written on Spanish invoices (timeline notes). */
-function dmy(iso: string): string {
-  return iso.split('-').reverse().join('/');
-}
 
 export function mandateFacts() {
   return {
@@ -110,7 +106,7 @@ export async function changePaymentDay(
     return createRequest(trx, {
       type: 'payment_day', customerId: c.customer_id, contractId: c.id, access: input.access,
       payload: { contractAccount: account.number, paymentDay: day, previousPaymentDay: account.payment_day },
-      status: 'completada', completionNote: t('accountChanges.paymentDay.note', { day, date: dmy(page.today) }),
+      status: 'completada', completionNote: t('accountChanges.paymentDay.note', { day, date: letterDay(page.today) }),
     }, actor, now, config);
   });
   ctx.mailer?.kick();

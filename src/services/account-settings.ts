@@ -13,6 +13,7 @@ import { loadUserAccess } from './access';
 import { checkCurrentPassword } from './current-password';
 import { passwordIssues, type FieldIssue } from './field-issues';
 import type { AccountCtx } from './account-context';
+import { letterInstant } from '../domain/letter-format';
 
 export type SettingsResult = { ok: true } | { ok: false; issues: FieldIssue[] };
 
@@ -21,7 +22,7 @@ function words(u: UserRow): string[] {
 }
 
 function localTime(now: Date, lang: string): string {
-  return now.toLocaleString(lang === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid' });
+  return letterInstant(now, lang);
 }
 
 async function currentUser(ctx: AccountCtx, userId: number): Promise<UserRow> {

@@ -26,6 +26,7 @@ import { isLanguage, translator, type Language } from '../i18n';
 import type { SystemContext, UseCaseContext } from './context';
 import { createRequest } from './requests';
 import { retailer } from '../domain/retailer';
+import { letterEuros } from '../domain/letter-format';
 
 /**
  * Card payment of pending invoices over the Redsys redirect protocol (seed 000 "Pagar facturas
@@ -40,8 +41,7 @@ import { retailer } from '../domain/retailer';
 const RECENT_PAYMENTS = 5;
 
 function money(cents: number, lang: Language): string {
-  const locale = lang === 'ca' ? 'ca-ES' : 'es-ES';
-  return `${(cents / 100).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
+  return letterEuros(cents, lang);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { insertInvoices, loadBillableContracts } from '../data/billing-repo';
 import { storeSignedOriginals } from './invoice-documents';
 import type { PdfSigner } from '../adapters/pdf/signing';
 import { queueMail } from '../adapters/mail/outbox';
+import { letterDay, letterEuros } from '../domain/letter-format';
 
 export interface IssueResult {
   month: string;
@@ -108,9 +109,9 @@ async function notifyElectronicInvoices(trx: Knex, invoiceIds: number[], config:
       params: {
         name: r.first_name,
         number: r.number,
-        amount: (r.total_cents / 100).toLocaleString('es-ES', { minimumFractionDigits: 2 }) + ' €',
+        amount: letterEuros(r.total_cents, r.language),
         address: `${r.street} ${r.sp_number}, ${r.municipality}`,
-        due: r.due_date.split('-').reverse().join('/'),
+        due: letterDay(r.due_date),
       },
       actionUrl: `${config.publicUrl}/facturas/${r.id}`,
     });

@@ -20,6 +20,7 @@ import { todayInSpain } from '../domain/time';
 import type { UseCaseContext } from './context';
 import { createRequest } from './requests';
 import type { Access } from '../domain/access';
+import { letterDay, letterEuros } from '../domain/letter-format';
 
 export interface ContractedServiceView {
   id: number;
@@ -103,7 +104,8 @@ export async function contractMaintenanceService(
       params: {
         name: actor.firstName, service: serviceName(service.code, actor.language),
         address: `${c.street} ${c.sp_number}, ${c.municipality}`,
-        fee: euros(service.monthlyFeeCents), start: dmy(today), months: service.permanenceMonths,
+        fee: letterEuros(service.monthlyFeeCents, actor.language), start: letterDay(today),
+        months: service.permanenceMonths,
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
     });
@@ -166,7 +168,7 @@ export async function cancelMaintenanceService(
       userId: actor.userId, customerId: c.customer_id,
       params: {
         name: actor.firstName, service: serviceName(row.service_code, actor.language),
-        address: `${c.street} ${c.sp_number}, ${c.municipality}`, end: dmy(terms.effectiveDate),
+        address: `${c.street} ${c.sp_number}, ${c.municipality}`, end: letterDay(terms.effectiveDate),
       },
       actionUrl: `${ctx.config.publicUrl}/contratos/${c.id}/servicios`,
     });
@@ -184,11 +186,4 @@ export async function cancelMaintenanceService(
   return result;
 }
 
-/** dd/mm/yyyy, as dates are written in the emails. */
-function dmy(iso: string): string {
-  return iso.split('-').reverse().join('/');
-}
 
-function euros(cents: number): string {
-  return `${(cents / 100).toLocaleString('es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
-}

@@ -13,6 +13,7 @@ import {
 import { translator } from '../i18n';
 import type { UseCaseContext } from './context';
 import { createRequest } from './requests';
+import { letterDay } from '../domain/letter-format';
 
 /**
  * The customer's meter reading (issue 5 item 2): recorded at once as a completed gestión,
@@ -57,11 +58,6 @@ function lastValue(last: ReadingRow, register: Register): number {
   const r = asLastReading(last)!.registers;
   if (register === 'total' || !('P1' in r)) return registerTotal(r);
   return r[register];
-}
-
-/** dd/mm/yyyy, as dates are written on Spanish invoices (the timeline note). */
-function dmy(iso: string): string {
-  return iso.split('-').reverse().join('/');
 }
 
 /** The payload of the request: what was read, and what it means since the last reading. */
@@ -134,7 +130,7 @@ export async function submitReading(
       { supplyPointId: c.sp_id, date, source: 'customer', registers: proposed.registers, createdBy: actor.userId, now },
     );
     const note = translator(actor.language)(
-      'confirm' in decision ? 'readings.noteConfirmed' : 'readings.note', { date: dmy(date) },
+      'confirm' in decision ? 'readings.noteConfirmed' : 'readings.note', { date: letterDay(date) },
     );
     const created = await createRequest(trx, {
       type: 'meter_reading', customerId: c.customer_id, contractId: c.id, access: input.access,

@@ -24,6 +24,7 @@ import { issueResetLink } from './account-links';
 import { consumeToken, peekToken } from './token-use';
 import { passwordIssues, type FieldIssue } from './field-issues';
 import type { AccountCtx } from './account-context';
+import { letterInstant } from '../domain/letter-format';
 
 /** The user's own question if it is usable; a question from the same list otherwise. */
 function usableQuestion(user: UserRow | undefined): SecretQuestionKey | null {
@@ -155,7 +156,7 @@ export async function resetPassword(
         at: now, details: { unlocked: current.status === 'locked' },
       },
     );
-    const when = now.toLocaleString(user.language === 'ca' ? 'ca-ES' : 'es-ES', { timeZone: 'Europe/Madrid' });
+    const when = letterInstant(now, user.language);
     await queueMail(
       trx,
       {

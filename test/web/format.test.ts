@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { formatter, EMPTY } from '../../src/web/format';
+import { letterDay, letterEuros, letterInstant, letterKw } from '../../src/domain/letter-format';
 
 describe('format: one way to print each kind of value, per language', () => {
   const es = formatter('es');
@@ -72,6 +73,21 @@ describe('format: one way to print each kind of value, per language', () => {
         }
       }
     }
+  });
+
+  it('writes amounts, powers, days and instants in letters and emails as the pages do', () => {
+    const cents = [0, 5, 99, 4999, 99999, 100000, 123456, 123456789, -1050];
+    const kws = [0.5, 4.6, 10.392, 1500];
+    const instants = ['2026-11-30T23:30:00Z', '2026-06-30T22:05:00Z', '2027-01-04T08:05:00Z'].map((t) => new Date(t));
+    for (const lang of ['es', 'ca'] as const) {
+      const f = formatter(lang);
+      for (const c of cents) expect(letterEuros(c, lang), `${lang} ${c}`).to.equal(f.money(c));
+      for (const k of kws) expect(`${letterKw(k, lang)} kW`, `${lang} ${k}`).to.equal(f.kw(k));
+      for (const at of instants) expect(letterInstant(at, lang), `${lang} ${at.toISOString()}`).to.equal(f.dateTime(at));
+      expect(letterDay('2027-01-04')).to.equal(f.date('2027-01-04'));
+    }
+    expect(letterEuros(123456, 'es')).to.equal('1.234,56 €');
+    expect(letterInstant(new Date('2026-11-30T23:30:00Z'), 'ca')).to.equal('01/12/2026 00:30');
   });
 
   it('falls back to Spanish for an unknown language', () => {
