@@ -21,7 +21,12 @@ const formats = (lang: string) => ({
   time: new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE }),
 });
 const FORMATS = { es: formats('es'), ca: formats('ca') };
-const formatsOf = (lang: string) => (lang === 'ca' ? FORMATS.ca : FORMATS.es);
+
+/** The language's formats of amounts, powers, days and times of day; the pages use the same ones. */
+export function letterFormats(lang: string): ReturnType<typeof formats> {
+  return lang === 'ca' ? FORMATS.ca : FORMATS.es;
+}
+const formatsOf = letterFormats;
 
 /** dd/mm/yyyy, as dates are written on Spanish invoices and letters (both languages). */
 export function letterDay(iso: string): string {

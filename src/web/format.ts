@@ -1,6 +1,7 @@
 import type { Language } from '../i18n';
 import { maskIban } from '../domain/ids';
 import { kept } from '../domain/kept';
+import { letterFormats } from '../domain/letter-format';
 
 /**
  * The one way the portal prints dates, amounts and identifiers, per language. Every view gets
@@ -87,9 +88,11 @@ function build(lang: Language): Formatter {
   const grouped = (min: number, max: number) => new Intl.NumberFormat(locale, {
     minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: 'always',
   });
-  const money = grouped(2, 2);
+  // amounts, powers, days and times as letters and emails write them (domain/letter-format)
+  const shared = letterFormats(lang);
+  const money = shared.euros;
   const kwh = grouped(0, 1);
-  const kw = grouped(0, 3);
+  const kw = shared.kw;
   const pct = grouped(1, 1);
   const numbers = new Map<number, { f: Intl.NumberFormat; texts: Map<number, string> }>();
   const [moneyTexts, kwhTexts, kwTexts, pctTexts] = [0, 1, 2, 3].map(() => new Map<number, string>()) as [
@@ -98,10 +101,8 @@ function build(lang: Language): Formatter {
   const dayIn = (zone: string) => new Intl.DateTimeFormat(locale, {
     day: '2-digit', month: '2-digit', year: 'numeric', timeZone: zone,
   });
-  const days = { UTC: dayIn('UTC'), [ZONE]: dayIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
-  const time = new Intl.DateTimeFormat(locale, {
-    hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE,
-  });
+  const days = { UTC: dayIn('UTC'), [ZONE]: shared.day } as Record<string, Intl.DateTimeFormat>;
+  const time = shared.time;
   const monthIn = (zone: string) => new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: zone });
   const months = { UTC: monthIn('UTC'), [ZONE]: monthIn(ZONE) } as Record<string, Intl.DateTimeFormat>;
   const dayTexts = new Map<string, string>();
